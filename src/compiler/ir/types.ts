@@ -1,0 +1,107 @@
+/**
+ * The compiler's intermediate representation: what every emitter (types,
+ * classes, validators, queries, db.ts, DDL, migrations) reads. It is readonly,
+ * sorted by model name and fully resolved ($refs and inheritance applied), so
+ * emitters are pure functions of it and output never depends on read order.
+ */
+import type { FieldType, JsonQuery, Query } from "../../query/ast.js";
+
+/** A JSON Schema object as read from disk (resolved, frozen). */
+export type JsonSchemaObject = { readonly [key: string]: unknown };
+
+/** The whole project: every model, sorted by name. */
+export interface ProjectIR {
+  readonly models: readonly ModelIR[];
+}
+
+/** One model: one `*.schema.json` file. */
+export interface ModelIR {
+  readonly name: string;
+  /** Path of the schema file relative to the project root, posix separators. */
+  readonly file: string;
+  /** snake_case of the name: BookReview -> book_review. */
+  readonly table: string;
+  readonly primaryKey: string;
+  /** The base model, for a sub-model declared with `allOf: [{ "$ref": "Base" }]`. */
+  readonly base?: string;
+  /** Direct and indirect sub-models, sorted. */
+  readonly subModels: readonly string[];
+  /** The resolved schema, frozen. */
+  readonly schema: JsonSchemaObject;
+  /** Inherited first, then own, in schema order. */
+  readonly properties: readonly PropertyIR[];
+  readonly additionalProperties: boolean;
+  readonly indexes: readonly IndexIR[];
+  readonly links: readonly LinkIR[];
+  /** The `prototype` mixin: module path relative to the project root and its exported functions (sorted). */
+  readonly prototype?: { readonly module: string; readonly exports: readonly string[] };
+  readonly queries: readonly NamedQueryIR[];
+  readonly facets: readonly FacetIR[];
+}
+
+/** One top-level property of a model. */
+export interface PropertyIR {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly format?: string;
+  readonly enum?: readonly (string | number | boolean | null)[];
+  readonly maxLength?: number;
+  readonly minimum?: number;
+  readonly maximum?: number;
+  /** For arrays: the item type. */
+  readonly items?: { readonly type: FieldType; readonly format?: string };
+  readonly required: boolean;
+  readonly nullable: boolean;
+  readonly readonly: boolean;
+  readonly unique: boolean;
+  readonly indexed: boolean;
+  readonly default?: unknown;
+  readonly renamedFrom?: string;
+  /** The model it is declared on, when inherited. */
+  readonly inheritedFrom?: string;
+  /** JSON pointer of the property's schema in its file. */
+  readonly pointer: string;
+}
+
+/** A memory/SQL index. */
+export interface IndexIR {
+  /** `<table>_<fields>_idx`, or `_key` when unique. */
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly unique: boolean;
+}
+
+/** A hyper-schema style link, resolved to its target model. */
+export interface LinkIR {
+  readonly rel: string;
+  readonly href: string;
+  /** Target model name. */
+  readonly target: string;
+  /** Local property holding the id (e.g. `employerId`); for a reverse link, the local key (usually the primary key). */
+  readonly property: string;
+  /** Property of the target matched against `property` (its primary key, or the foreign key of a reverse link). */
+  readonly targetProperty: string;
+  /** True when the local property is an array of ids, or the link is a reverse one-to-many: href `Book?authorId={id}`. */
+  readonly many: boolean;
+}
+
+/** A named query from the schema's `queries`. */
+export interface NamedQueryIR {
+  readonly name: string;
+  readonly source: string | JsonQuery;
+  /** Parsed and bound to the model's query schema. */
+  readonly query: Query;
+  /** `$n` placeholders, sorted by index, typed from the properties they are compared with. */
+  readonly parameters: readonly { readonly index: number; readonly type: FieldType }[];
+}
+
+/** A facet: a restricted, deny-by-default view of a model. */
+export interface FacetIR {
+  readonly name: string;
+  readonly methods: readonly string[];
+  readonly hidden: readonly string[];
+  readonly readonly: readonly string[];
+  readonly filter?: Query;
+  readonly maxLimit?: number;
+  readonly operators?: readonly string[];
+}
