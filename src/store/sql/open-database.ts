@@ -1,0 +1,95 @@
+/**
+ * `openDatabase(url?)`: one Kysely instance over the database a URL names.
+ *
+ * - `pglite:<dir>`: embedded PGlite persisted in that folder (created if missing);
+ * - `memory:`: embedded PGlite in memory;
+ * - `postgres://…` / `postgresql://…`: a PostgreSQL server through a `pg` pool.
+ *
+ * With no URL: `DATABASE_URL`, else `perstore.config.json`'s `database` (in the
+ * current directory), else `pglite:.perstore/db`.
+ *
+ * Both drivers read `date` columns as "YYYY-MM-DD" text and `bigint` columns as
+ * numbers (strings beyond 2^53), so the same code sees the same values on both.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { StoreError } from "../../errors/index.js";
+import { PGliteDialect } from "./pglite-dialect.js";
+
+/** The database used when nothing else is configured. */
+export const DEFAULT_DATABASE_URL = "pglite:.perstore/db";
+
+const DATE_OID = 1082;
+const INT8_OID = 20;
+
+/** bigint as a number when it is exact, else the decimal string. */
+function parseInt8(text: string): number | string {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : text;
+}
+
+/** The URL `openDatabase()` uses when given none. */
+export function defaultDatabaseUrl(cwd: string = process.cwd()): string {
+  const fromEnv = process.env.DATABASE_URL;
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, "perstore.config.json"), "utf8");
+  } catch {
+    return DEFAULT_DATABASE_URL;
+  }
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (cause) {
+    throw new StoreError("STORE_CONFIG", "perstore.config.json is not valid JSON", { cause });
+  }
+  const database = (config as { database?: unknown } | null)?.database;
+  return typeof database === "string" && database !== "" ? database : DEFAULT_DATABASE_URL;
+}
+
+/**
+ * Open the database a URL names and return a Kysely instance over it; call
+ * `db.destroy()` to close it (and the PGlite instance or pool with it).
+ *
+ * @example
+ * const db = openDatabase("memory:");
+ * const store = new SqlStore({ db, table: PersonDefinition.sql });
+ */
+export function openDatabase<DB = any>(url: string = defaultDatabaseUrl()): Kysely<DB> {
+  if (url === "memory:" || url.startsWith("memory:")) {
+    return new Kysely<DB>({ dialect: new PGliteDialect({ pglite: () => createPGlite(undefined) }) });
+  }
+  if (url.startsWith("pglite:")) {
+    const dir = resolve(url.slice("pglite:".length) || ".perstore/db");
+    return new Kysely<DB>({ dialect: new PGliteDialect({ pglite: () => createPGlite(dir) }) });
+  }
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    const pool = new pg.Pool({
+      connectionString: url,
+      types: {
+        getTypeParser: ((oid: number, format?: "text" | "binary") => {
+          if (oid === DATE_OID) return (text: string) => text;
+          if (oid === INT8_OID) return parseInt8;
+          return pg.types.getTypeParser(oid, format);
+        }) as typeof pg.types.getTypeParser,
+      },
+    });
+    return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  }
+  throw new StoreError(
+    "STORE_BAD_URL",
+    `unsupported database URL "${url}": use pglite:<dir>, memory: or postgres://…`,
+  );
+}
+
+async function createPGlite(dir: string | undefined): Promise<PGlite> {
+  if (dir !== undefined) mkdirSync(dir, { recursive: true });
+  return PGlite.create({
+    ...(dir === undefined ? {} : { dataDir: dir }),
+    parsers: { [pgliteTypes.DATE]: (text: string) => text, [pgliteTypes.INT8]: parseInt8 },
+  });
+}
