@@ -1,0 +1,206 @@
+/**
+ * What generated code hands the model runtime: one `ModelDefinition` per
+ * model (emitted by `perstore build`), and the shapes of what the runtime
+ * gives back (`Model`, `ModelFacet`, the registry from `createModelRegistry`).
+ */
+import type { Kysely } from "kysely";
+import type { FieldType, JsonQuery, Query, QuerySchema } from "../query/ast.js";
+import type { SqlTableSpec } from "../store/sql/table-spec.js";
+import type { Id, QueryInput, QueryOptions, Results, Store } from "../store/types.js";
+import type { ModelInstance } from "./model-instance.js";
+
+export { ModelInstance, type ValidationResult } from "./model-instance.js";
+
+/** One ajv error, as a standalone validator reports it. */
+export interface AjvErrorLike {
+  /** JSON pointer of the failing value ("" for the record itself). */
+  readonly instancePath: string;
+  readonly keyword: string;
+  readonly message?: string;
+  readonly params?: Readonly<Record<string, unknown>>;
+  readonly schemaPath?: string;
+}
+
+/** An ajv (standalone) validate function: `true` when valid, else `.errors` lists every failure. */
+export interface ModelValidateFunction {
+  (data: unknown): boolean;
+  errors?: readonly AjvErrorLike[] | null;
+}
+
+/** A model class as the runtime needs it: only its prototype is used (instances are made with `Object.create`). */
+export interface ModelClass<TInstance> {
+  readonly prototype: TInstance;
+  readonly name: string;
+}
+
+/** A memory / SQL index over one or more properties. */
+export interface ModelIndex {
+  readonly name?: string;
+  readonly fields: readonly string[];
+  readonly unique?: boolean;
+}
+
+/** A schema link: `{ rel: "employer", href: "Company/{employerId}" }` resolved against the registry. */
+export interface ModelLink {
+  readonly rel: string;
+  readonly href?: string;
+  /** Target model name (a key of the registry). */
+  readonly target: string;
+  /** Local property holding the target's id (to-one, or to-many by array of ids); for a reverse link, the local property its value comes from (usually the primary key). */
+  readonly property: string;
+  /** Target property matched against the local value (the target's primary key, or e.g. `authorId` for `Book?authorId={id}`). */
+  readonly targetProperty: string;
+  /** `true` when the link yields an array (array of ids, or a reverse one-to-many). */
+  readonly many: boolean;
+}
+
+/** A precompiled named-query predicate, for stores that filter in JS. */
+export type NamedQueryPredicate = (record: any, parameters: readonly unknown[]) => boolean;
+
+/** A named query of the schema (`queries` keyword), compiled ahead of time. */
+export interface NamedQueryDefinition {
+  /** The parsed, schema-bound query (what stores with `query` receive). */
+  readonly query: Query;
+  /** `$1…` parameters and their types, in order. */
+  readonly parameters: readonly { readonly index: number; readonly type: FieldType }[];
+  /** The same filter compiled to a JS predicate. */
+  readonly predicate?: NamedQueryPredicate;
+  /** The query as written in the schema. */
+  readonly source?: string | JsonQuery;
+}
+
+/**
+ * A restricted view of a model (deny by default). Method names: `get`,
+ * `query` (also named queries), `create` (alias `add`), `put` (alias `save`:
+ * also `instance.save()`), `patch`, `delete` (also `instance.delete()`).
+ */
+export interface FacetDefinition {
+  readonly methods: readonly string[];
+  /** Never returned, never accepted in writes, never usable in queries. */
+  readonly hidden?: readonly string[];
+  /** Cannot be written through the facet: absent on create, unchanged on put/patch/save. */
+  readonly readonly?: readonly string[];
+  /** Row filter: records outside it are invisible (reads) and untouchable (writes). */
+  readonly filter?: Query;
+  /** When set, every query must carry `limit(n)` with `n <= maxLimit`. */
+  readonly maxLimit?: number;
+  /** When set, queries may use only these operators (condition operators plus `and or not sort limit select unselect values distinct count first one ...`), and filter/sort only on indexed properties. */
+  readonly operators?: readonly string[];
+}
+
+/** Typed wrappers for named queries; generated code narrows this (e.g. `PersonQueries`). */
+export type NamedQueryMethods<TInstance> = Readonly<
+  Record<string, (...parameters: any[]) => Promise<Results<TInstance>>>
+>;
+
+/**
+ * Everything the runtime knows about one model, emitted by `perstore build`.
+ * `TQueries` types `model.queries`; it is never read at run time.
+ */
+export interface ModelDefinition<
+  TData extends object,
+  TInstance extends ModelInstance<TData>,
+  TQueries extends object = NamedQueryMethods<TInstance>,
+> {
+  readonly name: string;
+  /** SQL table (snake_case of the name). */
+  readonly table?: string;
+  readonly primaryKey: string;
+  readonly instanceClass: ModelClass<TInstance>;
+  readonly validate: ModelValidateFunction;
+  /** Property defaults applied on create (deep-copied). */
+  readonly defaults?: Readonly<Record<string, unknown>>;
+  /** Properties that cannot change after create. */
+  readonly readonlyProperties?: readonly string[];
+  /** `false` when the schema refuses unknown properties (the validator enforces it). */
+  readonly additionalProperties?: boolean;
+  /** Indexes, unique ones included (a memory store gets them; SQL has them in DDL). */
+  readonly indexes?: readonly ModelIndex[];
+  readonly links?: readonly ModelLink[];
+  readonly querySchema: QuerySchema;
+  readonly queries?: Readonly<Record<string, NamedQueryDefinition>>;
+  readonly facets?: Readonly<Record<string, FacetDefinition>>;
+  /** Base model name, for sub-models (`allOf`). */
+  readonly base?: string;
+  readonly subModels?: readonly string[];
+  /** The table spec the SQL store works over. */
+  readonly sql?: SqlTableSpec;
+  /** Type-level marker for `TQueries`; never set. */
+  readonly $queries?: TQueries;
+}
+
+/** Query options of a model: the store's paging and parameters. */
+export type ModelQueryOptions = QueryOptions;
+
+/** Data accepted by `create`: properties with defaults (and the generated id) may be left out. */
+export type CreateInput<TData> = Partial<TData>;
+
+/** A model bound to a store. */
+export interface Model<
+  TInstance extends ModelInstance<TData>,
+  TData extends object = Record<string, unknown>,
+  TQueries extends object = NamedQueryMethods<TInstance>,
+> {
+  readonly name: string;
+  readonly definition: ModelDefinition<TData, TInstance, TQueries>;
+  /** The store this model reads and writes (resolved lazily for SQL). */
+  store(): Promise<Store<any>>;
+  /** The instance with this id, or `undefined`. */
+  get(id: Id): Promise<TInstance | undefined>;
+  /** Matching records as instances (with `totalCount`); projections and result operators give their value. */
+  query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R>;
+  /** Apply defaults, validate, add (ConflictError if the id or a unique value exists). */
+  create(data: CreateInput<TData>): Promise<TInstance>;
+  /** Validate and store (full replace, or create when absent); readonly properties must not change. */
+  put(data: TData | TInstance): Promise<TInstance>;
+  /** Merge `changes` into the stored record, validate, store. NotFoundError when absent. */
+  patch(id: Id, changes: Partial<TData>): Promise<TInstance>;
+  /** Remove the record; resolves to whether it existed. */
+  delete(id: Id): Promise<boolean>;
+  /** A restricted view (AccessError MODEL_UNKNOWN_FACET when the schema has no such facet). */
+  facet(name: string): ModelFacet<TInstance, TData, TQueries>;
+  /** The schema's named queries. */
+  readonly queries: TQueries;
+}
+
+/** A facet: the model's surface, each method checked against the facet (AccessError when denied). */
+export interface ModelFacet<
+  TInstance extends ModelInstance<TData>,
+  TData extends object = Record<string, unknown>,
+  TQueries extends object = NamedQueryMethods<TInstance>,
+> {
+  readonly name: string;
+  readonly model: string;
+  get(id: Id): Promise<TInstance | undefined>;
+  query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R>;
+  create(data: CreateInput<TData>): Promise<TInstance>;
+  put(data: TData | TInstance): Promise<TInstance>;
+  patch(id: Id, changes: Partial<TData>): Promise<TInstance>;
+  delete(id: Id): Promise<boolean>;
+  readonly queries: TQueries;
+}
+
+/** Definitions keyed by model name, as `generated/index.ts` passes them. */
+export type ModelDefinitions = Readonly<Record<string, ModelDefinition<any, any, any>>>;
+
+/** What `createModelRegistry` returns: one `Model` per definition, wired for links. */
+export type ModelRegistry<D extends ModelDefinitions> = {
+  readonly [K in keyof D]: D[K] extends ModelDefinition<infer TData, infer TInstance, infer TQueries>
+    ? Model<TInstance, TData, TQueries>
+    : never;
+};
+
+/**
+ * Where each model keeps its records: `stores[Name]`, else a `SqlStore`
+ * over `db`, else a new `MemoryStore` with the model's indexes.
+ */
+export interface ModelRegistryOptions<D extends ModelDefinitions = ModelDefinitions> {
+  readonly db?: Kysely<any>;
+  readonly stores?: { readonly [K in keyof D]?: Store<any> };
+}
+
+/** The signature of `createModelRegistry` (implemented in `model-registry.ts`). */
+export type CreateModelRegistry = <const D extends ModelDefinitions>(
+  definitions: D,
+  options?: ModelRegistryOptions<D>,
+) => ModelRegistry<D>;
