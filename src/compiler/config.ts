@@ -1,0 +1,77 @@
+/**
+ * `perstore.config.json`: where the schemas are, where output goes, which
+ * database the CLI talks to, and whether output is prettier-formatted.
+ */
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { SchemaError } from "../errors/index.js";
+import { JsonSyntaxError, parseJsonWithPointers } from "./load/json-source-map.js";
+
+export const CONFIG_FILE = "perstore.config.json";
+
+/** The project configuration, with defaults applied and folders absolute. */
+export interface PerstoreConfig {
+  /** Project root (absolute). */
+  readonly root: string;
+  /** Schemas folder, relative to the root (posix). */
+  readonly schemas: string;
+  /** Output folder, relative to the root (posix). */
+  readonly out: string;
+  readonly database: string;
+  readonly prettier: boolean;
+}
+
+export const DEFAULT_CONFIG = {
+  schemas: "schemas",
+  out: "generated",
+  database: "pglite:.perstore/db",
+  prettier: true,
+} as const;
+
+/**
+ * Read `perstore.config.json` from `root` (defaults when it is absent).
+ * `DATABASE_URL` overrides `database`.
+ */
+export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): Promise<PerstoreConfig> {
+  const absRoot = resolve(root);
+  let text: string | undefined;
+  try {
+    text = await readFile(join(absRoot, CONFIG_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  let raw: Record<string, unknown> = {};
+  if (text !== undefined) {
+    try {
+      const parsed = parseJsonWithPointers(text).data;
+      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+        throw new SchemaError("CONFIG_INVALID", "the configuration must be a JSON object", { file: CONFIG_FILE, pointer: "", line: 1, column: 1 });
+      }
+      raw = parsed as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof JsonSyntaxError) {
+        throw new SchemaError("CONFIG_SYNTAX", error.message, { file: CONFIG_FILE, pointer: "", line: error.line, column: error.column });
+      }
+      throw error;
+    }
+  }
+  const str = (key: keyof typeof DEFAULT_CONFIG & ("schemas" | "out" | "database")): string => {
+    const value = raw[key];
+    if (value === undefined) return DEFAULT_CONFIG[key];
+    if (typeof value !== "string" || value === "") {
+      throw new SchemaError("CONFIG_INVALID", `"${key}" must be a non-empty string`, { file: CONFIG_FILE, pointer: `/${key}` });
+    }
+    return value;
+  };
+  const prettier = raw["prettier"] ?? DEFAULT_CONFIG.prettier;
+  if (typeof prettier !== "boolean") {
+    throw new SchemaError("CONFIG_INVALID", `"prettier" must be true or false`, { file: CONFIG_FILE, pointer: "/prettier" });
+  }
+  return {
+    root: absRoot,
+    schemas: str("schemas"),
+    out: str("out"),
+    database: env["DATABASE_URL"] ?? str("database"),
+    prettier,
+  };
+}

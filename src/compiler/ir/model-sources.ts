@@ -1,0 +1,158 @@
+/**
+ * The first pass over schema files: parse with positions, name each model,
+ * check perstore keywords against their meta-schema, and resolve `$ref`s to
+ * `Model#/pointer` form. Every problem is reported to `Diagnostics`.
+ */
+import { posix } from "node:path";
+import type { ErrorObject } from "ajv";
+import { JsonSyntaxError, parseJsonWithPointers, type SourcePosition } from "../load/json-source-map.js";
+import type { Diagnostics } from "../load/diagnostics.js";
+import { perstoreMetaSchema } from "../load/vocabulary.js";
+import { createAjv } from "../load/create-ajv.js";
+import { getByPointer } from "./json-pointer.js";
+import { isIdentifier, pascalCase } from "./names.js";
+
+/** A schema file's text, its path relative to the project root (posix). */
+export interface SchemaSource {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** A parsed model file, before IR construction. */
+export interface ModelSource {
+  readonly name: string;
+  readonly file: string;
+  /** As read (never mutated). */
+  readonly raw: Record<string, unknown>;
+  /** A copy with `$id` set to the model name and every `$ref` rewritten to `Model#pointer`. */
+  readonly normalized: Record<string, unknown>;
+  readonly pointers: ReadonlyMap<string, SourcePosition>;
+}
+
+/** A resolved reference: the model and the pointer inside it ("" for the whole model). */
+export interface RefTarget {
+  readonly model: string;
+  readonly pointer: string;
+}
+
+const SUFFIX = ".schema.json";
+
+/** Parse every source and give each its model name; sources must be sorted by file. */
+export function readModelSources(sources: readonly SchemaSource[], diagnostics: Diagnostics): ModelSource[] {
+  const parsed: { file: string; raw: Record<string, unknown>; pointers: ReadonlyMap<string, SourcePosition> }[] = [];
+  const metaCheck = createAjv({ allErrors: true, strict: false }).compile(perstoreMetaSchema);
+  const schemaCheck = createAjv({ allErrors: true });
+  for (const { file, text } of sources) {
+    let data: unknown;
+    let pointers: ReadonlyMap<string, SourcePosition>;
+    try {
+      ({ data, pointers } = parseJsonWithPointers(text));
+    } catch (error) {
+      if (!(error instanceof JsonSyntaxError)) throw error;
+      diagnostics.error("SCHEMA_SYNTAX", error.message, file, "", { line: error.line, column: error.column });
+      continue;
+    }
+    diagnostics.addFile(file, pointers);
+    if (data === null || typeof data !== "object" || Array.isArray(data)) {
+      diagnostics.error("SCHEMA_INVALID", "a model schema must be a JSON object", file, "");
+      continue;
+    }
+    const raw = data as Record<string, unknown>;
+    if (!metaCheck(raw)) reportAjv(metaCheck.errors ?? [], "SCHEMA_KEYWORD", file, diagnostics);
+    // ajv's own draft 2020-12 meta-schema; `$ref`s are not resolved here.
+    const { $schema: _ignored, ...withoutMeta } = raw;
+    if (!schemaCheck.validateSchema(withoutMeta)) {
+      reportAjv(schemaCheck.errors ?? [], "SCHEMA_INVALID", file, diagnostics);
+    }
+    parsed.push({ file, raw, pointers });
+  }
+
+  const byName = new Map<string, string>();
+  const named: { name: string; file: string; raw: Record<string, unknown>; pointers: ReadonlyMap<string, SourcePosition> }[] = [];
+  for (const entry of parsed) {
+    const name = modelName(entry.file, entry.raw);
+    if (!isIdentifier(name)) {
+      diagnostics.error("SCHEMA_BAD_MODEL_NAME", `model name ${JSON.stringify(name)} is not an identifier`, entry.file, "/title");
+      continue;
+    }
+    const previous = byName.get(name);
+    if (previous !== undefined) {
+      diagnostics.error("SCHEMA_DUPLICATE_MODEL", `model ${name} is already defined in ${previous}`, entry.file, entry.raw["title"] === undefined ? "" : "/title");
+      continue;
+    }
+    byName.set(name, entry.file);
+    named.push({ ...entry, name });
+  }
+
+  const fileToModel = new Map(named.map((m) => [m.file, m.name]));
+  const rawByModel = new Map(named.map((m) => [m.name, m.raw]));
+  return named.map((m) => {
+    const resolveRef = (ref: string, pointer: string): string => {
+      const target = resolveReference(ref, m.name, m.file, fileToModel, rawByModel);
+      if (typeof target === "string") {
+        diagnostics.error("SCHEMA_UNKNOWN_REF", target, m.file, pointer);
+        return ref;
+      }
+      return target.pointer === "" ? target.model : `${target.model}#${target.pointer}`;
+    };
+    const normalized = rewriteRefs(m.raw, "", resolveRef) as Record<string, unknown>;
+    delete normalized["$schema"];
+    normalized["$id"] = m.name;
+    return { name: m.name, file: m.file, raw: m.raw, normalized, pointers: m.pointers };
+  });
+}
+
+/** Model name: the schema's `title` when set, else the file name in PascalCase. */
+function modelName(file: string, raw: Record<string, unknown>): string {
+  const title = raw["title"];
+  if (typeof title === "string") return title;
+  return pascalCase(posix.basename(file).slice(0, -SUFFIX.length));
+}
+
+/**
+ * Resolve `#/ptr`, `Model`, `Model#/ptr` or `other.schema.json#/ptr` from a
+ * model; a string is the reason it cannot be resolved.
+ */
+export function resolveReference(
+  ref: string,
+  fromModel: string,
+  fromFile: string,
+  fileToModel: ReadonlyMap<string, string>,
+  rawByModel: ReadonlyMap<string, Record<string, unknown>>,
+): RefTarget | string {
+  const hash = ref.indexOf("#");
+  const base = hash < 0 ? ref : ref.slice(0, hash);
+  const pointer = hash < 0 ? "" : ref.slice(hash + 1);
+  let model: string | undefined;
+  if (base === "") model = fromModel;
+  else if (base.endsWith(".json")) {
+    model = fileToModel.get(posix.normalize(posix.join(posix.dirname(fromFile), base)));
+    if (model === undefined) return `$ref ${JSON.stringify(ref)}: no model schema file ${base}`;
+  } else if (rawByModel.has(base)) model = base;
+  else return `$ref ${JSON.stringify(ref)}: no model named ${base}`;
+  if (pointer !== "" && getByPointer(rawByModel.get(model), pointer) === undefined) {
+    return `$ref ${JSON.stringify(ref)}: ${model} has nothing at ${pointer}`;
+  }
+  return { model, pointer };
+}
+
+function rewriteRefs(node: unknown, pointer: string, resolve: (ref: string, pointer: string) => string): unknown {
+  if (Array.isArray(node)) return node.map((item, i) => rewriteRefs(item, `${pointer}/${i}`, resolve));
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    const at = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const copied = key === "$ref" && typeof value === "string" ? resolve(value, at) : rewriteRefs(value, at, resolve);
+    Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function reportAjv(errors: readonly ErrorObject[], code: string, file: string, diagnostics: Diagnostics): void {
+  for (const e of errors) {
+    // anyOf/oneOf summaries repeat their branches' errors.
+    if (e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "if") continue;
+    const detail = e.keyword === "additionalProperties" ? ` (${String(e.params["additionalProperty"])})` : "";
+    diagnostics.error(code, `${e.message ?? e.keyword}${detail}`, file, e.instancePath);
+  }
+}

@@ -1,0 +1,34 @@
+/** Naming rules shared by the IR and the emitters. */
+
+/** `BookReview` -> `book_review`; `HTTPServer` -> `http_server`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toLowerCase();
+}
+
+/** `book-review` -> `BookReview`. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/** `BookReview` -> `book-review` (file names of emitted modules). */
+export function kebabCase(name: string): string {
+  return snakeCase(name).replace(/_/g, "-");
+}
+
+/** `BookReview` -> `bookReview`. */
+export function camelCase(name: string): string {
+  return name.length === 0 ? name : name[0]!.toLowerCase() + name.slice(1);
+}
+
+/** True for names usable as JS identifiers in emitted code. */
+export function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
+}
