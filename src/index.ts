@@ -6,3 +6,4 @@ export * from "./errors/index.js";
 export type * from "./query/ast.js";
 export type * from "./store/types.js";
 export { copyRecord } from "./store/copy.js";
+export { ajvEqual, ajvUcs2length, ajvUri, AjvValidationError, ajvFormats } from "./runtime/ajv.js";
