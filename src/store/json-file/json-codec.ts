@@ -3,7 +3,7 @@
  * JSON lacks, so they round-trip without `eval`:
  *
  *   Date                   {"$date": "2020-01-02T03:04:05.678Z"}   (an invalid Date: {"$date": null})
- *   NaN, Infinity, -0 ...  {"$number": "NaN" | "Infinity" | "-Infinity"}
+ *   NaN, ±Infinity, -0     {"$number": "NaN" | "Infinity" | "-Infinity" | "-0"}
  *   RegExp                 {"$regexp": {"source": "a+", "flags": "i"}}
  *
  * A user object whose only key is one of the tags is wrapped as
@@ -23,6 +23,7 @@ export function toJsonValue(value: unknown): unknown {
     case "boolean":
       return value;
     case "number":
+      if (Object.is(value, -0)) return { $number: "-0" };
       return Number.isFinite(value) ? value : { $number: String(value) };
     case "undefined":
       return undefined;
@@ -70,8 +71,8 @@ function decodeTag(tag: string, body: unknown): unknown {
   if (tag === "$date" && (body === null || typeof body === "string")) {
     const date = new Date(body === null ? Number.NaN : body);
     if (body === null || !Number.isNaN(date.getTime())) return date;
-  } else if (tag === "$number" && (body === "NaN" || body === "Infinity" || body === "-Infinity")) {
-    return Number(body);
+  } else if (tag === "$number" && (body === "NaN" || body === "Infinity" || body === "-Infinity" || body === "-0")) {
+    return body === "-0" ? -0 : Number(body);
   } else if (tag === "$regexp" && isRegExpBody(body)) {
     try {
       return new RegExp(body.source, body.flags);
