@@ -1,0 +1,108 @@
+/**
+ * A facet's query restrictions, checked on the parsed query before it runs:
+ * no hidden property anywhere, only the allowed operators, only indexed
+ * properties in filters and sorts, and a `limit` no larger than `maxLimit`.
+ */
+import { AccessError } from "../errors/index.js";
+import type { FilterNode, Path, Query, ValueNode } from "../query/ast.js";
+import { valueOf } from "./query-helpers.js";
+
+export interface FacetQueryRules {
+  readonly facet: string;
+  readonly hidden: ReadonlySet<string>;
+  /** `undefined`: every operator is allowed. */
+  readonly operators?: ReadonlySet<string>;
+  /** `undefined`: every property may be filtered and sorted on. */
+  readonly indexed?: ReadonlySet<string>;
+  readonly maxLimit?: number;
+}
+
+/** Throws AccessError (ACCESS_PROPERTY, ACCESS_OPERATOR, ACCESS_INDEX, ACCESS_LIMIT) when `query` breaks a rule. */
+export function checkFacetQuery(query: Query, rules: FacetQueryRules, parameters: readonly unknown[] = []): void {
+  const operator = (name: string): void => {
+    if (rules.operators && !rules.operators.has(name)) {
+      throw new AccessError(`facet ${rules.facet} does not allow the ${name} operator`, "ACCESS_OPERATOR");
+    }
+  };
+  const visible = (path: Path): void => {
+    const head = path[0];
+    if (head !== undefined && rules.hidden.has(head)) {
+      throw new AccessError(`facet ${rules.facet} hides property ${head}`, "ACCESS_PROPERTY");
+    }
+  };
+  const searchable = (path: Path): void => {
+    visible(path);
+    const head = path[0];
+    if (rules.indexed && head !== undefined && !rules.indexed.has(head)) {
+      throw new AccessError(`facet ${rules.facet} allows queries on indexed properties only, not ${head}`, "ACCESS_INDEX");
+    }
+  };
+  const value = (node: ValueNode | undefined): void => {
+    if (node?.kind === "subquery") filter(node.filter, false);
+    if (node?.kind === "list") node.items.forEach(value);
+  };
+  // Conditions inside `contains(kids, age=1)` test array elements: their paths are not record properties.
+  const filter = (node: FilterNode, topLevel: boolean): void => {
+    switch (node.kind) {
+      case "condition":
+        operator(node.op);
+        if (topLevel) searchable(node.path);
+        value(node.value);
+        return;
+      case "and":
+        if (!topLevel || node.terms.length > 1) operator("and");
+        node.terms.forEach((term) => filter(term, topLevel));
+        return;
+      case "or":
+        operator("or");
+        node.terms.forEach((term) => filter(term, topLevel));
+        return;
+      case "not":
+        operator("not");
+        filter(node.term, topLevel);
+        return;
+      case "search":
+        operator("search");
+        return;
+    }
+  };
+
+  // The implicit top-level `and` of `a=1&b=2` is structure, not an operator the caller chose.
+  if (query.filter.kind === "and") query.filter.terms.forEach((term) => filter(term, true));
+  else filter(query.filter, true);
+  if (query.recurse) {
+    operator("recurse");
+    visible(query.recurse);
+  }
+  if (query.aggregate) {
+    operator("aggregate");
+    query.aggregate.groupBy.forEach(visible);
+    for (const spec of query.aggregate.aggregates) {
+      operator(spec.fn);
+      if (spec.path) visible(spec.path);
+    }
+  }
+  if (query.sort.length > 0) {
+    operator("sort");
+    query.sort.forEach((key) => searchable(key.path));
+  }
+  if (query.projection) {
+    operator(query.projection.kind);
+    query.projection.paths.forEach(visible);
+  }
+  if (query.distinct) operator("distinct");
+  if (query.limit) operator("limit");
+  if (query.result) {
+    operator(query.result.kind);
+    if ("path" in query.result) visible(query.result.path);
+  }
+  if (rules.maxLimit !== undefined) {
+    const count = query.limit ? valueOf(query.limit.count, parameters) : undefined;
+    if (typeof count !== "number" || !(count <= rules.maxLimit) || count < 0) {
+      throw new AccessError(
+        `facet ${rules.facet} requires limit(n) with n <= ${rules.maxLimit}`,
+        "ACCESS_LIMIT",
+      );
+    }
+  }
+}

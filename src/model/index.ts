@@ -1,0 +1,3 @@
+/** The model runtime: what generated model classes and `createModels()` build on. */
+export * from "./definition.js";
+export { createModelRegistry } from "./model-registry.js";

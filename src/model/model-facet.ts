@@ -1,0 +1,187 @@
+/**
+ * A facet: a restricted view of a model, deny by default. It holds the model
+ * privately and exposes only checked methods; the instances it returns are
+ * bound to the facet, so `save()`/`delete()` on them go through the same
+ * checks, and records reached through their links cannot be written.
+ */
+import { isDeepStrictEqual } from "node:util";
+import { AccessError, NotFoundError } from "../errors/index.js";
+import { matches } from "../query/index.js";
+import type { FilterNode } from "../query/ast.js";
+import type { Id, QueryInput, Results } from "../store/types.js";
+import type { CreateInput, FacetDefinition, ModelFacet, ModelQueryOptions, NamedQueryMethods } from "./definition.js";
+import { recordOf, setInstanceData, type DataRecord } from "./instantiate.js";
+import { resolveLink } from "./link.js";
+import type { AnyInstance, InstanceBinding } from "./model-instance.js";
+import type { BoundModel, PrepareWrite } from "./model.js";
+import { checkFacetQuery, type FacetQueryRules } from "./facet-query-check.js";
+import { namedQueryMethods } from "./named-query.js";
+import { withFilter } from "./query-helpers.js";
+
+/** Facet method names, and the names in `methods` that grant each. */
+const GRANTS: Readonly<Record<string, readonly string[]>> = {
+  get: ["get"],
+  query: ["query"],
+  create: ["create", "add"],
+  put: ["put", "save"],
+  patch: ["patch"],
+  delete: ["delete"],
+};
+
+/** The runtime implementation of `ModelFacet`. */
+export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
+  implements ModelFacet<TInstance, TData, any>
+{
+  readonly name: string;
+  readonly model: string;
+  readonly queries: NamedQueryMethods<TInstance>;
+  readonly #model: BoundModel<TInstance, TData>;
+  readonly #methods: ReadonlySet<string>;
+  readonly #hidden: ReadonlySet<string>;
+  readonly #readonly: ReadonlySet<string>;
+  readonly #filter: FilterNode | undefined;
+  readonly #rules: FacetQueryRules;
+  readonly #binding: InstanceBinding;
+
+  constructor(model: BoundModel<TInstance, TData>, name: string, definition: FacetDefinition) {
+    this.name = name;
+    this.model = model.name;
+    this.#model = model;
+    this.#methods = new Set(definition.methods);
+    this.#hidden = new Set(definition.hidden ?? []);
+    this.#readonly = new Set(definition.readonly ?? []);
+    this.#filter = definition.filter?.filter;
+    const restricted = definition.operators !== undefined;
+    this.#rules = {
+      facet: `${model.name}.${name}`,
+      hidden: this.#hidden,
+      ...(restricted ? { operators: new Set(definition.operators), indexed: indexedProperties(model) } : {}),
+      ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
+    };
+    this.#binding = {
+      link: (instance, rel) => {
+        const link = model.definition.links?.find((candidate) => candidate.rel === rel);
+        if (link && this.#hidden.has(link.property)) {
+          throw new AccessError(`facet ${this.#rules.facet} hides property ${link.property}`, "ACCESS_PROPERTY");
+        }
+        // Targets come back read-only: a facet never hands out a writable record.
+        return resolveLink(model as never, instance, rel, "readOnlyBinding", model.context);
+      },
+      save: async (instance) => {
+        const saved = await this.put(instance as TInstance);
+        setInstanceData(instance, recordOf(saved));
+        return instance;
+      },
+      delete: (instance) => this.delete(model.idOf(instance)),
+      validate: (instance) => {
+        // Hidden properties are not on the instance: judge only what the facet shows.
+        const result = model.check(recordOf(instance));
+        const errors = result.errors.filter((issue) => !this.#hidden.has(topProperty(issue.pointer)));
+        return { valid: errors.length === 0, errors };
+      },
+    };
+    this.queries = namedQueryMethods(model as never, {
+      ...(this.#filter ? { filter: this.#filter } : {}),
+      hidden: this.#hidden,
+      binding: this.#binding,
+      allow: () => this.#allow("query"),
+    });
+  }
+
+  #allow(method: string): void {
+    const grants = GRANTS[method] ?? [method];
+    if (!grants.some((grant) => this.#methods.has(grant))) {
+      throw new AccessError(`facet ${this.#rules.facet} does not allow ${method}`, "ACCESS_METHOD");
+    }
+  }
+
+  #visible(record: DataRecord | undefined): record is DataRecord {
+    return record !== undefined && (!this.#filter || matches(this.#filter, record, []));
+  }
+
+  #instance(record: DataRecord): TInstance {
+    return this.#model.toInstance(record, this.#binding, this.#hidden);
+  }
+
+  /** Refuse writes that name hidden or facet-read-only properties, or leave the facet's rows. */
+  #prepare(kind: "create" | "replace"): PrepareWrite {
+    return (record, existing) => {
+      const out = { ...record };
+      for (const key of this.#hidden) {
+        if (key in record && (kind === "create" || !existing || !isDeepStrictEqual(record[key], existing[key]))) {
+          throw new AccessError(`facet ${this.#rules.facet} hides property ${key}`, "ACCESS_PROPERTY");
+        }
+        // A full replace through the facet keeps what the facet cannot see.
+        if (existing && key in existing) out[key] = existing[key];
+      }
+      for (const key of this.#readonly) {
+        const changed = existing ? !isDeepStrictEqual(record[key], existing[key]) : key in record && !this.#isDefault(key, record[key]);
+        if (changed) {
+          throw new AccessError(`facet ${this.#rules.facet} does not allow writing ${key}`, "ACCESS_READONLY");
+        }
+      }
+      if (this.#filter && !matches(this.#filter, out, [])) {
+        throw new AccessError(`facet ${this.#rules.facet} cannot write records outside its filter`, "ACCESS_FILTER");
+      }
+      return out;
+    };
+  }
+
+  #isDefault(key: string, value: unknown): boolean {
+    const defaults = this.#model.definition.defaults ?? {};
+    return Object.hasOwn(defaults, key) && isDeepStrictEqual(defaults[key], value);
+  }
+
+  async get(id: Id): Promise<TInstance | undefined> {
+    this.#allow("get");
+    const record = await this.#model.fetch(id);
+    return this.#visible(record) ? this.#instance(record) : undefined;
+  }
+
+  async query<R = Results<TInstance>>(query: QueryInput, options: ModelQueryOptions = {}): Promise<R> {
+    this.#allow("query");
+    const parsed = this.#model.parse(query);
+    checkFacetQuery(parsed, this.#rules, options.parameters ?? []);
+    const restricted = withFilter(parsed, this.#filter);
+    return this.#model.shape(restricted, await this.#model.run(restricted, options), this.#binding, this.#hidden) as R;
+  }
+
+  async create(data: CreateInput<TData>): Promise<TInstance> {
+    this.#allow("create");
+    const created = await this.#model.createRecord(data, this.#prepare("create"));
+    return this.#instance(recordOf(created));
+  }
+
+  async put(data: TData | TInstance): Promise<TInstance> {
+    this.#allow("put");
+    const id = (data as DataRecord)[this.#model.primaryKey];
+    const existing = typeof id === "string" || typeof id === "number" ? await this.#model.fetch(id) : undefined;
+    if (existing && !this.#visible(existing)) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
+    if (!existing) this.#allow("create");
+    const saved = await this.#model.putRecord(data, this.#prepare(existing ? "replace" : "create"));
+    return this.#instance(recordOf(saved));
+  }
+
+  async patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
+    this.#allow("patch");
+    if (!this.#visible(await this.#model.fetch(id))) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
+    const saved = await this.#model.patchRecord(id, changes, this.#prepare("replace"));
+    return this.#instance(recordOf(saved));
+  }
+
+  async delete(id: Id): Promise<boolean> {
+    this.#allow("delete");
+    if (!this.#visible(await this.#model.fetch(id))) return false;
+    return this.#model.delete(id);
+  }
+}
+
+function indexedProperties(model: BoundModel<AnyInstance, object>): ReadonlySet<string> {
+  const out = new Set<string>([model.primaryKey]);
+  for (const index of model.definition.indexes ?? []) for (const field of index.fields) out.add(field);
+  return out;
+}
+
+function topProperty(pointer: string): string {
+  return (pointer.split("/")[1] ?? "").replace(/~1/g, "/").replace(/~0/g, "~");
+}

@@ -1,0 +1,311 @@
+/**
+ * `Model`: a generated class bound to a store. Every read builds instances
+ * of the class from copies of stored records; every write validates the
+ * whole record first, so a refused write changes nothing.
+ */
+import { randomUUID } from "node:crypto";
+import { isDeepStrictEqual } from "node:util";
+import {
+  AccessError,
+  NotFoundError,
+  PerstoreError,
+  ValidationError,
+  type ValidationIssue,
+} from "../errors/index.js";
+import { parseQuery } from "../query/index.js";
+import type { Query } from "../query/ast.js";
+import { copyRecord } from "../store/copy.js";
+import type { Id, QueryInput, Results, Store } from "../store/types.js";
+import type {
+  CreateInput,
+  Model,
+  ModelDefinition,
+  ModelFacet,
+  ModelQueryOptions,
+  NamedQueryMethods,
+} from "./definition.js";
+import { instantiate, recordOf, setInstanceData, type DataRecord } from "./instantiate.js";
+import { resolveLink } from "./link.js";
+import type { AnyInstance, InstanceBinding, ValidationResult } from "./model-instance.js";
+import { namedQueryMethods } from "./named-query.js";
+import { escapePointer, validationIssues } from "./validation.js";
+import { ModelFacetView } from "./model-facet.js";
+
+/** How models find each other (for links and sub-model instances). */
+export interface ModelContext {
+  model(name: string): BoundModel<AnyInstance, object> | undefined;
+}
+
+/** Which binding instances get: the model's own, its read-only one, or a facet's. */
+export type BindingChoice = "binding" | "readOnlyBinding" | InstanceBinding;
+
+/** Called with the final record (and the stored one, if any) just before validation; may return a replacement. */
+export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined) => DataRecord;
+
+const DISCRIMINATOR = "perstore_type";
+
+function unsupported(model: string, method: string): PerstoreError {
+  return new PerstoreError("MODEL_UNSUPPORTED", `the store of ${model} has no ${method}()`);
+}
+
+/** The runtime implementation of `Model`. */
+export class BoundModel<TInstance extends AnyInstance, TData extends object>
+  implements Model<TInstance, TData, any>
+{
+  readonly name: string;
+  readonly queries: NamedQueryMethods<TInstance>;
+  /** Binding of instances this model hands out: full access. */
+  readonly binding: InstanceBinding;
+  /** Binding of instances reached from a facet through a link: reads only. */
+  readonly readOnlyBinding: InstanceBinding;
+  readonly #store: () => Promise<Store<any>>;
+  /** The registry, for links and sub-models. */
+  readonly context: ModelContext;
+
+  constructor(
+    readonly definition: ModelDefinition<TData, TInstance, any>,
+    store: () => Promise<Store<any>>,
+    context: ModelContext,
+  ) {
+    this.name = definition.name;
+    this.#store = store;
+    this.context = context;
+    this.binding = {
+      link: (instance, rel) => resolveLink(this, instance, rel, "binding", this.context),
+      save: async (instance) => {
+        const saved = await this.put(instance as TInstance);
+        setInstanceData(instance, recordOf(saved));
+        return instance;
+      },
+      delete: (instance) => this.delete(this.idOf(instance)),
+      validate: (instance) => this.check(recordOf(instance)),
+    };
+    this.readOnlyBinding = {
+      link: (instance, rel) => resolveLink(this, instance, rel, "readOnlyBinding", this.context),
+      save: () => Promise.reject(new AccessError(`${this.name} instances reached through a facet cannot be saved`, "ACCESS_METHOD")),
+      delete: () => Promise.reject(new AccessError(`${this.name} instances reached through a facet cannot be deleted`, "ACCESS_METHOD")),
+      validate: (instance) => this.check(recordOf(instance)),
+    };
+    this.queries = namedQueryMethods(this, undefined);
+  }
+
+  store(): Promise<Store<any>> {
+    return this.#store();
+  }
+
+  get primaryKey(): string {
+    return this.definition.primaryKey;
+  }
+
+  idOf(value: object): Id {
+    const id = (value as DataRecord)[this.primaryKey];
+    if (typeof id !== "string" && typeof id !== "number") {
+      throw new NotFoundError(`${this.name} instance has no ${this.primaryKey}`, "STORE_NOT_FOUND");
+    }
+    return id;
+  }
+
+  /* ---------- reading ---------- */
+
+  /** A copy of the stored record (discriminator removed), or undefined. */
+  async fetch(id: Id): Promise<DataRecord | undefined> {
+    const store = await this.store();
+    if (!store.get) throw unsupported(this.name, "get");
+    const record = (await store.get(id)) as DataRecord | undefined;
+    return record === undefined || record === null ? undefined : copyRecord(record);
+  }
+
+  /** An instance for a stored record: a sub-model's class when the SQL discriminator names one. */
+  toInstance(record: DataRecord, binding: BindingChoice, omit?: ReadonlySet<string>): TInstance {
+    let model: BoundModel<AnyInstance, object> = this;
+    const type = record[DISCRIMINATOR];
+    if (typeof type === "string" && type !== this.name && this.isBaseOf(type)) {
+      model = this.context.model(type) ?? this;
+    }
+    const data = this.definition.sql?.discriminator ? withoutKey(record, DISCRIMINATOR) : record;
+    const chosen = typeof binding === "string" ? model[binding] : binding;
+    return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
+  }
+
+  private isBaseOf(name: string): boolean {
+    for (let model = this.context.model(name); model; model = model.definition.base ? this.context.model(model.definition.base) : undefined) {
+      if (model.definition.base === this.name) return true;
+    }
+    return false;
+  }
+
+  async get(id: Id): Promise<TInstance | undefined> {
+    const record = await this.fetch(id);
+    return record && this.toInstance(record, "binding");
+  }
+
+  /** Parse a query against this model's schema. */
+  parse(query: QueryInput): Query {
+    return parseQuery(query, { schema: this.definition.querySchema });
+  }
+
+  /** Run a parsed query on the store; raw store answer. */
+  async run(query: Query, options: ModelQueryOptions = {}): Promise<unknown> {
+    const store = await this.store();
+    if (!store.query) throw unsupported(this.name, "query");
+    return store.query(query, options);
+  }
+
+  /** Shape a store answer: records become instances; projections and values stay plain (copied). */
+  shape(query: Query, result: unknown, binding: BindingChoice, omit?: ReadonlySet<string>): unknown {
+    const plain = query.projection !== undefined || query.aggregate !== undefined;
+    if (query.result && query.result.kind !== "first" && query.result.kind !== "one") return result;
+    if (query.result) {
+      if (result === undefined || result === null || typeof result !== "object") return result;
+      return plain ? stripKeys(copyRecord(result as DataRecord), omit) : this.toInstance(result as DataRecord, binding, omit);
+    }
+    const rows = Array.isArray(result) ? result : [];
+    const out = rows.map((row: unknown) =>
+      plain || row === null || typeof row !== "object" || Array.isArray(row)
+        ? stripKeys(copyRecord(row), omit)
+        : this.toInstance(row as DataRecord, binding, omit),
+    ) as Results<unknown>;
+    const total = (result as { totalCount?: unknown } | undefined)?.totalCount;
+    out.totalCount = typeof total === "number" ? total : out.length;
+    return out;
+  }
+
+  async query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R> {
+    const parsed = this.parse(query);
+    return this.shape(parsed, await this.run(parsed, options), "binding") as R;
+  }
+
+  /* ---------- writing ---------- */
+
+  /** Schema issues of a record, as `instance.validate()` reports them. */
+  check(record: DataRecord): ValidationResult {
+    const errors = validationIssues(this.definition.validate, record);
+    return { valid: errors.length === 0, errors };
+  }
+
+  private assertValid(record: DataRecord, ignoreMissingId: boolean): void {
+    let issues = validationIssues(this.definition.validate, record);
+    if (ignoreMissingId) {
+      const idPointer = `/${escapePointer(this.primaryKey)}`;
+      issues = issues.filter((issue) => !(issue.keyword === "required" && issue.pointer === idPointer));
+    }
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  private assertReadonlyKept(record: DataRecord, existing: DataRecord): void {
+    const issues: ValidationIssue[] = [];
+    for (const property of [this.primaryKey, ...(this.definition.readonlyProperties ?? [])]) {
+      if (!isDeepStrictEqual(record[property], existing[property])) {
+        issues.push({
+          pointer: `/${escapePointer(property)}`,
+          message: `is read-only and cannot change after create`,
+          keyword: "readonly",
+        });
+      }
+    }
+    if (issues.length > 0) throw new ValidationError(issues, undefined, "MODEL_READONLY");
+  }
+
+  /** Read the stored record back after a write (stores may add values), as an instance. */
+  private async reread(id: Id, record: DataRecord): Promise<TInstance> {
+    const stored = await this.fetch(id);
+    return this.toInstance(stored ?? { ...record, [this.primaryKey]: id }, "binding");
+  }
+
+  /** create(): defaults, an id when the key is a string, `prepare`, validation, add. */
+  async createRecord(data: object, prepare?: PrepareWrite): Promise<TInstance> {
+    let record = recordOf(data);
+    delete record[DISCRIMINATOR];
+    for (const [key, value] of Object.entries(this.definition.defaults ?? {})) {
+      if (record[key] === undefined) record[key] = copyRecord(value);
+    }
+    const idType = this.definition.querySchema.fields[this.primaryKey];
+    if (record[this.primaryKey] === undefined && (idType === "string" || idType === undefined)) {
+      record[this.primaryKey] = randomUUID();
+    }
+    if (prepare) record = prepare(record, undefined);
+    this.assertValid(record, record[this.primaryKey] === undefined);
+    const store = await this.store();
+    const id = store.add
+      ? await store.add(record)
+      : store.put
+        ? await store.put(record, { overwrite: false })
+        : (() => {
+            throw unsupported(this.name, "add");
+          })();
+    return this.reread(id, record);
+  }
+
+  create(data: CreateInput<TData>): Promise<TInstance> {
+    return this.createRecord(data);
+  }
+
+  /** put(): full replace (or create when absent), keeping read-only properties. */
+  async putRecord(data: object, prepare?: PrepareWrite): Promise<TInstance> {
+    let record = recordOf(data);
+    delete record[DISCRIMINATOR];
+    const id = record[this.primaryKey];
+    const existing = typeof id === "string" || typeof id === "number" ? await this.fetch(id) : undefined;
+    if (prepare) record = prepare(record, existing);
+    if (existing) this.assertReadonlyKept(record, existing);
+    this.assertValid(record, false);
+    const store = await this.store();
+    if (!store.put) throw unsupported(this.name, "put");
+    const storedId = await store.put(record, existing ? { overwrite: true } : {});
+    return this.reread(storedId, record);
+  }
+
+  put(data: TData | TInstance): Promise<TInstance> {
+    return this.putRecord(data);
+  }
+
+  /** patch(): merge `changes` (an `undefined` value removes the property), keep read-only properties, validate, store. */
+  async patchRecord(id: Id, changes: object, prepare?: PrepareWrite): Promise<TInstance> {
+    const existing = await this.fetch(id);
+    if (!existing) throw new NotFoundError(`${this.name} ${String(id)} does not exist`);
+    let record: DataRecord = { ...existing };
+    const patch = recordOf(changes);
+    for (const key of Object.keys(changes)) {
+      if ((changes as DataRecord)[key] === undefined) delete record[key];
+    }
+    Object.assign(record, patch);
+    delete record[DISCRIMINATOR];
+    if (prepare) record = prepare(record, existing);
+    this.assertReadonlyKept(record, existing);
+    this.assertValid(record, false);
+    const store = await this.store();
+    if (!store.put) throw unsupported(this.name, "put");
+    return this.reread(await store.put(record, { id, overwrite: true }), record);
+  }
+
+  patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
+    return this.patchRecord(id, changes);
+  }
+
+  async delete(id: Id): Promise<boolean> {
+    const store = await this.store();
+    if (!store.delete) throw unsupported(this.name, "delete");
+    return store.delete(id);
+  }
+
+  facet(name: string): ModelFacet<TInstance, TData, any> {
+    const definition = this.definition.facets?.[name];
+    if (!definition || !Object.hasOwn(this.definition.facets ?? {}, name)) {
+      throw new AccessError(`${this.name} has no facet "${name}"`, "MODEL_UNKNOWN_FACET");
+    }
+    return new ModelFacetView<TInstance, TData>(this, name, definition);
+  }
+}
+
+function withoutKey(record: DataRecord, key: string): DataRecord {
+  if (!(key in record)) return record;
+  const copy = { ...record };
+  delete copy[key];
+  return copy;
+}
+
+function stripKeys<T>(value: T, keys: ReadonlySet<string> | undefined): T {
+  if (!keys || keys.size === 0 || value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  for (const key of keys) delete (value as DataRecord)[key];
+  return value;
+}

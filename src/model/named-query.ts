@@ -1,0 +1,106 @@
+/**
+ * The schema's named queries as methods (`Person.queries.adultsIn("FR")`).
+ * A store with `query` gets the precompiled AST and the parameters (SQL
+ * translates it); a store that only lists its records (`find()`) is filtered
+ * with the precompiled JS predicate, then sorted and paged.
+ */
+import { PerstoreError, QueryError } from "../errors/index.js";
+import { executeQuery, matches } from "../query/index.js";
+import type { FieldType, FilterNode } from "../query/ast.js";
+import type { NamedQueryDefinition, NamedQueryMethods } from "./definition.js";
+import type { AnyInstance } from "./model-instance.js";
+import type { BindingChoice, BoundModel } from "./model.js";
+import { withFilter, withoutFilter } from "./query-helpers.js";
+
+/** How a facet narrows named queries: its row filter, hidden properties, and the method check. */
+export interface NamedQueryRestriction {
+  readonly filter?: FilterNode;
+  readonly hidden: ReadonlySet<string>;
+  readonly binding: BindingChoice;
+  readonly allow: (name: string) => void;
+}
+
+function fits(type: FieldType, value: unknown): boolean {
+  switch (type) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number";
+    case "integer":
+      return Number.isInteger(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "date":
+    case "date-time":
+      return typeof value === "string" || value instanceof Date;
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return value !== null && typeof value === "object" && !Array.isArray(value);
+    case "any":
+      return true;
+  }
+}
+
+/** Check the arguments against the query's declared parameters. */
+export function checkParameters(name: string, definition: NamedQueryDefinition, parameters: readonly unknown[]): void {
+  if (parameters.length !== definition.parameters.length) {
+    throw new QueryError(
+      "QUERY_PARAMETERS",
+      `query ${name} takes ${definition.parameters.length} parameter(s), got ${parameters.length}`,
+    );
+  }
+  for (const parameter of definition.parameters) {
+    const value = parameters[parameter.index - 1];
+    // A parameter may be a list for `in`/`out`: check each item.
+    const values = Array.isArray(value) && parameter.type !== "array" ? value : [value];
+    if (!values.every((item) => fits(parameter.type, item))) {
+      throw new QueryError("QUERY_TYPE_MISMATCH", `parameter $${parameter.index} of query ${name} must be ${parameter.type}`);
+    }
+  }
+}
+
+/** Run one named query on the model's store; records become instances. */
+export async function runNamedQuery(
+  model: BoundModel<AnyInstance, object>,
+  name: string,
+  parameters: readonly unknown[],
+  restriction: NamedQueryRestriction | undefined,
+): Promise<unknown> {
+  const queries = model.definition.queries ?? {};
+  const definition = Object.hasOwn(queries, name) ? queries[name] : undefined;
+  if (!definition) throw new PerstoreError("MODEL_UNKNOWN_QUERY", `${model.name} has no query "${name}"`);
+  restriction?.allow(name);
+  checkParameters(name, definition, parameters);
+  const query = withFilter(definition.query, restriction?.filter);
+  const binding = restriction?.binding ?? "binding";
+  const store = await model.store();
+  if (store.query) {
+    return model.shape(query, await store.query(query, { parameters }), binding, restriction?.hidden);
+  }
+  const find = (store as { find?: () => unknown }).find;
+  if (typeof find === "function" && definition.predicate) {
+    const predicate = definition.predicate;
+    const all = (await find.call(store)) as Record<string, unknown>[];
+    const filter = restriction?.filter;
+    const selected = all.filter((record) => predicate(record, parameters) && (!filter || matches(filter, record, [])));
+    const result = executeQuery(selected, withoutFilter(definition.query), {
+      parameters,
+      idProperty: model.primaryKey,
+    });
+    return model.shape(query, result, binding, restriction?.hidden);
+  }
+  throw new PerstoreError("MODEL_UNSUPPORTED", `the store of ${model.name} can run neither queries nor predicates`);
+}
+
+/** `model.queries`: one method per named query. */
+export function namedQueryMethods<TInstance>(
+  model: BoundModel<AnyInstance, object>,
+  restriction: NamedQueryRestriction | undefined,
+): NamedQueryMethods<TInstance> {
+  const methods: Record<string, (...parameters: unknown[]) => Promise<unknown>> = Object.create(null);
+  for (const name of Object.keys(model.definition.queries ?? {})) {
+    methods[name] = (...parameters: unknown[]) => runNamedQuery(model, name, parameters, restriction);
+  }
+  return Object.freeze(methods) as unknown as NamedQueryMethods<TInstance>;
+}
