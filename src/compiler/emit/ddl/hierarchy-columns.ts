@@ -69,6 +69,8 @@ export function hierarchyColumns(hierarchy: Hierarchy): readonly HierarchyColumn
         name: DISCRIMINATOR_COLUMN,
         sqlType: "text",
         nullable: false,
+        // Rows that predate the hierarchy (or are written without it) are the base model's.
+        default: hierarchy.root.name,
         enum: hierarchy.models.map((model) => model.name).sort(),
       },
       type: "string",

@@ -1,0 +1,230 @@
+/**
+ * Model classes, one file per model, built as ts-morph structures in one
+ * in-memory project: the class (mixin methods with `this` typed, link
+ * accessors), the typed named-query interface, facet types, and the
+ * `ModelDefinition` the runtime binds to a store (validator, defaults,
+ * indexes, links, queries compiled ahead of time, facets, SQL table spec).
+ */
+import { posix } from "node:path";
+import {
+  Project,
+  StructureKind,
+  VariableDeclarationKind,
+  type ImportDeclarationStructure,
+  type MethodDeclarationStructure,
+  type OptionalKind,
+  type StatementStructures,
+} from "ts-morph";
+import { compileQuery } from "../../query/index.js";
+import { kebabCase, pascalCase } from "../ir/names.js";
+import type { FacetIR, ModelIR, ProjectIR } from "../ir/types.js";
+import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
+import type { EmittedFile } from "./emitted-file.js";
+import { parameterNames } from "./parameter-names.js";
+import { toCode } from "./to-code.js";
+import { tsTypeOfField } from "./ts-types.js";
+
+/** Facet method names -> the `ModelFacet` members they allow. */
+const FACET_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  get: ["get"],
+  query: ["query", "queries"],
+  create: ["create"],
+  add: ["create"],
+  put: ["put"],
+  save: ["put"],
+  patch: ["patch"],
+  delete: ["delete"],
+};
+
+/** `<model>.ts` for every model. `outDir` is the output folder relative to the project root (for mixin imports). */
+export function emitModelClasses(ir: ProjectIR, outDir: string): EmittedFile[] {
+  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+  const specs = tableSpecsFromIR(ir);
+  return ir.models.map((model, i) => {
+    const path = `${kebabCase(model.name)}.ts`;
+    const file = project.createSourceFile(path, { statements: modelStatements(ir, model, outDir, specs[i]) });
+    return { path, source: model.file, contents: file.getFullText() };
+  });
+}
+
+function modelStatements(ir: ProjectIR, model: ModelIR, outDir: string, sql: unknown): StatementStructures[] {
+  const name = model.name;
+  const data = `${name}Data`;
+  const queriesType = `${name}Queries`;
+  const base = model.base;
+  const helpers = new Set<string>();
+  const compiled = model.queries.map((q) => {
+    const c = compileQuery(q.query);
+    c.helpers.forEach((h) => helpers.add(h));
+    return { q, source: c.source };
+  });
+
+  const runtimeImports = [...(base ? [] : ["ModelInstance"]), ...helpers].sort();
+  const imports: OptionalKind<ImportDeclarationStructure>[] = [];
+  if (runtimeImports.length > 0) imports.push({ moduleSpecifier: "perstore", namedImports: runtimeImports });
+  imports.push({
+    moduleSpecifier: "perstore",
+    isTypeOnly: true,
+    namedImports: ["ModelDefinition", "Model", "ModelFacet", "Results"].sort(),
+  });
+  imports.push({ moduleSpecifier: `./${kebabCase(name)}.types.js`, isTypeOnly: true, namedImports: [data] });
+  const targets = [...new Set(model.links.map((l) => l.target))].filter((t) => t !== name && t !== base).sort();
+  for (const target of targets) imports.push({ moduleSpecifier: `./${kebabCase(target)}.js`, isTypeOnly: true, namedImports: [target] });
+  if (base) imports.push({ moduleSpecifier: `./${kebabCase(base)}.js`, namedImports: [base] });
+  imports.push({ moduleSpecifier: `./${kebabCase(name)}.validator.js`, namedImports: [`validate${name}`] });
+  if (model.prototype) {
+    let rel = posix.relative(outDir, model.prototype.module).replace(/\.ts$/, ".js");
+    if (!rel.startsWith(".")) rel = `./${rel}`;
+    imports.push({ moduleSpecifier: rel, namespaceImport: "mixin" });
+  }
+
+  const methods: OptionalKind<MethodDeclarationStructure>[] = [];
+  for (const fn of model.prototype?.exports ?? []) {
+    methods.push({
+      name: fn,
+      docs: [`From the prototype module ${model.prototype!.module}.`],
+      parameters: [
+        { name: "this", type: name },
+        { name: "args", isRestParameter: true, type: `Parameters<typeof mixin.${fn}>` },
+      ],
+      returnType: `ReturnType<typeof mixin.${fn}>`,
+      statements: [`return mixin.${fn}.apply(this, args);`],
+    });
+  }
+  const inheritedRels = new Set(base ? (ir.models.find((m) => m.name === base)?.links ?? []).map((l) => l.rel) : []);
+  for (const link of model.links) {
+    if (inheritedRels.has(link.rel)) continue;
+    const type = link.many ? `Promise<${link.target}[]>` : `Promise<${link.target} | undefined>`;
+    methods.push({
+      name: link.rel,
+      docs: [`Follow the link \`${link.href}\`.`],
+      returnType: type,
+      statements: [`return this.$link(${JSON.stringify(link.rel)}) as ${type};`],
+    });
+  }
+  if (base) {
+    methods.push({
+      name: "toJSON",
+      hasOverrideKeyword: true,
+      docs: ["The instance's data as a plain copy."],
+      returnType: data,
+      statements: [`return super.toJSON() as ${data};`],
+    });
+  }
+
+  const queryMembers = compiled.map(({ q }) => {
+    const names = parameterNames(q.query, q.parameters.length);
+    return {
+      name: q.name,
+      docs: [`Named query \`${typeof q.source === "string" ? q.source : JSON.stringify(q.source)}\`.`.replace(/\*\//g, "*\\/")],
+      parameters: q.parameters.map((p, i) => ({ name: names[i]!, type: tsTypeOfField(p.type) })),
+      returnType: `Promise<Results<${name}>>`,
+    };
+  });
+
+  const statements: StatementStructures[] = [
+    ...imports.map((s) => ({ kind: StructureKind.ImportDeclaration as const, ...s })),
+    { kind: StructureKind.Interface, name, isExported: true, extends: [data] },
+    {
+      kind: StructureKind.Class,
+      name,
+      isExported: true,
+      docs: [`A ${name} record (${model.file}).`],
+      extends: base ?? `ModelInstance<${data}>`,
+      methods,
+    },
+    {
+      kind: StructureKind.Interface,
+      name: queriesType,
+      isExported: true,
+      docs: [`Typed wrappers for ${name}'s named queries.`],
+      methods: queryMembers,
+    },
+    { kind: StructureKind.TypeAlias, name: `${name}Model`, isExported: true, type: `Model<${name}, ${data}, ${queriesType}>` },
+  ];
+  for (const facet of model.facets) statements.push(...facetStatements(model, facet));
+  statements.push({
+    kind: StructureKind.VariableStatement,
+    isExported: true,
+    declarationKind: VariableDeclarationKind.Const,
+    docs: [`Everything the runtime needs to bind ${name} to a store.`],
+    declarations: [
+      {
+        name: `${name}Definition`,
+        type: `ModelDefinition<${data}, ${name}, ${queriesType}>`,
+        initializer: definitionLiteral(model, compiled, sql),
+      },
+    ],
+  });
+  return statements;
+}
+
+function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] {
+  const name = model.name;
+  const type = `${name}${pascalCase(facet.name)}`;
+  const union = (names: readonly string[]): string => (names.length === 0 ? "never" : names.map((n) => JSON.stringify(n)).join(" | "));
+  const hidden = union(facet.hidden);
+  const readonly = union(facet.readonly.filter((p) => !facet.hidden.includes(p)));
+  const members = ["name", "model", ...new Set(facet.methods.flatMap((m) => FACET_MEMBERS[m] ?? []))];
+  return [
+    {
+      kind: StructureKind.TypeAlias,
+      name: `${type}Record`,
+      isExported: true,
+      docs: [`A ${name} as the ${facet.name} facet shows it: hidden properties removed, read-only ones readonly.`],
+      type: `{ readonly [K in keyof ${name} as K extends ${readonly} ? K : never]: ${name}[K] } & { [K in keyof ${name} as K extends ${hidden} | ${readonly} ? never : K]: ${name}[K] }`,
+    },
+    {
+      kind: StructureKind.TypeAlias,
+      name: `${type}Facet`,
+      isExported: true,
+      docs: [`The ${facet.name} facet of ${name}: only ${facet.methods.join(", ") || "nothing"}.`],
+      type: `Pick<ModelFacet<${type}Record, ${name}Data, ${name}Queries>, ${union(members)}>`,
+    },
+    {
+      kind: StructureKind.Function,
+      name: `${type.charAt(0).toLowerCase()}${type.slice(1)}Facet`,
+      isExported: true,
+      docs: [`The ${facet.name} facet of a ${name} model, typed.`],
+      parameters: [{ name: "model", type: `${name}Model` }],
+      returnType: `${type}Facet`,
+      statements: [`return model.facet(${JSON.stringify(facet.name)}) as unknown as ${type}Facet;`],
+    },
+  ];
+}
+
+function definitionLiteral(model: ModelIR, compiled: { q: ModelIR["queries"][number]; source: string }[], sql: unknown): string {
+  const defaults = Object.fromEntries(model.properties.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
+  const querySchema = { primaryKey: model.primaryKey, fields: Object.fromEntries(model.properties.map((p) => [p.name, p.type])) };
+  const queries = compiled
+    .map(
+      ({ q, source }) =>
+        `${JSON.stringify(q.name)}: { query: ${toCode(q.query)}, parameters: ${toCode(q.parameters)}, predicate: ${source}, source: ${toCode(q.source)} }`,
+    )
+    .join(",\n");
+  const facets = model.facets
+    .map((f) => {
+      const { name, ...rest } = f;
+      return `${JSON.stringify(name)}: ${toCode(rest)}`;
+    })
+    .join(",\n");
+  const fields: [string, string][] = [
+    ["name", JSON.stringify(model.name)],
+    ["table", JSON.stringify(model.table)],
+    ["primaryKey", JSON.stringify(model.primaryKey)],
+    ["instanceClass", model.name],
+    ["validate", `validate${model.name}`],
+    ["defaults", toCode(defaults)],
+    ["readonlyProperties", toCode(model.properties.filter((p) => p.readonly).map((p) => p.name))],
+    ["additionalProperties", String(model.additionalProperties)],
+    ["indexes", toCode(model.indexes)],
+    ["links", toCode(model.links)],
+    ["querySchema", toCode(querySchema)],
+    ["queries", `{\n${queries}\n}`],
+    ["facets", `{\n${facets}\n}`],
+  ];
+  if (model.base) fields.push(["base", JSON.stringify(model.base)]);
+  fields.push(["subModels", toCode(model.subModels)]);
+  fields.push(["sql", toCode(sql)]);
+  return `{\n${fields.map(([k, v]) => `${k}: ${v}`).join(",\n")}\n}`;
+}

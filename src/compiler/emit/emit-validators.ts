@@ -1,0 +1,55 @@
+/**
+ * ajv standalone validators, one per model, as ESM `.js` plus a `.d.ts`.
+ * ajv's output still `require`s its runtime and ajv-formats; those are
+ * rewritten to imports from `perstore`, so no generated code compiles a
+ * schema at run time or uses eval/new Function.
+ */
+import standaloneModule from "ajv/dist/standalone/index.js";
+import { _ } from "ajv";
+import { AJV_RUNTIME_EXPORTS } from "../../runtime/ajv.js";
+import { createAjv } from "../load/create-ajv.js";
+import { kebabCase } from "../ir/names.js";
+import type { ProjectIR } from "../ir/types.js";
+import type { EmittedFile } from "./emitted-file.js";
+
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as typeof standaloneModule.default;
+
+/** `validate<Model>` validators for every model. */
+export function emitValidators(ir: ProjectIR): EmittedFile[] {
+  const ajv = createAjv({
+    allErrors: true,
+    code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
+  });
+  for (const model of ir.models) ajv.addSchema(structuredClone(model.schema) as object, model.name);
+  return ir.models.flatMap((model) => {
+    const fn = `validate${model.name}`;
+    const code = toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name);
+    const base = kebabCase(model.name);
+    return [
+      { path: `${base}.validator.js`, source: model.file, contents: code },
+      {
+        path: `${base}.validator.d.ts`,
+        source: model.file,
+        contents: `import type { ModelValidateFunction } from "perstore";\n\n/** Validates a ${model.name} record against ${model.file}. */\nexport declare const ${fn}: ModelValidateFunction;\n`,
+      },
+    ];
+  });
+}
+
+/** Replace ajv's `require(...)`s by imports from `perstore`; fail on anything unknown. */
+export function toEsm(code: string, model: string): string {
+  const used = new Set<string>();
+  let out = code.replace(/^"use strict";/, "").replace(/require\("ajv-formats\/dist\/formats"\)\.fullFormats/g, () => {
+    used.add("ajvFormats");
+    return "ajvFormats";
+  });
+  out = out.replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, (_match, name: string) => {
+    const replacement = AJV_RUNTIME_EXPORTS[name];
+    if (replacement === undefined) throw new Error(`validator of ${model}: no perstore export for ajv runtime module ${name}`);
+    used.add(replacement);
+    return replacement;
+  });
+  if (/\brequire\(/.test(out)) throw new Error(`validator of ${model}: unexpected require() in ajv standalone output`);
+  const imports = used.size === 0 ? "" : `import { ${[...used].sort().join(", ")} } from "perstore";\n`;
+  return `${imports}${out}\n`;
+}
