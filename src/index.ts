@@ -8,3 +8,4 @@ export type * from "./store/types.js";
 export { copyRecord } from "./store/copy.js";
 export { ajvEqual, ajvUcs2length, ajvUri, AjvValidationError, ajvFormats } from "./runtime/ajv.js";
 export * from "./model/definition.js";
+export * from "./query/index.js";

@@ -1,0 +1,19 @@
+/**
+ * The query engine: one frozen AST from RQL strings and JSON query objects,
+ * an interpreter, a JS predicate compiler, and the shared building blocks
+ * (paths, equality, ordering, sorting) every store back end reuses.
+ */
+export { parseQuery } from "./parse-query.js";
+export type { ParseQueryOptions } from "./parse-query.js";
+export { bindSchema } from "./bind-schema.js";
+export { matches } from "./matches.js";
+export { executeQuery } from "./execute-query.js";
+export type { ExecuteQueryOptions } from "./execute-query.js";
+export { getPath, queryOwn } from "./path.js";
+export { valueEquals, compareValues, compareStrings, queryOrder, queryIsDate } from "./compare.js";
+export { sortRecords } from "./sort-records.js";
+export { resolveValue } from "./resolve-value.js";
+export { distinctValues } from "./distinct-values.js";
+export { parseIsoInstant, globToRegExp } from "./values.js";
+export { getOperator } from "./operators/index.js";
+export type { Operand, Operator } from "./operators/index.js";

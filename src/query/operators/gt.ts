@@ -1,0 +1,4 @@
+import { orderingOperator } from "./ordering.js";
+
+/** `gt(p,v)`: ordering between values of the same type; never matches null or missing. */
+export const gt = orderingOperator("gt");
