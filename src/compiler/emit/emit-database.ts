@@ -1,0 +1,42 @@
+/**
+ * `db.ts`: a Kysely `Database` interface whose tables match what the SQL
+ * store writes (the table specs from the DDL work): one table per hierarchy,
+ * columns named like properties, `Date` for timestamptz, `| null` when nullable.
+ */
+import type { SqlColumnSpec, SqlTableSpec } from "../../store/sql/table-spec.js";
+import { pascalCase } from "../ir/names.js";
+import type { ProjectIR } from "../ir/types.js";
+import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
+import type { EmittedFile } from "./emitted-file.js";
+
+/** The TS type a column's values have when read through Kysely. */
+export function columnTsType(column: Pick<SqlColumnSpec, "sqlType" | "enum">): string {
+  const array = column.sqlType.endsWith("[]");
+  const sql = array ? column.sqlType.slice(0, -2) : column.sqlType;
+  let type: string;
+  if (column.enum && column.enum.length > 0 && !array) type = column.enum.map((v) => JSON.stringify(v)).join(" | ");
+  else if (sql === "timestamptz") type = "Date";
+  else if (sql === "integer" || sql === "bigint" || sql === "double precision") type = "number";
+  else if (sql === "boolean") type = "boolean";
+  else if (sql === "jsonb") type = "unknown";
+  else type = "string";
+  return array ? `${type.includes("|") ? `(${type})` : type}[]` : type;
+}
+
+export function emitDatabase(ir: ProjectIR): EmittedFile[] {
+  const tables = new Map<string, SqlTableSpec>();
+  // The root model's spec lists every column of its hierarchy.
+  const specs = tableSpecsFromIR(ir);
+  ir.models.forEach((model, i) => {
+    if (model.base === undefined) tables.set(specs[i]!.table, specs[i]!);
+  });
+  const names = [...tables.keys()].sort();
+  const interfaces = names.map((table) => {
+    const spec = tables.get(table)!;
+    const columns = spec.columns.map((c) => `  ${JSON.stringify(c.name)}: ${columnTsType(c)}${c.nullable ? " | null" : ""};`);
+    if (spec.discriminator) columns.push(`  ${JSON.stringify(spec.discriminator.column)}: string;`);
+    return `/** Table \`${table}\`. */\nexport interface ${pascalCase(table)}Table {\n${columns.join("\n")}\n}`;
+  });
+  const database = `/** Every table, for \`Kysely<Database>\`. */\nexport interface Database {\n${names.map((t) => `  ${JSON.stringify(t)}: ${pascalCase(t)}Table;`).join("\n")}\n}`;
+  return [{ path: "db.ts", source: "schemas/", contents: `${interfaces.join("\n\n")}\n\n${database}\n` }];
+}

@@ -1,0 +1,35 @@
+/** `index.ts`: every model class and `createModels`, the registry wired for links. */
+import { kebabCase } from "../ir/names.js";
+import type { ProjectIR } from "../ir/types.js";
+import type { EmittedFile } from "./emitted-file.js";
+
+export function emitIndex(ir: ProjectIR): EmittedFile[] {
+  const lines: string[] = [`import { createModelRegistry, type ModelRegistryOptions, type Store } from "perstore";`];
+  for (const m of ir.models) {
+    lines.push(`import { ${m.name}Definition } from "./${kebabCase(m.name)}.js";`);
+  }
+  lines.push("");
+  for (const m of ir.models) lines.push(`export * from "./${kebabCase(m.name)}.js";`);
+  lines.push(`export type * from "./db.js";`);
+  for (const m of ir.models) lines.push(`export type * from "./${kebabCase(m.name)}.types.js";`);
+  lines.push(
+    "",
+    `/** Every model's definition, by name. */`,
+    `export const definitions = {\n${ir.models.map((m) => `  ${m.name}: ${m.name}Definition,`).join("\n")}\n} as const;`,
+    "",
+    `/** Where models keep their records: a store per model, else a SqlStore over \`db\`, else a MemoryStore. */`,
+    `export interface CreateModelsOptions {`,
+    `  readonly db?: ModelRegistryOptions["db"];`,
+    `  readonly stores?: {\n${ir.models.map((m) => `    readonly ${m.name}?: Store<any>;`).join("\n")}\n  };`,
+    `}`,
+    "",
+    `/** Bind every model to its store, wired together for links. */`,
+    `export function createModels(options: CreateModelsOptions = {}) {`,
+    `  return createModelRegistry(definitions, options);`,
+    `}`,
+    "",
+    `/** The models \`createModels\` returns. */`,
+    `export type Models = ReturnType<typeof createModels>;`,
+  );
+  return [{ path: "index.ts", source: "schemas/", contents: `${lines.join("\n")}\n` }];
+}

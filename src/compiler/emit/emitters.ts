@@ -1,0 +1,28 @@
+/**
+ * The emitters, in order. Each is a pure function of the IR; add one line to
+ * emit more (DDL, snapshots and migrations come from `./ddl/`).
+ */
+import type { ProjectIR } from "../ir/types.js";
+import { emitDdl } from "./ddl/emit-ddl.js";
+import { emitDataTypes } from "./emit-data-types.js";
+import { emitDatabase } from "./emit-database.js";
+import { emitIndex } from "./emit-index.js";
+import { emitModelClasses } from "./emit-model-classes.js";
+import { emitValidators } from "./emit-validators.js";
+import type { EmittedFile } from "./emitted-file.js";
+
+export interface EmitContext {
+  /** Output folder relative to the project root (posix). */
+  readonly outDir: string;
+}
+
+export type Emitter = (ir: ProjectIR, context: EmitContext) => EmittedFile[] | Promise<EmittedFile[]>;
+
+export const EMITTERS: readonly Emitter[] = [
+  emitDataTypes,
+  emitValidators,
+  (ir, { outDir }) => emitModelClasses(ir, outDir),
+  emitDatabase,
+  emitIndex,
+  emitDdl,
+];
