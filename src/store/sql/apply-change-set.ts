@@ -1,0 +1,155 @@
+/**
+ * A memory store's change set applied with batched statements, inside the
+ * transaction the caller opened (so a failure rolls everything back):
+ * - adds:    INSERT INTO t (...) VALUES (...), (...) ON CONFLICT (pk) DO UPDATE ...
+ *            (records without an id get one from the column default, RETURNING it);
+ * - changes: UPDATE t SET c = v.c, ... FROM (VALUES (...), (...)) AS v(...) WHERE t.pk = v.pk;
+ * - removes: DELETE FROM t WHERE pk = ANY(...);
+ * - clear / replace: DELETE FROM t (then the records, for replace).
+ * Consecutive changes of one kind share a statement; an id seen twice starts a new one.
+ */
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
+import { copyRecord } from "../copy.js";
+import { checkProperties, columnValue } from "./sql-rows.js";
+import type { SqlTable } from "./sql-store.js";
+import { checkedSqlType } from "./sql-values.js";
+import type { SqlColumnSpec } from "./table-spec.js";
+
+type Sql = RawBuilder<unknown>;
+type Row = Record<string, unknown>;
+
+/** Keeps every statement well under PostgreSQL's 65535 parameters. */
+const MAX_PARAMETERS = 30_000;
+
+export async function applyChangeSet(db: Kysely<any>, table: SqlTable, changeSet: ChangeSet<Row>): Promise<ChannelResponse<Row>> {
+  const ids = new Map<Id, Id>();
+  if (changeSet.mode === "replace") {
+    await clear(db, table);
+    await insertRows(db, table, (changeSet.records ?? []).map((r) => ({ id: r[table.spec.primaryKey] as Id, record: r })), ids);
+    return { ids };
+  }
+  for (const batch of batches(changeSet.changes)) {
+    switch (batch.type) {
+      case "clear":
+        await clear(db, table);
+        break;
+      case "add":
+        await insertRows(db, table, batch.changes.map((c) => c as { id: Id; record: Row }), ids);
+        break;
+      case "change":
+        await updateRows(db, table, batch.changes.map((c) => (c as { record: Row }).record));
+        break;
+      case "remove":
+        await deleteRows(db, table, batch.changes.map((c) => (c as { id: Id }).id));
+        break;
+    }
+  }
+  return { ids };
+}
+
+interface Batch {
+  readonly type: Change["type"];
+  readonly changes: Change<Row>[];
+}
+
+/** Runs of one change type with distinct ids, in order. */
+function batches(changes: readonly Change<Row>[]): Batch[] {
+  const out: Batch[] = [];
+  let current: Batch | undefined;
+  let seen = new Set<Id>();
+  for (const change of changes) {
+    const id = "id" in change ? change.id : undefined;
+    if (current === undefined || current.type !== change.type || change.type === "clear" || (id !== undefined && seen.has(id))) {
+      current = { type: change.type, changes: [] };
+      out.push(current);
+      seen = new Set();
+    }
+    current.changes.push(change);
+    if (id !== undefined) seen.add(id);
+  }
+  return out;
+}
+
+function discriminatorFilter(table: SqlTable): Sql {
+  const d = table.spec.discriminator;
+  if (d === undefined) return sql`true`;
+  return sql`${sql.id(d.column)} in (${sql.join(d.values.map((v) => sql`${v}::text`))})`;
+}
+
+async function clear(db: Kysely<any>, table: SqlTable): Promise<void> {
+  await sql`delete from ${table.ref} where ${discriminatorFilter(table)}`.execute(db);
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function prepared(table: SqlTable, record: Row): Row {
+  const copy = copyRecord(record);
+  checkProperties(copy, table.columns, table.spec.table);
+  return copy;
+}
+
+async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id: Id; record: Row }[], ids: Map<Id, Id>): Promise<void> {
+  const { spec } = table;
+  const pk = spec.primaryKey;
+  const withId = adds.filter((a) => a.record[pk] !== undefined && a.record[pk] !== null);
+  const withoutId = adds.filter((a) => a.record[pk] === undefined || a.record[pk] === null);
+  const all = spec.columns;
+  const rest = all.filter((c) => c.name !== pk);
+  const sets = rest.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
+  const upsert = sets.length === 0 ? sql` on conflict (${sql.id(pk)}) do nothing` : sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}`;
+  for (const chunk of chunks(withId, Math.max(1, Math.floor(MAX_PARAMETERS / all.length)))) {
+    await sql`insert into ${table.ref} (${names(table, all)}) values ${rowsOf(table, all, chunk.map((a) => prepared(table, a.record)))}${upsert}`.execute(db);
+  }
+  // Ids from the column default, in VALUES order (RETURNING keeps it for a multi-row INSERT).
+  for (const chunk of chunks(withoutId, Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, rest.length))))) {
+    const { rows } = await sql<{ id: unknown }>`insert into ${table.ref} (${names(table, rest)}) values ${rowsOf(table, rest, chunk.map((a) => prepared(table, a.record)))} returning ${sql.id(pk)} as id`.execute(db);
+    chunk.forEach((add, i) => {
+      const assigned = rows[i]?.id;
+      if (assigned !== undefined) ids.set(add.id, typeof assigned === "string" && /^\d+$/.test(assigned) && Number.isSafeInteger(Number(assigned)) ? Number(assigned) : (assigned as Id));
+    });
+  }
+}
+
+function names(table: SqlTable, columns: readonly SqlColumnSpec[]): Sql {
+  const list = columns.map((c) => sql.id(c.name));
+  if (table.spec.discriminator !== undefined) list.push(sql.id(table.spec.discriminator.column));
+  return sql.join(list);
+}
+
+function rowsOf(table: SqlTable, columns: readonly SqlColumnSpec[], records: readonly Row[]): Sql {
+  const d = table.spec.discriminator;
+  return sql.join(
+    records.map((record) => {
+      const values = columns.map((c) => columnValue(c, record[c.name]));
+      if (d !== undefined) values.push(sql`${d.value}::text`);
+      return sql`(${sql.join(values)})`;
+    }),
+  );
+}
+
+async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Row[]): Promise<void> {
+  const { spec } = table;
+  const pk = spec.primaryKey;
+  const columns = spec.columns;
+  const rest = columns.filter((c) => c.name !== pk);
+  if (rest.length === 0) return;
+  const sets = rest.map((c) => sql`${sql.id(c.name)} = v.${sql.id(c.name)}`);
+  for (const chunk of chunks(records, Math.max(1, Math.floor(MAX_PARAMETERS / columns.length)))) {
+    const rows = sql.join(chunk.map((r) => prepared(table, r)).map((r) => sql`(${sql.join(columns.map((c) => columnValue(c, r[c.name])))})`));
+    await sql`update ${table.ref} as t set ${sql.join(sets)} from (values ${rows}) as v(${sql.join(columns.map((c) => sql.id(c.name)))}) where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table)}`.execute(db);
+  }
+}
+
+async function deleteRows(db: Kysely<any>, table: SqlTable, ids: readonly Id[]): Promise<void> {
+  const pk = table.columns.get(table.spec.primaryKey)!;
+  const type = sql.raw(checkedSqlType(pk));
+  for (const chunk of chunks(ids, 10_000)) {
+    const list = sql`array(select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb)::${type})`;
+    await sql`delete from ${table.ref} where ${sql.id(pk.name)} = any(${list}) and ${discriminatorFilter(table)}`.execute(db);
+  }
+}

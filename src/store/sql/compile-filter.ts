@@ -1,0 +1,323 @@
+/**
+ * The query filter compiled to a PostgreSQL boolean expression (a Kysely
+ * `RawBuilder`), with exactly the memory store's meaning:
+ * - every value is a parameter, every identifier a column checked against the
+ *   table spec (QUERY_UNKNOWN_PROPERTY otherwise);
+ * - `not` is pushed down to the conditions, and each negated condition is
+ *   `NOT coalesce(cond, false)`, so a NULL column never makes a negation drop
+ *   a record (`ne` matches null and missing; ordering never matches them);
+ * - a value of another type than the column matches nothing (no coercion);
+ * - text compares by code point (`COLLATE "C"`);
+ * - anything without a faithful translation is QUERY_UNSUPPORTED.
+ *
+ * @example
+ * compileFilter(parseQuery("age>=18&ne(country,CA)").filter, context)
+ * // "age" >= $1::bigint and not coalesce("country" = $2::text, false)
+ */
+import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { QueryError } from "../../errors/index.js";
+import type { ConditionNode, FilterNode, Path, ValueNode } from "../../query/ast.js";
+import {
+  castFor,
+  categoryOf,
+  categoryOfSqlType,
+  elementSqlType,
+  isComparable,
+  scalarParameter,
+  type ColumnCategory,
+} from "./sql-values.js";
+import type { SqlColumnSpec } from "./table-spec.js";
+
+type Sql = RawBuilder<unknown>;
+
+/** What the compiler needs besides the filter. */
+export interface FilterContext {
+  readonly columns: ReadonlyMap<string, SqlColumnSpec>;
+  readonly parameters: readonly unknown[];
+}
+
+/** A value being tested: a typed SQL column (or array element), or a jsonb value. */
+type Operand =
+  | { readonly kind: "typed"; readonly category: ColumnCategory; readonly sqlType: string; readonly expr: Sql }
+  | { readonly kind: "json"; readonly expr: Sql };
+
+const TRUE: RawBuilder<SqlBool> = sql<SqlBool>`true`;
+const FALSE: RawBuilder<SqlBool> = sql<SqlBool>`false`;
+let aliasCounter = 0;
+
+export function unsupported(message: string): QueryError {
+  return new QueryError("QUERY_UNSUPPORTED", message);
+}
+
+/** Compiles a filter to a boolean SQL expression. */
+export function compileFilter(node: FilterNode, context: FilterContext): RawBuilder<SqlBool> {
+  return compileNode(node, context, false, undefined);
+}
+
+function compileNode(node: FilterNode, context: FilterContext, negated: boolean, element: Operand | undefined): RawBuilder<SqlBool> {
+  switch (node.kind) {
+    case "and":
+    case "or": {
+      // De Morgan: not(and(a,b)) = or(not a, not b).
+      const conjunction = (node.kind === "and") !== negated;
+      if (node.terms.length === 0) return conjunction ? TRUE : FALSE;
+      const parts = node.terms.map((term) => compileNode(term, context, negated, element));
+      return sql<SqlBool>`(${sql.join(parts, conjunction ? sql` and ` : sql` or `)})`;
+    }
+    case "not":
+      return compileNode(node.term, context, !negated, element);
+    case "search":
+      throw unsupported("search() needs a full-text store; the SQL store has no full-text index");
+    case "condition": {
+      const positive = compileCondition(node, context, element);
+      if (!negated) return positive;
+      return sql<SqlBool>`not coalesce(${positive}, false)`;
+    }
+  }
+}
+
+/** `ne`, `out`, `excludes`, `notnull` are the negations of `eq`, `in`, `contains`, `isnull`. */
+const NEGATIONS: Readonly<Partial<Record<ConditionNode["op"], ConditionNode["op"]>>> = {
+  ne: "eq",
+  out: "in",
+  excludes: "contains",
+  notnull: "isnull",
+};
+
+function compileCondition(node: ConditionNode, context: FilterContext, element: Operand | undefined): RawBuilder<SqlBool> {
+  const positiveOp = NEGATIONS[node.op];
+  if (positiveOp !== undefined) {
+    const positive = compileCondition({ ...node, op: positiveOp }, context, element);
+    return sql<SqlBool>`not coalesce(${positive}, false)`;
+  }
+  const operand = resolveOperand(node.path, context, element);
+  if (node.op === "isnull") return isNull(operand);
+  if (node.value === undefined) throw new QueryError("QUERY_BAD_VALUE", `${node.op}() needs a value`);
+  if (node.value.kind === "subquery") {
+    if (node.op !== "contains") throw unsupported(`a nested query is only allowed in contains/excludes, not ${node.op}()`);
+    return containsMatching(operand, node.value.filter, context);
+  }
+  const value = resolve(node.value, context.parameters);
+  switch (node.op) {
+    case "eq":
+      return value instanceof RegExp ? match(operand, value) : equals(operand, value);
+    case "lt":
+      return order(operand, "<", value);
+    case "le":
+      return order(operand, "<=", value);
+    case "gt":
+      return order(operand, ">", value);
+    case "ge":
+      return order(operand, ">=", value);
+    case "between": {
+      if (!Array.isArray(value) || value.length !== 2) throw new QueryError("QUERY_BAD_VALUE", "between() needs a list (low, high)");
+      return sql<SqlBool>`(${order(operand, ">=", value[0])} and ${order(operand, "<", value[1])})`;
+    }
+    case "in": {
+      const items = Array.isArray(value) ? value : [value];
+      if (items.length === 0) return FALSE;
+      return sql<SqlBool>`(${sql.join(items.map((item) => equals(operand, item)), sql` or `)})`;
+    }
+    case "contains":
+      return contains(operand, value);
+    case "starts":
+      return textTest(operand, value, (text, v) => sql<SqlBool>`starts_with(${text}, ${v}::text)`);
+    case "ends":
+      return textTest(operand, value, (text, v) => sql<SqlBool>`${text} like ${likeSuffix(v)}::text`);
+    case "match":
+      return match(operand, value);
+    default:
+      throw unsupported(`operator ${node.op}() has no SQL translation`);
+  }
+}
+
+/* ---------- operands ---------- */
+
+function resolveOperand(path: Path, context: FilterContext, element: Operand | undefined): Operand {
+  if (element !== undefined) {
+    if (path.length === 0) return element;
+    if (element.kind === "json") return { kind: "json", expr: jsonPath(element.expr, path) };
+    throw unsupported(`cannot follow the path ${path.join("/")} into a ${element.sqlType} element`);
+  }
+  const [first, ...rest] = path;
+  const column = first === undefined ? undefined : context.columns.get(first);
+  if (column === undefined) {
+    throw new QueryError("QUERY_UNKNOWN_PROPERTY", `unknown property "${path.join("/")}"`);
+  }
+  const category = categoryOf(column);
+  const expr = sql.id(column.name) as Sql;
+  if (rest.length === 0) {
+    return category === "json" ? { kind: "json", expr } : { kind: "typed", category, sqlType: column.sqlType, expr };
+  }
+  if (category !== "json") throw unsupported(`"${column.name}" is not an object; cannot query ${path.join("/")}`);
+  return { kind: "json", expr: jsonPath(expr, rest) };
+}
+
+function jsonPath(expr: Sql, keys: readonly string[]): Sql {
+  return sql`jsonb_extract_path(${expr}, ${sql.join(keys.map((k) => sql`${k}::text`))})`;
+}
+
+/** The value of a literal, list or `$n` parameter. */
+export function resolve(node: ValueNode, parameters: readonly unknown[]): unknown {
+  switch (node.kind) {
+    case "literal":
+      return node.value;
+    case "list":
+      return node.items.map((item) => resolve(item, parameters));
+    case "param": {
+      if (node.index < 1 || node.index > parameters.length) {
+        throw new QueryError("QUERY_MISSING_PARAMETER", `parameter $${node.index} was not given`);
+      }
+      return parameters[node.index - 1];
+    }
+    case "subquery":
+      throw unsupported("a nested query is only allowed as the value of contains/excludes");
+  }
+}
+
+/* ---------- conditions ---------- */
+
+function isNull(operand: Operand): RawBuilder<SqlBool> {
+  if (operand.kind === "json") return sql<SqlBool>`(${operand.expr} is null or ${operand.expr} = 'null'::jsonb)`;
+  return sql<SqlBool>`${operand.expr} is null`;
+}
+
+function typedParam(operand: { category: ColumnCategory; sqlType: string }, value: unknown): Sql {
+  return sql`${scalarParameter(value)}::${sql.raw(castFor(operand.category, value, operand.sqlType))}`;
+}
+
+function jsonScalar(value: unknown): Sql | undefined {
+  switch (typeof value) {
+    case "string":
+      return sql`to_jsonb(${value}::text)`;
+    case "number":
+      return Number.isFinite(value) ? sql`to_jsonb(${value}::float8)` : undefined;
+    case "boolean":
+      return sql`to_jsonb(${value}::boolean)`;
+    default:
+      return undefined;
+  }
+}
+
+function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
+  if (value === null || value === undefined) return isNull(operand);
+  if (operand.kind === "json") {
+    if (value instanceof Date || value instanceof RegExp) return FALSE; // JSON holds no dates
+    if (typeof value === "object") return sql<SqlBool>`${operand.expr} = ${JSON.stringify(value)}::jsonb`;
+    const scalar = jsonScalar(value);
+    return scalar === undefined ? FALSE : sql<SqlBool>`${operand.expr} = ${scalar}`;
+  }
+  if (operand.category === "array") {
+    if (!Array.isArray(value)) return FALSE;
+    return sql<SqlBool>`${operand.expr} = ${arrayFromJson(value, operand.sqlType)}`;
+  }
+  if (!isComparable(operand.category, value)) return FALSE;
+  return sql<SqlBool>`${operand.expr} = ${typedParam(operand, value)}`;
+}
+
+function arrayFromJson(value: readonly unknown[], sqlType: string): Sql {
+  const element = sqlType.replace(/\[\]$/, "");
+  return sql`array(select jsonb_array_elements_text(${JSON.stringify(value)}::jsonb)::${sql.raw(element)})::${sql.raw(sqlType)}`;
+}
+
+type Comparison = "<" | "<=" | ">" | ">=";
+
+function order(operand: Operand, op: Comparison, value: unknown): RawBuilder<SqlBool> {
+  if (value === null || value === undefined) return FALSE; // ordering never matches null
+  const cmp = sql.raw(op);
+  if (operand.kind === "json") {
+    const e = operand.expr;
+    if (typeof value === "string") {
+      return sql<SqlBool>`(case when jsonb_typeof(${e}) = 'string' then (${e} #>> '{}') collate "C" ${cmp} ${value}::text else false end)`;
+    }
+    const scalar = jsonScalar(value);
+    if (scalar === undefined) return FALSE;
+    return sql<SqlBool>`(jsonb_typeof(${e}) = jsonb_typeof(${scalar}) and ${e} ${cmp} ${scalar})`;
+  }
+  if (!isComparable(operand.category, value)) return FALSE;
+  if (operand.category === "text" || operand.category === "uuid") {
+    return sql<SqlBool>`${operand.expr}::text collate "C" ${cmp} ${value}::text`;
+  }
+  return sql<SqlBool>`${operand.expr} ${cmp} ${typedParam(operand, value)}`;
+}
+
+function contains(operand: Operand, value: unknown): RawBuilder<SqlBool> {
+  if (operand.kind === "json") {
+    const e = operand.expr;
+    const element = elementEquals(value);
+    const inArray = element === undefined ? FALSE : sql<SqlBool>`exists (select 1 from jsonb_array_elements(${e}) as e(v) where ${element(sql`e.v`)})`;
+    const inText = typeof value === "string" ? sql<SqlBool>`strpos(${e} #>> '{}', ${value}::text) > 0` : FALSE;
+    return sql<SqlBool>`(case jsonb_typeof(${e}) when 'array' then ${inArray} when 'string' then ${inText} else false end)`;
+  }
+  if (operand.category === "array") {
+    const elementCategory = categoryOfSqlType(operand.sqlType.replace(/\[\]$/, ""));
+    if (value === null || value === undefined) return sql<SqlBool>`(array_position(${operand.expr}, null) is not null)`;
+    if (!isComparable(elementCategory, value)) return FALSE;
+    const param = typedParam({ category: elementCategory, sqlType: operand.sqlType.replace(/\[\]$/, "") }, value);
+    return sql<SqlBool>`(array_position(${operand.expr}, ${param}) is not null)`;
+  }
+  if (operand.category === "text") {
+    if (typeof value !== "string") return FALSE;
+    return sql<SqlBool>`strpos(${operand.expr}, ${value}::text) > 0`;
+  }
+  return FALSE;
+}
+
+/** A jsonb element test `elem = value` for contains on a jsonb array. */
+function elementEquals(value: unknown): ((elem: Sql) => RawBuilder<SqlBool>) | undefined {
+  if (value === null || value === undefined) return (elem) => sql<SqlBool>`${elem} = 'null'::jsonb`;
+  if (value instanceof Date || value instanceof RegExp) return undefined;
+  if (typeof value === "object") return (elem) => sql<SqlBool>`${elem} = ${JSON.stringify(value)}::jsonb`;
+  const scalar = jsonScalar(value);
+  return scalar === undefined ? undefined : (elem) => sql<SqlBool>`${elem} = ${scalar}`;
+}
+
+/** `contains(kids, age=1)`: some element matches the nested filter. */
+function containsMatching(operand: Operand, filter: FilterNode, context: FilterContext): RawBuilder<SqlBool> {
+  const alias = sql.id(`perstore_e${++aliasCounter}`);
+  if (operand.kind === "json") {
+    const element: Operand = { kind: "json", expr: sql`${alias}.v` };
+    const test = compileNode(filter, context, false, element);
+    return sql<SqlBool>`(case when jsonb_typeof(${operand.expr}) = 'array' then exists (select 1 from jsonb_array_elements(${operand.expr}) as ${alias}(v) where ${test}) else false end)`;
+  }
+  if (operand.category === "array") {
+    const sqlType = operand.sqlType.replace(/\[\]$/, "");
+    const element: Operand = { kind: "typed", category: categoryOfSqlType(sqlType), sqlType, expr: sql`${alias}.v` };
+    const test = compileNode(filter, context, false, element);
+    return sql<SqlBool>`exists (select 1 from unnest(${operand.expr}) as ${alias}(v) where ${test})`;
+  }
+  return FALSE;
+}
+
+function textTest(operand: Operand, value: unknown, test: (text: Sql, value: string) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+  if (typeof value !== "string") return FALSE;
+  if (operand.kind === "json") {
+    return sql<SqlBool>`(case when jsonb_typeof(${operand.expr}) = 'string' then ${test(sql`(${operand.expr} #>> '{}')`, value)} else false end)`;
+  }
+  if (operand.category !== "text") return FALSE;
+  return test(operand.expr, value);
+}
+
+/** `%` + the suffix with LIKE's wildcards escaped. */
+function likeSuffix(value: string): string {
+  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
+}
+
+/** JavaScript regular expressions that read the same as PostgreSQL's (ARE): `i` maps to `~*`. */
+function match(operand: Operand, value: unknown): RawBuilder<SqlBool> {
+  let source: string;
+  let insensitive = false;
+  if (value instanceof RegExp) {
+    if (/[msy]/.test(value.flags)) throw unsupported(`regular expression flags "${value.flags}" have no SQL translation`);
+    source = value.source;
+    insensitive = value.flags.includes("i");
+  } else if (typeof value === "string") {
+    source = value;
+  } else return FALSE;
+  // Constructs whose meaning differs between JS and PostgreSQL AREs.
+  if (/\\[bBcu]|\(\?<[^=!]|\\k</.test(source)) throw unsupported(`regular expression /${source}/ has no faithful SQL translation`);
+  const op = sql.raw(insensitive ? "~*" : "~");
+  return textTest(operand, source, (text, v) => sql<SqlBool>`${text} ${op} ${v}::text`);
+}
+
+export { elementSqlType };

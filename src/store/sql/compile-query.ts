@@ -1,0 +1,135 @@
+/**
+ * A whole query (filter, aggregate, sort, projection, distinct, limit and
+ * result operator, in the AST's fixed order) compiled to one SELECT statement
+ * per call, so a page and its totalCount come back in one round trip
+ * (`count(*) over ()`). Projections and result operators run in SQL over the
+ * page, never by fetching the table.
+ */
+import { sql, type RawBuilder, type SqlBool } from "kysely";
+import { QueryError } from "../../errors/index.js";
+import type { Path, Query, SortKey } from "../../query/ast.js";
+import { compileFilter, resolve, unsupported, type FilterContext } from "./compile-filter.js";
+import { categoryOf, checkedSqlType } from "./sql-values.js";
+import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
+
+type Sql = RawBuilder<unknown>;
+
+/** The column holding `count(*) over ()`; its name cannot be a property (it starts with a space). */
+export const TOTAL_COLUMN = " perstore_total";
+
+export interface QueryContext extends FilterContext {
+  readonly spec: SqlTableSpec;
+  /** The table reference, schema-qualified when the store has a schema. */
+  readonly table: Sql;
+}
+
+/** The page a query asks for, after combining `limit(count, start, maxCount)` with the caller's start/end. */
+export interface Page {
+  readonly offset: number;
+  readonly count: number | undefined;
+  readonly maxCount: number | undefined;
+}
+
+export function pageOf(query: Query, parameters: readonly unknown[], options: { start?: number; end?: number }): Page {
+  const number = (value: unknown, what: string): number => {
+    if (typeof value !== "number" || !(value >= 0)) throw new QueryError("QUERY_BAD_VALUE", `${what} must be a number >= 0`);
+    return Math.floor(value);
+  };
+  let offset = 0;
+  let count: number | undefined;
+  let maxCount: number | undefined;
+  if (query.limit !== undefined) {
+    const limitCount = resolve(query.limit.count, parameters);
+    if (limitCount !== Infinity) count = number(limitCount, "limit count");
+    if (query.limit.start !== undefined) offset = number(resolve(query.limit.start, parameters), "limit start");
+    if (query.limit.maxCount !== undefined) maxCount = number(resolve(query.limit.maxCount, parameters), "limit maxCount");
+  }
+  // The caller's start/end page within the query's own page.
+  const start = options.start === undefined ? 0 : number(options.start, "start");
+  offset += start;
+  if (count !== undefined) count = Math.max(0, count - start);
+  if (options.end !== undefined) {
+    const span = Math.max(0, number(options.end, "end") - start);
+    count = count === undefined ? span : Math.min(count, span);
+  }
+  return { offset, count, maxCount };
+}
+
+export function column(context: QueryContext, path: Path, what: string): SqlColumnSpec {
+  const [name, ...rest] = path;
+  const spec = name === undefined ? undefined : context.columns.get(name);
+  if (spec === undefined) throw new QueryError("QUERY_UNKNOWN_PROPERTY", `unknown property "${path.join("/")}"`);
+  if (rest.length > 0) throw unsupported(`${what} on the nested path ${path.join("/")} has no SQL translation`);
+  return spec;
+}
+
+/** `ORDER BY` terms with the memory store's order: nulls first ascending, last descending, code-point text, id tie-break. */
+export function orderBy(context: QueryContext, sort: readonly SortKey[]): Sql {
+  const terms: Sql[] = [];
+  const seen = new Set<string>();
+  for (const key of sort) {
+    const spec = column(context, key.path, "sort");
+    const category = categoryOf(spec);
+    if (category === "json" || category === "array") throw unsupported(`sort on "${spec.name}" (${spec.sqlType}) has no SQL translation`);
+    seen.add(spec.name);
+    terms.push(sortTerm(sql.id(spec.name), category === "text", key.descending));
+  }
+  if (!seen.has(context.spec.primaryKey)) {
+    const pk = context.columns.get(context.spec.primaryKey);
+    terms.push(sortTerm(sql.id(context.spec.primaryKey), pk !== undefined && categoryOf(pk) === "text", false));
+  }
+  return sql.join(terms);
+}
+
+function sortTerm(expr: Sql, text: boolean, descending: boolean): Sql {
+  const value = text ? sql`${expr} collate "C"` : expr;
+  return descending ? sql`${value} desc nulls last` : sql`${value} asc nulls first`;
+}
+
+/** The WHERE clause: the filter, plus the discriminator of an inherited model. */
+export function whereOf(context: QueryContext, query: Query): RawBuilder<SqlBool> {
+  const filter = compileFilter(query.filter, context);
+  const discriminator = context.spec.discriminator;
+  if (discriminator === undefined) return filter;
+  const values = sql.join(discriminator.values.map((v) => sql`${v}::text`));
+  return sql<SqlBool>`${filter} and ${sql.id(discriminator.column)} in (${values})`;
+}
+
+export function selectList(columns: readonly SqlColumnSpec[]): Sql {
+  return sql.join(columns.map((c) => sql.id(c.name)));
+}
+
+export function limitClause(page: Page): Sql {
+  const limit = page.count === undefined ? sql`` : sql` limit ${page.count}`;
+  const offset = page.offset === 0 ? sql`` : sql` offset ${page.offset}`;
+  return sql`${limit}${offset}`;
+}
+
+/** The columns a projection keeps (for select/unselect/values on top-level properties). */
+export function projectedColumns(context: QueryContext, query: Query): SqlColumnSpec[] | undefined {
+  const projection = query.projection;
+  if (projection === undefined) return undefined;
+  const named = projection.paths.map((path) => column(context, path, projection.kind));
+  if (projection.kind === "unselect") {
+    const dropped = new Set(named.map((c) => c.name));
+    return context.spec.columns.filter((c) => !dropped.has(c.name));
+  }
+  return named;
+}
+
+/** `count(*)` window or the aggregate expression for `fn(column)`. */
+export function aggregateExpression(fn: "count" | "sum" | "mean" | "min" | "max", spec: SqlColumnSpec | undefined, source: Sql): Sql {
+  if (fn === "count") return sql`count(*)::float8`;
+  if (spec === undefined) throw new QueryError("QUERY_BAD_VALUE", `${fn}() needs a property`);
+  const category = categoryOf(spec);
+  const ref = sql`${source}.${sql.id(spec.name)}`;
+  if (fn === "sum" || fn === "mean") {
+    if (category !== "integer" && category !== "float") throw unsupported(`${fn}() of the non-numeric "${spec.name}" has no SQL translation`);
+    return fn === "sum" ? sql`coalesce(sum(${ref})::float8, 0)` : sql`avg(${ref})::float8`;
+  }
+  if (category === "json" || category === "array") throw unsupported(`${fn}() of "${spec.name}" (${spec.sqlType}) has no SQL translation`);
+  const value = category === "text" ? sql`${ref} collate "C"` : ref;
+  return sql`${sql.raw(fn)}(${value})`;
+}
+
+export { checkedSqlType };

@@ -1,0 +1,61 @@
+/**
+ * Records <-> rows, and the SQL value expressions a write uses. Column names
+ * come only from the table spec; every value is a parameter cast to its
+ * column's type, so a multi-row VALUES list types every row the same way.
+ */
+import { sql, type RawBuilder } from "kysely";
+import { ConflictError, PerstoreError, StoreError, ValidationError } from "../../errors/index.js";
+import { copyRecord, isPrototypeKey } from "../copy.js";
+import { categoryOf, checkedSqlType, elementSqlType, fromColumn, toColumn } from "./sql-values.js";
+import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
+
+type Sql = RawBuilder<unknown>;
+
+/** How `date-time` (timestamptz) columns come back: Date objects, or normalised ISO strings. */
+export type DateTimeMode = "Date" | "string";
+
+/** A fresh record from a row; SQL NULL reads as `null`. Keys are defined, never assigned, so no name reaches a prototype. */
+export function rowToRecord(row: Readonly<Record<string, unknown>>, columns: readonly SqlColumnSpec[], dates: DateTimeMode): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const column of columns) {
+    let value = fromColumn(column, row[column.name]);
+    if (dates === "Date" && typeof value === "string" && categoryOf(column) === "timestamp") value = new Date(value);
+    if (value !== null && typeof value === "object") value = copyRecord(value);
+    Object.defineProperty(record, column.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
+  }
+  return record;
+}
+
+/** The SQL expression writing `value` into `column`. */
+export function columnValue(column: SqlColumnSpec, value: unknown): Sql {
+  const sqlType = checkedSqlType(column);
+  const param = toColumn(column, value);
+  if (param === null) return sql`null::${sql.raw(sqlType)}`;
+  if (categoryOf(column) === "array") {
+    return sql`array(select jsonb_array_elements_text(${param}::jsonb)::${sql.raw(elementSqlType(column))})::${sql.raw(sqlType)}`;
+  }
+  if (categoryOf(column) === "json") return sql`${param}::jsonb`;
+  return sql`${param}::${sql.raw(sqlType)}`;
+}
+
+/** Checks a (copied) record's properties against the table: every property must be a column. */
+export function checkProperties(record: Readonly<Record<string, unknown>>, columns: ReadonlyMap<string, SqlColumnSpec>, table: string): void {
+  const unknown = Object.keys(record).filter((key) => !columns.has(key) && !isPrototypeKey(key));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      unknown.map((key) => ({ pointer: `/${key}`, message: `is not a column of table ${table}`, keyword: "additionalProperties", params: { additionalProperty: key } })),
+    );
+  }
+}
+
+/** A PostgreSQL error turned into perstore's: unique violations are conflicts, bad data is a validation error. */
+export function storeErrorOf(error: unknown, spec: SqlTableSpec): PerstoreError {
+  if (error instanceof PerstoreError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "23505") return new ConflictError(`${spec.table}: ${message}`, "STORE_CONFLICT", { cause: error });
+  if (typeof code === "string" && (code.startsWith("22") || code === "23502" || code === "23514")) {
+    return new ValidationError([{ pointer: "", message, keyword: "sql" }], `${spec.table}: ${message}`);
+  }
+  return new StoreError("STORE_SQL_FAILED", `${spec.table}: ${message}`, { cause: error });
+}

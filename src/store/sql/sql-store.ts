@@ -1,0 +1,265 @@
+/**
+ * The SQL store: the store contract over one table, through Kysely, on
+ * PostgreSQL (a server through `pg`) or embedded PGlite. Queries compile to one
+ * SELECT each (see compile-query.ts) with the memory store's exact results;
+ * writes are single statements (a failed one changes nothing); `transaction`
+ * is a database transaction.
+ *
+ * @example
+ * const store = new SqlStore<Person>({ db: openDatabase("memory:"), table: PersonDefinition.sql });
+ * await store.put({ id: "p1", name: "Ada" });
+ * await store.query("name=Ada&sort(-age)&limit(10)"); // select ... where "name" = $1::text ...
+ */
+import { randomUUID } from "node:crypto";
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import { ConflictError, NotFoundError, QueryError } from "../../errors/index.js";
+import type { Query, QuerySchema } from "../../query/ast.js";
+import { parseQuery } from "../../query/parse-query.js";
+import { copyRecord } from "../copy.js";
+import type {
+  ChangeSet,
+  ChannelResponse,
+  Id,
+  MaybePromise,
+  PutOptions,
+  QueryInput,
+  QueryOptions,
+  Results,
+  Store,
+  StoreEvent,
+  StoreEventName,
+  StoreListener,
+} from "../types.js";
+import { runQuery } from "./run-query.js";
+import { applyChangeSet } from "./apply-change-set.js";
+import { checkProperties, columnValue, rowToRecord, storeErrorOf, type DateTimeMode } from "./sql-rows.js";
+import { categoryOf } from "./sql-values.js";
+import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
+
+export interface SqlStoreOptions {
+  /** A Kysely instance (see `openDatabase`), or a transaction. */
+  readonly db: Kysely<any>;
+  /** The table (from the model's generated definition: `Definition.sql`). */
+  readonly table: SqlTableSpec;
+  /** The PostgreSQL schema holding the table (default: the search path). */
+  readonly schema?: string;
+  /** The query schema queries are checked against (default: the table's columns; nested paths below jsonb are open). */
+  readonly querySchema?: QuerySchema;
+  /**
+   * How `date-time` columns come back: `"string"` (default: the normalised ISO
+   * string, as JSON Schema's `format: date-time` declares) or `"Date"`.
+   */
+  readonly dates?: DateTimeMode;
+}
+
+/** What a store and the stores of its transactions share. */
+interface Shared {
+  readonly listeners: Map<StoreEventName, Set<StoreListener<any>>>;
+}
+
+/** Everything the query and change-set compilers need about the table. */
+export interface SqlTable {
+  readonly spec: SqlTableSpec;
+  readonly columns: ReadonlyMap<string, SqlColumnSpec>;
+  readonly ref: RawBuilder<unknown>;
+  readonly dates: DateTimeMode;
+  readonly querySchema: QuerySchema;
+}
+
+export class SqlStore<T extends object = Record<string, unknown>> implements Store<T> {
+  readonly idProperty: string;
+  readonly #db: Kysely<any>;
+  readonly #table: SqlTable;
+  readonly #options: SqlStoreOptions;
+  readonly #shared: Shared;
+  /** Events of a running transaction, delivered once it commits. */
+  readonly #pending: StoreEvent<T>[] | undefined;
+
+  constructor(options: SqlStoreOptions, shared?: Shared, pending?: StoreEvent<T>[]) {
+    const spec = options.table;
+    const columns = new Map(spec.columns.map((c) => [c.name, c] as const));
+    if (!columns.has(spec.primaryKey)) throw new QueryError("QUERY_UNKNOWN_PROPERTY", `table ${spec.table} has no column for its primary key "${spec.primaryKey}"`);
+    this.idProperty = spec.primaryKey;
+    this.#db = options.db;
+    this.#options = options;
+    this.#table = {
+      spec,
+      columns,
+      ref: options.schema === undefined ? sql.id(spec.table) : sql.id(options.schema, spec.table),
+      dates: options.dates ?? "string",
+      querySchema: options.querySchema ?? tableQuerySchema(spec),
+    };
+    this.#shared = shared ?? { listeners: new Map() };
+    this.#pending = pending;
+  }
+
+  /** The table this store works over. */
+  get table(): SqlTableSpec {
+    return this.#table.spec;
+  }
+
+  async get(id: Id): Promise<T | undefined> {
+    const key = this.#normaliseId(id);
+    if (key === undefined) return undefined;
+    const { rows } = await sql<Record<string, unknown>>`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(this.#db);
+    const row = rows[0];
+    return row === undefined ? undefined : (rowToRecord(row, this.#table.spec.columns, this.#table.dates) as T);
+  }
+
+  async put(object: T, options: PutOptions = {}): Promise<Id> {
+    const { spec, columns } = this.#table;
+    const record = copyRecord(object) as Record<string, unknown>;
+    checkProperties(record, columns, spec.table);
+    let id: Id | undefined = options.id ?? (record[spec.primaryKey] as Id | undefined) ?? undefined;
+    if (id === undefined || id === null) id = this.#newId();
+    if (id !== undefined) {
+      const key = this.#normaliseId(id);
+      if (key === undefined) throw new QueryError("QUERY_BAD_VALUE", `${String(id)} is not a valid id for ${spec.table}`);
+      record[spec.primaryKey] = key;
+    }
+    const pk = sql.id(spec.primaryKey);
+    try {
+      if (options.overwrite === true) {
+        const sets = spec.columns.filter((c) => c.name !== spec.primaryKey).map((c) => sql`${sql.id(c.name)} = ${columnValue(c, record[c.name])}`);
+        const { rows } = await sql<{ id: unknown }>`update ${this.#table.ref} set ${sql.join(sets)} where ${this.#whereId(record[spec.primaryKey] as Id)} returning ${pk} as id`.execute(this.#db);
+        if (rows.length === 0) throw new NotFoundError(`${spec.table}: no record with id ${String(id)}`);
+        this.#emit({ type: "change", ids: [record[spec.primaryKey] as Id], records: [this.#outRecord(record)] });
+        return record[spec.primaryKey] as Id;
+      }
+      const written = spec.columns.filter((c) => c.name !== spec.primaryKey || record[spec.primaryKey] !== undefined);
+      const names = written.map((c) => sql.id(c.name));
+      const values = written.map((c) => columnValue(c, record[c.name]));
+      const discriminator = spec.discriminator;
+      if (discriminator !== undefined) {
+        names.push(sql.id(discriminator.column));
+        values.push(sql`${discriminator.value}::text`);
+      }
+      let conflict = sql``;
+      if (options.overwrite === undefined) {
+        const sets = written.filter((c) => c.name !== spec.primaryKey).map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
+        const guard = discriminator === undefined ? sql`` : sql` where ${this.#table.ref}.${sql.id(discriminator.column)} in (${sql.join(discriminator.values.map((v) => sql`${v}::text`))})`;
+        conflict = sets.length === 0 ? sql` on conflict (${pk}) do nothing` : sql` on conflict (${pk}) do update set ${sql.join(sets)}${guard}`;
+      }
+      const { rows } = await sql<{ id: unknown; inserted: boolean }>`insert into ${this.#table.ref} (${sql.join(names)}) values (${sql.join(values)})${conflict} returning ${pk} as id, (xmax = 0) as inserted`.execute(this.#db);
+      const row = rows[0];
+      if (row === undefined) throw new ConflictError(`${spec.table}: id ${String(id)} belongs to another model of the hierarchy`);
+      const newId = this.#idOut(row.id);
+      record[spec.primaryKey] = newId;
+      this.#emit({ type: row.inserted ? "add" : "change", ids: [newId], records: [this.#outRecord(record)] });
+      return newId;
+    } catch (error) {
+      throw storeErrorOf(error, spec);
+    }
+  }
+
+  add(object: T, options: Omit<PutOptions, "overwrite"> = {}): Promise<Id> {
+    return this.put(object, { ...options, overwrite: false });
+  }
+
+  async delete(id: Id): Promise<boolean> {
+    const key = this.#normaliseId(id);
+    if (key === undefined) return false;
+    const result = await sql`delete from ${this.#table.ref} where ${this.#whereId(key)}`.execute(this.#db);
+    const existed = (result.numAffectedRows ?? 0n) > 0n;
+    if (existed) this.#emit({ type: "remove", ids: [key] });
+    return existed;
+  }
+
+  /** Record queries give `Results<T>`; `count() sum() ... first() one()` give their value. */
+  async query(input: QueryInput, options: QueryOptions = {}): Promise<Results<T> | unknown> {
+    const query: Query = parseQuery(input, { schema: this.#table.querySchema });
+    return runQuery(this.#db, this.#table, query, options);
+  }
+
+  /** Runs `fn` in one database transaction; the store it gets works inside it. Events are delivered after COMMIT. */
+  async transaction<R>(fn: (store: this) => MaybePromise<R>): Promise<R> {
+    if (this.#db.isTransaction) return await fn(this);
+    const pending: StoreEvent<T>[] = [];
+    const result = await this.#db.transaction().execute(async (trx) => {
+      const inner = new SqlStore<T>({ ...this.#options, db: trx }, this.#shared, pending) as this;
+      return await fn(inner);
+    });
+    for (const event of pending) this.#deliver(event);
+    return result;
+  }
+
+  on(event: StoreEventName, listener: StoreListener<T>): () => void {
+    let set = this.#shared.listeners.get(event);
+    if (set === undefined) this.#shared.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  /**
+   * Applies a memory store's change set in one transaction with batched
+   * statements; the channel (`sqlChannel`) calls this. Ids the database
+   * assigned are returned by temporary id.
+   */
+  async applyChangeSet(changeSet: ChangeSet<T>): Promise<ChannelResponse<T>> {
+    const run = (db: Kysely<any>) => applyChangeSet(db, this.#table, changeSet as ChangeSet<any>);
+    try {
+      const response = this.#db.isTransaction ? await run(this.#db) : await this.#db.transaction().execute(run);
+      return response as ChannelResponse<T>;
+    } catch (error) {
+      throw storeErrorOf(error, this.#table.spec);
+    }
+  }
+
+  #selectList(): RawBuilder<unknown> {
+    return sql.join(this.#table.spec.columns.map((c) => sql.id(c.name)));
+  }
+
+  #whereId(id: Id): RawBuilder<unknown> {
+    const { spec, columns } = this.#table;
+    const pk = columns.get(spec.primaryKey)!;
+    const byId = sql`${sql.id(spec.primaryKey)} = ${columnValue(pk, id)}`;
+    const d = spec.discriminator;
+    if (d === undefined) return byId;
+    return sql`${byId} and ${sql.id(d.column)} in (${sql.join(d.values.map((v) => sql`${v}::text`))})`;
+  }
+
+  /** The id as the primary key column takes it, or undefined when no record can have it. */
+  #normaliseId(id: Id): Id | undefined {
+    const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
+    const category = categoryOf(pk);
+    if (category === "integer") {
+      const n = typeof id === "number" ? id : /^-?\d+$/.test(id) ? Number(id) : NaN;
+      if (!Number.isSafeInteger(n)) return typeof id === "string" && /^-?\d+$/.test(id) ? id : undefined;
+      return n;
+    }
+    if (category === "uuid") return typeof id === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id) ? id.toLowerCase() : undefined;
+    return typeof id === "number" && category === "text" ? String(id) : id;
+  }
+
+  /** A new id made here, or undefined to let the database's default assign it (integer keys). */
+  #newId(): Id | undefined {
+    const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
+    return categoryOf(pk) === "integer" ? undefined : randomUUID();
+  }
+
+  #idOut(value: unknown): Id {
+    const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
+    const out = rowToRecord({ [pk.name]: value }, [pk], "string")[pk.name];
+    return out as Id;
+  }
+
+  #outRecord(record: Record<string, unknown>): T {
+    const out: Record<string, unknown> = {};
+    for (const c of this.#table.spec.columns) out[c.name] = record[c.name] ?? null;
+    return out as T;
+  }
+
+  #emit(event: StoreEvent<T>): void {
+    if (this.#pending !== undefined) this.#pending.push(event);
+    else this.#deliver(event);
+  }
+
+  #deliver(event: StoreEvent<T>): void {
+    const listeners = this.#shared.listeners.get(event.type);
+    if (listeners === undefined) return;
+    for (const listener of [...listeners]) {
+      // Each listener gets its own copies, so none can change what another (or the store) sees.
+      listener({ ...event, ...(event.records ? { records: event.records.map((r) => copyRecord(r)) } : {}), ...(event.ids ? { ids: [...event.ids] } : {}) });
+    }
+  }
+}
