@@ -7,7 +7,7 @@ export type * from "./query/ast.js";
 export type * from "./store/types.js";
 export { copyRecord } from "./store/copy.js";
 export { ajvEqual, ajvUcs2length, ajvUri, AjvValidationError, ajvFormats } from "./runtime/ajv.js";
-export * from "./model/definition.js";
+export * from "./model/index.js";
 export * from "./query/index.js";
 export { MemoryStore } from "./store/memory/index.js";
 export type { MemoryStoreOptions, FindSort, LoadOptions, QueryExplanation, IndexSpec } from "./store/memory/index.js";

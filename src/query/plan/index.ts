@@ -1,0 +1,3 @@
+/** The index planner: query filters to plans over hash and ordered indexes. */
+export type { IndexPlan, IndexCatalog, RangeBound } from "./index-plan.js";
+export { planFilter } from "./plan-filter.js";

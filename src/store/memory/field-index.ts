@@ -1,0 +1,146 @@
+/**
+ * An index on one top-level field: hash buckets for equality and `in`, and
+ * (built on first use) ordered keys per type for ranges and prefixes.
+ * Records whose value is neither a primitive nor a valid date (arrays,
+ * objects, NaN dates) are kept aside and are candidates of every lookup, so
+ * the index never hides a record the query engine would match.
+ * Missing and `undefined` share the key `undefined`; `null` has its own.
+ */
+import type { RangeBound } from "../../query/plan/index.js";
+import type { Id } from "../types.js";
+import { bucketAdd, bucketCollect, bucketDelete, bucketOther, type IdBucket } from "./id-bucket.js";
+import { compareCodePoints, compareNumbers } from "./compare-keys.js";
+import { OrderedKeys } from "./ordered-keys.js";
+
+/** Reads a top-level field as an own property only: a prototype is never consulted. */
+export function fieldValue(record: object, field: string): unknown {
+  return Object.hasOwn(record, field) ? (record as Record<string, unknown>)[field] : undefined;
+}
+
+/** Where a value lives in a hash index. */
+type Key = { readonly map: "values"; readonly key: unknown } | { readonly map: "dates"; readonly key: number } | undefined;
+
+function keyOf(value: unknown): Key {
+  if (value instanceof Date) {
+    const time = value.getTime();
+    return Number.isNaN(time) ? undefined : { map: "dates", key: time };
+  }
+  if (value !== null && (typeof value === "object" || typeof value === "function")) return undefined;
+  return { map: "values", key: value };
+}
+
+export class FieldIndex {
+  private readonly values = new Map<unknown, IdBucket>();
+  private readonly dates = new Map<number, IdBucket>();
+  /** Ids whose value cannot be hashed: candidates of every lookup. */
+  private readonly others = new Set<Id>();
+  private numbers: OrderedKeys<number> | undefined;
+  private strings: OrderedKeys<string> | undefined;
+  private times: OrderedKeys<number> | undefined;
+
+  /**
+   * @param field the indexed property
+   * @param unique whether two records may share a non-null value
+   * @param idSlots for the primary key: the store's own id map stands in for the hash buckets
+   */
+  constructor(
+    readonly field: string,
+    readonly unique: boolean,
+    private readonly idSlots?: ReadonlyMap<Id, unknown>,
+  ) {}
+
+  /** Indexes `id` under `record`'s value. */
+  add(id: Id, record: object): void {
+    const key = keyOf(fieldValue(record, this.field));
+    if (key === undefined) this.others.add(id);
+    else if (this.idSlots) this.orderedOf(key)?.added(key.key as never);
+    else if (bucketAdd(this.mapOf(key), key.key, id)) this.orderedOf(key)?.added(key.key as never);
+  }
+
+  /** Removes `id` indexed under `record`'s value. */
+  delete(id: Id, record: object): void {
+    const key = keyOf(fieldValue(record, this.field));
+    if (key === undefined) this.others.delete(id);
+    else if (this.idSlots) this.orderedOf(key)?.removed();
+    else if (bucketDelete(this.mapOf(key), key.key, id)) this.orderedOf(key)?.removed();
+  }
+
+  /** For a unique index: another record holding `record`'s value, if any (null and missing never conflict). */
+  conflict(id: Id, record: object): Id | undefined {
+    const value = fieldValue(record, this.field);
+    if (!this.unique || value === null || value === undefined) return undefined;
+    const key = keyOf(value);
+    if (key === undefined) return undefined;
+    if (this.idSlots) return this.idSlots.has(key.key as Id) && key.key !== id ? (key.key as Id) : undefined;
+    return bucketOther(this.mapOf(key).get(key.key), id);
+  }
+
+  /** Adds to `into` the ids whose value may equal `value` (`null`/`undefined` find both). */
+  lookup(value: unknown, into: Set<Id>): void {
+    if (value === null || value === undefined) {
+      this.collect({ map: "values", key: null }, into);
+      this.collect({ map: "values", key: undefined }, into);
+    } else {
+      const key = keyOf(value);
+      if (key) this.collect(key, into);
+    }
+    for (const id of this.others) into.add(id);
+  }
+
+  /** Adds to `into` the ids whose value lies between the bounds (values of the bounds' type only). */
+  range(lower: RangeBound | undefined, upper: RangeBound | undefined, into: Set<Id>): void {
+    const sample = (lower ?? upper)!.value;
+    const unwrap = (b: RangeBound | undefined) =>
+      b && { value: (b.value instanceof Date ? b.value.getTime() : b.value) as never, inclusive: b.inclusive };
+    const map: "values" | "dates" = sample instanceof Date ? "dates" : "values";
+    const ordered = this.ordered(sample instanceof Date ? "date" : typeof sample === "number" ? "number" : "string");
+    const has = (key: unknown) => this.has({ map, key } as Key & object);
+    for (const key of ordered.range(unwrap(lower), unwrap(upper), has)) this.collect({ map, key } as Key & object, into);
+    for (const id of this.others) into.add(id);
+  }
+
+  /** Adds to `into` the ids whose string value starts with `prefix`. */
+  prefix(prefix: string, into: Set<Id>): void {
+    const has = (key: unknown) => this.has({ map: "values", key });
+    for (const key of this.ordered("string").prefix(prefix, has)) this.collect({ map: "values", key }, into);
+    for (const id of this.others) into.add(id);
+  }
+
+  private mapOf(key: Key & object): Map<unknown, IdBucket> {
+    return key.map === "dates" ? (this.dates as Map<unknown, IdBucket>) : this.values;
+  }
+
+  private has(key: Key & object): boolean {
+    return this.idSlots ? key.map === "values" && this.idSlots.has(key.key as Id) : this.mapOf(key).has(key.key);
+  }
+
+  private collect(key: Key & object, into: Set<Id>): void {
+    if (this.idSlots) {
+      if (key.map === "values" && this.idSlots.has(key.key as Id)) into.add(key.key as Id);
+    } else bucketCollect(this.mapOf(key).get(key.key), into);
+  }
+
+  /** The ordered keys of a type if they have been built (they are kept up to date from then on). */
+  private orderedOf(key: Key & object): OrderedKeys<never> | undefined {
+    if (key.map === "dates") return this.times as OrderedKeys<never> | undefined;
+    if (typeof key.key === "number") return Number.isNaN(key.key) ? undefined : (this.numbers as OrderedKeys<never> | undefined);
+    if (typeof key.key === "string") return this.strings as OrderedKeys<never> | undefined;
+    return undefined;
+  }
+
+  private ordered(type: "number" | "string" | "date"): OrderedKeys<never> {
+    const keys = (type: string) => {
+      const source = this.idSlots ? this.idSlots.keys() : this.values.keys();
+      // NaN has no place in an order, and no range ever matches it.
+      return [...source].filter((k) => typeof k === type && !Number.isNaN(k));
+    };
+    switch (type) {
+      case "number":
+        return (this.numbers ??= new OrderedKeys(keys("number") as number[], compareNumbers)) as unknown as OrderedKeys<never>;
+      case "string":
+        return (this.strings ??= new OrderedKeys(keys("string") as string[], compareCodePoints)) as unknown as OrderedKeys<never>;
+      case "date":
+        return (this.times ??= new OrderedKeys(this.dates.keys(), compareNumbers)) as unknown as OrderedKeys<never>;
+    }
+  }
+}
