@@ -104,11 +104,12 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   }
 
   /** Refuse writes that name hidden or facet-read-only properties, or leave the facet's rows. */
-  #prepare(kind: "create" | "replace"): PrepareWrite {
+  #prepare(): PrepareWrite {
     return (record, existing) => {
       const out = { ...record };
       for (const key of this.#hidden) {
-        if (key in record && (kind === "create" || !existing || !isDeepStrictEqual(record[key], existing[key]))) {
+        const written = existing ? !isDeepStrictEqual(record[key], existing[key]) : key in record && !this.#isDefault(key, record[key]);
+        if (key in record && written) {
           throw new AccessError(`facet ${this.#rules.facet} hides property ${key}`, "ACCESS_PROPERTY");
         }
         // A full replace through the facet keeps what the facet cannot see.
@@ -148,7 +149,7 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
 
   async create(data: CreateInput<TData>): Promise<TInstance> {
     this.#allow("create");
-    const created = await this.#model.createRecord(data, this.#prepare("create"));
+    const created = await this.#model.createRecord(data, this.#prepare());
     return this.#instance(recordOf(created));
   }
 
@@ -158,14 +159,14 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     const existing = typeof id === "string" || typeof id === "number" ? await this.#model.fetch(id) : undefined;
     if (existing && !this.#visible(existing)) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
     if (!existing) this.#allow("create");
-    const saved = await this.#model.putRecord(data, this.#prepare(existing ? "replace" : "create"));
+    const saved = await this.#model.putRecord(data, this.#prepare());
     return this.#instance(recordOf(saved));
   }
 
   async patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
     this.#allow("patch");
     if (!this.#visible(await this.#model.fetch(id))) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
-    const saved = await this.#model.patchRecord(id, changes, this.#prepare("replace"));
+    const saved = await this.#model.patchRecord(id, changes, this.#prepare());
     return this.#instance(recordOf(saved));
   }
 

@@ -1,15 +1,15 @@
 /**
  * `createModelRegistry`: one `Model` per definition, wired together so links
  * resolve to the target model's store. Each model keeps its records in
- * `stores[Name]`, else a `SqlStore` over `db` (loaded on first use, so the
- * registry works in builds without the SQL store), else a new `MemoryStore`
- * with the model's indexes.
+ * `stores[Name]`, else a `SqlStore` over `db` (its module is imported on
+ * first use), else a new `MemoryStore` with the model's indexes.
  *
  * Sub-models (`allOf`): on SQL each model's table spec already names the base
  * table with a `perstore_type` discriminator, so they share one table. In
  * memory each model gets its own store (a base-model query does not see
  * sub-model records); pass the same store in `stores` to share one.
  */
+import type { Kysely } from "kysely";
 import { StoreError } from "../errors/index.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
 import type { Store } from "../store/types.js";
@@ -22,24 +22,13 @@ import type {
 import type { AnyInstance } from "./model-instance.js";
 import { BoundModel, type ModelContext } from "./model.js";
 
-/** Module path of the SQL store, imported only when a model needs it. */
-const SQL_STORE_MODULE = "../store/sql/sql-store.js";
-
-interface SqlStoreModule {
-  SqlStore: new (options: { db: unknown; table: unknown }) => Store<any>;
-}
-
-async function sqlStore(db: unknown, definition: ModelDefinition<any, any, any>): Promise<Store<any>> {
+async function sqlStore(db: Kysely<any>, definition: ModelDefinition<any, any, any>): Promise<Store<any>> {
   if (!definition.sql) {
     throw new StoreError("MODEL_NO_TABLE", `model ${definition.name} has no SQL table spec; rebuild with perstore build`);
   }
-  let module: SqlStoreModule;
-  try {
-    module = (await import(/* @vite-ignore */ SQL_STORE_MODULE)) as SqlStoreModule;
-  } catch (cause) {
-    throw new StoreError("MODEL_NO_SQL_STORE", "the SQL store is not available in this build", { cause });
-  }
-  return new module.SqlStore({ db, table: definition.sql });
+  // Loaded on first use: a memory-only program never loads the SQL layer.
+  const { SqlStore } = await import("../store/sql/sql-store.js");
+  return new SqlStore({ db, table: definition.sql, querySchema: definition.querySchema }) as unknown as Store<any>;
 }
 
 /** Resolve each model's store once, on first use. */
@@ -49,10 +38,11 @@ function storeSource(
 ): () => Promise<Store<any>> {
   const given = options.stores?.[definition.name];
   if (given) return () => Promise.resolve(given);
-  if (options.db) {
+  const db = options.db;
+  if (db) {
     let pending: Promise<Store<any>> | undefined;
     return () => {
-      pending ??= sqlStore(options.db, definition).catch((error: unknown) => {
+      pending ??= sqlStore(db, definition).catch((error: unknown) => {
         pending = undefined; // let a later call retry
         throw error;
       });

@@ -265,10 +265,10 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     if (!existing) throw new NotFoundError(`${this.name} ${String(id)} does not exist`);
     let record: DataRecord = { ...existing };
     const patch = recordOf(changes);
-    for (const key of Object.keys(changes)) {
-      if ((changes as DataRecord)[key] === undefined) delete record[key];
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) delete record[key];
+      else record[key] = value;
     }
-    Object.assign(record, patch);
     delete record[DISCRIMINATOR];
     if (prepare) record = prepare(record, existing);
     this.assertReadonlyKept(record, existing);
