@@ -1,0 +1,31 @@
+/**
+ * The `perstore` command. Commands live in a table: adding one is one line.
+ */
+import { buildCommand } from "./commands/build.js";
+import { initCommand } from "./commands/init.js";
+import type { CliIO, Command } from "./command.js";
+
+export type { CliIO, Command } from "./command.js";
+
+/** Every command, by name. */
+export const COMMANDS: readonly Command[] = [initCommand, buildCommand];
+
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `Usage: perstore <command> [options]\n\nCommands:\n${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}\n\nRun \`perstore <command> --help\` for a command's options.\n`;
+}
+
+/** Run the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO = { cwd: process.cwd(), stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(usage());
+    return name === undefined ? 1 : 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`unknown command ${name}\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest, io);
+}
