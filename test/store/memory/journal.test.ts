@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+import { MemoryStore, type StoreEvent } from "perstore";
+import { expectIndexesAgree, INDEX_QUERIES, people, snapshot, type Person } from "./helpers.js";
+
+const indexes = ["country", "age", "name", { fields: ["email"], unique: true }, { fields: ["country", "name"] }] as const;
+const make = () => new MemoryStore<Person>({ data: people(), indexes: [...indexes] });
+
+describe("MemoryStore journal", () => {
+  it("writes one entry per mutation, however many records it touches", () => {
+    const store = make();
+    store.insert([{ id: 6 }, { id: 7 }]);
+    store.update({ age: 50 }, "country=CA");
+    store.remove("country=IN");
+    store.put({ id: 1, name: "Ann" });
+    store.delete(6);
+    store.removeAll();
+    store.insert([{ id: 8 }], { append: false });
+    const journal = store.journal;
+    expect(journal.map((e) => e.type)).toEqual(["add", "change", "remove", "change", "remove", "clear", "load"]);
+    expect(journal[0]).toEqual({ type: "add", records: [{ id: 6, record: { id: 6 } }, { id: 7, record: { id: 7 } }] });
+    expect(journal[1]).toMatchObject({ type: "change", changes: { age: 50 } });
+    expect(journal[1]!.type === "change" && journal[1]!.records.map((r) => [r.id, r.before.age, r.after.age])).toEqual([
+      [1, 31, 50],
+      [3, 45, 50],
+    ]);
+    expect(journal[5]).toEqual({ type: "clear", count: 4 });
+    expect(journal[6]).toEqual({ type: "load", count: 0, records: [{ id: 8, record: { id: 8 } }] });
+  });
+
+  it("is a read-only view: changing it changes nothing", () => {
+    const store = make();
+    store.update({ age: 1 }, "id=1");
+    const view = store.journal as unknown as { records: { after: Person }[] }[];
+    expect(Object.isFrozen(view)).toBe(true);
+    view[0]!.records[0]!.after.age = 99;
+    expect(store.journal[0]).toMatchObject({ records: [{ after: { age: 1 } }] });
+    expect(store.get(1)!.age).toBe(1);
+  });
+
+  it("reject undoes every kind of entry exactly, indexes and natural order included", () => {
+    const store = make();
+    const states = [snapshot(store)];
+    const steps: Array<() => void> = [
+      () => store.insert([{ id: 6, name: "Fay", country: "CA", age: 20, email: "fay@x.org" }, { id: "__proto__", name: "P" }]),
+      () => store.update({ country: "FR", added: "new field", age: 70 }, "country=CA"),
+      () => store.remove("age<40"),
+      () => store.put({ id: 3, name: "Replaced" }),
+      () => store.delete(4),
+      () => store.removeAll(),
+      () => store.insert([{ id: 9, name: "Zed", country: "CA", email: "ann@x.org" }], { append: false }),
+      () => store.update({ email: "cid@x.org" }, "id=9"),
+    ];
+    for (const step of steps) {
+      step();
+      states.push(snapshot(store));
+      expectIndexesAgree(store, INDEX_QUERIES);
+    }
+    for (let i = steps.length - 1; i >= 0; i--) {
+      expect(store.reject(1)).toBe(1);
+      expect(snapshot(store)).toEqual(states[i]);
+      expectIndexesAgree(store, INDEX_QUERIES);
+    }
+    expect(store.journal).toEqual([]);
+    // Unique values freed by undo are usable again, and taken ones are enforced again.
+    expect(() => store.insert([{ id: 10, email: "ann@x.org" }])).toThrow(expect.objectContaining({ code: "STORE_CONFLICT" }));
+  });
+
+  it("reject removes fields an update added and restores fields a put dropped", () => {
+    const store = make();
+    store.update({ nickname: "A" }, "id=1");
+    store.put({ id: 2, name: "Bob only" });
+    store.reject();
+    expect(store.get(1)).toEqual(people()[0]);
+    expect(Object.hasOwn(store.get(1)!, "nickname")).toBe(false);
+    expect(store.get(2)).toEqual(people()[1]);
+  });
+
+  it("reject() with no count undoes everything since the last commit; reject(0) nothing", async () => {
+    const store = make();
+    store.insert([{ id: 6 }]);
+    await store.commit();
+    store.delete(1);
+    store.update({ age: 2 }, "id=2");
+    expect(store.reject(0)).toBe(0);
+    expect(store.journal).toHaveLength(2);
+    expect(store.reject(10)).toBe(2);
+    expect(store.get(1)).toEqual(people()[0]);
+    expect(store.get(6)).toEqual({ id: 6 });
+    expect(() => store.reject(-1)).toThrow(RangeError);
+  });
+
+  it("emits reject and commit events with counts", async () => {
+    const store = make();
+    const events: StoreEvent<Person>[] = [];
+    store.on("reject", (e) => events.push(e));
+    store.on("commit", (e) => events.push(e));
+    store.on("clear", (e) => events.push(e));
+    store.insert([{ id: 6 }]);
+    store.removeAll();
+    store.reject(1);
+    await store.commit();
+    expect(events).toEqual([
+      { type: "clear", count: 6 },
+      { type: "reject", count: 1 },
+      { type: "commit", count: 1 },
+    ]);
+  });
+
+  it("reject costs what the entries touched, not the data size", () => {
+    const time = (size: number) => {
+      const store = new MemoryStore<Person>({ indexes: ["country"] });
+      store.insert(Array.from({ length: size }, (_, i) => ({ id: i, country: `c${i % 30}` })));
+      void store.commit();
+      const started = performance.now();
+      for (let round = 0; round < 200; round++) {
+        store.put({ id: -1, country: "c1" });
+        store.update({ x: round }, "id=5");
+        store.delete(7);
+        store.removeAll();
+        store.reject(4);
+      }
+      return performance.now() - started;
+    };
+    time(1000); // warm up
+    const small = time(1000);
+    const large = time(100_000);
+    expect(large).toBeLessThan(small * 20 + 50);
+  });
+});
