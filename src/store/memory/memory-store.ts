@@ -87,6 +87,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   private nextSeq = 0;
   private nextEntrySeq = 0;
   private commits: Promise<unknown> = Promise.resolve();
+  private commitsInFlight = 0;
   private readonly events = new StoreEvents<T>();
   private readonly channel: Channel<T> | undefined;
 
@@ -349,9 +350,15 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
       return Promise.resolve();
     }
     const channel = this.channel;
-    // One commit at a time: a second one writes what the first left.
-    const run = this.commits.then(() => this.commitThrough(channel, mode));
-    this.commits = run.catch(() => undefined);
+    // One commit at a time: one asked for while another is in flight writes what
+    // that one leaves. A commit that starts at once takes the journal as it is now.
+    const start = () => this.commitThrough(channel, mode);
+    const run = this.commitsInFlight === 0 ? start() : this.commits.then(start);
+    this.commitsInFlight++;
+    this.commits = run.then(
+      () => void this.commitsInFlight--,
+      () => void this.commitsInFlight--,
+    );
     return run;
   }
 
