@@ -17,3 +17,5 @@ export { condenseJournal, journalChanges, buildChangeSet } from "./transaction/i
 export type { IndexPlan, IndexCatalog, RangeBound } from "./query/plan/index.js";
 export { planFilter } from "./query/plan/index.js";
 export * from "./store/sql/index.js";
+export { JsonFileStore } from "./store/json-file/index.js";
+export type { JsonFileStoreOptions } from "./store/json-file/index.js";

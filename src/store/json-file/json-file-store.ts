@@ -1,0 +1,229 @@
+/**
+ * A store persisted to one JSON file (the successor of Perstore's js-file
+ * store). The data lives in a MemoryStore (indexes, queries, journal); every
+ * write runs one cycle under an inter-process lock:
+ *
+ *   lock -> reload if the file changed since we read it -> apply to memory
+ *   -> write the whole data set atomically -> memory.commit() -> unlock
+ *
+ * If the file write fails, `memory.reject()` undoes the change, so the store
+ * is as it was and the error (StoreError STORE_IO) reaches the caller. Reads
+ * also reload a file another process changed. Operations of one instance run
+ * one at a time, so a read never sees a write that is not yet on disk.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { resolve } from "node:path";
+import { PerstoreError, StoreError } from "../../errors/index.js";
+import { copyRecord } from "../copy.js";
+import { MemoryStore, type IndexSpec } from "../memory/memory-store.js";
+import type {
+  Id,
+  MaybePromise,
+  PutOptions,
+  QueryInput,
+  QueryOptions,
+  Results,
+  Store,
+  StoreEvent,
+  StoreEventName,
+  StoreListener,
+} from "../types.js";
+import { fileSignature, readDataFile, sameSignature, writeDataFile, type FileSignature } from "./data-file.js";
+import { withFileLock, type FileLockOptions } from "./file-lock.js";
+
+export interface JsonFileStoreOptions {
+  /** The JSON file. A missing file is an empty store; it (and its directory) is created on the first write. */
+  readonly path: string;
+  /** The id property of records (default `id`). */
+  readonly idProperty?: string;
+  /** Indexes of the in-memory copy, as for MemoryStore. */
+  readonly indexes?: readonly IndexSpec[];
+  /** Lock timing (stale lock takeover, how long to wait for another writer). */
+  readonly lock?: FileLockOptions;
+}
+
+/** Events the file store reports: only changes that are on disk, and (re)loads of the file. */
+const FORWARDED: readonly StoreEventName[] = ["add", "change", "remove", "clear", "load"];
+
+/**
+ * A store kept in one JSON file, safe to share between processes.
+ *
+ * The file is read lazily by the first operation, or by `open()` to surface a
+ * corrupt file early. The format is a JSON array of records, one per line,
+ * with `{"$date": "..."}` for Dates (see json-codec.ts). A file that is not
+ * valid JSON is StoreError STORE_CORRUPT_FILE (with file, line and column) and
+ * is never overwritten. Each write rewrites the whole file, so this store
+ * suits small and medium data sets.
+ *
+ * @example
+ * const people = new JsonFileStore<Person>({ path: "data/people.json", indexes: ["country"] });
+ * await people.put({ id: "p1", name: "Ann", born: new Date("1990-01-01") });
+ * const canadians = await people.query("country=Canada&sort(+name)");
+ */
+export class JsonFileStore<T extends object = Record<string, unknown>> implements Store<T> {
+  /** Absolute path of the file. */
+  readonly path: string;
+  readonly #memory: MemoryStore<T>;
+  readonly #lockOptions: FileLockOptions;
+  /** Signature of the file version the memory holds; `undefined` until first read. */
+  #signature: FileSignature | null | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  /** Marks calls made inside a running `transaction(fn)`, which skip the queue. */
+  readonly #inTransaction = new AsyncLocalStorage<object>();
+  #transaction: object | undefined;
+  /** Events of the running cycle, released once its changes are on disk. */
+  #pending: StoreEvent<T>[] | undefined;
+  readonly #listeners = new Map<StoreEventName, Set<StoreListener<T>>>();
+
+  constructor(options: JsonFileStoreOptions) {
+    this.path = resolve(options.path);
+    this.#lockOptions = options.lock ?? {};
+    this.#memory = new MemoryStore<T>({ idProperty: options.idProperty ?? "id", indexes: options.indexes ?? [] });
+    for (const type of FORWARDED) this.#memory.on(type, (event) => this.#onMemoryEvent(event as StoreEvent<T>));
+  }
+
+  get idProperty(): string {
+    return this.#memory.idProperty;
+  }
+
+  /** Reads the file now (instead of on first use); rejects with STORE_CORRUPT_FILE for a corrupt file. */
+  async open(): Promise<this> {
+    await this.#read(() => undefined);
+    return this;
+  }
+
+  get(id: Id): Promise<T | undefined> {
+    return this.#read(() => this.#memory.get(id));
+  }
+
+  query(query: QueryInput, options?: QueryOptions): Promise<Results<T> | unknown> {
+    return this.#read(() => this.#memory.query(query, options));
+  }
+
+  put(object: T, options?: PutOptions): Promise<Id> {
+    return this.#write(() => this.#memory.put(object, options));
+  }
+
+  add(object: T, options?: Omit<PutOptions, "overwrite">): Promise<Id> {
+    return this.#write(() => this.#memory.add(object, options));
+  }
+
+  delete(id: Id): Promise<boolean> {
+    return this.#write(() => this.#memory.delete(id));
+  }
+
+  /**
+   * Runs `fn` with the file locked; everything it writes reaches the file in
+   * one atomic write, or, if it throws, none of it does. Calls on this store
+   * from inside `fn` join the transaction; calls from elsewhere wait for it.
+   */
+  async transaction<R>(fn: (store: this) => MaybePromise<R>): Promise<R> {
+    if (this.#joins()) return fn(this);
+    return this.#enqueue(() =>
+      this.#cycle(() => {
+        const token = {};
+        this.#transaction = token;
+        return this.#inTransaction.run(token, async () => {
+          try {
+            return await fn(this);
+          } finally {
+            this.#transaction = undefined;
+          }
+        });
+      }),
+    );
+  }
+
+  /** Listens to `add`, `change`, `remove`, `clear` (reported once on disk) and `load` (the file was read). */
+  on(event: StoreEventName, listener: StoreListener<T>): () => void {
+    let set = this.#listeners.get(event);
+    if (set === undefined) this.#listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
+  }
+
+  #joins(): boolean {
+    const token = this.#inTransaction.getStore();
+    return token !== undefined && token === this.#transaction;
+  }
+
+  #read<R>(fn: () => MaybePromise<R>): Promise<R> {
+    if (this.#joins()) return Promise.resolve().then(fn);
+    return this.#enqueue(async () => {
+      await this.#refresh();
+      return fn();
+    });
+  }
+
+  #write<R>(fn: () => MaybePromise<R>): Promise<R> {
+    if (this.#joins()) return Promise.resolve().then(fn);
+    return this.#enqueue(() => this.#cycle(fn));
+  }
+
+  /** One locked read-check-write cycle around `fn`, which changes the memory store. */
+  #cycle<R>(fn: () => MaybePromise<R>): Promise<R> {
+    return withFileLock(
+      this.path,
+      async (assertHeld) => {
+        await this.#refresh();
+        this.#pending = [];
+        try {
+          const result = await fn();
+          if (this.#memory.journal.length > 0) {
+            assertHeld();
+            this.#signature = await writeDataFile(this.path, this.#memory.find());
+            await this.#memory.commit();
+          }
+          const events = this.#pending;
+          this.#pending = undefined;
+          for (const event of events) this.#emit(event);
+          return result;
+        } catch (error) {
+          this.#pending = undefined;
+          if (this.#memory.journal.length > 0) this.#memory.reject();
+          throw error;
+        }
+      },
+      this.#lockOptions,
+    );
+  }
+
+  /** Reloads the memory store when the file is not the version it holds (first use, or another writer). */
+  async #refresh(): Promise<void> {
+    if (this.#signature !== undefined && sameSignature(await fileSignature(this.path), this.#signature)) return;
+    const { records, signature } = await readDataFile(this.path);
+    try {
+      await this.#memory.load({ data: records as T[] });
+    } catch (error) {
+      if (error instanceof StoreError) throw error;
+      const reason = error instanceof PerstoreError ? `${error.code}: ${error.message}` : String(error);
+      throw new StoreError("STORE_CORRUPT_FILE", `${this.path}: its records cannot be loaded (${reason}); the file is left untouched`, {
+        cause: error,
+        details: { file: this.path },
+      });
+    }
+    this.#signature = signature;
+  }
+
+  #onMemoryEvent(event: StoreEvent<T>): void {
+    if (event.type === "load") this.#emit(event);
+    else if (this.#pending !== undefined) this.#pending.push(event);
+  }
+
+  /** A throwing listener must not turn a write that is already on disk into a failure. */
+  #emit(event: StoreEvent<T>): void {
+    for (const listener of this.#listeners.get(event.type) ?? []) {
+      try {
+        listener(copyRecord(event)); // each listener its own copy, as MemoryStore does
+      } catch (error) {
+        process.emitWarning(`JsonFileStore ${event.type} listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  #enqueue<R>(task: () => Promise<R>): Promise<R> {
+    const run = this.#queue.then(task, task);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+}

@@ -1,0 +1,285 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import lockfile from "proper-lockfile";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { StoreError } from "../../../src/errors/index.js";
+import { JsonFileStore } from "../../../src/store/json-file/json-file-store.js";
+import type { StoreEvent } from "../../../src/store/types.js";
+
+interface Item {
+  id: string;
+  n: number;
+  at?: Date;
+  padding?: string;
+}
+
+const writer = fileURLToPath(new URL("./writer-process.ts", import.meta.url));
+let dir: string;
+let file: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "perstore-json-file-"));
+  file = join(dir, "data.json");
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const open = (path = file) => new JsonFileStore<Item>({ path });
+const exists = (path: string) => fs.existsSync(path);
+/** A query's records as a plain array (without `totalCount`). */
+const all = async (store: JsonFileStore<Item>, query = "") => [...((await store.query(query)) as Item[])];
+
+/** Starts writer-process.ts; resolves with its exit once it ends by itself. */
+function startWriter(prefix: string, count: number | "forever", recordSize = 0) {
+  const child = spawn(process.execPath, ["--import", "tsx", writer, file, prefix, String(count), String(recordSize)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const waiters: { n: number; resolve: () => void }[] = [];
+  child.stdout.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const written = stdout.match(/wrote \d+/g)?.length ?? 0;
+    for (const w of waiters.filter((w) => written >= w.n)) w.resolve();
+  });
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
+  );
+  /** Resolves once the child has acknowledged `n` writes. */
+  const written = (n: number) => new Promise<void>((resolve) => waiters.push({ n, resolve }));
+  return { child, exit, written };
+}
+
+describe("JsonFileStore files", () => {
+  it("treats a missing file as empty, creates it on the first write, and reads it back in a new instance", async () => {
+    const store = open(join(dir, "sub", "dir", "data.json"));
+    expect(await store.get("a")).toBeUndefined();
+    expect(await all(store)).toEqual([]);
+    expect(exists(join(dir, "sub"))).toBe(false);
+    await store.put({ id: "a", n: 1, at: new Date("2020-02-02T02:02:02.002Z") });
+    await store.put({ id: "b", n: 2 });
+    const text = await readFile(join(dir, "sub", "dir", "data.json"), "utf8");
+    expect(text).toBe('[\n{"id":"a","n":1,"at":{"$date":"2020-02-02T02:02:02.002Z"}},\n{"id":"b","n":2}\n]\n');
+    const again = await open(join(dir, "sub", "dir", "data.json")).open();
+    const a = await again.get("a");
+    expect(a?.at).toBeInstanceOf(Date);
+    expect(a).toEqual({ id: "a", n: 1, at: new Date("2020-02-02T02:02:02.002Z") });
+    expect(await all(again, "n=2")).toEqual([{ id: "b", n: 2 }]);
+  });
+
+  it("leaves no temporary or lock files behind", async () => {
+    const store = open();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.put({ id: `r${i}`, n: i })));
+    await store.delete("r3");
+    expect(await readdir(dir)).toEqual(["data.json"]);
+    expect(JSON.parse(await readFile(file, "utf8"))).toHaveLength(19);
+  });
+
+  it("reads JSORM's {meta: {root}} form", async () => {
+    await writeFile(file, JSON.stringify({ meta: { id: "id", root: "items" }, items: [{ id: "x", n: 1 }] }));
+    expect(await open().get("x")).toEqual({ id: "x", n: 1 });
+  });
+
+  it("reloads when another writer replaced the file", async () => {
+    const store = open();
+    await store.put({ id: "a", n: 1 });
+    await writeFile(file, '[{"id":"z","n":26}]');
+    expect(await store.get("a")).toBeUndefined();
+    expect(await store.get("z")).toEqual({ id: "z", n: 26 });
+  });
+
+  it("reports events only once the change is on disk", async () => {
+    const store = open();
+    const seen: string[] = [];
+    store.on("add", (event: StoreEvent<Item>) => {
+      const onDisk = JSON.parse(fs.readFileSync(file, "utf8")) as Item[];
+      seen.push(...(event.ids ?? event.records?.map((r) => r.id) ?? []).map((id) => `${String(id)}:${onDisk.some((r) => r.id === id)}`));
+    });
+    await store.put({ id: "a", n: 1 });
+    expect(seen).toEqual(["a:true"]);
+  });
+});
+
+describe("JsonFileStore corrupt files", () => {
+  it("names file, line and column, and never overwrites the file", async () => {
+    const corrupt = '[\n{"id":"a","n":1},\n{"id":"b",n:2}\n]\n';
+    await writeFile(file, corrupt);
+    const store = open();
+    const error = await store.open().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: "STORE_CORRUPT_FILE", details: { file, line: 3, column: 11 } });
+    expect((error as Error).message).toContain(`${file}:3:11`);
+    await expect(store.put({ id: "c", n: 3 })).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
+    await expect(store.delete("a")).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
+    await expect(store.get("a")).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
+    expect(await readFile(file, "utf8")).toBe(corrupt);
+    expect(await readdir(dir)).toEqual(["data.json"]);
+  });
+
+  it("counts an empty file, a non-array and duplicate ids as corrupt", async () => {
+    for (const text of ["", "  \n", '{"id":"a"}', '[{"id":"a","n":1},{"id":"a","n":2}]']) {
+      await writeFile(file, text);
+      await expect(open().put({ id: "b", n: 1 })).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
+      expect(await readFile(file, "utf8")).toBe(text);
+    }
+  });
+
+  it("recovers once the file is repaired", async () => {
+    await writeFile(file, "[{]");
+    const store = open();
+    await expect(store.get("a")).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
+    await writeFile(file, '[{"id":"a","n":1}]');
+    expect(await store.get("a")).toEqual({ id: "a", n: 1 });
+  });
+});
+
+describe("JsonFileStore failed writes", () => {
+  it("rolls back when the rename fails, leaving memory and file as they were", async () => {
+    const store = open();
+    await store.put({ id: "a", n: 1 });
+    const before = await readFile(file, "utf8");
+    const rename = fs.rename;
+    // write-file-atomic looks fs.rename up on each write, so this makes exactly the final step fail.
+    fs.rename = ((_from: string, _to: string, callback: (error: Error) => void) =>
+      callback(Object.assign(new Error("EIO: simulated"), { code: "EIO" }))) as typeof fs.rename;
+    try {
+      const error = await store.put({ id: "b", n: 2 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreError);
+      expect(error).toMatchObject({ code: "STORE_IO" });
+      await expect(store.put({ id: "a", n: 99 })).rejects.toMatchObject({ code: "STORE_IO" });
+      await expect(store.delete("a")).rejects.toMatchObject({ code: "STORE_IO" });
+    } finally {
+      fs.rename = rename;
+    }
+    expect(await store.get("b")).toBeUndefined();
+    expect(await store.get("a")).toEqual({ id: "a", n: 1 });
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect(await readdir(dir)).toEqual(["data.json"]);
+    await store.put({ id: "c", n: 3 });
+    expect(await all(store, "sort(+id)")).toEqual([
+      { id: "a", n: 1 },
+      { id: "c", n: 3 },
+    ]);
+  });
+
+  it("rolls back a value JSON cannot hold, with STORE_ENCODE", async () => {
+    const store = open();
+    await store.put({ id: "a", n: 1 });
+    await expect(store.put({ id: "b", n: 10n as unknown as number })).rejects.toMatchObject({ code: "STORE_ENCODE" });
+    expect(await store.get("b")).toBeUndefined();
+    expect(await open().get("b")).toBeUndefined();
+  });
+
+  it("gives up with STORE_LOCKED when another writer holds the lock, and changes nothing", async () => {
+    await writeFile(file, "[]");
+    const release = await lockfile.lock(file, { realpath: false });
+    try {
+      const store = new JsonFileStore<Item>({ path: file, lock: { timeoutMs: 200 } });
+      await expect(store.put({ id: "a", n: 1 })).rejects.toMatchObject({ code: "STORE_LOCKED" });
+      expect(await store.get("a")).toBeUndefined();
+    } finally {
+      await release();
+    }
+    expect(await readFile(file, "utf8")).toBe("[]");
+  });
+
+  it("takes over a stale lock left by a crashed writer", async () => {
+    await mkdir(`${file}.lock`);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${file}.lock`, old, old);
+    const store = open();
+    await store.put({ id: "a", n: 1 });
+    expect(await open().get("a")).toEqual({ id: "a", n: 1 });
+  });
+});
+
+describe("JsonFileStore transactions", () => {
+  it("write everything in one atomic write, or nothing", async () => {
+    const store = open();
+    await store.put({ id: "a", n: 1 });
+    const before = await readFile(file, "utf8");
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.put({ id: "b", n: 2 });
+        await tx.delete("a");
+        // Only the transaction's own calls join it; a second instance sees the old file.
+        expect(await open().get("a")).toEqual({ id: "a", n: 1 });
+        throw new Error("abort");
+      }),
+    ).rejects.toThrow("abort");
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect(await store.get("a")).toEqual({ id: "a", n: 1 });
+    await store.transaction(async (tx) => {
+      await tx.put({ id: "b", n: 2 });
+      await tx.delete("a");
+    });
+    expect(await all(open())).toEqual([{ id: "b", n: 2 }]);
+  });
+
+  it("makes other callers wait until it is done", async () => {
+    const store = open();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const tx = store.transaction(async (s) => {
+      await s.put({ id: "a", n: 1 });
+      await gate;
+      await s.put({ id: "a", n: 2 });
+    });
+    const outside = store.get("a");
+    release();
+    await tx;
+    expect(await outside).toEqual({ id: "a", n: 2 });
+  });
+});
+
+describe("JsonFileStore with several writers", () => {
+  it("loses no update between two instances on one file", async () => {
+    const a = open();
+    const b = open();
+    await a.put({ id: "a0", n: 0 });
+    await b.put({ id: "b0", n: 0 });
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).put({ id: `x${i}`, n: i })));
+    expect(((await a.query("")) as Item[]).length).toBe(32);
+    expect(((await b.query("")) as Item[]).length).toBe(32);
+    expect(JSON.parse(await readFile(file, "utf8"))).toHaveLength(32);
+    await b.delete("a0");
+    expect(await a.get("a0")).toBeUndefined();
+  });
+
+  it("loses no update between processes", async () => {
+    const writers = [startWriter("p", 15), startWriter("q", 15)];
+    const store = open();
+    for (let i = 1; i <= 15; i++) await store.put({ id: `main-${i}`, n: i });
+    const exits = await Promise.all(writers.map((w) => w.exit));
+    for (const exit of exits) expect(exit).toMatchObject({ code: 0, stderr: "" });
+    const ids = ((await store.query("")) as Item[]).map((r) => r.id);
+    expect(ids).toHaveLength(45);
+    for (const prefix of ["p", "q", "main"]) {
+      for (let i = 1; i <= 15; i++) expect(ids).toContain(`${prefix}-${i}`);
+    }
+  });
+
+  it("never leaves a corrupt or empty file when a writer is killed mid-write", async () => {
+    for (const delay of [0, 7, 23]) {
+      // ~1.5 MB files, so the kill usually lands inside a write.
+      const w = startWriter(`k${delay}`, "forever", 1500);
+      await w.written(3);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      w.child.kill("SIGKILL");
+      expect((await w.exit).signal).toBe("SIGKILL");
+      const records = (await open().query("")) as Item[];
+      expect(records.length).toBeGreaterThanOrEqual(3);
+      // Every version of the file the writer produced holds records 1..n in order.
+      expect(records.map((r) => r.n)).toEqual(records.map((_, i) => i + 1));
+      await rm(`${file}.lock`, { recursive: true, force: true }); // the killed writer's lock
+      for (const name of await readdir(dir)) if (name !== "data.json") await rm(join(dir, name), { force: true });
+      await rm(file);
+    }
+  });
+});
