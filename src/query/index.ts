@@ -17,3 +17,25 @@ export { distinctValues } from "./distinct-values.js";
 export { parseIsoInstant, globToRegExp } from "./values.js";
 export { getOperator } from "./operators/index.js";
 export type { Operand, Operator } from "./operators/index.js";
+export { compileQuery } from "./compile/compile-query.js";
+export type { CompiledPredicate, CompiledQuery } from "./compile/compile-query.js";
+export { emitPredicate } from "./compile/emit-predicate.js";
+export {
+  queryHelpers,
+  queryPlain,
+  queryTest,
+  queryEq,
+  queryIn,
+  queryLt,
+  queryLe,
+  queryGt,
+  queryGe,
+  queryContains,
+  queryStarts,
+  queryEnds,
+  queryMatch,
+  queryBetween,
+  queryCompareStrings,
+  queryParameter,
+  queryElementTest,
+} from "./compile/helpers.js";

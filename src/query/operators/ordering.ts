@@ -53,7 +53,6 @@ export function orderingOperator(relation: Relation & ConditionOperator): Operat
         if (typeof v === "number" && !Number.isNaN(v)) return code`(typeof ${actual} === "number" && ${actual} ${symbol} ${v})`;
         if (typeof v === "string" && isCodeUnitSafe(v)) return code`(typeof ${actual} === "string" && ${actual} ${symbol} ${v})`;
         if (typeof v === "string") return code`(typeof ${actual} === "string" && queryCompareStrings(${actual}, ${v}) ${symbol} 0)`;
-        if (typeof v === "boolean") return code`(typeof ${actual} === "boolean" && ${actual} ${symbol} ${v})`;
         if (v instanceof Date && !Number.isNaN(v.getTime())) {
           return code`(queryIsDate(${actual}) && ${actual}.getTime() ${symbol} ${v.getTime()})`;
         }
