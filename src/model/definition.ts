@@ -110,6 +110,13 @@ export interface ModelDefinition<
   readonly validate: ModelValidateFunction;
   /** Property defaults applied on create (deep-copied). */
   readonly defaults?: Readonly<Record<string, unknown>>;
+  /**
+   * Properties whose schema admits `null`. A `null` read from a store for any
+   * other property means "absent" (SQL returns NULL for a missing value) and
+   * is dropped, so the record validates as it was written. Omitted: no
+   * property admits null.
+   */
+  readonly nullableProperties?: readonly string[];
   /** Properties that cannot change after create. */
   readonly readonlyProperties?: readonly string[];
   /** `false` when the schema refuses unknown properties (the validator enforces it). */

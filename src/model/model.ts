@@ -112,7 +112,16 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     const store = await this.store();
     if (!store.get) throw unsupported(this.name, "get");
     const record = (await store.get(id)) as DataRecord | undefined;
-    return record === undefined || record === null ? undefined : copyRecord(record);
+    return record === undefined || record === null ? undefined : this.normalise(copyRecord(record));
+  }
+
+  /** Drop `null`s the schema does not admit: they are how SQL says "absent". Mutates `record`, a private copy. */
+  private normalise(record: DataRecord): DataRecord {
+    const nullable = this.definition.nullableProperties ?? [];
+    for (const key of Object.keys(record)) {
+      if (record[key] === null && !nullable.includes(key)) delete record[key];
+    }
+    return record;
   }
 
   /** An instance for a stored record: a sub-model's class when the SQL discriminator names one. */
@@ -122,7 +131,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     if (typeof type === "string" && type !== this.name && this.isBaseOf(type)) {
       model = this.context.model(type) ?? this;
     }
-    const data = this.definition.sql?.discriminator ? withoutKey(record, DISCRIMINATOR) : record;
+    const data = model.normalise(this.definition.sql?.discriminator ? withoutKey(record, DISCRIMINATOR) : { ...record });
     const chosen = typeof binding === "string" ? model[binding] : binding;
     return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
   }
@@ -298,7 +307,6 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
 }
 
 function withoutKey(record: DataRecord, key: string): DataRecord {
-  if (!(key in record)) return record;
   const copy = { ...record };
   delete copy[key];
   return copy;

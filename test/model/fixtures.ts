@@ -65,7 +65,7 @@ export interface PersonData {
   country?: string;
   active?: boolean;
   salary?: number;
-  employerId?: string;
+  employerId?: string | null;
   friendIds?: string[];
   tags?: string[];
 }
@@ -116,7 +116,7 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
       country: { type: "string", enum: ["FR", "US", "IN"] },
       active: { type: "boolean" },
       salary: { type: "number" },
-      employerId: { type: "string" },
+      employerId: { type: ["string", "null"] },
       friendIds: { type: "array", items: { type: "string" } },
       tags: { type: "array", items: { type: "string" } },
     },
@@ -124,6 +124,7 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
     additionalProperties: false,
   }),
   defaults: { country: "FR", active: true, tags: [] },
+  nullableProperties: ["employerId"],
   readonlyProperties: ["email"],
   additionalProperties: false,
   indexes: [

@@ -91,6 +91,21 @@ describe("Model: create / get", () => {
   });
 });
 
+describe("Model: nulls from the store", () => {
+  it("reads a null as absent unless the schema admits null", async () => {
+    const { Person: people, stores } = setup();
+    const id = "0b7e1a52-5d0c-4f1e-8f59-9a3d2c1b0a77";
+    stores.Person.put({ id, name: "Nil", email: "nil@example.com", salary: null, friendIds: null, employerId: null });
+    const p = (await people.get(id))!;
+    expect("salary" in p || "friendIds" in p).toBe(false);
+    expect(p.employerId).toBeNull();
+    expect(p.validate().valid).toBe(true);
+    p.age = 5;
+    await p.save();
+    expect((await people.get(id))?.age).toBe(5);
+  });
+});
+
 describe("Model: save / put / patch / delete", () => {
   it("save() validates and replaces the whole record, keeping the caller's instance current", async () => {
     const { Person: people } = setup();
