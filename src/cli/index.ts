@@ -3,12 +3,13 @@
  */
 import { buildCommand } from "./commands/build.js";
 import { initCommand } from "./commands/init.js";
+import { migrateCommand } from "./commands/migrate.js";
 import type { CliIO, Command } from "./command.js";
 
 export type { CliIO, Command } from "./command.js";
 
 /** Every command, by name. */
-export const COMMANDS: readonly Command[] = [initCommand, buildCommand];
+export const COMMANDS: readonly Command[] = [initCommand, buildCommand, migrateCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,4 +1,4 @@
-import { readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { PerstoreError } from "../../errors/index.js";
@@ -66,6 +66,7 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   const id = migrationId(options.now ?? new Date(), content);
   const fileName = `${id}_${options.name}.sql`;
   const path = join(options.dir, fileName);
+  await mkdir(options.dir, { recursive: true });
   await writeFileAtomic(path, renderMigration(id, content));
   try {
     await writeFileAtomic(join(options.dir, SNAPSHOT_FILE), serializeSnapshot({ ...next, parent: id }));
