@@ -106,6 +106,38 @@ describe("JsonFileStore files", () => {
   });
 });
 
+describe("JsonFileStore options", () => {
+  it("uses the idProperty option and keeps unique indexes, refusing a duplicate without touching the file", async () => {
+    const store = new JsonFileStore<{ key: string; email: string }>({ path: file, idProperty: "key", indexes: [{ fields: ["email"], unique: true }] });
+    expect(store.idProperty).toBe("key");
+    expect(await store.put({ key: "k1", email: "a@x" })).toBe("k1");
+    const before = await readFile(file, "utf8");
+    await expect(store.put({ key: "k2", email: "a@x" })).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+    expect(await readFile(file, "utf8")).toBe(before);
+    const again = new JsonFileStore<{ key: string; email: string }>({ path: file, idProperty: "key" });
+    expect(await again.get("k1")).toEqual({ key: "k1", email: "a@x" });
+    expect(await again.get("k2")).toBeUndefined();
+  });
+
+  it("keeps a write that is on disk even when a listener throws", async () => {
+    const store = open();
+    store.on("add", () => {
+      throw new Error("listener bug");
+    });
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on("warning", onWarning);
+    try {
+      expect(await store.put({ id: "a", n: 1 })).toBe("a");
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(await open().get("a")).toEqual({ id: "a", n: 1 });
+    expect(warnings.some((w) => w.includes("listener bug"))).toBe(true);
+  });
+});
+
 describe("JsonFileStore corrupt files", () => {
   it("names file, line and column, and never overwrites the file", async () => {
     const corrupt = '[\n{"id":"a","n":1},\n{"id":"b",n:2}\n]\n';
