@@ -1,0 +1,61 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/index.js";
+
+function io(cwd: string) {
+  let out = "";
+  let err = "";
+  const sink = (append: (s: string) => void) =>
+    new Writable({ write(chunk, _enc, cb) { append(String(chunk)); cb(); } });
+  return {
+    io: { cwd, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe("perstore CLI", () => {
+  it("init, build, build again (unchanged), --check, stale --check, diagnostics", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "perstore-cli-"));
+    const a = io(dir);
+    expect(await main(["init"], a.io)).toBe(0);
+    expect(a.out()).toContain("created perstore.config.json");
+
+    const b = io(dir);
+    expect(await main(["build"], b.io)).toBe(0);
+    expect(b.out()).toMatch(/compiled 1 models: \d+ files written, 0 unchanged/);
+    expect(await readFile(join(dir, "generated/note.ts"), "utf8")).toContain("export class Note");
+
+    const c = io(dir);
+    expect(await main(["build"], c.io)).toBe(0);
+    expect(c.out()).toMatch(/0 files written, \d+ unchanged/);
+
+    expect(await main(["build", "--check"], io(dir).io)).toBe(0);
+    const schema = join(dir, "schemas/note.schema.json");
+    await writeFile(schema, (await readFile(schema, "utf8")).replace('"maxLength": 200', '"maxLength": 100'));
+    const d = io(dir);
+    expect(await main(["build", "--check"], d.io)).toBe(1);
+    expect(d.err()).toContain("note.validator.js");
+    expect(await readFile(join(dir, "generated/note.validator.js"), "utf8")).not.toContain("100");
+
+    await writeFile(schema, '{ "title": "Note", "type": "object", "properties": { "id": {"type":"string"} }, "queries": { "q": "eq(nope,1)" } }');
+    const e = io(dir);
+    expect(await main(["build"], e.io)).toBe(1);
+    expect(e.err()).toContain("SCHEMA_QUERY_UNKNOWN_PROPERTY");
+  });
+
+  it("prints help for the CLI and every command; rejects unknown commands", async () => {
+    const h = io(tmpdir());
+    expect(await main(["--help"], h.io)).toBe(0);
+    expect(h.out()).toContain("build");
+    for (const command of ["init", "build"]) {
+      const x = io(tmpdir());
+      expect(await main([command, "--help"], x.io)).toBe(0);
+      expect(x.out()).toContain(`Usage: perstore ${command}`);
+    }
+    expect(await main(["nope"], io(tmpdir()).io)).toBe(2);
+  });
+});
