@@ -113,8 +113,8 @@ export interface ModelDefinition<
   /**
    * Properties whose schema admits `null`. A `null` read from a store for any
    * other property means "absent" (SQL returns NULL for a missing value) and
-   * is dropped, so the record validates as it was written. Omitted: no
-   * property admits null.
+   * is dropped, so the record validates as it was written. Omitted: nulls
+   * are kept as they are (generated definitions always list it).
    */
   readonly nullableProperties?: readonly string[];
   /** Properties that cannot change after create. */

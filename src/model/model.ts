@@ -117,7 +117,8 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
 
   /** Drop `null`s the schema does not admit: they are how SQL says "absent". Mutates `record`, a private copy. */
   private normalise(record: DataRecord): DataRecord {
-    const nullable = this.definition.nullableProperties ?? [];
+    const nullable = this.definition.nullableProperties;
+    if (!nullable) return record;
     for (const key of Object.keys(record)) {
       if (record[key] === null && !nullable.includes(key)) delete record[key];
     }
