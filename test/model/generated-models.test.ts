@@ -9,12 +9,12 @@ describe("generated models on the model runtime", () => {
     expect(ada).toBeInstanceOf(Person);
     expect(ada.fullName()).toContain("Ada");
     await people.create({ firstName: "Alan", lastName: "Turing", email: "alan@example.com", country: "UK", nickname: null });
-    expect((await people.queries.inCountry("UK")).map((p) => p.lastName)).toEqual(["Lovelace", "Turing"]);
+    expect((await people.queries.inCountry("UK")).map((p: Person) => p.lastName)).toEqual(["Lovelace", "Turing"]);
     const alan = (await people.query("lastName=Turing"))[0]!;
     expect(alan.nickname).toBeNull();
     const directory = people.facet("directory");
     const seen = await directory.query("country=UK&sort(+lastName)&limit(10)");
-    expect(seen.map((p) => "email" in p)).toEqual([false, false]);
+    expect(seen.map((p: object) => "email" in p)).toEqual([false, false]);
     await expect(directory.query("country=UK")).rejects.toMatchObject({ code: "ACCESS_LIMIT" });
   });
 });
