@@ -34,7 +34,12 @@ export interface ContractRecord {
   nested: { a: number };
 }
 
-const columns: readonly { name: keyof ContractRecord; type: FieldType; sqlType: string; nullable: boolean }[] = [
+const columns: readonly {
+  name: keyof ContractRecord;
+  type: FieldType;
+  sqlType: string;
+  nullable: boolean;
+}[] = [
   { name: "id", type: "string", sqlType: "text", nullable: false },
   { name: "name", type: "string", sqlType: "text", nullable: false },
   { name: "age", type: "number", sqlType: "double precision", nullable: true },
@@ -45,7 +50,11 @@ const columns: readonly { name: keyof ContractRecord; type: FieldType; sqlType: 
 ];
 
 /** The SQL table an SQL store needs to run the suite (table `contract_record`). */
-export const contractTableSpec: SqlTableSpec = { table: "contract_record", primaryKey: "id", columns };
+export const contractTableSpec: SqlTableSpec = {
+  table: "contract_record",
+  primaryKey: "id",
+  columns,
+};
 
 /** The query schema of `ContractRecord` (nested paths included). */
 export const contractQuerySchema: QuerySchema = {
@@ -57,12 +66,60 @@ export const contractQuerySchema: QuerySchema = {
 export function contractRecords(): ContractRecord[] {
   const at = (iso: string) => new Date(iso);
   return [
-    { id: "p1", name: "Alice", age: 34, country: "Canada", tags: ["admin", "dev"], createdAt: at("2020-01-01T00:00:00.000Z"), nested: { a: 1 } },
-    { id: "p2", name: "Bob", age: 17, country: "India", tags: ["dev"], createdAt: at("2021-06-15T12:30:00.250Z"), nested: { a: 2 } },
-    { id: "p3", name: "Carol", age: null, country: "Canada", tags: [], createdAt: at("2019-03-10T08:00:00.000Z"), nested: { a: 3 } },
-    { id: "p4", name: "Dave", age: 52, country: "France", tags: ["ops"], createdAt: at("2022-12-31T23:59:59.999Z"), nested: { a: 4 } },
-    { id: "p5", name: "Eve", age: 25, country: "India", tags: ["dev", "ops"], createdAt: at("2020-07-04T00:00:00.000Z"), nested: { a: 5 } },
-    { id: "p6", name: "Smith", age: 17, country: "Canada", tags: [], createdAt: at("2018-02-28T00:00:00.000Z"), nested: { a: 6 } },
+    {
+      id: "p1",
+      name: "Alice",
+      age: 34,
+      country: "Canada",
+      tags: ["admin", "dev"],
+      createdAt: at("2020-01-01T00:00:00.000Z"),
+      nested: { a: 1 },
+    },
+    {
+      id: "p2",
+      name: "Bob",
+      age: 17,
+      country: "India",
+      tags: ["dev"],
+      createdAt: at("2021-06-15T12:30:00.250Z"),
+      nested: { a: 2 },
+    },
+    {
+      id: "p3",
+      name: "Carol",
+      age: null,
+      country: "Canada",
+      tags: [],
+      createdAt: at("2019-03-10T08:00:00.000Z"),
+      nested: { a: 3 },
+    },
+    {
+      id: "p4",
+      name: "Dave",
+      age: 52,
+      country: "France",
+      tags: ["ops"],
+      createdAt: at("2022-12-31T23:59:59.999Z"),
+      nested: { a: 4 },
+    },
+    {
+      id: "p5",
+      name: "Eve",
+      age: 25,
+      country: "India",
+      tags: ["dev", "ops"],
+      createdAt: at("2020-07-04T00:00:00.000Z"),
+      nested: { a: 5 },
+    },
+    {
+      id: "p6",
+      name: "Smith",
+      age: 17,
+      country: "Canada",
+      tags: [],
+      createdAt: at("2018-02-28T00:00:00.000Z"),
+      nested: { a: 6 },
+    },
   ];
 }
 
@@ -71,7 +128,8 @@ export interface StoreFixture {
   readonly cleanup?: () => Promise<void> | void;
 }
 
-export type MakeStore = () => Promise<StoreFixture | Store<ContractRecord>> | StoreFixture | Store<ContractRecord>;
+export type MakeStore = () =>
+  Promise<StoreFixture | Store<ContractRecord>> | StoreFixture | Store<ContractRecord>;
 
 type Method = "get" | "put" | "add" | "delete" | "query" | "transaction" | "on";
 
@@ -97,7 +155,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
     beforeEach(async () => {
       const made = await makeStore();
-      fixture = "store" in made && !("get" in made) && !("put" in made) ? (made as StoreFixture) : { store: made as Store<ContractRecord> };
+      fixture =
+        "store" in made && !("get" in made) && !("put" in made)
+          ? (made as StoreFixture)
+          : { store: made as Store<ContractRecord> };
       store = fixture.store;
     });
     afterEach(async () => {
@@ -109,10 +170,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       const missing = methods.filter((m) => typeof store[m] !== "function");
       if (missing.length > 0) ctx.skip(`store has no ${missing.join(", ")}`);
     };
-    const put = (value: ContractRecord, options?: Parameters<NonNullable<Store["put"]>>[1]) => attempt(() => store.put!(value, options));
+    const put = (value: ContractRecord, options?: Parameters<NonNullable<Store["put"]>>[1]) =>
+      attempt(() => store.put!(value, options));
     const get = (id: Id) => attempt(() => store.get!(id));
-    const query = (q: Parameters<NonNullable<Store["query"]>>[0], options?: Parameters<NonNullable<Store["query"]>>[1]) =>
-      attempt(() => store.query!(q, options)) as Promise<Results<ContractRecord>>;
+    const query = (
+      q: Parameters<NonNullable<Store["query"]>>[0],
+      options?: Parameters<NonNullable<Store["query"]>>[1],
+    ) => attempt(() => store.query!(q, options)) as Promise<Results<ContractRecord>>;
     const seed = async () => {
       for (const r of contractRecords()) await put(r);
     };
@@ -122,7 +186,8 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     const snapshot = async (extraIds: readonly string[] = []) => {
       if (typeof store.query === "function") return [...(await query("sort(+id)"))];
       const out = [];
-      for (const id of [...contractRecords().map((r) => r.id), ...extraIds]) out.push(await get(id));
+      for (const id of [...contractRecords().map((r) => r.id), ...extraIds])
+        out.push(await get(id));
       return out;
     };
 
@@ -230,7 +295,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it("overwrite: false creates, and refuses an existing id with STORE_CONFLICT", async (ctx) => {
         need(ctx, "put", "get");
         expect(await put(record("o1"), { overwrite: false })).toBe("o1");
-        const error = await put(record("o1", { name: "other" }), { overwrite: false }).catch((e: unknown) => e);
+        const error = await put(record("o1", { name: "other" }), { overwrite: false }).catch(
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(ConflictError);
         expect(error).toMatchObject({ code: "STORE_CONFLICT" });
         expect(await get("o1")).toEqual(record("o1"));
@@ -250,7 +317,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it("add creates, and refuses an existing id with STORE_CONFLICT", async (ctx) => {
         need(ctx, "add", "get");
         expect(await attempt(() => store.add!(record("a1")))).toBe("a1");
-        const error = await attempt(() => store.add!(record("a1", { name: "dup" }))).catch((e: unknown) => e);
+        const error = await attempt(() => store.add!(record("a1", { name: "dup" }))).catch(
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(ConflictError);
         expect(error).toMatchObject({ code: "STORE_CONFLICT" });
         expect(await get("a1")).toEqual(record("a1"));
@@ -262,10 +331,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         need(ctx, "put");
         await seed();
         const before = await snapshot(["f1"]);
-        await expect(put(contractRecords()[0]!, { overwrite: false })).rejects.toBeInstanceOf(ConflictError);
+        await expect(put(contractRecords()[0]!, { overwrite: false })).rejects.toBeInstanceOf(
+          ConflictError,
+        );
         await expect(put(record("f1"), { overwrite: true })).rejects.toBeInstanceOf(NotFoundError);
         if (typeof store.add === "function") {
-          await expect(attempt(() => store.add!(record("p2")))).rejects.toBeInstanceOf(ConflictError);
+          await expect(attempt(() => store.add!(record("p2")))).rejects.toBeInstanceOf(
+            ConflictError,
+          );
         }
         expect(await snapshot(["f1"])).toEqual(before);
       });
@@ -287,7 +360,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it("filters with RQL strings", async () => {
         expect(ids(await query("country=Canada&sort(+id)"))).toEqual(["p1", "p3", "p6"]);
         expect(ids(await query("age=ge=25&sort(+id)"))).toEqual(["p1", "p4", "p5"]);
-        expect(ids(await query("(name=Smith|age>=18)&in(country,(Canada,India))&ne(country,France)&sort(+id)"))).toEqual(["p1", "p5", "p6"]);
+        expect(
+          ids(
+            await query(
+              "(name=Smith|age>=18)&in(country,(Canada,India))&ne(country,France)&sort(+id)",
+            ),
+          ),
+        ).toEqual(["p1", "p5", "p6"]);
         expect(ids(await query("contains(tags,dev)&sort(+id)"))).toEqual(["p1", "p2", "p5"]);
         expect(ids(await query("starts(name,Ca)"))).toEqual(["p3"]);
         expect(ids(await query("nested/a=4"))).toEqual(["p4"]);
@@ -301,18 +380,36 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
 
       it("compares dates by instant", async () => {
-        expect(ids(await query("createdAt>=date:2020-07-04T00:00:00Z&sort(+id)"))).toEqual(["p2", "p4", "p5"]);
+        expect(ids(await query("createdAt>=date:2020-07-04T00:00:00Z&sort(+id)"))).toEqual([
+          "p2",
+          "p4",
+          "p5",
+        ]);
         expect(ids(await query("createdAt=date:2021-06-15T12:30:00.25Z"))).toEqual(["p2"]);
       });
 
       it("filters with JSON query objects", async () => {
-        expect(sortedIds(await query({ field: "age", compare: "ge", value: 18 }))).toEqual(["p1", "p4", "p5"]);
-        expect(sortedIds(await query({ field: "country", compare: "equals", value: "Canada", not: true }))).toEqual(["p2", "p4", "p5"]);
+        expect(sortedIds(await query({ field: "age", compare: "ge", value: 18 }))).toEqual([
+          "p1",
+          "p4",
+          "p5",
+        ]);
+        expect(
+          sortedIds(
+            await query({ field: "country", compare: "equals", value: "Canada", not: true }),
+          ),
+        ).toEqual(["p2", "p4", "p5"]);
         const joined = await query({
           join: "or",
           terms: [
             { field: "name", compare: "starts", value: "Sm" },
-            { join: "and", terms: [{ field: "country", compare: "in", value: ["India"] }, { field: "age", compare: "gt", value: 20 }] },
+            {
+              join: "and",
+              terms: [
+                { field: "country", compare: "in", value: ["India"] },
+                { field: "age", compare: "gt", value: 20 },
+              ],
+            },
           ],
         });
         expect(sortedIds(joined)).toEqual(["p5", "p6"]);
@@ -321,7 +418,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it("sorts with nulls first ascending and ties broken by id", async () => {
         expect(ids(await query("sort(+age)"))).toEqual(["p3", "p2", "p6", "p5", "p1", "p4"]);
         expect(ids(await query("sort(-createdAt)"))).toEqual(["p4", "p2", "p5", "p1", "p3", "p6"]);
-        expect(ids(await query("sort(+country,-name)"))).toEqual(["p6", "p3", "p1", "p4", "p5", "p2"]);
+        expect(ids(await query("sort(+country,-name)"))).toEqual([
+          "p6",
+          "p3",
+          "p1",
+          "p4",
+          "p5",
+          "p2",
+        ]);
       });
 
       it("pages with start/end options and limit(), keeping totalCount", async () => {
@@ -337,8 +441,13 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
 
       it("binds $1 parameters", async () => {
-        expect(ids(await query("country=$1&sort(+id)", { parameters: ["India"] }))).toEqual(["p2", "p5"]);
-        expect(ids(await query("and(ge(age,$1),lt(age,$2))&sort(+id)", { parameters: [17, 30] }))).toEqual(["p2", "p5", "p6"]);
+        expect(ids(await query("country=$1&sort(+id)", { parameters: ["India"] }))).toEqual([
+          "p2",
+          "p5",
+        ]);
+        expect(
+          ids(await query("and(ge(age,$1),lt(age,$2))&sort(+id)", { parameters: [17, 30] })),
+        ).toEqual(["p2", "p5", "p6"]);
       });
 
       it("answers projections and result operators", async () => {
@@ -352,7 +461,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it("rejects bad queries with QueryError", async () => {
         await expect(query("nosuchop(a,1)")).rejects.toBeInstanceOf(QueryError);
         await expect(query("constructor(a,1)")).rejects.toBeInstanceOf(QueryError);
-        await expect(query({ field: "age", compare: "bogus", value: 1 } as never)).rejects.toBeInstanceOf(QueryError);
+        await expect(
+          query({ field: "age", compare: "bogus", value: 1 } as never),
+        ).rejects.toBeInstanceOf(QueryError);
       });
     });
 
@@ -360,7 +471,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it("reports add, change and remove, and stops after unsubscribe", async (ctx) => {
         need(ctx, "put", "delete", "on");
         const seen: StoreEvent<ContractRecord>[] = [];
-        const off = ["add", "change", "remove"].map((type) => store.on!(type as "add", (e) => seen.push(e)));
+        const off = ["add", "change", "remove"].map((type) =>
+          store.on!(type as "add", (e) => seen.push(e)),
+        );
         await put(record("e1"));
         await put(record("e1", { name: "renamed" }));
         await attempt(() => store.delete!("e1"));
@@ -391,7 +504,14 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     });
 
     describe("prototype keys", () => {
-      const dangerous = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty", "valueOf"];
+      const dangerous = [
+        "__proto__",
+        "constructor",
+        "prototype",
+        "toString",
+        "hasOwnProperty",
+        "valueOf",
+      ];
 
       it("treats them as ordinary ids", async (ctx) => {
         need(ctx, "put", "get");
@@ -434,7 +554,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await put(record("v1", { name: "__proto__", country: "constructor" }));
         await put(record("v2"));
         expect(ids(await query("name=__proto__"))).toEqual(["v1"]);
-        expect(ids(await query({ field: "country", compare: "equals", value: "constructor" }))).toEqual(["v1"]);
+        expect(
+          ids(await query({ field: "country", compare: "equals", value: "constructor" })),
+        ).toEqual(["v1"]);
       });
     });
 

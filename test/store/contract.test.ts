@@ -8,7 +8,10 @@ import { describeStoreContract, type ContractRecord } from "../store-contract.js
 
 describeStoreContract("MemoryStore", () => new MemoryStore<ContractRecord>());
 
-describeStoreContract("MemoryStore with indexes", () => new MemoryStore<ContractRecord>({ indexes: ["country", "age", "name"] }));
+describeStoreContract(
+  "MemoryStore with indexes",
+  () => new MemoryStore<ContractRecord>({ indexes: ["country", "age", "name"] }),
+);
 
 const tempFile = async () => {
   const dir = await mkdtemp(join(tmpdir(), "perstore-contract-"));

@@ -39,7 +39,9 @@ export function sameSignature(a: FileSignature | null, b: FileSignature | null):
 }
 
 /** The records in the file (`[]` when it does not exist) and the signature of the version read. */
-export async function readDataFile(path: string): Promise<{ records: unknown[]; signature: FileSignature | null }> {
+export async function readDataFile(
+  path: string,
+): Promise<{ records: unknown[]; signature: FileSignature | null }> {
   // Stat before reading: if the file is replaced in between, the next check sees a changed signature and reloads.
   const signature = await fileSignature(path);
   if (signature === null) return { records: [], signature };
@@ -83,10 +85,14 @@ export function parseDataFile(path: string, text: string): unknown[] {
     return records.map(fromJsonValue);
   } catch (error) {
     if (error instanceof StoreError) {
-      throw new StoreError("STORE_CORRUPT_FILE", `${path}: ${error.message}; the file is left untouched`, {
-        cause: error,
-        details: { file: path },
-      });
+      throw new StoreError(
+        "STORE_CORRUPT_FILE",
+        `${path}: ${error.message}; the file is left untouched`,
+        {
+          cause: error,
+          details: { file: path },
+        },
+      );
     }
     throw error;
   }
@@ -104,7 +110,10 @@ function recordsOf(data: unknown): unknown[] | undefined {
 }
 
 /** Writes the records atomically and durably; returns the new file's signature. */
-export async function writeDataFile(path: string, records: readonly unknown[]): Promise<FileSignature> {
+export async function writeDataFile(
+  path: string,
+  records: readonly unknown[],
+): Promise<FileSignature> {
   const text = encodeRecords(records); // may throw STORE_ENCODE before anything touches the disk
   try {
     await writeFileAtomic(path, text, { fsync: true });
@@ -113,7 +122,8 @@ export async function writeDataFile(path: string, records: readonly unknown[]): 
     throw ioError(`cannot write ${path}`, error);
   }
   const signature = await fileSignature(path);
-  if (signature === null) throw new StoreError("STORE_IO", `${path} vanished right after it was written`);
+  if (signature === null)
+    throw new StoreError("STORE_IO", `${path} vanished right after it was written`);
   return signature;
 }
 
@@ -124,7 +134,8 @@ async function syncDirectory(dir: string): Promise<void> {
     handle = await open(dir, "r");
     await handle.sync();
   } catch (error) {
-    if (!isErrno(error, "EISDIR") && !isErrno(error, "EINVAL") && !isErrno(error, "EPERM")) throw error;
+    if (!isErrno(error, "EISDIR") && !isErrno(error, "EINVAL") && !isErrno(error, "EPERM"))
+      throw error;
   } finally {
     await handle?.close();
   }

@@ -40,7 +40,13 @@ export async function withFileLock<R>(
     release = await lockfile.lock(path, {
       realpath: false,
       stale,
-      retries: { retries: Math.ceil(timeout / 50), minTimeout: 5, maxTimeout: 50, factor: 1.3, randomize: true },
+      retries: {
+        retries: Math.ceil(timeout / 50),
+        minTimeout: 5,
+        maxTimeout: 50,
+        factor: 1.3,
+        randomize: true,
+      },
       // The default throws from a timer and kills the process; record it and fail the cycle instead.
       onCompromised: (error) => {
         lost = error;
@@ -48,12 +54,19 @@ export async function withFileLock<R>(
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new StoreError("STORE_LOCKED", `${path} is locked by another writer (waited ${timeout} ms)`, { cause: error });
+      throw new StoreError(
+        "STORE_LOCKED",
+        `${path} is locked by another writer (waited ${timeout} ms)`,
+        { cause: error },
+      );
     }
     throw ioError(`cannot lock ${path}`, error);
   }
   const assertHeld = () => {
-    if (lost) throw new StoreError("STORE_LOCK_LOST", `lost the lock on ${path}: ${lost.message}`, { cause: lost });
+    if (lost)
+      throw new StoreError("STORE_LOCK_LOST", `lost the lock on ${path}: ${lost.message}`, {
+        cause: lost,
+      });
   };
   try {
     return await fn(assertHeld);

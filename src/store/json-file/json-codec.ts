@@ -33,7 +33,8 @@ export function toJsonValue(value: unknown): unknown {
       throw new StoreError("STORE_ENCODE", `cannot store a ${typeof value} value in a JSON file`);
   }
   if (value === null) return null;
-  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : toJsonValue(item)));
+  if (Array.isArray(value))
+    return value.map((item) => (item === undefined ? null : toJsonValue(item)));
   if (value instanceof Date) {
     const time = value.getTime();
     return { $date: Number.isNaN(time) ? null : value.toISOString() };
@@ -71,7 +72,10 @@ function decodeTag(tag: string, body: unknown): unknown {
   if (tag === "$date" && (body === null || typeof body === "string")) {
     const date = new Date(body === null ? Number.NaN : body);
     if (body === null || !Number.isNaN(date.getTime())) return date;
-  } else if (tag === "$number" && (body === "NaN" || body === "Infinity" || body === "-Infinity" || body === "-0")) {
+  } else if (
+    tag === "$number" &&
+    (body === "NaN" || body === "Infinity" || body === "-Infinity" || body === "-0")
+  ) {
     return body === "-0" ? -0 : Number(body);
   } else if (tag === "$regexp" && isRegExpBody(body)) {
     try {
@@ -79,7 +83,12 @@ function decodeTag(tag: string, body: unknown): unknown {
     } catch {
       // fall through to the error below
     }
-  } else if (tag === "$escape" && body !== null && typeof body === "object" && !Array.isArray(body)) {
+  } else if (
+    tag === "$escape" &&
+    body !== null &&
+    typeof body === "object" &&
+    !Array.isArray(body)
+  ) {
     return decodeObject(body as Record<string, unknown>);
   }
   throw new StoreError("STORE_CORRUPT_FILE", `malformed ${tag} value: ${JSON.stringify(body)}`);

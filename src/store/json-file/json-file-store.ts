@@ -28,7 +28,13 @@ import type {
   StoreEventName,
   StoreListener,
 } from "../types.js";
-import { fileSignature, readDataFile, sameSignature, writeDataFile, type FileSignature } from "./data-file.js";
+import {
+  fileSignature,
+  readDataFile,
+  sameSignature,
+  writeDataFile,
+  type FileSignature,
+} from "./data-file.js";
 import { withFileLock, type FileLockOptions } from "./file-lock.js";
 
 export interface JsonFileStoreOptions {
@@ -78,8 +84,12 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
   constructor(options: JsonFileStoreOptions) {
     this.path = resolve(options.path);
     this.#lockOptions = options.lock ?? {};
-    this.#memory = new MemoryStore<T>({ idProperty: options.idProperty ?? "id", indexes: options.indexes ?? [] });
-    for (const type of FORWARDED) this.#memory.on(type, (event) => this.#onMemoryEvent(event as StoreEvent<T>));
+    this.#memory = new MemoryStore<T>({
+      idProperty: options.idProperty ?? "id",
+      indexes: options.indexes ?? [],
+    });
+    for (const type of FORWARDED)
+      this.#memory.on(type, (event) => this.#onMemoryEvent(event as StoreEvent<T>));
   }
 
   get idProperty(): string {
@@ -190,17 +200,26 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
 
   /** Reloads the memory store when the file is not the version it holds (first use, or another writer). */
   async #refresh(): Promise<void> {
-    if (this.#signature !== undefined && sameSignature(await fileSignature(this.path), this.#signature)) return;
+    if (
+      this.#signature !== undefined &&
+      sameSignature(await fileSignature(this.path), this.#signature)
+    )
+      return;
     const { records, signature } = await readDataFile(this.path);
     try {
       await this.#memory.load({ data: records as T[] });
     } catch (error) {
       if (error instanceof StoreError) throw error;
-      const reason = error instanceof PerstoreError ? `${error.code}: ${error.message}` : String(error);
-      throw new StoreError("STORE_CORRUPT_FILE", `${this.path}: its records cannot be loaded (${reason}); the file is left untouched`, {
-        cause: error,
-        details: { file: this.path },
-      });
+      const reason =
+        error instanceof PerstoreError ? `${error.code}: ${error.message}` : String(error);
+      throw new StoreError(
+        "STORE_CORRUPT_FILE",
+        `${this.path}: its records cannot be loaded (${reason}); the file is left untouched`,
+        {
+          cause: error,
+          details: { file: this.path },
+        },
+      );
     }
     this.#signature = signature;
   }

@@ -1,7 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StoreError } from "../../../src/errors/index.js";
-import { encodeRecords, fromJsonValue, toJsonValue } from "../../../src/store/json-file/json-codec.js";
+import {
+  encodeRecords,
+  fromJsonValue,
+  toJsonValue,
+} from "../../../src/store/json-file/json-codec.js";
 import { parseDataFile } from "../../../src/store/json-file/data-file.js";
 
 /** Through real JSON text, as the file holds it. */
@@ -18,7 +22,14 @@ describe("JSON codec", () => {
     expect(toJsonValue(value)).toEqual({
       when: { $date: "2001-02-03T04:05:06.789Z" },
       invalid: { $date: null },
-      numbers: [{ $number: "NaN" }, { $number: "Infinity" }, { $number: "-Infinity" }, { $number: "-0" }, 0, 1.5],
+      numbers: [
+        { $number: "NaN" },
+        { $number: "Infinity" },
+        { $number: "-Infinity" },
+        { $number: "-0" },
+        0,
+        1.5,
+      ],
       pattern: { $regexp: { source: "a+b", flags: "gi" } },
     });
     const back = roundTrip(value) as typeof value;
@@ -31,7 +42,11 @@ describe("JSON codec", () => {
   });
 
   it("escapes user objects that look like tags", () => {
-    const value = { a: { $date: "not a date" }, b: { $escape: { $date: 1 } }, c: { $date: "x", other: 1 } };
+    const value = {
+      a: { $date: "not a date" },
+      b: { $escape: { $date: 1 } },
+      c: { $date: "x", other: 1 },
+    };
     expect(toJsonValue(value)).toEqual({
       a: { $escape: { $date: "not a date" } },
       b: { $escape: { $escape: { $escape: { $date: 1 } } } },
@@ -41,7 +56,9 @@ describe("JSON codec", () => {
   });
 
   it("drops prototype keys both ways and never touches a prototype", () => {
-    const hostile = JSON.parse('{"a":1,"__proto__":{"polluted":1},"nested":{"constructor":{"prototype":{"polluted":1}}}}');
+    const hostile = JSON.parse(
+      '{"a":1,"__proto__":{"polluted":1},"nested":{"constructor":{"prototype":{"polluted":1}}}}',
+    );
     expect(toJsonValue(hostile)).toEqual({ a: 1, nested: {} });
     const decoded = fromJsonValue(hostile) as Record<string, unknown>;
     expect(Object.keys(decoded)).toEqual(["a", "nested"]);
@@ -49,20 +66,32 @@ describe("JSON codec", () => {
     expect(decoded.polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     // An escaped body is decoded with the same care.
-    const escaped = fromJsonValue(JSON.parse('{"$escape":{"__proto__":{"polluted":1},"$date":"x"}}')) as Record<string, unknown>;
+    const escaped = fromJsonValue(
+      JSON.parse('{"$escape":{"__proto__":{"polluted":1},"$date":"x"}}'),
+    ) as Record<string, unknown>;
     expect(escaped).toEqual({ $date: "x" });
     expect(Object.getPrototypeOf(escaped)).toBe(Object.prototype);
   });
 
   it("refuses values it cannot store, with STORE_ENCODE", () => {
-    expect(() => toJsonValue({ big: 10n })).toThrow(expect.objectContaining({ code: "STORE_ENCODE" }));
+    expect(() => toJsonValue({ big: 10n })).toThrow(
+      expect.objectContaining({ code: "STORE_ENCODE" }),
+    );
     expect(() => toJsonValue({ fn: () => 1 })).toThrow(StoreError);
     expect(() => toJsonValue({ s: Symbol("s") })).toThrow(StoreError);
   });
 
   it("reports malformed tags as a corrupt file", () => {
-    for (const bad of ['{"$date":"nope"}', '{"$date":5}', '{"$number":"12"}', '{"$regexp":{"source":"(","flags":""}}', '{"$escape":[1]}']) {
-      expect(() => parseDataFile("/data/x.json", `[${bad}]`)).toThrow(expect.objectContaining({ code: "STORE_CORRUPT_FILE" }));
+    for (const bad of [
+      '{"$date":"nope"}',
+      '{"$date":5}',
+      '{"$number":"12"}',
+      '{"$regexp":{"source":"(","flags":""}}',
+      '{"$escape":[1]}',
+    ]) {
+      expect(() => parseDataFile("/data/x.json", `[${bad}]`)).toThrow(
+        expect.objectContaining({ code: "STORE_CORRUPT_FILE" }),
+      );
     }
   });
 
@@ -74,9 +103,9 @@ describe("JSON codec", () => {
   });
 
   it("round-trips arbitrary data with dates, odd numbers and tag-like keys", () => {
-    const key = fc.oneof(fc.string(), fc.constantFrom("$date", "$escape", "$number", "$regexp")).filter(
-      (k) => !["__proto__", "constructor", "prototype"].includes(k),
-    );
+    const key = fc
+      .oneof(fc.string(), fc.constantFrom("$date", "$escape", "$number", "$regexp"))
+      .filter((k) => !["__proto__", "constructor", "prototype"].includes(k));
     const { value } = fc.letrec((tie) => ({
       value: fc.oneof(
         { depthSize: "small" },

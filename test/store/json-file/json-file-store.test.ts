@@ -32,13 +32,19 @@ afterEach(async () => {
 const open = (path = file) => new JsonFileStore<Item>({ path });
 const exists = (path: string) => fs.existsSync(path);
 /** A query's records as a plain array (without `totalCount`). */
-const all = async (store: JsonFileStore<Item>, query = "") => [...((await store.query(query)) as Item[])];
+const all = async (store: JsonFileStore<Item>, query = "") => [
+  ...((await store.query(query)) as Item[]),
+];
 
 /** Starts writer-process.ts; resolves with its exit once it ends by itself. */
 function startWriter(prefix: string, count: number | "forever", recordSize = 0) {
-  const child = spawn(process.execPath, ["--import", "tsx", writer, file, prefix, String(count), String(recordSize)], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", writer, file, prefix, String(count), String(recordSize)],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stdout = "";
   let stderr = "";
   const waiters: { n: number; resolve: () => void }[] = [];
@@ -48,8 +54,8 @@ function startWriter(prefix: string, count: number | "forever", recordSize = 0) 
     for (const w of waiters.filter((w) => written >= w.n)) w.resolve();
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
+    (resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
   );
   /** Resolves once the child has acknowledged `n` writes. */
   const written = (n: number) => new Promise<void>((resolve) => waiters.push({ n, resolve }));
@@ -65,7 +71,9 @@ describe("JsonFileStore files", () => {
     await store.put({ id: "a", n: 1, at: new Date("2020-02-02T02:02:02.002Z") });
     await store.put({ id: "b", n: 2 });
     const text = await readFile(join(dir, "sub", "dir", "data.json"), "utf8");
-    expect(text).toBe('[\n{"id":"a","n":1,"at":{"$date":"2020-02-02T02:02:02.002Z"}},\n{"id":"b","n":2}\n]\n');
+    expect(text).toBe(
+      '[\n{"id":"a","n":1,"at":{"$date":"2020-02-02T02:02:02.002Z"}},\n{"id":"b","n":2}\n]\n',
+    );
     const again = await open(join(dir, "sub", "dir", "data.json")).open();
     const a = await again.get("a");
     expect(a?.at).toBeInstanceOf(Date);
@@ -82,7 +90,10 @@ describe("JsonFileStore files", () => {
   });
 
   it("reads JSORM's {meta: {root}} form", async () => {
-    await writeFile(file, JSON.stringify({ meta: { id: "id", root: "items" }, items: [{ id: "x", n: 1 }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ meta: { id: "id", root: "items" }, items: [{ id: "x", n: 1 }] }),
+    );
     expect(await open().get("x")).toEqual({ id: "x", n: 1 });
   });
 
@@ -99,7 +110,11 @@ describe("JsonFileStore files", () => {
     const seen: string[] = [];
     store.on("add", (event: StoreEvent<Item>) => {
       const onDisk = JSON.parse(fs.readFileSync(file, "utf8")) as Item[];
-      seen.push(...(event.ids ?? event.records?.map((r) => r.id) ?? []).map((id) => `${String(id)}:${onDisk.some((r) => r.id === id)}`));
+      seen.push(
+        ...(event.ids ?? event.records?.map((r) => r.id) ?? []).map(
+          (id) => `${String(id)}:${onDisk.some((r) => r.id === id)}`,
+        ),
+      );
     });
     await store.put({ id: "a", n: 1 });
     expect(seen).toEqual(["a:true"]);
@@ -108,13 +123,22 @@ describe("JsonFileStore files", () => {
 
 describe("JsonFileStore options", () => {
   it("uses the idProperty option and keeps unique indexes, refusing a duplicate without touching the file", async () => {
-    const store = new JsonFileStore<{ key: string; email: string }>({ path: file, idProperty: "key", indexes: [{ fields: ["email"], unique: true }] });
+    const store = new JsonFileStore<{ key: string; email: string }>({
+      path: file,
+      idProperty: "key",
+      indexes: [{ fields: ["email"], unique: true }],
+    });
     expect(store.idProperty).toBe("key");
     expect(await store.put({ key: "k1", email: "a@x" })).toBe("k1");
     const before = await readFile(file, "utf8");
-    await expect(store.put({ key: "k2", email: "a@x" })).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+    await expect(store.put({ key: "k2", email: "a@x" })).rejects.toMatchObject({
+      code: "STORE_CONFLICT",
+    });
     expect(await readFile(file, "utf8")).toBe(before);
-    const again = new JsonFileStore<{ key: string; email: string }>({ path: file, idProperty: "key" });
+    const again = new JsonFileStore<{ key: string; email: string }>({
+      path: file,
+      idProperty: "key",
+    });
     expect(await again.get("k1")).toEqual({ key: "k1", email: "a@x" });
     expect(await again.get("k2")).toBeUndefined();
   });
@@ -145,9 +169,14 @@ describe("JsonFileStore corrupt files", () => {
     const store = open();
     const error = await store.open().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);
-    expect(error).toMatchObject({ code: "STORE_CORRUPT_FILE", details: { file, line: 3, column: 11 } });
+    expect(error).toMatchObject({
+      code: "STORE_CORRUPT_FILE",
+      details: { file, line: 3, column: 11 },
+    });
     expect((error as Error).message).toContain(`${file}:3:11`);
-    await expect(store.put({ id: "c", n: 3 })).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
+    await expect(store.put({ id: "c", n: 3 })).rejects.toMatchObject({
+      code: "STORE_CORRUPT_FILE",
+    });
     await expect(store.delete("a")).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
     await expect(store.get("a")).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
     expect(await readFile(file, "utf8")).toBe(corrupt);
@@ -157,7 +186,9 @@ describe("JsonFileStore corrupt files", () => {
   it("counts an empty file, a non-array and duplicate ids as corrupt", async () => {
     for (const text of ["", "  \n", '{"id":"a"}', '[{"id":"a","n":1},{"id":"a","n":2}]']) {
       await writeFile(file, text);
-      await expect(open().put({ id: "b", n: 1 })).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
+      await expect(open().put({ id: "b", n: 1 })).rejects.toMatchObject({
+        code: "STORE_CORRUPT_FILE",
+      });
       expect(await readFile(file, "utf8")).toBe(text);
     }
   });
@@ -203,7 +234,9 @@ describe("JsonFileStore failed writes", () => {
   it("rolls back a value JSON cannot hold, with STORE_ENCODE", async () => {
     const store = open();
     await store.put({ id: "a", n: 1 });
-    await expect(store.put({ id: "b", n: 10n as unknown as number })).rejects.toMatchObject({ code: "STORE_ENCODE" });
+    await expect(store.put({ id: "b", n: 10n as unknown as number })).rejects.toMatchObject({
+      code: "STORE_ENCODE",
+    });
     expect(await store.get("b")).toBeUndefined();
     expect(await open().get("b")).toBeUndefined();
   });
@@ -276,7 +309,9 @@ describe("JsonFileStore with several writers", () => {
     const b = open();
     await a.put({ id: "a0", n: 0 });
     await b.put({ id: "b0", n: 0 });
-    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).put({ id: `x${i}`, n: i })));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).put({ id: `x${i}`, n: i })),
+    );
     expect(((await a.query("")) as Item[]).length).toBe(32);
     expect(((await b.query("")) as Item[]).length).toBe(32);
     expect(JSON.parse(await readFile(file, "utf8"))).toHaveLength(32);
@@ -304,17 +339,20 @@ describe("JsonFileStore with several writers", () => {
       await w.written(10);
       // Kill the moment write-file-atomic creates its temporary file, i.e. inside a write.
       const watcher = fs.watch(dir, (_event, name) => {
-        if (name && name.startsWith("data.json.") && name !== "data.json.lock") w.child.kill("SIGKILL");
+        if (name && name.startsWith("data.json.") && name !== "data.json.lock")
+          w.child.kill("SIGKILL");
       });
       expect((await w.exit).signal).toBe("SIGKILL");
       watcher.close();
       const left = await readdir(dir);
-      if (left.some((name) => name.startsWith("data.json.") && name !== "data.json.lock")) killedMidWrite++;
+      if (left.some((name) => name.startsWith("data.json.") && name !== "data.json.lock"))
+        killedMidWrite++;
       const records = await all(open());
       expect(records.length).toBeGreaterThanOrEqual(10);
       // Every version of the file the writer produced holds records 1..n in order.
       expect(records.map((r) => r.n)).toEqual(records.map((_, i) => i + 1));
-      for (const name of left) if (name !== "data.json") await rm(join(dir, name), { recursive: true, force: true });
+      for (const name of left)
+        if (name !== "data.json") await rm(join(dir, name), { recursive: true, force: true });
       await rm(file);
     }
     // The kill really interrupted writes (their temporary files were left behind).

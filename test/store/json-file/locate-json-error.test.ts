@@ -21,18 +21,33 @@ describe("locateJsonError", () => {
   });
 
   it("accepts valid JSON", () => {
-    for (const text of ["[]", " {} ", '[1,{"a":[true,false,null,-1.5e3,"x\\u0041"]},{}]', "0", '"s"']) {
+    for (const text of [
+      "[]",
+      " {} ",
+      '[1,{"a":[true,false,null,-1.5e3,"x\\u0041"]},{}]',
+      "0",
+      '"s"',
+    ]) {
       expect(locateJsonError(text)).toBeUndefined();
     }
   });
 
   it("survives deep nesting", () => {
-    expect(locateJsonError("[".repeat(200_000))).toEqual({ offset: 200_000, line: 1, column: 200_001 });
+    expect(locateJsonError("[".repeat(200_000))).toEqual({
+      offset: 200_000,
+      line: 1,
+      column: 200_001,
+    });
   });
 
   it("agrees with JSON.parse on damaged JSON", () => {
     const damaged = fc
-      .tuple(fc.json(), fc.nat(), fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "x", "0", "\n", "\\"), fc.boolean())
+      .tuple(
+        fc.json(),
+        fc.nat(),
+        fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "x", "0", "\n", "\\"),
+        fc.boolean(),
+      )
       .map(([text, at, ch, replace]) => {
         const i = at % (text.length + 1);
         return text.slice(0, i) + ch + text.slice(replace ? i + 1 : i);

@@ -11,7 +11,9 @@ if (file === undefined || prefix === undefined || countArg === undefined) {
 }
 const count = countArg === "forever" ? Number.POSITIVE_INFINITY : Number(countArg);
 const padding = "x".repeat(Number(sizeArg ?? 0));
-const store = new JsonFileStore<{ id: string; n: number; at: Date; padding: string }>({ path: file });
+const store = new JsonFileStore<{ id: string; n: number; at: Date; padding: string }>({
+  path: file,
+});
 for (let n = 1; n <= count; n++) {
   await store.put({ id: `${prefix}-${n % 1000}`, n, at: new Date(n), padding });
   process.stdout.write(`wrote ${n}\n`);
