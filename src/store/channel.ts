@@ -21,6 +21,9 @@ export function storeChannel<T extends object>(store: Store<T>): Channel<T> {
   const idProperty = store.idProperty ?? "id";
   return {
     async write(changeSet: ChangeSet<T>, mode: CommitMode): Promise<ChannelResponse<T>> {
+      // A store that applies a whole change set itself (the SQL store: one transaction, batched statements) does so.
+      const batched = (store as { applyChangeSet?: (changeSet: ChangeSet<T>) => Promise<ChannelResponse<T>> }).applyChangeSet;
+      if (typeof batched === "function") return batched.call(store, changeSet.mode === mode ? changeSet : { ...changeSet, mode });
       const apply = (target: Store<T>) => applyChangeSet(target, changeSet, mode, idProperty);
       return store.transaction ? store.transaction(apply) : apply(store);
     },

@@ -11,7 +11,7 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
 import { copyRecord } from "../copy.js";
-import { checkProperties, columnValue } from "./sql-rows.js";
+import { checkProperties, columnValue, rowToRecord } from "./sql-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { checkedSqlType } from "./sql-values.js";
 import type { SqlColumnSpec } from "./table-spec.js";
@@ -24,10 +24,11 @@ const MAX_PARAMETERS = 30_000;
 
 export async function applyChangeSet(db: Kysely<any>, table: SqlTable, changeSet: ChangeSet<Row>): Promise<ChannelResponse<Row>> {
   const ids = new Map<Id, Id>();
+  const written: Row[] = [];
   if (changeSet.mode === "replace") {
     await clear(db, table);
-    await insertRows(db, table, (changeSet.records ?? []).map((r) => ({ id: r[table.spec.primaryKey] as Id, record: r })), ids);
-    return { ids };
+    await insertRows(db, table, (changeSet.records ?? []).map((r) => ({ id: r[table.spec.primaryKey] as Id, record: r })), ids, written);
+    return { ids, data: written };
   }
   for (const batch of batches(changeSet.changes)) {
     switch (batch.type) {
@@ -35,17 +36,17 @@ export async function applyChangeSet(db: Kysely<any>, table: SqlTable, changeSet
         await clear(db, table);
         break;
       case "add":
-        await insertRows(db, table, batch.changes.map((c) => c as { id: Id; record: Row }), ids);
+        await insertRows(db, table, batch.changes.map((c) => c as { id: Id; record: Row }), ids, written);
         break;
       case "change":
-        await updateRows(db, table, batch.changes.map((c) => (c as { record: Row }).record));
+        await updateRows(db, table, batch.changes.map((c) => (c as { record: Row }).record), written);
         break;
       case "remove":
         await deleteRows(db, table, batch.changes.map((c) => (c as { id: Id }).id));
         break;
     }
   }
-  return { ids };
+  return { ids, records: written };
 }
 
 interface Batch {
@@ -93,7 +94,16 @@ function prepared(table: SqlTable, record: Row): Row {
   return copy;
 }
 
-async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id: Id; record: Row }[], ids: Map<Id, Id>): Promise<void> {
+/** `RETURNING` every column: the records as stored (server-side values) go back to the memory store. */
+function returning(table: SqlTable): Sql {
+  return sql` returning ${sql.join(table.spec.columns.map((c) => sql.id(c.name)))}`;
+}
+
+function collect(table: SqlTable, rows: readonly Row[], written: Row[]): void {
+  for (const row of rows) written.push(rowToRecord(row, table.spec.columns, table.dates));
+}
+
+async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id: Id; record: Row }[], ids: Map<Id, Id>, written: Row[]): Promise<void> {
   const { spec } = table;
   const pk = spec.primaryKey;
   const withId = adds.filter((a) => a.record[pk] !== undefined && a.record[pk] !== null);
@@ -103,13 +113,15 @@ async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id:
   const sets = rest.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
   const upsert = sets.length === 0 ? sql` on conflict (${sql.id(pk)}) do nothing` : sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}`;
   for (const chunk of chunks(withId, Math.max(1, Math.floor(MAX_PARAMETERS / all.length)))) {
-    await sql`insert into ${table.ref} (${names(table, all)}) values ${rowsOf(table, all, chunk.map((a) => prepared(table, a.record)))}${upsert}`.execute(db);
+    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) values ${rowsOf(table, all, chunk.map((a) => prepared(table, a.record)))}${upsert}${returning(table)}`.execute(db);
+    collect(table, rows, written);
   }
   // Ids from the column default, in VALUES order (RETURNING keeps it for a multi-row INSERT).
   for (const chunk of chunks(withoutId, Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, rest.length))))) {
-    const { rows } = await sql<{ id: unknown }>`insert into ${table.ref} (${names(table, rest)}) values ${rowsOf(table, rest, chunk.map((a) => prepared(table, a.record)))} returning ${sql.id(pk)} as id`.execute(db);
+    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, rest)}) values ${rowsOf(table, rest, chunk.map((a) => prepared(table, a.record)))}${returning(table)}`.execute(db);
+    collect(table, rows, written);
     chunk.forEach((add, i) => {
-      const assigned = rows[i]?.id;
+      const assigned = rows[i]?.[pk];
       if (assigned !== undefined) ids.set(add.id, typeof assigned === "string" && /^\d+$/.test(assigned) && Number.isSafeInteger(Number(assigned)) ? Number(assigned) : (assigned as Id));
     });
   }
@@ -132,7 +144,7 @@ function rowsOf(table: SqlTable, columns: readonly SqlColumnSpec[], records: rea
   );
 }
 
-async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Row[]): Promise<void> {
+async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Row[], written: Row[]): Promise<void> {
   const { spec } = table;
   const pk = spec.primaryKey;
   const columns = spec.columns;
@@ -141,7 +153,8 @@ async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Ro
   const sets = rest.map((c) => sql`${sql.id(c.name)} = v.${sql.id(c.name)}`);
   for (const chunk of chunks(records, Math.max(1, Math.floor(MAX_PARAMETERS / columns.length)))) {
     const rows = sql.join(chunk.map((r) => prepared(table, r)).map((r) => sql`(${sql.join(columns.map((c) => columnValue(c, r[c.name])))})`));
-    await sql`update ${table.ref} as t set ${sql.join(sets)} from (values ${rows}) as v(${sql.join(columns.map((c) => sql.id(c.name)))}) where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table)}`.execute(db);
+    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from (values ${rows}) as v(${sql.join(columns.map((c) => sql.id(c.name)))}) where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table)} returning ${sql.join(columns.map((c) => sql`t.${sql.id(c.name)}`))}`.execute(db);
+    collect(table, updated.rows, written);
   }
 }
 

@@ -28,7 +28,8 @@ export function rowToRecord(row: Readonly<Record<string, unknown>>, columns: rea
 
 /** The SQL expression writing `value` into `column`. */
 export function columnValue(column: SqlColumnSpec, value: unknown): Sql {
-  const sqlType = checkedSqlType(column);
+  // An explicit cast to varchar(n) would silently truncate; cast to the unbounded type so the column's own limit refuses.
+  const sqlType = checkedSqlType(column).replace(/^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i, "$1");
   const param = toColumn(column, value);
   if (param === null) return sql`null::${sql.raw(sqlType)}`;
   if (categoryOf(column) === "array") {
