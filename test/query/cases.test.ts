@@ -3,7 +3,7 @@ import { compileQuery, executeQuery, matches, parseQuery } from "perstore";
 import { deepFreeze } from "./deep-freeze.js";
 
 // Each case: a query and the ids it must match; run through the interpreter and the compiled predicate.
-const records = deepFreeze([
+const records = deepFreeze<(Record<string, unknown> & { id: number })[]>([
   { id: 1, name: "Smith", age: 30, country: "Canada", province: "Ontario", tags: ["a", "b"], kids: [{ age: 1 }, { age: 5 }], born: new Date("1990-01-01T00:00:00Z"), active: true, nested: { x: 1 } },
   { id: 2, name: "Jones", age: 15, country: "India", province: "Quebec", tags: ["b"], kids: [], born: new Date("2005-06-01T00:00:00Z"), active: false, nested: { x: 2 } },
   { id: 3, name: "smith", age: null, country: "France", tags: [], active: true },
