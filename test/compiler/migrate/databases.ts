@@ -21,13 +21,28 @@ export interface DatabaseTarget {
 }
 
 const serverUrl = process.env.DATABASE_URL;
+let shared: Kysely<any> | undefined;
+
+/** Closes the shared PGlite database (call in afterAll). */
+export async function closeDatabases(): Promise<void> {
+  await shared?.destroy();
+  shared = undefined;
+}
 
 export const DATABASES: readonly DatabaseTarget[] = [
   {
     name: "pglite",
+    // One in-memory PGlite per test file (starting one takes seconds); each test gets an empty public schema.
     async open() {
-      const db = openDatabase("memory:");
-      return { db, close: () => db.destroy() };
+      shared ??= openDatabase("memory:");
+      const db = shared;
+      return {
+        db,
+        async close() {
+          await sql`drop schema public cascade`.execute(db);
+          await sql`create schema public`.execute(db);
+        },
+      };
     },
   },
   ...(serverUrl?.startsWith("postgres") === true
