@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/memory.ts [--size 1000000] [--lookups 100000] [--journal 1000] [--quick]
  */
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import Loki from "lokijs";
 import { Query as MingoQuery } from "mingo";
@@ -77,7 +78,7 @@ function readOptions(): Options {
 function timed<R>(label: string, run: () => R, options: MeasureOptions): Measurement<R> {
   process.stdout.write(`  ${label} ... `);
   const m = measureSync(run, options);
-  console.log(`${m.median.toFixed(2)} ms`);
+  console.log(`cpu ${m.median.toFixed(2)} ms, wall ${m.wallMedian.toFixed(2)} ms`);
   return m;
 }
 
@@ -89,7 +90,7 @@ async function timedAsync<S, R>(
 ): Promise<Measurement<Awaited<R>>> {
   process.stdout.write(`  ${label} ... `);
   const m = await measure(setup, run, options);
-  console.log(`${m.median.toFixed(2)} ms`);
+  console.log(`cpu ${m.median.toFixed(2)} ms, wall ${m.wallMedian.toFixed(2)} ms`);
   return m;
 }
 
@@ -208,7 +209,7 @@ function lokiSection(
   options: Options,
   expected: number,
   compiledMs: number,
-): number {
+): Measurement<number> {
   console.log("\nLokiJS");
   const db = new Loki("bench.db");
   const people = db.addCollection<Person>("people", { disableMeta: true });
@@ -247,7 +248,7 @@ function lokiSection(
     kind: "at least",
   });
   db.removeCollection("people");
-  return indexed.median;
+  return indexed;
 }
 
 function sortSection(report: BenchReport, people: Person[], options: Options): Person[] {
@@ -292,7 +293,7 @@ async function storeSection(
   people: Person[],
   options: Options,
   expected: number,
-  lokiIndexedMs: number,
+  lokiIndexed: Measurement,
   sortPage: Person[],
 ): Promise<void> {
   console.log("\nMemoryStore");
@@ -341,12 +342,10 @@ async function storeSection(
     }),
     row("store.query …&count(), no index", scanCount, { baseline: scanCount.median }),
     row("store.query …&count(), index on country", indexedCount, { baseline: scanCount.median }),
-    {
-      label: "LokiJS binary index on country (count)",
-      median: lokiIndexedMs,
+    row("LokiJS binary index on country (count)", lokiIndexed, {
       baseline: indexedCount.median,
       note: "ratio vs perstore indexed count()",
-    },
+    }),
   ]);
   report.target({
     label: "full scan / indexed store.query (records)",
@@ -581,7 +580,9 @@ async function journalSection(
 async function main(): Promise<void> {
   const options = readOptions();
   const report = new BenchReport("In-memory queries");
-  console.log(`node ${process.version}, ${options.size} people`);
+  console.log(
+    `node ${process.version}, ${cpus().length} cpus, load ${loadavg()[0]?.toFixed(1)}, ${options.size} people`,
+  );
   const started = performance.now();
   const people = generatePeople(options.size);
   console.log(`generated in ${(performance.now() - started).toFixed(0)} ms`);
@@ -589,9 +590,9 @@ async function main(): Promise<void> {
   const { expected, compiledMs } = filterSection(report, people, options);
   const sortPage = sortSection(report, people, options);
   collectGarbage();
-  const lokiIndexedMs = lokiSection(report, options, expected, compiledMs);
+  const lokiIndexed = lokiSection(report, options, expected, compiledMs);
   collectGarbage();
-  await storeSection(report, people, options, expected, lokiIndexedMs, sortPage);
+  await storeSection(report, people, options, expected, lokiIndexed, sortPage);
   collectGarbage();
   await journalSection(report, people, options);
 

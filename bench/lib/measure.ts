@@ -1,7 +1,9 @@
 /**
  * Timing for benchmarks: warm-up runs (so the JIT has compiled the code
  * under test), then several timed runs, reported by their median, which a
- * single GC pause or a noisy neighbour on a shared machine cannot move much.
+ * single GC pause cannot move much. Each run records both wall time and the
+ * process's CPU time: on a shared, loaded machine the wall time of a run
+ * swings 2-3x with the neighbours while its CPU time stays within ~10%.
  */
 import { performance } from "node:perf_hooks";
 
@@ -14,10 +16,15 @@ export interface MeasureOptions {
 
 /** What one benchmark took, in milliseconds per run. */
 export interface Measurement<R = unknown> {
+  /** Median CPU time (user + system, all threads of this process). */
   readonly median: number;
+  /** Median wall-clock time. */
+  readonly wallMedian: number;
   readonly min: number;
   readonly max: number;
+  /** CPU time of each timed run. */
   readonly samples: readonly number[];
+  readonly wallSamples: readonly number[];
   /** The last run's result, so callers can assert it and the JIT cannot drop the work. */
   readonly result: R;
 }
@@ -32,13 +39,25 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
-function summarize<R>(samples: number[], result: R): Measurement<R> {
+function summarize<R>(samples: number[], wallSamples: number[], result: R): Measurement<R> {
   return {
     median: median(samples),
+    wallMedian: median(wallSamples),
     min: Math.min(...samples),
     max: Math.max(...samples),
     samples,
+    wallSamples,
     result,
+  };
+}
+
+/** Starts a clock; calling the result gives `[cpu, wall]` milliseconds since. */
+function startClock(): () => [number, number] {
+  const wall = performance.now();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    return [(used.user + used.system) / 1000, performance.now() - wall];
   };
 }
 
@@ -59,13 +78,16 @@ export async function measure<S, R>(
   let result: Awaited<R> | undefined;
   for (let i = 0; i < warmup; i++) result = await run(await setup());
   const samples: number[] = [];
+  const wallSamples: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const state = await setup();
-    const start = performance.now();
+    const stop = startClock();
     result = await run(state);
-    samples.push(performance.now() - start);
+    const [cpu, wall] = stop();
+    samples.push(cpu);
+    wallSamples.push(wall);
   }
-  return summarize(samples, result as Awaited<R>);
+  return summarize(samples, wallSamples, result as Awaited<R>);
 }
 
 /**
@@ -78,10 +100,13 @@ export function measureSync<R>(run: () => R, options: MeasureOptions = {}): Meas
   let result: R | undefined;
   for (let i = 0; i < warmup; i++) result = run();
   const samples: number[] = [];
+  const wallSamples: number[] = [];
   for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
+    const stop = startClock();
     result = run();
-    samples.push(performance.now() - start);
+    const [cpu, wall] = stop();
+    samples.push(cpu);
+    wallSamples.push(wall);
   }
-  return summarize(samples, result as R);
+  return summarize(samples, wallSamples, result as R);
 }

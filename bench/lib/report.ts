@@ -5,10 +5,13 @@
  */
 import type { Measurement } from "./measure.js";
 
-/** One line of a section: a median time, optionally relative to a baseline. */
+/** One line of a section: a median CPU time, optionally relative to a baseline. */
 export interface ResultRow {
   readonly label: string;
+  /** Median CPU time per run, in ms: what ratios are computed from. */
   readonly median: number;
+  /** Median wall time per run, in ms. */
+  readonly wall?: number;
   /** Operations per run, to also print the time per operation. */
   readonly ops?: number;
   /** The baseline's median: the ratio printed is `median / baseline`. */
@@ -46,15 +49,16 @@ export function formatRatio(ratio: number): string {
 export function row(
   label: string,
   measurement: Measurement,
-  extra: Omit<ResultRow, "label" | "median"> = {},
+  extra: Omit<ResultRow, "label" | "median" | "wall"> = {},
 ): ResultRow {
-  return { label, median: measurement.median, ...extra };
+  return { label, median: measurement.median, wall: measurement.wallMedian, ...extra };
 }
 
 function cells(r: ResultRow): string[] {
   return [
     r.label,
     formatDuration(r.median),
+    r.wall === undefined ? "" : formatDuration(r.wall),
     r.ops === undefined ? "" : formatDuration(r.median / r.ops),
     r.baseline === undefined ? "" : formatRatio(r.median / r.baseline),
     r.note ?? "",
@@ -65,7 +69,7 @@ function met(t: Target): boolean {
   return t.kind === "at most" ? t.value <= t.limit : t.value >= t.limit;
 }
 
-const HEADER = ["case", "median / run", "per op", "ratio", "note"];
+const HEADER = ["case", "cpu / run", "wall / run", "cpu per op", "ratio (cpu)", "note"];
 
 /** Collects sections and targets, printing each as it comes. */
 export class BenchReport {
