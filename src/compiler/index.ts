@@ -89,3 +89,5 @@ export async function readSchemaSources(config: PerstoreConfig): Promise<SchemaS
     .sort();
   return Promise.all(files.map(async (file) => ({ file, text: await readFile(join(config.root, file), "utf8") })));
 }
+export * from "./emit/ddl/index.js";
+export * from "./migrate/index.js";
