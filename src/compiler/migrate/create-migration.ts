@@ -63,7 +63,7 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
     destructive: plan.destructive.map((s) => s.reason),
     irreversible: plan.irreversible.map((s) => s.reason),
   };
-  const id = migrationId(options.now ?? new Date(), content);
+  const id = migrationId(laterThan(newest, options.now ?? new Date()), content);
   const fileName = `${id}_${options.name}.sql`;
   const path = join(options.dir, fileName);
   await mkdir(options.dir, { recursive: true });
@@ -75,6 +75,14 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
     throw error;
   }
   return { id, fileName, path, plan };
+}
+
+/** `now`, or one second after the newest migration when the clock has not passed it (ids must sort in creation order). */
+function laterThan(newest: string | null, now: Date): Date {
+  if (newest === null) return now;
+  const stamp = newest.slice(0, 14);
+  const last = new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(8, 10)}:${stamp.slice(10, 12)}:${stamp.slice(12, 14)}Z`);
+  return now.getTime() >= last.getTime() + 1000 ? now : new Date(last.getTime() + 1000);
 }
 
 /** The snapshot in a migrations folder, or the empty one before the first migration. */

@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createMigration } from "../../../src/compiler/migrate/create-migration.js";
 import type { DdlTable } from "../../../src/compiler/emit/ddl/ddl-model.js";
 import { diffSnapshots } from "../../../src/compiler/migrate/diff-snapshots.js";
 import { emptySnapshot, parseSnapshot, serializeSnapshot, snapshotFromIR, type Snapshot } from "../../../src/compiler/migrate/snapshot.js";
@@ -148,5 +152,20 @@ describe("snapshots", () => {
     expect(() => parseSnapshot(text.replace('"sqlType": "text"', '"sqlType": "text); drop table t; --"'))).toThrow(/unsupported SQL type/);
     expect(() => parseSnapshot(text.replace('"name": "t"', '"name": "T x"'))).toThrow(/not a snake_case table name/);
     expect(() => parseSnapshot(text.replace('"version": 1', '"version": 9'))).toThrow(expect.objectContaining({ code: "MIGRATION_SNAPSHOT_INVALID" }));
+  });
+});
+
+describe("createMigration ids", () => {
+  it("sort in creation order even within one second or with a clock behind", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "perstore-ids-"));
+    try {
+      const now = new Date("2026-05-01T10:00:00.500Z");
+      const first = await createMigration({ dir, name: "init", ir: v1(), now });
+      const second = await createMigration({ dir, name: "evolve", ir: v2(), allowDestructive: true, now: new Date("2026-04-01T00:00:00Z") });
+      expect(first!.id.slice(0, 14)).toBe("20260501100000");
+      expect(second!.id.slice(0, 14)).toBe("20260501100001");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
