@@ -1,17 +1,18 @@
 /**
  * A memory store's change set applied with batched statements, inside the
  * transaction the caller opened (so a failure rolls everything back):
- * - adds:    INSERT INTO t (...) VALUES (...), (...) ON CONFLICT (pk) DO UPDATE ...
+ * - adds:    INSERT INTO t (...) SELECT ... FROM jsonb_to_recordset($1) ON CONFLICT (pk) DO UPDATE ...
  *            (records without an id get one from the column default, RETURNING it);
- * - changes: UPDATE t SET c = v.c, ... FROM (VALUES (...), (...)) AS v(...) WHERE t.pk = v.pk;
+ * - changes: UPDATE t SET c = v.c, ... FROM jsonb_to_recordset($1) AS v(...) WHERE t.pk = v.pk;
  * - removes: DELETE FROM t WHERE pk = ANY(...);
  * - clear / replace: DELETE FROM t (then the records, for replace).
- * Consecutive changes of one kind share a statement; an id seen twice starts a new one.
+ * Consecutive changes of one kind share a statement; an id seen twice starts a new one
+ * (a condensed set is first ordered removes, changes, adds, so each kind is one batch).
  */
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
 import { copyRecord } from "../copy.js";
-import { checkProperties, columnValue, rowToRecord } from "./sql-rows.js";
+import { checkProperties, recordset, rowToRecord } from "./sql-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { checkedSqlType } from "./sql-values.js";
 import type { SqlColumnSpec } from "./table-spec.js";
@@ -19,8 +20,8 @@ import type { SqlColumnSpec } from "./table-spec.js";
 type Sql = RawBuilder<unknown>;
 type Row = Record<string, unknown>;
 
-/** Keeps every statement well under PostgreSQL's 65535 parameters. */
-const MAX_PARAMETERS = 30_000;
+/** Records per statement (each statement carries its batch as one jsonb parameter). */
+const BATCH = 10_000;
 
 export async function applyChangeSet(db: Kysely<any>, table: SqlTable, changeSet: ChangeSet<Row>): Promise<ChannelResponse<Row>> {
   const ids = new Map<Id, Id>();
@@ -30,7 +31,8 @@ export async function applyChangeSet(db: Kysely<any>, table: SqlTable, changeSet
     await insertRows(db, table, (changeSet.records ?? []).map((r) => ({ id: r[table.spec.primaryKey] as Id, record: r })), ids, written);
     return { ids, data: written };
   }
-  for (const batch of batches(changeSet.changes)) {
+  const ordered = changeSet.mode === "condensed" ? condensedOrder(changeSet.changes) : changeSet.changes;
+  for (const batch of batches(ordered)) {
     switch (batch.type) {
       case "clear":
         await clear(db, table);
@@ -52,6 +54,29 @@ export async function applyChangeSet(db: Kysely<any>, table: SqlTable, changeSet
 interface Batch {
   readonly type: Change["type"];
   readonly changes: Change<Row>[];
+}
+
+/**
+ * A condensed set holds one net change per record, so between two `clear`s the
+ * order of records does not matter: removes first (freeing unique values),
+ * then changes, then adds, each kind in one batch.
+ */
+function condensedOrder(changes: readonly Change<Row>[]): Change<Row>[] {
+  const out: Change<Row>[] = [];
+  const rank = { remove: 0, change: 1, add: 2 } as const;
+  let segment: Change<Row>[] = [];
+  const flush = () => {
+    out.push(...segment.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => rank[a.type as keyof typeof rank] - rank[b.type as keyof typeof rank] || i - j).map(([c]) => c));
+    segment = [];
+  };
+  for (const change of changes) {
+    if (change.type === "clear") {
+      flush();
+      out.push(change);
+    } else segment.push(change);
+  }
+  flush();
+  return out;
 }
 
 /** Runs of one change type with distinct ids, in order. */
@@ -112,13 +137,14 @@ async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id:
   const rest = all.filter((c) => c.name !== pk);
   const sets = rest.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
   const upsert = sets.length === 0 ? sql` on conflict (${sql.id(pk)}) do nothing` : sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}`;
-  for (const chunk of chunks(withId, Math.max(1, Math.floor(MAX_PARAMETERS / all.length)))) {
-    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) values ${rowsOf(table, all, chunk.map((a) => prepared(table, a.record)))}${upsert}${returning(table)}`.execute(db);
+  for (const chunk of chunks(withId, BATCH)) {
+    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) ${selectRows(table, all, chunk.map((a) => prepared(table, a.record)))}${upsert}${returning(table)}`.execute(db);
     collect(table, rows, written);
   }
   // Ids from the column default, in VALUES order (RETURNING keeps it for a multi-row INSERT).
-  for (const chunk of chunks(withoutId, Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, rest.length))))) {
-    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, rest)}) values ${rowsOf(table, rest, chunk.map((a) => prepared(table, a.record)))}${returning(table)}`.execute(db);
+  for (const chunk of chunks(withoutId, BATCH)) {
+    // RETURNING follows the order the SELECT produced the rows in, which is the batch order.
+    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, rest)}) ${selectRows(table, rest, chunk.map((a) => prepared(table, a.record)))}${returning(table)}`.execute(db);
     collect(table, rows, written);
     chunk.forEach((add, i) => {
       const assigned = rows[i]?.[pk];
@@ -133,15 +159,11 @@ function names(table: SqlTable, columns: readonly SqlColumnSpec[]): Sql {
   return sql.join(list);
 }
 
-function rowsOf(table: SqlTable, columns: readonly SqlColumnSpec[], records: readonly Row[]): Sql {
+function selectRows(table: SqlTable, columns: readonly SqlColumnSpec[], records: readonly Row[]): Sql {
   const d = table.spec.discriminator;
-  return sql.join(
-    records.map((record) => {
-      const values = columns.map((c) => columnValue(c, record[c.name]));
-      if (d !== undefined) values.push(sql`${d.value}::text`);
-      return sql`(${sql.join(values)})`;
-    }),
-  );
+  const values = columns.map((c) => sql`v.${sql.id(c.name)}`);
+  if (d !== undefined) values.push(sql`${d.value}::text`);
+  return sql`select ${sql.join(values)} from ${recordset(columns, records)}`;
 }
 
 async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Row[], written: Row[]): Promise<void> {
@@ -151,9 +173,8 @@ async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Ro
   const rest = columns.filter((c) => c.name !== pk);
   if (rest.length === 0) return;
   const sets = rest.map((c) => sql`${sql.id(c.name)} = v.${sql.id(c.name)}`);
-  for (const chunk of chunks(records, Math.max(1, Math.floor(MAX_PARAMETERS / columns.length)))) {
-    const rows = sql.join(chunk.map((r) => prepared(table, r)).map((r) => sql`(${sql.join(columns.map((c) => columnValue(c, r[c.name])))})`));
-    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from (values ${rows}) as v(${sql.join(columns.map((c) => sql.id(c.name)))}) where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table)} returning ${sql.join(columns.map((c) => sql`t.${sql.id(c.name)}`))}`.execute(db);
+  for (const chunk of chunks(records, BATCH)) {
+    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from ${recordset(columns, chunk.map((r) => prepared(table, r)))} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table)} returning ${sql.join(columns.map((c) => sql`t.${sql.id(c.name)}`))}`.execute(db);
     collect(table, updated.rows, written);
   }
 }

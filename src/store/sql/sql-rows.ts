@@ -27,9 +27,30 @@ export function rowToRecord(row: Readonly<Record<string, unknown>>, columns: rea
 }
 
 /** The SQL expression writing `value` into `column`. */
+/** The column's type for an explicit cast: varchar(n) would silently truncate, so the unbounded type (the column's own limit then refuses). */
+export function castType(column: SqlColumnSpec): string {
+  return checkedSqlType(column).replace(/^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i, "$1");
+}
+
+/**
+ * Many records as ONE parameter: `jsonb_to_recordset($1::jsonb) AS v("id" bigint, ...)`,
+ * so a batch of thousands of rows costs one parameter, not thousands.
+ */
+export function recordset(columns: readonly SqlColumnSpec[], records: readonly Readonly<Record<string, unknown>>[]): Sql {
+  const rows = records.map((record) => {
+    const row: Record<string, unknown> = {};
+    for (const column of columns) {
+      const value = record[column.name];
+      Object.defineProperty(row, column.name, { value: value instanceof Date ? value.toISOString() : (value ?? null), enumerable: true });
+    }
+    return row;
+  });
+  const definitions = columns.map((c) => sql`${sql.id(c.name)} ${sql.raw(castType(c))}`);
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(${sql.join(definitions)})`;
+}
+
 export function columnValue(column: SqlColumnSpec, value: unknown): Sql {
-  // An explicit cast to varchar(n) would silently truncate; cast to the unbounded type so the column's own limit refuses.
-  const sqlType = checkedSqlType(column).replace(/^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i, "$1");
+  const sqlType = castType(column);
   const param = toColumn(column, value);
   if (param === null) return sql`null::${sql.raw(sqlType)}`;
   if (categoryOf(column) === "array") {
