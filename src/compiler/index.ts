@@ -2,25 +2,33 @@
  * The schema compiler (`perstore/compiler`), on one screen:
  * load config and schema files -> build the IR (every diagnostic at once)
  * -> run the emitters -> banner + prettier -> (build only) write what changed.
+ * The pipeline lives in `build-session.ts`; `compile` and `build` are
+ * one-build sessions, watch mode keeps a session open for cheap rebuilds.
  */
-import { readdir, readFile } from "node:fs/promises";
-import { join, posix, relative, resolve, sep } from "node:path";
-import { loadConfig, type PerstoreConfig } from "./config.js";
-import { EMITTERS } from "./emit/emitters.js";
-import { formatFile, type FormatCache } from "./format-file.js";
-import { buildProjectIR } from "./ir/build-ir.js";
+import { createBuildSession } from "./build-session.js";
+import type { PerstoreConfig } from "./config.js";
+import type { FormatCache } from "./format-file.js";
 import type { SchemaSource } from "./ir/model-sources.js";
 import type { ProjectIR } from "./ir/types.js";
-import { readMixinExports } from "./load/mixin-exports.js";
-import { writeFiles, type OutputFile } from "./write-files.js";
+import type { OutputFile } from "./write-files.js";
 
 export type * from "./ir/types.js";
 export type { EmittedFile } from "./emit/emitted-file.js";
 export type { SchemaSource } from "./ir/model-sources.js";
 export type { PerstoreConfig } from "./config.js";
+export type { OutputFile } from "./write-files.js";
 export { loadConfig, CONFIG_FILE, DEFAULT_CONFIG } from "./config.js";
 export { buildProjectIR } from "./ir/build-ir.js";
+export { modelFingerprints } from "./ir/model-fingerprints.js";
 export { EMITTERS, type Emitter, type EmitContext } from "./emit/emitters.js";
+export { readSchemaSources } from "./read-schema-sources.js";
+export {
+  createBuildSession,
+  type BuildSession,
+  type SessionOptions,
+  type SessionBuildOptions,
+  type SessionBuildResult,
+} from "./build-session.js";
 
 export interface CompileOptions {
   /** Project root (default: the current directory). */
@@ -29,7 +37,7 @@ export interface CompileOptions {
   readonly config?: Partial<Omit<PerstoreConfig, "root">>;
   /** Schema files to use instead of reading the schemas folder (paths relative to the root). */
   readonly sources?: readonly SchemaSource[];
-  /** Reused across rebuilds (watch mode) so unchanged files are not re-formatted. */
+  /** Reused across calls so unchanged files are not re-formatted. */
   readonly formatCache?: FormatCache;
 }
 
@@ -53,41 +61,22 @@ export interface BuildResult extends CompileResult {
 
 /** Compile in memory: no file is written. Throws `SchemaErrors` with every diagnostic. */
 export async function compile(options: CompileOptions = {}): Promise<CompileResult> {
-  const loaded = await loadConfig(options.root ?? process.cwd());
-  const config: PerstoreConfig = { ...loaded, ...options.config };
-  const sources = options.sources ?? (await readSchemaSources(config));
-  const ir = buildProjectIR(sources, {
-    readMixins: (modules) => {
-      const found = readMixinExports(modules.map((m) => join(config.root, m)));
-      return new Map(modules.map((m) => [m, found.get(join(config.root, m))]));
-    },
-  });
-  const context = { outDir: posix.normalize(config.out) };
-  const emitted = (await Promise.all(EMITTERS.map((emit) => emit(ir, context)))).flat();
-  const files = await Promise.all(
-    emitted.map(async (file) => ({ path: file.path, contents: await formatFile(file, config.prettier, options.formatCache) })),
-  );
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { config, ir, files };
+  const session = createBuildSession(options);
+  try {
+    const { config, ir, files } = await session.build({ noWrite: true });
+    return { config, ir, files };
+  } finally {
+    await session.close();
+  }
 }
 
 /** Compile and write the output folder (only changed files, atomically); `check` writes nothing. */
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
-  const started = performance.now();
-  const result = await compile(options);
-  const report = await writeFiles(resolve(result.config.root, result.config.out), result.files, { check: options.check ?? false });
-  return { ...result, ...report, durationMs: performance.now() - started };
+  const session = createBuildSession(options);
+  try {
+    const { config, ir, files, written, unchanged, durationMs } = await session.build({ check: options.check ?? false });
+    return { config, ir, files, written, unchanged, durationMs };
+  } finally {
+    await session.close();
+  }
 }
-
-/** Every `*.schema.json` under the schemas folder, sorted by path. */
-export async function readSchemaSources(config: PerstoreConfig): Promise<SchemaSource[]> {
-  const dir = resolve(config.root, config.schemas);
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile() && e.name.endsWith(".schema.json"))
-    .map((e) => relative(config.root, join(e.parentPath, e.name)).split(sep).join("/"))
-    .sort();
-  return Promise.all(files.map(async (file) => ({ file, text: await readFile(join(config.root, file), "utf8") })));
-}
-export * from "./emit/ddl/index.js";
-export * from "./migrate/index.js";

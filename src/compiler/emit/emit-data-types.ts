@@ -10,6 +10,8 @@ import { getByPointer } from "../ir/json-pointer.js";
 import { kebabCase, pascalCase } from "../ir/names.js";
 import type { ModelIR, ProjectIR } from "../ir/types.js";
 import type { EmittedFile } from "./emitted-file.js";
+import type { EmitContext } from "./emitters.js";
+import { selectedModels } from "./selected-models.js";
 
 const PERSTORE_KEYWORDS = ["primaryKey", "indexes", "links", "prototype", "queries", "facets", "$id", "$defs", "$schema"];
 
@@ -19,21 +21,22 @@ export function defTypeName(key: string, schema: unknown): string {
   return typeof title === "string" && /^[A-Za-z_$][\w$]*$/.test(title) ? title : pascalCase(key);
 }
 
-/** `<model>.types.ts` for every model. */
-export async function emitDataTypes(ir: ProjectIR): Promise<EmittedFile[]> {
+/** `<model>.types.ts` for every model (or those `context.models` names). */
+export async function emitDataTypes(ir: ProjectIR, context: Pick<EmitContext, "models"> = {}): Promise<EmittedFile[]> {
+  const byName = new Map(ir.models.map((m) => [m.name, m]));
   const files: EmittedFile[] = [];
-  for (const model of ir.models) files.push(await emitModelTypes(model, ir));
+  for (const model of selectedModels(ir, context)) files.push(await emitModelTypes(model, byName));
   return files;
 }
 
-async function emitModelTypes(model: ModelIR, ir: ProjectIR): Promise<EmittedFile> {
+async function emitModelTypes(model: ModelIR, byName: ReadonlyMap<string, ModelIR>): Promise<EmittedFile> {
   const imports = new Map<string, Set<string>>();
   const refType = (ref: string): string => {
     const hash = ref.indexOf("#");
     const target = hash < 0 ? ref : ref.slice(0, hash);
     const pointer = hash < 0 ? "" : ref.slice(hash + 1);
     const owner = target === "" ? model.name : target;
-    const name = pointer === "" ? `${owner}Data` : defTypeName(pointer.split("/").pop()!, getByPointer(ir.models.find((m) => m.name === owner)?.schema, pointer));
+    const name = pointer === "" ? `${owner}Data` : defTypeName(pointer.split("/").pop()!, getByPointer(byName.get(owner)?.schema, pointer));
     if (owner !== model.name) {
       const file = `./${kebabCase(owner)}.types.js`;
       if (!imports.has(file)) imports.set(file, new Set());
@@ -74,7 +77,7 @@ async function emitModelTypes(model: ModelIR, ir: ProjectIR): Promise<EmittedFil
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, names]) => `import type { ${[...names].sort().join(", ")} } from "${file}";`)
     .join("\n");
-  return { path: `${kebabCase(model.name)}.types.ts`, source: model.file, contents: `${header}\n\n${parts.join("\n")}` };
+  return { path: `${kebabCase(model.name)}.types.ts`, source: model.file, contents: `${header}\n\n${parts.join("\n")}`, model: model.name };
 }
 
 function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {

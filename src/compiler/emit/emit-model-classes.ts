@@ -20,6 +20,8 @@ import { kebabCase, pascalCase } from "../ir/names.js";
 import type { FacetIR, ModelIR, ProjectIR } from "../ir/types.js";
 import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
 import type { EmittedFile } from "./emitted-file.js";
+import type { EmitContext } from "./emitters.js";
+import { selectedModels } from "./selected-models.js";
 import { parameterNames } from "./parameter-names.js";
 import { toCode } from "./to-code.js";
 import { tsTypeOfField } from "./ts-types.js";
@@ -36,18 +38,31 @@ const FACET_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   delete: ["delete"],
 };
 
-/** `<model>.ts` for every model. `outDir` is the output folder relative to the project root (for mixin imports). */
-export function emitModelClasses(ir: ProjectIR, outDir: string): EmittedFile[] {
-  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+/** One in-memory ts-morph project for every emit in this process; files are forgotten once printed. */
+let sharedProject: Project | undefined;
+
+/**
+ * `<model>.ts` for every model (or those `context.models` names).
+ * `context.outDir` is the output folder relative to the project root (for mixin imports).
+ */
+export function emitModelClasses(ir: ProjectIR, context: Pick<EmitContext, "outDir" | "models">): EmittedFile[] {
+  const models = selectedModels(ir, context);
+  if (models.length === 0) return [];
+  sharedProject ??= new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true });
+  const project = sharedProject;
   const specs = tableSpecsFromIR(ir);
-  return ir.models.map((model, i) => {
+  const specOf = new Map(ir.models.map((m, i) => [m.name, specs[i]]));
+  const byName = new Map(ir.models.map((m) => [m.name, m]));
+  return models.map((model) => {
     const path = `${kebabCase(model.name)}.ts`;
-    const file = project.createSourceFile(path, { statements: modelStatements(ir, model, outDir, specs[i]) });
-    return { path, source: model.file, contents: file.getFullText() };
+    const file = project.createSourceFile(path, { statements: modelStatements(byName, model, context.outDir, specOf.get(model.name)) }, { overwrite: true });
+    const contents = file.getFullText();
+    project.removeSourceFile(file);
+    return { path, source: model.file, contents, model: model.name };
   });
 }
 
-function modelStatements(ir: ProjectIR, model: ModelIR, outDir: string, sql: unknown): StatementStructures[] {
+function modelStatements(byName: ReadonlyMap<string, ModelIR>, model: ModelIR, outDir: string, sql: unknown): StatementStructures[] {
   const name = model.name;
   const data = `${name}Data`;
   const queriesType = `${name}Queries`;
@@ -91,7 +106,7 @@ function modelStatements(ir: ProjectIR, model: ModelIR, outDir: string, sql: unk
       statements: [`return mixin.${fn}.apply(this, args);`],
     });
   }
-  const inheritedRels = new Set(base ? (ir.models.find((m) => m.name === base)?.links ?? []).map((l) => l.rel) : []);
+  const inheritedRels = new Set(base ? (byName.get(base)?.links ?? []).map((l) => l.rel) : []);
   for (const link of model.links) {
     if (inheritedRels.has(link.rel)) continue;
     const type = link.many ? `Promise<${link.target}[]>` : `Promise<${link.target} | undefined>`;

@@ -2,7 +2,10 @@
  * ajv standalone validators, one per model, as ESM `.js` plus a `.d.ts`.
  * ajv's output still `require`s its runtime and ajv-formats; those are
  * rewritten to imports from `perstore`, so no generated code compiles a
- * schema at run time or uses eval/new Function.
+ * schema at run time or uses eval/new Function. One ajv instance per emit
+ * (every schema added, each compiled once, when first needed); ajv's
+ * instance-wide name counters are renumbered per file so a file does not
+ * depend on what else was compiled.
  */
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { _ } from "ajv";
@@ -11,25 +14,34 @@ import { createAjv } from "../load/create-ajv.js";
 import { kebabCase } from "../ir/names.js";
 import type { ProjectIR } from "../ir/types.js";
 import type { EmittedFile } from "./emitted-file.js";
+import type { EmitContext } from "./emitters.js";
+import { selectedModels } from "./selected-models.js";
+import { renumberAjvNames } from "./renumber-ajv-names.js";
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as typeof standaloneModule.default;
 
-/** `validate<Model>` validators for every model. */
-export function emitValidators(ir: ProjectIR): EmittedFile[] {
+/** `validate<Model>` validators for every model (or those `context.models` names). */
+export function emitValidators(ir: ProjectIR, context: Pick<EmitContext, "models"> = {}): EmittedFile[] {
+  const models = selectedModels(ir, context);
+  if (models.length === 0) return [];
   const ajv = createAjv({
     allErrors: true,
+    // The load step already checked every schema against the meta-schema.
+    validateSchema: false,
     code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
   });
+  // Adding is cheap (nothing compiles until a validator needs it), and any model may be $ref'd.
   for (const model of ir.models) ajv.addSchema(structuredClone(model.schema) as object, model.name);
-  return ir.models.flatMap((model) => {
+  return models.flatMap((model) => {
     const fn = `validate${model.name}`;
-    const code = toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name);
+    const code = renumberAjvNames(toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name));
     const base = kebabCase(model.name);
     return [
-      { path: `${base}.validator.js`, source: model.file, contents: code },
+      { path: `${base}.validator.js`, source: model.file, contents: code, model: model.name },
       {
         path: `${base}.validator.d.ts`,
         source: model.file,
+        model: model.name,
         contents: `import type { ModelValidateFunction } from "perstore";\n\n/** Validates a ${model.name} record against ${model.file}. */\nexport declare const ${fn}: ModelValidateFunction;\n`,
       },
     ];

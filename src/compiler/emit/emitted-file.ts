@@ -8,4 +8,6 @@ export interface EmittedFile {
   readonly contents: string;
   /** Skip prettier (e.g. SQL); defaults by extension. */
   readonly format?: boolean;
+  /** The model this file belongs to; absent for project-level files (index.ts, db.ts, schema.sql). */
+  readonly model?: string;
 }

@@ -1,6 +1,9 @@
 /**
  * The emitters, in order. Each is a pure function of the IR; add one line to
- * emit more (DDL, snapshots and migrations come from `./ddl/`).
+ * emit more (DDL, snapshots and migrations come from `./ddl/`). Per-model
+ * emitters tag their files with `model` and, when `context.models` is set,
+ * emit only those models' files (what a watch-mode rebuild needs);
+ * project-level emitters always emit everything.
  */
 import type { ProjectIR } from "../ir/types.js";
 import { emitDdl } from "./ddl/emit-ddl.js";
@@ -14,6 +17,8 @@ import type { EmittedFile } from "./emitted-file.js";
 export interface EmitContext {
   /** Output folder relative to the project root (posix). */
   readonly outDir: string;
+  /** Emit per-model files only for these models (default: every model). */
+  readonly models?: ReadonlySet<string>;
 }
 
 export type Emitter = (ir: ProjectIR, context: EmitContext) => EmittedFile[] | Promise<EmittedFile[]>;
@@ -21,7 +26,7 @@ export type Emitter = (ir: ProjectIR, context: EmitContext) => EmittedFile[] | P
 export const EMITTERS: readonly Emitter[] = [
   emitDataTypes,
   emitValidators,
-  (ir, { outDir }) => emitModelClasses(ir, outDir),
+  emitModelClasses,
   emitDatabase,
   emitIndex,
   emitDdl,

@@ -11,7 +11,7 @@ import { parseQuery } from "../../query/index.js";
 import { Diagnostics } from "../load/diagnostics.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { getByPointer } from "./json-pointer.js";
-import { readModelSources, type ModelSource, type SchemaSource } from "./model-sources.js";
+import { readModelSources, type ModelSource, type SchemaSource, type SourceCache } from "./model-sources.js";
 import { snakeCase } from "./names.js";
 import { propertyIR } from "./property-ir.js";
 import { queryParameters } from "./query-parameters.js";
@@ -24,6 +24,8 @@ export interface BuildIROptions {
    * once with every module the schemas name.
    */
   readonly readMixins: (modules: readonly string[]) => ReadonlyMap<string, readonly string[] | undefined>;
+  /** Per-file parse/check results kept across builds (watch mode). */
+  readonly sourceCache?: SourceCache;
 }
 
 /** Every operator a facet's `operators` may list. */
@@ -37,7 +39,7 @@ export const QUERY_OPERATORS: readonly string[] = [
 export function buildProjectIR(sources: readonly SchemaSource[], options: BuildIROptions): ProjectIR {
   const diagnostics = new Diagnostics();
   const sorted = [...sources].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  const models = readModelSources(sorted, diagnostics);
+  const models = readModelSources(sorted, diagnostics, options.sourceCache);
   const byName = new Map(models.map((m) => [m.name, m]));
 
   const deref = (from: ModelSource) => (schema: Record<string, unknown>): Record<string, unknown> => {
@@ -80,11 +82,18 @@ export function buildProjectIR(sources: readonly SchemaSource[], options: BuildI
       seen.push(b);
     }
   }
+  const chains = new Map<string, string[]>();
   const chain = (name: string): string[] => {
-    const out: string[] = [];
+    let out = chains.get(name);
+    if (out) return out;
+    out = [];
     for (let b = bases.get(name); b !== undefined && !out.includes(b) && b !== name; b = bases.get(b)) out.unshift(b);
+    chains.set(name, out);
     return out;
   };
+  // Sub-models of each model, from every model's chain once (not a scan per model).
+  const subModelsOf = new Map<string, string[]>();
+  for (const m of models) for (const b of chain(m.name)) subModelsOf.set(b, [...(subModelsOf.get(b) ?? []), m.name]);
 
   // Properties: inherited first (root base down), then own.
   const ownProperties = (m: ModelSource, inherited: boolean, requiredAll: ReadonlySet<string>): PropertyIR[] => {
@@ -112,7 +121,7 @@ export function buildProjectIR(sources: readonly SchemaSource[], options: BuildI
   }
 
   const primaryKeyOf = (name: string): string => {
-    for (const n of [name, ...chain(name).reverse()]) {
+    for (const n of [name, ...[...chain(name)].reverse()]) {
       const pk = byName.get(n)?.normalized["primaryKey"];
       if (typeof pk === "string") return pk;
     }
@@ -143,7 +152,7 @@ export function buildProjectIR(sources: readonly SchemaSource[], options: BuildI
       file: m.file,
       table,
       primaryKey,
-      subModels: models.filter((o) => chain(o.name).includes(m.name)).map((o) => o.name).sort(),
+      subModels: [...(subModelsOf.get(m.name) ?? [])].sort(),
       schema: deepFreeze(structuredClone(m.normalized)),
       properties: properties.map((p) => (p.name === primaryKey && !p.required ? { ...p, required: true } : p)),
       additionalProperties: m.normalized["additionalProperties"] !== false,

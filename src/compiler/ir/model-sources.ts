@@ -4,7 +4,7 @@
  * `Model#/pointer` form. Every problem is reported to `Diagnostics`.
  */
 import { posix } from "node:path";
-import type { ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { JsonSyntaxError, parseJsonWithPointers, type SourcePosition } from "../load/json-source-map.js";
 import type { Diagnostics } from "../load/diagnostics.js";
 import { perstoreMetaSchema } from "../load/vocabulary.js";
@@ -37,35 +37,40 @@ export interface RefTarget {
 
 const SUFFIX = ".schema.json";
 
+/** One file's parse and keyword checks, which depend on nothing but its text. */
+interface CheckedFile {
+  readonly parsed?: { readonly raw: Record<string, unknown>; readonly pointers: ReadonlyMap<string, SourcePosition> };
+  readonly pointers?: ReadonlyMap<string, SourcePosition>;
+  readonly errors: readonly { code: string; message: string; pointer: string; position?: SourcePosition }[];
+}
+
+/**
+ * Per-file results kept between builds of one session (watch mode), keyed by
+ * path and text: an unchanged file is not parsed or checked again.
+ */
+export type SourceCache = Map<string, CheckedFile>;
+
+// Validators compiled once per process: they hold no per-build state.
+let checkers: { meta: ValidateFunction; schema: ReturnType<typeof createAjv> } | undefined;
+
 /** Parse every source and give each its model name; sources must be sorted by file. */
-export function readModelSources(sources: readonly SchemaSource[], diagnostics: Diagnostics): ModelSource[] {
+export function readModelSources(sources: readonly SchemaSource[], diagnostics: Diagnostics, cache?: SourceCache): ModelSource[] {
   const parsed: { file: string; raw: Record<string, unknown>; pointers: ReadonlyMap<string, SourcePosition> }[] = [];
-  const metaCheck = createAjv({ allErrors: true, strict: false }).compile(perstoreMetaSchema);
-  const schemaCheck = createAjv({ allErrors: true });
+  const seen = new Set<string>();
   for (const { file, text } of sources) {
-    let data: unknown;
-    let pointers: ReadonlyMap<string, SourcePosition>;
-    try {
-      ({ data, pointers } = parseJsonWithPointers(text));
-    } catch (error) {
-      if (!(error instanceof JsonSyntaxError)) throw error;
-      diagnostics.error("SCHEMA_SYNTAX", error.message, file, "", { line: error.line, column: error.column });
-      continue;
+    const key = `${file}\0${text}`;
+    seen.add(key);
+    let checked = cache?.get(key);
+    if (checked === undefined) {
+      checked = checkFile(text);
+      cache?.set(key, checked);
     }
-    diagnostics.addFile(file, pointers);
-    if (data === null || typeof data !== "object" || Array.isArray(data)) {
-      diagnostics.error("SCHEMA_INVALID", "a model schema must be a JSON object", file, "");
-      continue;
-    }
-    const raw = data as Record<string, unknown>;
-    if (!metaCheck(raw)) reportAjv(metaCheck.errors ?? [], "SCHEMA_KEYWORD", file, diagnostics);
-    // ajv's own draft 2020-12 meta-schema; `$ref`s are not resolved here.
-    const { $schema: _ignored, ...withoutMeta } = raw;
-    if (!schemaCheck.validateSchema(withoutMeta)) {
-      reportAjv(schemaCheck.errors ?? [], "SCHEMA_INVALID", file, diagnostics);
-    }
-    parsed.push({ file, raw, pointers });
+    if (checked.pointers) diagnostics.addFile(file, checked.pointers);
+    for (const e of checked.errors) diagnostics.error(e.code, e.message, file, e.pointer, e.position);
+    // A cached raw object may be handed out again: everything downstream copies before changing anything.
+    if (checked.parsed) parsed.push({ file, ...checked.parsed });
   }
+  if (cache) for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
 
   const byName = new Map<string, string>();
   const named: { name: string; file: string; raw: Record<string, unknown>; pointers: ReadonlyMap<string, SourcePosition> }[] = [];
@@ -148,11 +153,38 @@ function rewriteRefs(node: unknown, pointer: string, resolve: (ref: string, poin
   return out;
 }
 
-function reportAjv(errors: readonly ErrorObject[], code: string, file: string, diagnostics: Diagnostics): void {
+function checkFile(text: string): CheckedFile {
+  const errors: { code: string; message: string; pointer: string; position?: SourcePosition }[] = [];
+  let data: unknown;
+  let pointers: ReadonlyMap<string, SourcePosition>;
+  try {
+    ({ data, pointers } = parseJsonWithPointers(text));
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    return { errors: [{ code: "SCHEMA_SYNTAX", message: error.message, pointer: "", position: { line: error.line, column: error.column } }] };
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    return { pointers, errors: [{ code: "SCHEMA_INVALID", message: "a model schema must be a JSON object", pointer: "" }] };
+  }
+  checkers ??= {
+    meta: createAjv({ allErrors: true, strict: false }).compile(perstoreMetaSchema),
+    schema: createAjv({ allErrors: true }),
+  };
+  const raw = data as Record<string, unknown>;
+  if (!checkers.meta(raw)) errors.push(...ajvErrors(checkers.meta.errors ?? [], "SCHEMA_KEYWORD"));
+  // ajv's own draft 2020-12 meta-schema; `$ref`s are not resolved here.
+  const { $schema: _ignored, ...withoutMeta } = raw;
+  if (!checkers.schema.validateSchema(withoutMeta)) errors.push(...ajvErrors(checkers.schema.errors ?? [], "SCHEMA_INVALID"));
+  return { parsed: { raw, pointers }, pointers, errors };
+}
+
+function ajvErrors(errors: readonly ErrorObject[], code: string): { code: string; message: string; pointer: string }[] {
+  const out: { code: string; message: string; pointer: string }[] = [];
   for (const e of errors) {
     // anyOf/oneOf summaries repeat their branches' errors.
     if (e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "if") continue;
     const detail = e.keyword === "additionalProperties" ? ` (${String(e.params["additionalProperty"])})` : "";
-    diagnostics.error(code, `${e.message ?? e.keyword}${detail}`, file, e.instancePath);
+    out.push({ code, message: `${e.message ?? e.keyword}${detail}`, pointer: e.instancePath });
   }
+  return out;
 }

@@ -1,0 +1,153 @@
+/**
+ * A build session: the compiler pipeline (sources -> IR -> emitters ->
+ * banner + prettier -> write) with what a rebuild can reuse kept between
+ * builds. `compile()` and `build()` are one-build sessions; `perstore build
+ * --watch` keeps one open, so a change re-parses only changed schema files,
+ * re-emits only the models whose inputs changed (see `modelFingerprints`)
+ * plus the project-level files, re-formats only changed output and writes
+ * only what differs from what it last wrote.
+ */
+import { join, posix, resolve } from "node:path";
+import { loadConfig, type PerstoreConfig } from "./config.js";
+import { EMITTERS } from "./emit/emitters.js";
+import type { EmittedFile } from "./emit/emitted-file.js";
+import { formatFile, type FormatCache } from "./format-file.js";
+import { createFormatPool, poolSizeFor, type FormatPool } from "./format-pool.js";
+import { buildProjectIR } from "./ir/build-ir.js";
+import { modelFingerprints } from "./ir/model-fingerprints.js";
+import type { SchemaSource, SourceCache } from "./ir/model-sources.js";
+import type { ProjectIR } from "./ir/types.js";
+import { readMixinExports, type MixinCache } from "./load/mixin-exports.js";
+import { readSchemaSources } from "./read-schema-sources.js";
+import { writeFiles, type OutputFile } from "./write-files.js";
+
+export interface SessionOptions {
+  /** Project root (default: the current directory). */
+  readonly root?: string;
+  /** Overrides of `perstore.config.json`. */
+  readonly config?: Partial<Omit<PerstoreConfig, "root">>;
+  /** Schema files to use instead of reading the schemas folder (paths relative to the root). */
+  readonly sources?: readonly SchemaSource[];
+  /** Formatted output by input hash, shared with other sessions (default: the session's own). */
+  readonly formatCache?: FormatCache;
+}
+
+export interface SessionBuildOptions {
+  /** Write nothing; report stale files in `written`. */
+  readonly check?: boolean;
+  /** Compile in memory only (no comparison with the output folder). */
+  readonly noWrite?: boolean;
+  /** Schema files for this build (default: the session's `sources`, else the schemas folder). */
+  readonly sources?: readonly SchemaSource[];
+}
+
+export interface SessionBuildResult {
+  readonly config: PerstoreConfig;
+  readonly ir: ProjectIR;
+  /** Every output file, final text, sorted by path. */
+  readonly files: readonly OutputFile[];
+  /** Models whose per-model files were emitted by this build (all of them on the first build). */
+  readonly emittedModels: readonly string[];
+  /** Files written (or, with `check`, that would be); empty with `noWrite`. */
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly durationMs: number;
+}
+
+export interface BuildSession {
+  build(options?: SessionBuildOptions): Promise<SessionBuildResult>;
+  /** End the session's prettier workers. */
+  close(): Promise<void>;
+}
+
+interface Previous {
+  readonly fingerprints: ReadonlyMap<string, string>;
+  readonly modelFiles: ReadonlyMap<string, readonly OutputFile[]>;
+  readonly outDir: string;
+}
+
+export function createBuildSession(options: SessionOptions = {}): BuildSession {
+  const sourceCache: SourceCache = new Map();
+  const mixinCache: MixinCache = new Map();
+  const formatCache: FormatCache = options.formatCache ?? new Map();
+  /** What this session last wrote (or found unchanged) in the output folder, by absolute path. */
+  const onDisk = new Map<string, string>();
+  let previous: Previous | undefined;
+  let pool: FormatPool | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function run(buildOptions: SessionBuildOptions): Promise<SessionBuildResult> {
+    const started = performance.now();
+    const loaded = await loadConfig(options.root ?? process.cwd());
+    const config: PerstoreConfig = { ...loaded, ...options.config };
+    const outDir = posix.normalize(config.out);
+    const sources = buildOptions.sources ?? options.sources ?? (await readSchemaSources(config));
+    // Start prettier workers now, so they load while the IR is built and emitted.
+    const jobs = previous === undefined ? sources.length * 4 : 0;
+    if (pool === undefined && config.prettier && poolSizeFor(jobs) > 0) pool = createFormatPool(poolSizeFor(jobs));
+    const ir = buildProjectIR(sources, {
+      sourceCache,
+      readMixins: (modules) => {
+        const found = readMixinExports(modules.map((m) => join(config.root, m)), mixinCache);
+        return new Map(modules.map((m) => [m, found.get(join(config.root, m))]));
+      },
+    });
+
+    const fingerprints = modelFingerprints(ir);
+    const reuse = previous !== undefined && previous.outDir === outDir ? previous : undefined;
+    const affected = new Set(ir.models.filter((m) => reuse?.fingerprints.get(m.name) !== fingerprints.get(m.name)).map((m) => m.name));
+    const formatted: Promise<OutputFile & { model?: string }>[] = [];
+    // Emitters run one after another; each one's files go to prettier as soon as it returns.
+    for (const emit of EMITTERS) {
+      const emitted: EmittedFile[] = await emit(ir, { outDir, models: affected });
+      for (const file of emitted) {
+        formatted.push(formatFile(file, config.prettier, formatCache, pool).then((contents) => ({ path: file.path, contents, model: file.model })));
+      }
+    }
+    const fresh = await Promise.all(formatted);
+
+    const modelFiles = new Map<string, OutputFile[]>();
+    const files: OutputFile[] = [];
+    for (const { path, contents, model } of fresh) {
+      files.push({ path, contents });
+      if (model !== undefined) modelFiles.set(model, [...(modelFiles.get(model) ?? []), { path, contents }]);
+    }
+    for (const model of ir.models) {
+      if (affected.has(model.name)) continue;
+      const kept = reuse!.modelFiles.get(model.name) ?? [];
+      modelFiles.set(model.name, [...kept]);
+      files.push(...kept);
+    }
+    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+    let report: { written: readonly string[]; unchanged: readonly string[] } = { written: [], unchanged: [] };
+    if (!buildOptions.noWrite) {
+      const target = resolve(config.root, config.out);
+      const check = buildOptions.check ?? false;
+      // Files this session already wrote with the same text need no read of the disk.
+      const known = files.filter((f) => onDisk.get(join(target, f.path)) === f.contents);
+      const rest = files.filter((f) => onDisk.get(join(target, f.path)) !== f.contents);
+      const wrote = await writeFiles(target, rest, { check });
+      report = { written: wrote.written, unchanged: [...known.map((f) => f.path), ...wrote.unchanged].sort() };
+      if (!check) for (const f of rest) onDisk.set(join(target, f.path), f.contents);
+    }
+    previous = { fingerprints, modelFiles, outDir };
+    const emittedModels = ir.models.filter((m) => affected.has(m.name)).map((m) => m.name);
+    return { config, ir, files, emittedModels, ...report, durationMs: performance.now() - started };
+  }
+
+  return {
+    build(buildOptions = {}) {
+      // One build at a time: a rebuild must see the state the previous one left.
+      const next = queue.then(() => run(buildOptions));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+    async close() {
+      await queue;
+      const p = pool;
+      pool = undefined;
+      await p?.close();
+    },
+  };
+}
