@@ -11,7 +11,8 @@ import { join, posix, resolve } from "node:path";
 import { loadConfig, type PerstoreConfig } from "./config.js";
 import { EMITTERS } from "./emit/emitters.js";
 import type { EmittedFile } from "./emit/emitted-file.js";
-import { formatFile, type FormatCache } from "./format-file.js";
+import { loadFormatCache, saveFormatCache } from "./format-cache-file.js";
+import { formatFile, formatKey, type FormatCache } from "./format-file.js";
 import { createFormatPool, poolSizeFor, type FormatPool } from "./format-pool.js";
 import { buildProjectIR } from "./ir/build-ir.js";
 import { modelFingerprints } from "./ir/model-fingerprints.js";
@@ -30,6 +31,12 @@ export interface SessionOptions {
   readonly sources?: readonly SchemaSource[];
   /** Formatted output by input hash, shared with other sessions (default: the session's own). */
   readonly formatCache?: FormatCache;
+  /**
+   * Keep the format cache in `.perstore/format-cache.json` between processes
+   * (default true). Read by any build, written only by builds that write
+   * the output folder.
+   */
+  readonly diskCache?: boolean;
 }
 
 export interface SessionBuildOptions {
@@ -60,16 +67,23 @@ export interface BuildSession {
   close(): Promise<void>;
 }
 
+/** A formatted file and the format-cache key it came from. */
+interface Formatted extends OutputFile {
+  readonly key: string;
+}
+
 interface Previous {
   readonly fingerprints: ReadonlyMap<string, string>;
-  readonly modelFiles: ReadonlyMap<string, readonly OutputFile[]>;
+  readonly modelFiles: ReadonlyMap<string, readonly Formatted[]>;
   readonly outDir: string;
 }
 
 export function createBuildSession(options: SessionOptions = {}): BuildSession {
   const sourceCache: SourceCache = new Map();
   const mixinCache: MixinCache = new Map();
+  const ownCache = options.formatCache === undefined;
   const formatCache: FormatCache = options.formatCache ?? new Map();
+  let diskCacheLoaded = false;
   /** What this session last wrote (or found unchanged) in the output folder, by absolute path. */
   const onDisk = new Map<string, string>();
   let previous: Previous | undefined;
@@ -81,6 +95,11 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     const loaded = await loadConfig(options.root ?? process.cwd());
     const config: PerstoreConfig = { ...loaded, ...options.config };
     const outDir = posix.normalize(config.out);
+    const useDisk = (options.diskCache ?? true) && config.prettier;
+    if (useDisk && !diskCacheLoaded) {
+      diskCacheLoaded = true;
+      for (const [key, text] of await loadFormatCache(config.root)) if (!formatCache.has(key)) formatCache.set(key, text);
+    }
     const sources = buildOptions.sources ?? options.sources ?? (await readSchemaSources(config));
     // Start prettier workers now, so they load while the IR is built and emitted.
     const jobs = previous === undefined ? sources.length * 4 : 0;
@@ -96,29 +115,34 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     const fingerprints = modelFingerprints(ir);
     const reuse = previous !== undefined && previous.outDir === outDir ? previous : undefined;
     const affected = new Set(ir.models.filter((m) => reuse?.fingerprints.get(m.name) !== fingerprints.get(m.name)).map((m) => m.name));
-    const formatted: Promise<OutputFile & { model?: string }>[] = [];
+    const formatted: Promise<Formatted & { model?: string }>[] = [];
+    const cachedBefore = formatCache.size;
     // Emitters run one after another; each one's files go to prettier as soon as it returns.
     for (const emit of EMITTERS) {
       const emitted: EmittedFile[] = await emit(ir, { outDir, models: affected });
       for (const file of emitted) {
-        formatted.push(formatFile(file, config.prettier, formatCache, pool).then((contents) => ({ path: file.path, contents, model: file.model })));
+        const key = formatKey(file, config.prettier);
+        const text = formatFile(file, { prettier: config.prettier, cache: formatCache, key, ...(pool ? { pool } : {}) });
+        formatted.push(text.then((contents) => ({ path: file.path, contents, key, model: file.model })));
       }
     }
     const fresh = await Promise.all(formatted);
+    const formattedNew = formatCache.size > cachedBefore;
 
-    const modelFiles = new Map<string, OutputFile[]>();
-    const files: OutputFile[] = [];
-    for (const { path, contents, model } of fresh) {
-      files.push({ path, contents });
-      if (model !== undefined) modelFiles.set(model, [...(modelFiles.get(model) ?? []), { path, contents }]);
+    const modelFiles = new Map<string, Formatted[]>();
+    const all: Formatted[] = [];
+    for (const { path, contents, key, model } of fresh) {
+      all.push({ path, contents, key });
+      if (model !== undefined) modelFiles.set(model, [...(modelFiles.get(model) ?? []), { path, contents, key }]);
     }
     for (const model of ir.models) {
       if (affected.has(model.name)) continue;
       const kept = reuse!.modelFiles.get(model.name) ?? [];
       modelFiles.set(model.name, [...kept]);
-      files.push(...kept);
+      all.push(...kept);
     }
-    files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const files: OutputFile[] = all.map(({ path, contents }) => ({ path, contents }));
 
     let report: { written: readonly string[]; unchanged: readonly string[] } = { written: [], unchanged: [] };
     if (!buildOptions.noWrite) {
@@ -132,6 +156,12 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       if (!check) for (const f of rest) onDisk.set(join(target, f.path), f.contents);
     }
     previous = { fingerprints, modelFiles, outDir };
+    // The cache keeps what the current output was formatted from, so it never outgrows the project.
+    if (ownCache) {
+      const live = new Set(all.map((f) => f.key));
+      for (const key of formatCache.keys()) if (!live.has(key)) formatCache.delete(key);
+    }
+    if (useDisk && formattedNew && !buildOptions.noWrite && !buildOptions.check) await saveFormatCache(config.root, formatCache);
     const emittedModels = ir.models.filter((m) => affected.has(m.name)).map((m) => m.name);
     return { config, ir, files, emittedModels, ...report, durationMs: performance.now() - started };
   }

@@ -49,9 +49,19 @@ export function formatKey(file: EmittedFile, usePrettier: boolean): string {
   return createHash("sha1").update(`${file.path}\0${usePrettier}\0${file.source}\0${file.format}\0`).update(file.contents).digest("base64");
 }
 
-/** Banner + (when enabled) one prettier pass; on `pool` when given. */
-export async function formatFile(file: EmittedFile, usePrettier: boolean, cache?: FormatCache, pool?: FormatPool): Promise<string> {
-  const key = cache ? formatKey(file, usePrettier) : "";
+export interface FormatFileOptions {
+  readonly prettier: boolean;
+  readonly cache?: FormatCache;
+  /** The file's `formatKey`, when the caller already has it. */
+  readonly key?: string;
+  /** Format on these worker threads instead of the calling one. */
+  readonly pool?: FormatPool;
+}
+
+/** Banner + (when enabled) one prettier pass, cached by input. */
+export async function formatFile(file: EmittedFile, options: FormatFileOptions): Promise<string> {
+  const { prettier: usePrettier, cache, pool } = options;
+  const key = cache ? (options.key ?? formatKey(file, usePrettier)) : "";
   const hit = cache?.get(key);
   if (hit !== undefined) return hit;
   const parsers = parsersFor(file.path);

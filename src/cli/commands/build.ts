@@ -1,43 +1,95 @@
 /** `perstore build [--watch] [--check]`. */
 import { watch } from "node:fs";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { SchemaErrors, PerstoreError } from "../../errors/index.js";
-import { build, loadConfig } from "../../compiler/index.js";
+import { createBuildSession, loadConfig, type BuildSession, type SessionBuildResult } from "../../compiler/index.js";
 import { parseFlags, type CliIO, type Command } from "../command.js";
 import { startSpinner } from "../spinner.js";
 
-async function once(io: CliIO, check: boolean, formatCache: Map<string, string>): Promise<number> {
+/** One build on `session`, reported on `io`; resolves to the exit code. */
+async function once(io: CliIO, session: BuildSession, check: boolean, rebuild: boolean): Promise<{ code: number; result?: SessionBuildResult }> {
   const stop = startSpinner(io.stdout, "compiling schemas");
   try {
-    const result = await build({ root: io.cwd, check, formatCache });
+    const result = await session.build({ check });
     stop();
     const ms = Math.round(result.durationMs);
+    const models = result.ir.models.length;
     if (check) {
       if (result.written.length > 0) {
         io.stderr.write(`${result.config.out}/ is stale; run \`perstore build\`. Stale files:\n${result.written.map((f) => `  ${f}\n`).join("")}`);
-        return 1;
+        return { code: 1, result };
       }
-      io.stdout.write(`${result.config.out}/ is up to date (${result.ir.models.length} models, ${result.files.length} files, ${ms} ms)\n`);
-      return 0;
+      io.stdout.write(`${result.config.out}/ is up to date (${models} models, ${result.files.length} files, ${ms} ms)\n`);
+      return { code: 0, result };
     }
     for (const file of result.written) io.stdout.write(`  wrote ${result.config.out}/${file}\n`);
-    io.stdout.write(
-      `compiled ${result.ir.models.length} models: ${result.written.length} files written, ${result.unchanged.length} unchanged (${ms} ms)\n`,
-    );
-    return 0;
+    const what = rebuild ? `rebuilt ${result.emittedModels.length} of ${models} models${result.emittedModels.length > 0 ? ` (${result.emittedModels.join(", ")})` : ""}` : `compiled ${models} models`;
+    io.stdout.write(`${what}: ${result.written.length} files written, ${result.unchanged.length} unchanged (${ms} ms)\n`);
+    return { code: 0, result };
   } catch (error) {
     stop();
     if (error instanceof SchemaErrors) {
       io.stderr.write(`${error.errors.length} schema error${error.errors.length === 1 ? "" : "s"}:\n`);
       for (const e of error.errors) io.stderr.write(`  ${e.message} [${e.code}]\n`);
-      return 1;
+      return { code: 1 };
     }
     if (error instanceof PerstoreError) {
       io.stderr.write(`${error.message} [${error.code}]\n`);
-      return 1;
+      return { code: 1 };
     }
     throw error;
   }
+}
+
+export interface WatchOptions {
+  /** Stops the watch; the returned promise then resolves. */
+  readonly signal: AbortSignal;
+  /** Called after every rebuild a change triggered (not after the first build). */
+  readonly onRebuild?: (result: SessionBuildResult | undefined, code: number) => void;
+  /** Quiet period after a change before rebuilding, for editors that write in several steps (default 50 ms). */
+  readonly debounceMs?: number;
+}
+
+/**
+ * Build, then rebuild whenever a file under the schemas folder changes, until
+ * `signal` aborts. Rebuilds share one build session: only models whose
+ * inputs changed are re-emitted, only changed files re-formatted and written.
+ * Resolves to the first build's exit code.
+ */
+export async function watchBuild(io: CliIO, options: WatchOptions): Promise<number> {
+  const session = createBuildSession({ root: io.cwd });
+  const first = await once(io, session, false, false);
+  const config = await loadConfig(io.cwd);
+  const schemas = resolve(config.root, config.schemas);
+  const out = resolve(config.root, config.out);
+  io.stdout.write(`watching ${config.schemas}/ (Ctrl-C to stop)\n`);
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  const watcher = watch(schemas, { recursive: true }, (_event, name) => {
+    // Our own output (when it sits inside the schemas folder) is not a change.
+    if (name !== null && isInside(out, resolve(schemas, name.toString()))) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      running = running.then(async () => {
+        const { code, result } = await once(io, session, false, true);
+        options.onRebuild?.(result, code);
+      });
+    }, options.debounceMs ?? 50);
+  });
+  await new Promise<void>((done) => {
+    if (options.signal.aborted) done();
+    else options.signal.addEventListener("abort", () => done(), { once: true });
+  });
+  watcher.close();
+  clearTimeout(timer);
+  await running;
+  await session.close();
+  return first.code;
+}
+
+function isInside(dir: string, file: string): boolean {
+  const path = relative(dir, file);
+  return path === "" || (!path.startsWith("..") && !isAbsolute(path));
 }
 
 export const buildCommand: Command = {
@@ -47,10 +99,13 @@ export const buildCommand: Command = {
 
 Compile every *.schema.json in the schemas folder (perstore.config.json) into
 typed model classes, validators, query predicates, db.ts, DDL and index.ts.
-Files are written atomically and only when their content changes.
+Files are written atomically and only when their content changes; formatted
+output is cached in .perstore/format-cache.json so unchanged files are not
+re-formatted by the next build.
 
   --check   write nothing; exit 1 listing stale files when the output is out of date
-  --watch   rebuild when a schema or mixin changes (only changed files are re-formatted and written)
+  --watch   build, then rebuild on every change under the schemas folder: only the
+            models a change affects are re-emitted (plus index.ts, db.ts, schema.sql)
   --help    show this help
 `,
   async run(args, io) {
@@ -63,25 +118,26 @@ Files are written atomically and only when their content changes.
       io.stderr.write(`unknown option ${unknown.join(", ")}\n${this.help}`);
       return 2;
     }
-    const cache = new Map<string, string>();
-    const code = await once(io, flags.has("--check"), cache);
-    if (!flags.has("--watch")) return code;
-    const config = await loadConfig(io.cwd);
-    io.stdout.write(`watching ${config.schemas}/ (Ctrl-C to stop)\n`);
-    let timer: NodeJS.Timeout | undefined;
-    let running = Promise.resolve();
-    return new Promise<number>((done) => {
-      const watcher = watch(resolve(config.root, config.schemas), { recursive: true }, () => {
-        clearTimeout(timer);
-        // Debounce editors that write a file in several steps.
-        timer = setTimeout(() => {
-          running = running.then(() => once(io, false, cache).then(() => undefined));
-        }, 50);
-      });
-      process.once("SIGINT", () => {
-        watcher.close();
-        done(0);
-      });
-    });
+    if (flags.has("--watch")) {
+      if (flags.has("--check")) {
+        io.stderr.write(`--watch and --check do not go together\n${this.help}`);
+        return 2;
+      }
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once("SIGINT", onSignal);
+      try {
+        await watchBuild(io, { signal: stop.signal });
+      } finally {
+        process.off("SIGINT", onSignal);
+      }
+      return 0;
+    }
+    const session = createBuildSession({ root: io.cwd });
+    try {
+      return (await once(io, session, flags.has("--check"), false)).code;
+    } finally {
+      await session.close();
+    }
   },
 };
