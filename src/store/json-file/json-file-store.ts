@@ -35,6 +35,7 @@ import {
   writeDataFile,
   type FileSignature,
 } from "./data-file.js";
+import { StoreEvents } from "../memory/store-events.js";
 import { withFileLock, type FileLockOptions } from "./file-lock.js";
 
 export interface JsonFileStoreOptions {
@@ -79,7 +80,7 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
   #transaction: object | undefined;
   /** Events of the running cycle, released once its changes are on disk. */
   #pending: StoreEvent<T>[] | undefined;
-  readonly #listeners = new Map<StoreEventName, Set<StoreListener<T>>>();
+  readonly #events = new StoreEvents<T>("JsonFileStore");
 
   constructor(options: JsonFileStoreOptions) {
     this.path = resolve(options.path);
@@ -146,10 +147,7 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
 
   /** Listens to `add`, `change`, `remove`, `clear` (reported once on disk) and `load` (the file was read). */
   on(event: StoreEventName, listener: StoreListener<T>): () => void {
-    let set = this.#listeners.get(event);
-    if (set === undefined) this.#listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => void set.delete(listener);
+    return this.#events.on(event, listener);
   }
 
   #joins(): boolean {
@@ -229,15 +227,9 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
     else if (this.#pending !== undefined) this.#pending.push(event);
   }
 
-  /** A throwing listener must not turn a write that is already on disk into a failure. */
-  #emit(event: StoreEvent<T>): void {
-    for (const listener of this.#listeners.get(event.type) ?? []) {
-      try {
-        listener(copyRecord(event)); // each listener its own copy, as MemoryStore does
-      } catch (error) {
-        process.emitWarning(`JsonFileStore ${event.type} listener failed: ${String(error)}`);
-      }
-    }
+  /** Each listener gets its own copy; a throwing one becomes a process warning, never a failed write. */
+  #emit({ type, ...rest }: StoreEvent<T>): void {
+    this.#events.emit(type, () => copyRecord(rest));
   }
 
   #enqueue<R>(task: () => Promise<R>): Promise<R> {

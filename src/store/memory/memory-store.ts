@@ -88,7 +88,11 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   private nextEntrySeq = 0;
   private commits: Promise<unknown> = Promise.resolve();
   private commitsInFlight = 0;
-  private readonly events = new StoreEvents<T>();
+  /** Entries a commit is writing through the channel: `reject` cannot undo them. */
+  private readonly writing = new Set<StoredEntry<T>>();
+  /** Counts loads, so a commit can tell that a load replaced data and journal while it was in flight. */
+  private generation = 0;
+  private readonly events = new StoreEvents<T>("MemoryStore");
   private readonly channel: Channel<T> | undefined;
 
   constructor(options: MemoryStoreOptions<T> = {}) {
@@ -323,8 +327,17 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    */
   reject(count?: number): number {
     const n = count === undefined ? this.entries.length : count;
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`reject: count must be a non-negative integer, got ${String(count)}`);
-    const undone = this.entries.splice(Math.max(0, this.entries.length - n)).reverse();
+    if (!Number.isInteger(n) || n < 0) {
+      throw new StoreError("STORE_BAD_ARGUMENT", `reject: count must be a non-negative integer, got ${String(count)}`);
+    }
+    const from = Math.max(0, this.entries.length - n);
+    if (this.entries.slice(from).some((stored) => this.writing.has(stored))) {
+      throw new StoreError(
+        "STORE_COMMIT_IN_FLIGHT",
+        `reject(${String(count)}): it would undo entries a commit is writing through the channel; wait for the commit, or reject only the ${this.entries.length - this.writing.size} entries made since it started`,
+      );
+    }
+    const undone = this.entries.splice(from).reverse();
     for (const stored of undone) this.undo(stored);
     this.events.emit("reject", () => ({ count: undone.length }));
     return undone.length;
@@ -375,45 +388,59 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
       mode,
       () => Array.from(this.state.ordered(), (slot) => slot.record),
     );
+    const generation = this.generation;
+    for (const stored of committed) this.writing.add(stored);
     let response: ChannelResponse<T> | void;
     try {
       response = await channel.write(changeSet, mode);
     } catch (error) {
       if (error instanceof PerstoreError) throw error;
       throw new StoreError("STORE_CHANNEL_FAILED", `commit: the channel write failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    } finally {
+      for (const stored of committed) this.writing.delete(stored);
     }
-    if (response) this.applyResponse(response, mode);
-    const done = new Set(committed);
-    this.entries = this.entries.filter((stored) => !done.has(stored));
+    // A load while the write was in flight replaced data and journal: they no longer hold what was committed.
+    if (generation === this.generation) {
+      const later = this.entries.slice(committed.length);
+      this.entries = response ? this.applyResponse(response, mode, later) : later;
+    }
     this.events.emit("commit", () => ({ count: committed.length }));
   }
 
-  /** Applies assigned ids and server values (or the full data set in `replace` mode), all or nothing. */
-  private applyResponse(response: ChannelResponse<T>, mode: CommitMode): void {
+  /**
+   * Applies the channel's response (assigned ids, server values, or in
+   * `replace` mode the full data set) to the data as it was committed, then
+   * replays the entries made while the write was in flight on top of it
+   * (re-keyed, with the fields they set winning over server values). Returns
+   * those entries as replayed. All or nothing: on failure data and journal
+   * are as they were, and the error is STORE_CHANNEL_RESPONSE.
+   */
+  private applyResponse(response: ChannelResponse<T>, mode: CommitMode, later: readonly StoredEntry<T>[]): StoredEntry<T>[] {
+    const undo: Undo[] = [];
     try {
-      if (mode === "replace" && response.data !== undefined) {
-        this.state = this.buildState(response.data, this.idProperty);
-        return;
-      }
-      this.atomically((undo) => {
-        for (const [from, to] of responseIdPairs(response.ids)) this.rekey(from, to, undo);
-        for (const server of response.records ?? []) {
-          assertRecord(server);
-          const id = recordId(server, this.idProperty, undefined);
-          const slot = this.state.slots.get(id);
-          if (!slot) continue;
-          const before = slot.record;
-          this.state.replace(id, { ...before, ...copyRecord(server) } as T);
-          undo.push(() => this.state.replace(id, before));
-        }
+      for (let i = later.length - 1; i >= 0; i--) this.undo(later[i]!);
+      // Registered first, so it runs last: back to the state the later entries made.
+      undo.push(() => {
+        for (const stored of later) this.replay(stored, new Map(), []);
       });
+      const ids = new Map<Id, Id>();
+      if (mode === "replace" && response.data !== undefined) {
+        const previous = this.state;
+        this.state = this.buildState(response.data, this.idProperty);
+        undo.push(() => (this.state = previous));
+      } else {
+        for (const [from, to] of responseIdPairs(response.ids)) this.rekey(from, to, ids, undo);
+        for (const server of response.records ?? []) this.mergeServerValues(server, undo);
+      }
+      return later.map((stored) => this.replay(stored, ids, undo));
     } catch (error) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
       throw new StoreError("STORE_CHANNEL_RESPONSE", `commit: the channel's response could not be applied: ${(error as Error).message}`, { cause: error });
     }
   }
 
   /** Moves a record to the id the channel assigned, keeping its place in the natural order. */
-  private rekey(from: Id, to: Id, undo: Undo[]): void {
+  private rekey(from: Id, to: Id, ids: Map<Id, Id>, undo: Undo[]): void {
     let source = from;
     // Plain-object id maps have string keys: "7" stands for the numeric id 7 too.
     if (!this.state.slots.has(source) && typeof from === "string" && String(Number(from)) === from) source = Number(from);
@@ -423,6 +450,74 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const record = { ...slot.record, [this.idProperty]: to } as T;
     this.state.insert(to, record, slot.seq);
     undo.push(() => this.state.remove(to));
+    ids.set(source, to);
+  }
+
+  /** Merges a record the channel returned into the stored record with its id (if there is one). */
+  private mergeServerValues(server: unknown, undo: Undo[]): void {
+    assertRecord(server);
+    const id = recordId(server, this.idProperty, undefined);
+    const slot = this.state.slots.get(id);
+    if (!slot) return;
+    const before = slot.record;
+    this.state.replace(id, { ...before, ...copyRecord(server) } as T);
+    undo.push(() => this.state.replace(id, before));
+  }
+
+  /**
+   * Applies a journal entry again on the current data, with ids renamed by
+   * `ids`, and returns it as now stored (same sequence number, values as they
+   * are now). A change re-applies only what it changed: the fields whose
+   * value differs between `before` and `after`, and the removal of fields
+   * `after` lacks. Records that are gone are skipped.
+   */
+  private replay(stored: StoredEntry<T>, ids: ReadonlyMap<Id, Id>, undo: Undo[]): StoredEntry<T> {
+    const { entry, seq } = stored;
+    const rename = (id: Id) => ids.get(id) ?? id;
+    const withId = (record: T, id: Id) => (Object.is((record as Record<string, unknown>)[this.idProperty], id) ? record : ({ ...record, [this.idProperty]: id } as T));
+    switch (entry.type) {
+      case "add": {
+        const records = entry.records.map(({ id, record }) => ({ id: rename(id), record: withId(record, rename(id)) }));
+        for (const { id, record } of records) {
+          this.state.insert(id, record, this.nextSeq++);
+          undo.push(() => this.state.remove(id));
+        }
+        return { seq, entry: { type: "add", records } };
+      }
+      case "change": {
+        const records: { id: Id; before: T; after: T }[] = [];
+        for (const change of entry.records) {
+          const id = rename(change.id);
+          const before = this.state.slots.get(id)?.record;
+          if (before === undefined) continue;
+          const after = before === change.before ? change.after : withId(rebaseChange(before, change.before, change.after), id);
+          this.state.replace(id, after);
+          undo.push(() => this.state.replace(id, before));
+          records.push({ id, before, after });
+        }
+        return { seq, entry: { type: "change", changes: entry.changes, records } };
+      }
+      case "remove": {
+        const records: { id: Id; record: T }[] = [];
+        const places: number[] = [];
+        for (const { id: original } of entry.records) {
+          const id = rename(original);
+          const slot = this.state.remove(id);
+          if (!slot) continue;
+          undo.push(() => this.state.insert(id, slot.record, slot.seq));
+          records.push({ id, record: slot.record });
+          places.push(slot.seq);
+        }
+        return { seq, entry: { type: "remove", records }, places };
+      }
+      case "clear":
+      case "load": {
+        const previous = this.state;
+        this.state = entry.type === "clear" ? previous.emptyLike() : this.buildState(entry.records.map((r) => r.record), this.idProperty);
+        undo.push(() => (this.state = previous));
+        return { seq, entry: { ...entry, count: previous.size }, previous };
+      }
+    }
   }
 
   private undo(stored: StoredEntry<T>): void {
@@ -495,6 +590,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     if (idProperty !== undefined) checkIdProperty(idProperty);
     this.state = this.buildState(records, idProperty ?? this.idProperty);
     this.entries = [];
+    this.generation++;
     if (emit) this.events.emit("load", () => ({ count: this.state.size }));
     return this.state.size;
   }
@@ -510,6 +606,16 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const ids = this.state.candidates(planFilter(query.filter, this.state, parameters));
     return ids ? this.state.slotsOf(ids) : Array.from(this.state.ordered());
   }
+}
+
+/** `current` with the change from `before` to `after` applied: changed fields set, dropped fields deleted. */
+function rebaseChange<T extends object>(current: T, before: T, after: T): T {
+  const out = { ...current } as Record<string, unknown>;
+  const was = before as Record<string, unknown>;
+  const now = after as Record<string, unknown>;
+  for (const key of Object.keys(was)) if (!Object.hasOwn(now, key)) delete out[key];
+  for (const key of Object.keys(now)) if (!Object.hasOwn(was, key) || !Object.is(was[key], now[key])) out[key] = now[key];
+  return out as T;
 }
 
 function idOf<T>(slot: Slot<T>, idProperty: string): Id {

@@ -1,9 +1,15 @@
 /**
  * Store event listeners. Each listener gets its own event built by `make`,
- * so listeners never share objects with each other or with the store. If a
- * listener throws, the others still run and the first error is rethrown
- * afterwards; the write that raised the event stands.
+ * so listeners never share objects with each other or with the store.
+ *
+ * A listener that throws never makes the call that raised the event fail: the
+ * write has already happened, and reporting it as failed would invite a retry
+ * of something that succeeded. The other listeners still run, and the failure
+ * is reported as a process warning (a StoreError with code
+ * STORE_LISTENER_FAILED and the listener's error as `cause`), which
+ * `process.on("warning", ...)` receives.
  */
+import { StoreError } from "../../errors/index.js";
 import type { StoreEvent, StoreEventName, StoreListener } from "../types.js";
 
 const EVENT_NAMES: ReadonlySet<string> = new Set(["add", "change", "remove", "clear", "load", "commit", "reject"]);
@@ -11,10 +17,15 @@ const EVENT_NAMES: ReadonlySet<string> = new Set(["add", "change", "remove", "cl
 export class StoreEvents<T> {
   private readonly listeners = new Map<StoreEventName, Set<StoreListener<T>>>();
 
+  /** @param owner names the store in warnings, e.g. "MemoryStore". */
+  constructor(private readonly owner: string) {}
+
   /** Adds a listener; returns the function that removes it. */
   on(event: StoreEventName, listener: StoreListener<T>): () => void {
-    if (!EVENT_NAMES.has(event)) throw new TypeError(`unknown store event ${JSON.stringify(event)}`);
-    if (typeof listener !== "function") throw new TypeError("a store listener must be a function");
+    if (!EVENT_NAMES.has(event)) {
+      throw new StoreError("STORE_BAD_EVENT", `${this.owner}.on: unknown event ${JSON.stringify(event)} (expected one of ${[...EVENT_NAMES].join(", ")})`);
+    }
+    if (typeof listener !== "function") throw new StoreError("STORE_BAD_LISTENER", `${this.owner}.on(${JSON.stringify(event)}): the listener must be a function`);
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     // Wrap so that registering the same function twice gives two independent subscriptions.
@@ -25,18 +36,23 @@ export class StoreEvents<T> {
     };
   }
 
-  /** Calls the listeners of `event` (if any) with a fresh event each. */
+  /** Calls the listeners of `event` (if any) with a fresh event each; never throws. */
   emit(event: StoreEventName, make: () => Omit<StoreEvent<T>, "type">): void {
     const set = this.listeners.get(event);
     if (!set || set.size === 0) return;
-    let failure: { error: unknown } | undefined;
     for (const listener of [...set]) {
       try {
         listener({ type: event, ...make() });
       } catch (error) {
-        failure ??= { error };
+        reportListenerFailure(this.owner, event, error);
       }
     }
-    if (failure) throw failure.error;
   }
+}
+
+function reportListenerFailure(owner: string, event: StoreEventName, error: unknown): void {
+  const reason = error instanceof Error ? error.message : String(error);
+  const warning = new StoreError("STORE_LISTENER_FAILED", `${owner} ${event} listener failed: ${reason}`, { cause: error });
+  if (typeof process !== "undefined" && typeof process.emitWarning === "function") process.emitWarning(warning);
+  else console.error(warning);
 }

@@ -170,6 +170,124 @@ describe("MemoryStore commit", () => {
     expect(received.map((changes) => changes.map((c) => c.type === "add" && c.id))).toEqual([[1], [2]]);
   });
 
+  /** A channel whose write waits until the test calls `respond(response)`. */
+  const heldChannel = () => {
+    const held: { respond?: (response: ChannelResponse<Person> | void) => void; sets: ChangeSet<Person>[] } = { sets: [] };
+    const channel: Channel<Person> = {
+      write(set) {
+        held.sets.push(set);
+        return new Promise((resolve) => (held.respond = resolve));
+      },
+    };
+    return { channel, held };
+  };
+
+  it("re-keys and rebases entries made while a commit is in flight", async () => {
+    const { channel, held } = heldChannel();
+    const store = new MemoryStore<Person>({ data: people(), channel, indexes });
+    store.insert([{ id: "tmp", name: "T", country: "CA", email: "t@x.org" }]);
+    const committing = store.commit();
+    store.update({ name: "T2", age: 5 }, "id=tmp"); // made in flight, on the temporary id
+    store.update({ note: "later" }, "id=2");
+    held.respond!({ ids: { tmp: 1000 }, records: [{ id: 1000, createdBy: "server", name: "server name" }, { id: 2, age: 18 }] });
+    await committing;
+    // The later change is replayed on the server's record: its own fields win, the server's others stay.
+    expect(store.get("tmp")).toBeUndefined();
+    expect(store.get(1000)).toEqual({ id: 1000, name: "T2", age: 5, country: "CA", email: "t@x.org", createdBy: "server" });
+    expect(store.get(2)).toEqual({ ...people()[1], age: 18, note: "later" });
+    expect(store.journal.map((e) => e.type === "change" && e.records.map((r) => r.id))).toEqual([[1000], [2]]);
+    expectIndexesAgree(store, [...INDEX_QUERIES, "id=1000", "email=t%40x.org", "country=CA&age<10"]);
+    // The next commit speaks of the assigned id, and undoing the later entries gives the committed values.
+    const next = store.commit({ mode: "condensed" });
+    held.respond!();
+    await next;
+    expect(held.sets[1]!.changes.map((c) => c.type !== "clear" && c.id)).toEqual([1000, 2]);
+    store.update({ name: "again" }, "id=1000");
+    store.reject();
+    expect(store.get(1000)!.name).toBe("T2");
+  });
+
+  it("reject restores the committed values (server values included) under entries rebased in flight", async () => {
+    const { channel, held } = heldChannel();
+    const store = new MemoryStore<Person>({ channel });
+    store.insert([{ id: "tmp", name: "T" }]);
+    const committing = store.commit();
+    store.update({ name: "local" }, "id=tmp");
+    store.delete("tmp");
+    held.respond!({ ids: new Map([["tmp", 7]]), records: [{ id: 7, stamp: 1 }] });
+    await committing;
+    expect(store.size).toBe(0);
+    expect(store.journal.map((e) => e.type)).toEqual(["change", "remove"]);
+    store.reject();
+    expect(snapshot(store)).toEqual([{ id: 7, name: "T", stamp: 1 }]);
+    expect(store.journal).toEqual([]);
+  });
+
+  it("replace mode keeps entries made in flight, replayed on the channel's data", async () => {
+    const { channel, held } = heldChannel();
+    const store = new MemoryStore<Person>({ data: [{ id: 1 }], channel, indexes });
+    store.insert([{ id: 2 }]);
+    const committing = store.commit({ mode: "replace" });
+    store.update({ x: 1 }, "id=1");
+    store.insert([{ id: 3, country: "CA" }]);
+    held.respond!({ data: [{ id: 1, v: "server" }, { id: 2, v: "server" }] });
+    await committing;
+    expect(snapshot(store)).toEqual([{ id: 1, v: "server", x: 1 }, { id: 2, v: "server" }, { id: 3, country: "CA" }]);
+    expect(store.journal.map((e) => e.type)).toEqual(["change", "add"]);
+    expectIndexesAgree(store, INDEX_QUERIES);
+    store.reject();
+    expect(snapshot(store)).toEqual([{ id: 1, v: "server" }, { id: 2, v: "server" }]);
+  });
+
+  it("a response the in-flight entries cannot be replayed on changes nothing", async () => {
+    const { channel, held } = heldChannel();
+    const store = new MemoryStore<Person>({ data: people(), channel, indexes });
+    store.insert([{ id: 6, email: "six@x.org" }]);
+    const committing = store.commit({ mode: "replace" });
+    store.update({ age: 1 }, "id=1");
+    store.remove("id=2");
+    store.insert([{ id: 7, email: "seven@x.org" }]);
+    const data = snapshot(store);
+    const journal = store.journal;
+    // The server's data already holds id 7: the later add cannot be replayed.
+    held.respond!({ data: [...people(), { id: 6, email: "six@x.org" }, { id: 7, email: "z@x.org" }] });
+    await expect(committing).rejects.toMatchObject({ code: "STORE_CHANNEL_RESPONSE" });
+    expect(snapshot(store)).toEqual(data);
+    expect(store.journal).toEqual(journal); // the committed entry and the later ones, unchanged
+    expectIndexesAgree(store, [...INDEX_QUERIES, "email=seven%40x.org"]);
+    store.reject();
+    expect(snapshot(store)).toEqual(people());
+    expectIndexesAgree(store, INDEX_QUERIES);
+  });
+
+  it("reject cannot undo entries a commit is writing, only those made since", async () => {
+    const { channel, held } = heldChannel();
+    const store = new MemoryStore<Person>({ channel });
+    store.insert([{ id: 1 }]);
+    const committing = store.commit();
+    store.insert([{ id: 2 }]);
+    expect(() => store.reject()).toThrow(expect.objectContaining({ code: "STORE_COMMIT_IN_FLIGHT" }));
+    expect(() => store.reject(2)).toThrow(expect.objectContaining({ code: "STORE_COMMIT_IN_FLIGHT" }));
+    expect(store.size).toBe(2);
+    expect(store.reject(1)).toBe(1);
+    held.respond!();
+    await committing;
+    expect(snapshot(store)).toEqual([{ id: 1 }]);
+    expect(store.journal).toEqual([]);
+  });
+
+  it("a load while a commit is in flight wins over the commit's response", async () => {
+    const { channel, held } = heldChannel();
+    const store = new MemoryStore<Person>({ channel });
+    store.insert([{ id: "tmp" }]);
+    const committing = store.commit();
+    await store.load({ data: [{ id: "tmp", loaded: true }] });
+    held.respond!({ ids: { tmp: 9 } });
+    await committing;
+    expect(snapshot(store)).toEqual([{ id: "tmp", loaded: true }]);
+    expect(store.journal).toEqual([]);
+  });
+
   it("commit cost depends on the journal, not the data size", async () => {
     const time = async (size: number) => {
       const { channel } = recordingChannel();

@@ -86,7 +86,8 @@ describe("MemoryStore journal", () => {
     expect(store.reject(10)).toBe(2);
     expect(store.get(1)).toEqual(people()[0]);
     expect(store.get(6)).toEqual({ id: 6 });
-    expect(() => store.reject(-1)).toThrow(RangeError);
+    expect(() => store.reject(-1)).toThrow(expect.objectContaining({ code: "STORE_BAD_ARGUMENT" }));
+    expect(() => store.reject(1.5)).toThrow(expect.objectContaining({ code: "STORE_BAD_ARGUMENT" }));
   });
 
   it("emits reject and commit events with counts", async () => {

@@ -100,16 +100,35 @@ describe("MemoryStore: store contract", () => {
     expect(other.map((e) => e.type)).toEqual(["add", "change", "add", "remove"]);
   });
 
-  it("keeps running listeners when one throws, then reports the error", () => {
+  it("keeps running listeners when one throws, keeps the write, and reports the error as a warning", async () => {
     const store = new MemoryStore<Person>();
     const calls: string[] = [];
+    const failure = new Error("boom");
     store.on("add", () => {
-      throw new Error("boom");
+      throw failure;
     });
     store.on("add", () => calls.push("second"));
-    expect(() => store.put({ id: 1 })).toThrow("boom");
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      expect(store.put({ id: 1 })).toBe(1); // the write succeeded: it must not look failed
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
     expect(calls).toEqual(["second"]);
     expect(store.get(1)).toEqual({ id: 1 });
+    expect(store.journal).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ code: "STORE_LISTENER_FAILED", cause: failure });
+    expect(warnings[0]!.message).toContain("boom");
+  });
+
+  it("refuses unknown events and non-function listeners with stable codes", () => {
+    const store = new MemoryStore<Person>();
+    expect(() => store.on("added" as never, () => undefined)).toThrow(expect.objectContaining({ code: "STORE_BAD_EVENT" }));
+    expect(() => store.on("add", "nope" as never)).toThrow(expect.objectContaining({ code: "STORE_BAD_LISTENER" }));
   });
 });
 
