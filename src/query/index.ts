@@ -22,7 +22,6 @@ export type { CompiledPredicate, CompiledQuery } from "./compile/compile-query.j
 export { emitPredicate } from "./compile/emit-predicate.js";
 export {
   queryHelpers,
-  queryPlain,
   queryTest,
   queryEq,
   queryIn,

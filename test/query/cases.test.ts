@@ -128,6 +128,33 @@ describe("query cases: interpreter and compiled predicate agree", () => {
     expect(matches(parseQuery("name=Ann").filter, evil)).toBe(false);
   });
 
+  it("takes the direct-read path only for objects whose prototype is Object.prototype", () => {
+    class Named {
+      get name(): string {
+        throw new Error("a prototype getter must never run");
+      }
+    }
+    // An own `constructor: Object` does not fool the guard: the prototype is still checked.
+    const disguised = Object.assign(new Named(), { constructor: Object });
+    const inherits = Object.create(Object.create({ name: "Ann" }) as object) as object;
+    for (const record of [disguised, inherits, new Named()]) {
+      expect(compileQuery("name=Ann").predicate(record)).toBe(false);
+      expect(compileQuery("isnull(name)").predicate(record)).toBe(true);
+      expect(matches(parseQuery("isnull(name)").filter, record)).toBe(true);
+    }
+  });
+
+  it("inlines typed comparisons for literal operands (no helper call per record on plain objects)", () => {
+    const { source, helpers } = compileQuery("(name=Smith|age>=18)&country=in=(Canada,India)&province!=Quebec");
+    const fast = source.slice(0, source.indexOf("}"));
+    expect(fast).toContain('record.name === "Smith"');
+    expect(fast).toContain('typeof record.age === "number" && record.age >= 18');
+    expect(fast).toContain('record.country === "Canada" || record.country === "India"');
+    expect(fast).toContain('record.province !== "Quebec"');
+    expect(fast).not.toMatch(/query[A-Z]\w*\(/);
+    expect(helpers).toEqual(["queryOwn"]);
+  });
+
   it("handles null-prototype records and primitives", () => {
     const bare = Object.assign(Object.create(null) as object, { name: "x" });
     expect(compileQuery("name=x").predicate(bare)).toBe(true);

@@ -24,17 +24,6 @@ export function queryElementTest(test: (element: unknown) => boolean): (element:
   return test;
 }
 
-/**
- * True for plain objects (prototype `Object.prototype` or `null`): compiled
- * predicates read their properties directly, since such an object has no
- * prototype holding the names they read (see `isDirectKey`).
- */
-export function queryPlain(value: unknown): boolean {
-  if (value === null || typeof value !== "object") return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 export const queryCompareStrings = compareStrings;
 export const { queryLt, queryLe, queryGt, queryGe } = orderingHelpers;
 
@@ -42,7 +31,6 @@ export const { queryLt, queryLe, queryGt, queryGe } = orderingHelpers;
 export const queryHelpers: Readonly<Record<string, (...args: never[]) => unknown>> = Object.freeze({
   __proto__: null,
   queryOwn,
-  queryPlain,
   queryIsDate,
   queryTest,
   queryEq,

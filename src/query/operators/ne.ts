@@ -1,4 +1,5 @@
 import { code } from "../../codegen/index.js";
+import { isStrictScalar } from "./emit-support.js";
 import { eq } from "./eq.js";
 import type { Operator } from "./operator.js";
 
@@ -6,5 +7,13 @@ import type { Operator } from "./operator.js";
 export const ne: Operator = {
   name: "ne",
   evaluate: (actual, expected) => !eq.evaluate(actual, expected),
-  emit: (actual, operand) => code`!(${eq.emit(actual, operand)})`,
+  emit(actual, operand) {
+    // The common case reads as a hand-written test: `v !== "Quebec"`, `v != null`.
+    if (operand?.constant) {
+      const v = operand.value;
+      if (v === null || v === undefined) return code`${actual} != null`;
+      if (isStrictScalar(v)) return code`${actual} !== ${v}`;
+    }
+    return code`!(${eq.emit(actual, operand)})`;
+  },
 };
