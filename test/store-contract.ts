@@ -12,9 +12,15 @@
  * A missing method means "unsupported": a test that needs `put`, `query`,
  * `on` or `transaction` is skipped when the store lacks it. Unsorted query
  * results come in a store-defined order, so tests that care about order sort.
+ *
+ * A store wrapper runs `describeWrapperContract(name, wrap)` instead: the same
+ * suite over `wrap(new MemoryStore())`, plus the rule that a wrapper has a
+ * contract method only where the store it wraps has it (`restrictStore` makes
+ * the stores that lack one).
  */
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from "vitest";
 import { ConflictError, NotFoundError, PerstoreError, QueryError } from "../src/errors/index.js";
+import { MemoryStore } from "../src/store/memory/memory-store.js";
 import type { FieldType, QuerySchema } from "../src/query/ast.js";
 import type { SqlTableSpec } from "../src/store/sql/table-spec.js";
 import type { Id, Results, Store, StoreEvent } from "../src/store/types.js";
@@ -131,7 +137,34 @@ export interface StoreFixture {
 export type MakeStore = () =>
   Promise<StoreFixture | Store<ContractRecord>> | StoreFixture | Store<ContractRecord>;
 
-type Method = "get" | "put" | "add" | "delete" | "query" | "transaction" | "on";
+/** The methods of the store contract; a store may have any of them. */
+export const CONTRACT_METHODS = ["get", "put", "add", "delete", "query", "transaction", "on"] as const;
+export type ContractMethod = (typeof CONTRACT_METHODS)[number];
+type Method = ContractMethod;
+
+/** A view of `store` with only `methods` (those it has), bound to it: a store that lacks the others. */
+export function restrictStore<T extends object>(store: Store<T>, methods: readonly ContractMethod[]): Store<T> {
+  const view: Record<string, unknown> = { idProperty: store.idProperty };
+  for (const method of methods) {
+    const fn = store[method];
+    if (typeof fn === "function") view[method] = (fn as (...args: unknown[]) => unknown).bind(store);
+  }
+  return view as Store<T>;
+}
+
+/** Collects the process warnings emitted while `fn` runs (and the turn after it). */
+export async function captureWarnings(fn: () => Promise<unknown>): Promise<Error[]> {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  process.on("warning", onWarning);
+  try {
+    await fn();
+    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    process.off("warning", onWarning);
+  }
+  return warnings;
+}
 
 /** Calls `fn` and always returns a promise, so synchronous throws become rejections. */
 const attempt = async <R>(fn: () => R): Promise<Awaited<R>> => await fn();
@@ -503,6 +536,28 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    describe("listener failures", () => {
+      it("never make a successful write look failed; the others still run and a warning says why", async (ctx) => {
+        need(ctx, "put", "get", "on");
+        const calls: string[] = [];
+        const offs = [
+          store.on!("add", () => {
+            throw new Error("contract listener bug");
+          }),
+          store.on!("add", () => void calls.push("second")),
+        ];
+        let id: Id | undefined;
+        const warnings = await captureWarnings(async () => {
+          id = await put(record("l1"));
+        });
+        for (const off of offs) off();
+        expect(id).toBe("l1");
+        expect(await get("l1")).toEqual(record("l1"));
+        expect(calls).toEqual(["second"]);
+        expect(warnings.some((w) => w.message.includes("contract listener bug"))).toBe(true);
+      });
+    });
+
     describe("prototype keys", () => {
       const dangerous = [
         "__proto__",
@@ -607,4 +662,51 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
   });
+}
+
+/**
+ * The contract for a store wrapper: `describeStoreContract` over
+ * `wrap(makeInner())` (a fresh MemoryStore by default), and, for each contract
+ * method, that wrapping a store without it gives a wrapper without it (a
+ * wrapper over a store without `query` has no `query`). `provides` lists the
+ * methods the wrapper implements itself whatever it wraps.
+ */
+export function describeWrapperContract(
+  name: string,
+  wrap: (inner: Store<ContractRecord>) => Store<ContractRecord> | Promise<Store<ContractRecord>>,
+  options: {
+    readonly makeInner?: () => Store<ContractRecord>;
+    readonly provides?: readonly ContractMethod[];
+  } = {},
+): void {
+  const makeInner = options.makeInner ?? (() => new MemoryStore<ContractRecord>());
+  describeStoreContract(name, async () => wrap(makeInner()));
+  describe(`wrapper contract: ${name}`, () => {
+    it("has a contract method only where the store it wraps has it", async () => {
+      expect(await wrapperCapabilityErrors(wrap, makeInner, options.provides)).toEqual([]);
+    });
+  });
+}
+
+/**
+ * What a wrapper gets wrong about capabilities: for each contract method, it
+ * wraps a store lacking only that method and lists each method the wrapper
+ * has that it should not, or lacks that it should have.
+ */
+export async function wrapperCapabilityErrors(
+  wrap: (inner: Store<ContractRecord>) => Store<ContractRecord> | Promise<Store<ContractRecord>>,
+  makeInner: () => Store<ContractRecord>,
+  provides: readonly ContractMethod[] = [],
+): Promise<string[]> {
+  const errors: string[] = [];
+  for (const missing of CONTRACT_METHODS) {
+    const wrapped = await wrap(restrictStore(makeInner(), CONTRACT_METHODS.filter((m) => m !== missing)));
+    for (const method of CONTRACT_METHODS) {
+      const expected = method !== missing || provides.includes(method);
+      if ((typeof wrapped[method] === "function") !== expected) {
+        errors.push(`over a store without ${missing}(), the wrapper ${expected ? "lacks" : "has"} ${method}()`);
+      }
+    }
+  }
+  return errors;
 }

@@ -2,9 +2,17 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { JsonFileStore, MemoryStore } from "../../src/index.js";
 import type { Store } from "../../src/store/types.js";
-import { describeStoreContract, type ContractRecord } from "../store-contract.js";
+import {
+  CONTRACT_METHODS,
+  describeStoreContract,
+  describeWrapperContract,
+  restrictStore,
+  wrapperCapabilityErrors,
+  type ContractRecord,
+} from "../store-contract.js";
 
 describeStoreContract("MemoryStore", () => new MemoryStore<ContractRecord>());
 
@@ -39,4 +47,36 @@ describeStoreContract("JsonFileStore, read back by a second instance", async () 
     on: (event, listener) => writer.on(event, listener),
   };
   return { store, cleanup };
+});
+
+// The suite itself, on a store without query, transaction or on: those tests skip, the rest use get.
+describeStoreContract("MemoryStore seen through get/put/add/delete only", () =>
+  restrictStore(new MemoryStore<ContractRecord>(), ["get", "put", "add", "delete"]),
+);
+
+// The wrapper suite, on the simplest wrapper: one that forwards what the inner store has.
+describeWrapperContract("pass-through wrapper", (inner) => {
+  const wrapper: Record<string, unknown> = { idProperty: inner.idProperty };
+  for (const method of CONTRACT_METHODS) {
+    const fn = inner[method];
+    if (typeof fn === "function") wrapper[method] = (...args: unknown[]) => (fn as (...a: unknown[]) => unknown).apply(inner, args);
+  }
+  return wrapper as Store<ContractRecord>;
+});
+
+describe("wrapperCapabilityErrors", () => {
+  it("catches a wrapper that claims a method its store lacks, or drops one it has", async () => {
+    const alwaysQueries = (inner: Store<ContractRecord>): Store<ContractRecord> => ({
+      idProperty: "id",
+      get: inner.get?.bind(inner),
+      query: () => Object.assign([], { totalCount: 0 }),
+    });
+    const errors = await wrapperCapabilityErrors(alwaysQueries, () => new MemoryStore<ContractRecord>());
+    expect(errors).toContain("over a store without query(), the wrapper has query()");
+    expect(errors).toContain("over a store without get(), the wrapper lacks put()");
+    // A method the wrapper declares it provides itself is not held against it.
+    const provided = await wrapperCapabilityErrors(alwaysQueries, () => new MemoryStore<ContractRecord>(), ["query"]);
+    expect(provided).not.toContain("over a store without query(), the wrapper has query()");
+    expect(provided).toContain("over a store without get(), the wrapper lacks put()");
+  });
 });
