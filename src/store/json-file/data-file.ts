@@ -81,21 +81,19 @@ export function parseDataFile(path: string, text: string): unknown[] {
       { details: { file: path, offset: 0, line: 1, column: 1 } },
     );
   }
-  try {
-    return records.map(fromJsonValue);
-  } catch (error) {
-    if (error instanceof StoreError) {
+  return records.map((record, index) => {
+    try {
+      return fromJsonValue(record);
+    } catch (error) {
+      if (!(error instanceof StoreError)) throw error;
+      // Valid JSON, so there is no parse position: name the record (1-based, in file order).
       throw new StoreError(
         "STORE_CORRUPT_FILE",
-        `${path}: ${error.message}; the file is left untouched`,
-        {
-          cause: error,
-          details: { file: path },
-        },
+        `${path}: record ${index + 1}: ${error.message}; the file is left untouched`,
+        { cause: error, details: { file: path, record: index + 1 } },
       );
     }
-    throw error;
-  }
+  });
 }
 
 function recordsOf(data: unknown): unknown[] | undefined {

@@ -194,7 +194,11 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     return { plan, candidates: ids ? this.state.slotsOf(ids).length : this.state.size };
   }
 
-  /** Runs `fn`; if it throws (or rejects), every journal entry it made is rejected and the error rethrown. */
+  /**
+   * Runs `fn`; if it throws (or rejects), every journal entry made since `fn`
+   * started is rejected and the error rethrown. The store does not isolate
+   * callers: entries other code makes while an async `fn` awaits are undone too.
+   */
   async transaction<R>(fn: (store: this) => R | Promise<R>): Promise<R> {
     const mark = this.nextEntrySeq;
     try {
@@ -237,9 +241,12 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   }
 
   /**
-   * Sets `changes` on every record matching `where` (all records if omitted;
-   * only the filter of the query counts). One journal entry; returns how many
-   * records changed. The id property cannot be changed.
+   * Sets `changes` on every record matching `where` (all records if omitted).
+   * Only the filter part of `where` counts: its `sort`, `limit`, `select` and
+   * result operators are ignored, so `update(c, "limit(1)")` changes every
+   * record. One journal entry; returns how many records changed. The id
+   * property cannot be changed (STORE_ID_IMMUTABLE).
+   * @example store.update({ active: false }, "country=CA&age<18")
    */
   update(changes: Partial<T>, where?: QueryInput, options: Pick<QueryOptions, "parameters"> = {}): number {
     assertRecord(changes);
@@ -268,7 +275,12 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     return changed.length;
   }
 
-  /** Removes every record matching `where` (only its filter counts); one journal entry; returns how many. */
+  /**
+   * Removes every record matching `where`; one journal entry; returns how many.
+   * As for `update`, only the filter part of `where` counts (`sort`, `limit`
+   * and the rest are ignored), and an empty query matches every record.
+   * @example store.remove({ field: "active", compare: "equals", value: false })
+   */
   remove(where: QueryInput, options: Pick<QueryOptions, "parameters"> = {}): number {
     const slots = this.matching(where, options.parameters);
     const removed: { id: Id; record: T }[] = [];
@@ -350,6 +362,12 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    * or the full data set) and clears the journal. If the channel fails, data
    * and journal are left as they were. Without a channel the journal is
    * simply cleared, before this returns.
+   *
+   * Entries made while the write is in flight stay in the journal for the
+   * next commit; the response is applied beneath them (they are re-keyed to
+   * assigned ids and replayed on server values or the replaced data), and
+   * `reject` cannot undo entries that are being written (STORE_COMMIT_IN_FLIGHT).
+   * Commits run one at a time.
    */
   commit(options: { readonly mode?: CommitMode } = {}): Promise<void> {
     const mode = options.mode ?? "update";

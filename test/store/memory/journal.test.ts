@@ -107,6 +107,67 @@ describe("MemoryStore journal", () => {
     ]);
   });
 
+  it("captures values at the time of the operation: later changes to inputs, the store or event payloads do not reach it", async () => {
+    const sets: unknown[] = [];
+    const store = new MemoryStore<Person>({ data: people(), channel: { write: async (set) => void sets.push(set) } });
+    const input: Person = { id: 6, name: "F", tags: ["x"] };
+    const changes: Partial<Person> = { tags: ["y"], age: 40 };
+    store.on("add", (e) => (e.records![0]!.tags!.push("from listener"), undefined));
+    store.on("change", (e) => void (e.changes!.age = -1));
+    store.insert([input]);
+    store.update(changes, "id=6");
+    input.tags!.push("mutated");
+    changes.tags!.push("mutated");
+    store.update({ age: 41 }, "id=6"); // a later operation on the same record
+    expect(store.journal).toEqual([
+      { type: "add", records: [{ id: 6, record: { id: 6, name: "F", tags: ["x"] } }] },
+      {
+        type: "change",
+        changes: { tags: ["y"], age: 40 },
+        records: [{ id: 6, before: { id: 6, name: "F", tags: ["x"] }, after: { id: 6, name: "F", tags: ["y"], age: 40 } }],
+      },
+      {
+        type: "change",
+        changes: { age: 41 },
+        records: [{ id: 6, before: { id: 6, name: "F", tags: ["y"], age: 40 }, after: { id: 6, name: "F", tags: ["y"], age: 41 } }],
+      },
+    ]);
+    await store.commit({ mode: "update" });
+    expect(sets).toEqual([
+      {
+        mode: "update",
+        changes: [
+          { type: "add", id: 6, record: { id: 6, name: "F", tags: ["x"] } },
+          { type: "change", id: 6, changes: { tags: ["y"], age: 40 }, record: { id: 6, name: "F", tags: ["y"], age: 40 } },
+          { type: "change", id: 6, changes: { age: 41 }, record: { id: 6, name: "F", tags: ["y"], age: 41 } },
+        ],
+      },
+    ]);
+    expect(store.get(6)).toEqual({ id: 6, name: "F", tags: ["y"], age: 41 });
+  });
+
+  it("emits every event type, each listener with its own copies", async () => {
+    const store = new MemoryStore<Person>({ data: people() });
+    const seen: string[] = [];
+    for (const type of ["add", "change", "remove", "clear", "load", "commit", "reject"] as const) {
+      store.on(type, (e) => {
+        seen.push(e.type);
+        for (const record of e.records ?? []) record.name = "listener";
+      });
+    }
+    store.insert([{ id: 6, name: "F" }]);
+    store.update({ age: 1 }, "id=6");
+    store.remove("id=6");
+    store.removeAll();
+    store.reject(1);
+    await store.commit();
+    await store.load({ data: [{ id: 1, name: "L" }] });
+    store.insert([{ id: 2, name: "M" }], { append: false });
+    expect(seen).toEqual(["add", "change", "remove", "clear", "reject", "commit", "load", "load"]);
+    expect(store.find()).toEqual(Object.assign([{ id: 2, name: "M" }], { totalCount: 1 }));
+    expect(store.journal).toEqual([{ type: "load", count: 1, records: [{ id: 2, record: { id: 2, name: "M" } }] }]);
+  });
+
   it("reject costs what the entries touched, not the data size", () => {
     const time = (size: number) => {
       const store = new MemoryStore<Person>({ indexes: ["country"] });
