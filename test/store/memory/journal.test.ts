@@ -113,7 +113,7 @@ describe("MemoryStore journal", () => {
     const input: Person = { id: 6, name: "F", tags: ["x"] };
     const changes: Partial<Person> = { tags: ["y"], age: 40 };
     store.on("add", (e) => (e.records![0]!.tags!.push("from listener"), undefined));
-    store.on("change", (e) => void (e.changes!.age = -1));
+    store.on("change", (e) => void ((e.changes as Record<string, unknown>).age = -1));
     store.insert([input]);
     store.update(changes, "id=6");
     input.tags!.push("mutated");
