@@ -30,6 +30,7 @@ export const AuthorDefinition: ModelDefinition<AuthorData, Author, AuthorQueries
   instanceClass: Author,
   validate: validateAuthor,
   defaults: { active: true },
+  nullableProperties: [],
   readonlyProperties: [],
   additionalProperties: false,
   indexes: [],

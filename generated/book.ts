@@ -75,6 +75,7 @@ export const BookDefinition: ModelDefinition<BookData, Book, BookQueries> = {
   instanceClass: Book,
   validate: validateBook,
   defaults: { status: "draft" },
+  nullableProperties: [],
   readonlyProperties: [],
   additionalProperties: false,
   indexes: [

@@ -30,6 +30,7 @@ export const CompanyDefinition: ModelDefinition<CompanyData, Company, CompanyQue
   instanceClass: Company,
   validate: validateCompany,
   defaults: { size: "small" },
+  nullableProperties: [],
   readonlyProperties: [],
   additionalProperties: false,
   indexes: [

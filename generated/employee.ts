@@ -46,6 +46,7 @@ export const EmployeeDefinition: ModelDefinition<EmployeeData, Employee, Employe
   instanceClass: Employee,
   validate: validateEmployee,
   defaults: {},
+  nullableProperties: ["nickname", "managerId"],
   readonlyProperties: ["createdAt"],
   additionalProperties: true,
   indexes: [{ name: "employee_employerId_idx", fields: ["employerId"], unique: false }],

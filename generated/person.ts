@@ -57,6 +57,7 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
   instanceClass: Person,
   validate: validatePerson,
   defaults: {},
+  nullableProperties: ["nickname"],
   readonlyProperties: ["createdAt"],
   additionalProperties: true,
   indexes: [

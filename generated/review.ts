@@ -36,6 +36,7 @@ export const ReviewDefinition: ModelDefinition<ReviewData, Review, ReviewQueries
   instanceClass: Review,
   validate: validateReview,
   defaults: {},
+  nullableProperties: [],
   readonlyProperties: ["createdAt"],
   additionalProperties: false,
   indexes: [

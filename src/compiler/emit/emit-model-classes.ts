@@ -230,6 +230,8 @@ function definitionLiteral(model: ModelIR, compiled: { q: ModelIR["queries"][num
     ["instanceClass", model.name],
     ["validate", `validate${model.name}`],
     ["defaults", toCode(defaults)],
+    // A null read back for any other property means "absent" (SQL NULL), and the runtime drops it.
+    ["nullableProperties", toCode(model.properties.filter((p) => p.nullable).map((p) => p.name))],
     ["readonlyProperties", toCode(model.properties.filter((p) => p.readonly).map((p) => p.name))],
     ["additionalProperties", String(model.additionalProperties)],
     ["indexes", toCode(model.indexes)],

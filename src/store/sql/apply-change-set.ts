@@ -10,9 +10,10 @@
  * (a condensed set is first ordered removes, changes, adds, so each kind is one batch).
  */
 import { sql, type Kysely, type RawBuilder } from "kysely";
+import { ConflictError } from "../../errors/index.js";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
 import { copyRecord } from "../copy.js";
-import { checkProperties, recordset, rowToRecord } from "./sql-rows.js";
+import { checkProperties, discriminatorColumn, discriminatorOf, recordset, rowToRecord } from "./sql-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { checkedSqlType } from "./sql-values.js";
 import type { SqlColumnSpec } from "./table-spec.js";
@@ -97,10 +98,12 @@ function batches(changes: readonly Change<Row>[]): Batch[] {
   return out;
 }
 
-function discriminatorFilter(table: SqlTable): Sql {
+/** `perstore_type IN (...)`: the rows of this store's model and its sub-models (`true` for a plain table). */
+function discriminatorFilter(table: SqlTable, qualifier?: Sql): Sql {
   const d = table.spec.discriminator;
   if (d === undefined) return sql`true`;
-  return sql`${sql.id(d.column)} in (${sql.join(d.values.map((v) => sql`${v}::text`))})`;
+  const column = qualifier === undefined ? sql.id(d.column) : sql`${qualifier}.${sql.id(d.column)}`;
+  return sql`${column} in (${sql.join(d.values.map((v) => sql`${v}::text`))})`;
 }
 
 async function clear(db: Kysely<any>, table: SqlTable): Promise<void> {
@@ -113,19 +116,22 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** A checked copy; an inherited model's record keeps a valid discriminator, if it names one. */
 function prepared(table: SqlTable, record: Row): Row {
   const copy = copyRecord(record);
-  checkProperties(copy, table.columns, table.spec.table);
+  checkProperties(copy, table.columns, table.spec);
+  discriminatorOf(copy, table.spec);
   return copy;
 }
 
 /** `RETURNING` every column: the records as stored (server-side values) go back to the memory store. */
-function returning(table: SqlTable): Sql {
-  return sql` returning ${sql.join(table.spec.columns.map((c) => sql.id(c.name)))}`;
+function returning(table: SqlTable, alias?: string): Sql {
+  const ref = (name: string) => (alias === undefined ? sql.id(name) : sql.id(alias, name));
+  return sql` returning ${sql.join(table.readColumns.map((c) => ref(c.name)))}`;
 }
 
 function collect(table: SqlTable, rows: readonly Row[], written: Row[]): void {
-  for (const row of rows) written.push(rowToRecord(row, table.spec.columns, table.dates));
+  for (const row of rows) written.push(rowToRecord(row, table.readColumns, table.dates));
 }
 
 async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id: Id; record: Row }[], ids: Map<Id, Id>, written: Row[]): Promise<void> {
@@ -135,10 +141,17 @@ async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id:
   const withoutId = adds.filter((a) => a.record[pk] === undefined || a.record[pk] === null);
   const all = spec.columns;
   const rest = all.filter((c) => c.name !== pk);
+  // An add over an existing row replaces it (keeping its model), never a row of a model outside this store's.
   const sets = rest.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
-  const upsert = sets.length === 0 ? sql` on conflict (${sql.id(pk)}) do nothing` : sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}`;
+  if (sets.length === 0) sets.push(sql`${sql.id(pk)} = excluded.${sql.id(pk)}`);
+  const upsert = sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}${spec.discriminator === undefined ? sql`` : sql` where ${discriminatorFilter(table, table.ref)}`}`;
   for (const chunk of chunks(withId, BATCH)) {
     const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) ${selectRows(table, all, chunk.map((a) => prepared(table, a.record)))}${upsert}${returning(table)}`.execute(db);
+    if (rows.length < chunk.length) {
+      const stored = new Set(rows.map((row) => String(row[pk])));
+      const refused = chunk.find((a) => !stored.has(String(a.record[pk])));
+      throw new ConflictError(`${spec.table}: id ${String(refused?.record[pk])} is a record of a model outside ${spec.discriminator?.values.join(", ")}, which this store cannot replace`);
+    }
     collect(table, rows, written);
   }
   // Ids from the column default, in VALUES order (RETURNING keeps it for a multi-row INSERT).
@@ -159,11 +172,18 @@ function names(table: SqlTable, columns: readonly SqlColumnSpec[]): Sql {
   return sql.join(list);
 }
 
+/** The columns a batch carries: the given ones, plus the discriminator a record may name. */
+function batchColumns(table: SqlTable, columns: readonly SqlColumnSpec[]): readonly SqlColumnSpec[] {
+  const d = discriminatorColumn(table.spec);
+  return d === undefined ? columns : [...columns, d];
+}
+
 function selectRows(table: SqlTable, columns: readonly SqlColumnSpec[], records: readonly Row[]): Sql {
   const d = table.spec.discriminator;
   const values = columns.map((c) => sql`v.${sql.id(c.name)}`);
-  if (d !== undefined) values.push(sql`${d.value}::text`);
-  return sql`select ${sql.join(values)} from ${recordset(columns, records)}`;
+  // A record naming its model keeps it; others are this store's model.
+  if (d !== undefined) values.push(sql`coalesce(v.${sql.id(d.column)}, ${d.value}::text)`);
+  return sql`select ${sql.join(values)} from ${recordset(batchColumns(table, columns), records)}`;
 }
 
 async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Row[], written: Row[]): Promise<void> {
@@ -171,10 +191,12 @@ async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Ro
   const pk = spec.primaryKey;
   const columns = spec.columns;
   const rest = columns.filter((c) => c.name !== pk);
-  if (rest.length === 0) return;
   const sets = rest.map((c) => sql`${sql.id(c.name)} = v.${sql.id(c.name)}`);
+  const d = spec.discriminator;
+  if (d !== undefined) sets.push(sql`${sql.id(d.column)} = coalesce(v.${sql.id(d.column)}, t.${sql.id(d.column)})`);
+  if (sets.length === 0) return;
   for (const chunk of chunks(records, BATCH)) {
-    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from ${recordset(columns, chunk.map((r) => prepared(table, r)))} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table)} returning ${sql.join(columns.map((c) => sql`t.${sql.id(c.name)}`))}`.execute(db);
+    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from ${recordset(batchColumns(table, columns), chunk.map((r) => prepared(table, r)))} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table, sql.id("t"))}${returning(table, "t")}`.execute(db);
     collect(table, updated.rows, written);
   }
 }

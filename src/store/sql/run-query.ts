@@ -38,7 +38,7 @@ export async function runQuery(db: Kysely<any>, table: SqlTable, query: Query, o
   const where = whereOf(context, query);
   const order = orderBy(context, query.sort);
   const projected = projectedColumns(context, query);
-  const columns = projected ?? table.spec.columns;
+  const columns = projected ?? table.readColumns;
   // Distinct records with their primary key are distinct already; only projections can repeat.
   const distinct = query.distinct && projected !== undefined;
   const source = distinct

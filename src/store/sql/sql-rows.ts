@@ -26,7 +26,6 @@ export function rowToRecord(row: Readonly<Record<string, unknown>>, columns: rea
   return record;
 }
 
-/** The SQL expression writing `value` into `column`. */
 /** The column's type for an explicit cast: varchar(n) would silently truncate, so the unbounded type (the column's own limit then refuses). */
 export function castType(column: SqlColumnSpec): string {
   return checkedSqlType(column).replace(/^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i, "$1");
@@ -60,9 +59,45 @@ export function columnValue(column: SqlColumnSpec, value: unknown): Sql {
   return sql`${param}::${sql.raw(sqlType)}`;
 }
 
-/** Checks a (copied) record's properties against the table: every property must be a column. */
-export function checkProperties(record: Readonly<Record<string, unknown>>, columns: ReadonlyMap<string, SqlColumnSpec>, table: string): void {
-  const unknown = Object.keys(record).filter((key) => !columns.has(key) && !isPrototypeKey(key));
+/**
+ * The discriminator of a table-per-hierarchy table as a column: records read
+ * from the table carry it (so a base model can tell its sub-models' records
+ * apart), and a record written with it keeps its model.
+ */
+export function discriminatorColumn(spec: SqlTableSpec): SqlColumnSpec | undefined {
+  const d = spec.discriminator;
+  return d === undefined ? undefined : { name: d.column, type: "string", sqlType: "text", nullable: false, enum: d.values };
+}
+
+/** The columns a record is read with: the table's, then the discriminator. */
+export function readColumns(spec: SqlTableSpec): readonly SqlColumnSpec[] {
+  const d = discriminatorColumn(spec);
+  return d === undefined ? spec.columns : [...spec.columns, d];
+}
+
+/**
+ * The model a (copied) record names in its discriminator property, checked
+ * against the models this table spec writes; `undefined` when it names none.
+ */
+export function discriminatorOf(record: Readonly<Record<string, unknown>>, spec: SqlTableSpec): string | undefined {
+  const d = spec.discriminator;
+  if (d === undefined || !Object.hasOwn(record, d.column)) return undefined;
+  const value = record[d.column];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || !d.values.includes(value)) {
+    throw new ValidationError(
+      [{ pointer: `/${d.column}`, message: `must be one of ${d.values.join(", ")} (the models stored through this ${d.value} store)`, keyword: "enum", params: { allowedValues: d.values } }],
+      `${spec.table}: ${d.column} ${JSON.stringify(value)} is not one of ${d.values.join(", ")}`,
+    );
+  }
+  return value;
+}
+
+/** Checks a (copied) record's properties against the table: every property must be a column (or the discriminator). */
+export function checkProperties(record: Readonly<Record<string, unknown>>, columns: ReadonlyMap<string, SqlColumnSpec>, spec: SqlTableSpec): void {
+  const table = spec.table;
+  const discriminator = spec.discriminator?.column;
+  const unknown = Object.keys(record).filter((key) => !columns.has(key) && key !== discriminator && !isPrototypeKey(key));
   if (unknown.length > 0) {
     throw new ValidationError(
       unknown.map((key) => ({ pointer: `/${key}`, message: `is not a column of table ${table}`, keyword: "additionalProperties", params: { additionalProperty: key } })),

@@ -32,8 +32,8 @@ import type {
 } from "../types.js";
 import { runQuery } from "./run-query.js";
 import { applyChangeSet } from "./apply-change-set.js";
-import { checkProperties, columnValue, rowToRecord, storeErrorOf, type DateTimeMode } from "./sql-rows.js";
-import { categoryOf } from "./sql-values.js";
+import { checkProperties, columnValue, discriminatorOf, readColumns, rowToRecord, storeErrorOf, type DateTimeMode } from "./sql-rows.js";
+import { categoryOf, checkedSqlType } from "./sql-values.js";
 import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
 
 export interface SqlStoreOptions {
@@ -60,7 +60,10 @@ interface Shared {
 /** Everything the query and change-set compilers need about the table. */
 export interface SqlTable {
   readonly spec: SqlTableSpec;
+  /** The columns queries may name (the discriminator is not one of them). */
   readonly columns: ReadonlyMap<string, SqlColumnSpec>;
+  /** The columns a stored record is read with: every column, then the discriminator of an inherited model. */
+  readonly readColumns: readonly SqlColumnSpec[];
   readonly ref: RawBuilder<unknown>;
   readonly dates: DateTimeMode;
   readonly querySchema: QuerySchema;
@@ -79,12 +82,18 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     const spec = options.table;
     const columns = new Map(spec.columns.map((c) => [c.name, c] as const));
     if (!columns.has(spec.primaryKey)) throw new QueryError("QUERY_UNKNOWN_PROPERTY", `table ${spec.table} has no column for its primary key "${spec.primaryKey}"`);
+    // Type names are written into statements as SQL text: check each once, here.
+    for (const column of spec.columns) checkedSqlType(column);
+    if (spec.discriminator !== undefined && columns.has(spec.discriminator.column)) {
+      throw new QueryError("QUERY_UNSUPPORTED", `table ${spec.table}: a property may not be named "${spec.discriminator.column}", the discriminator column`);
+    }
     this.idProperty = spec.primaryKey;
     this.#db = options.db;
     this.#options = options;
     this.#table = {
       spec,
       columns,
+      readColumns: readColumns(spec),
       ref: options.schema === undefined ? sql.id(spec.table) : sql.id(options.schema, spec.table),
       dates: options.dates ?? "string",
       querySchema: options.querySchema ?? tableQuerySchema(spec),
@@ -103,13 +112,15 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     if (key === undefined) return undefined;
     const { rows } = await sql<Record<string, unknown>>`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(this.#db);
     const row = rows[0];
-    return row === undefined ? undefined : (rowToRecord(row, this.#table.spec.columns, this.#table.dates) as T);
+    return row === undefined ? undefined : (rowToRecord(row, this.#table.readColumns, this.#table.dates) as T);
   }
 
   async put(object: T, options: PutOptions = {}): Promise<Id> {
     const { spec, columns } = this.#table;
     const record = copyRecord(object) as Record<string, unknown>;
-    checkProperties(record, columns, spec.table);
+    checkProperties(record, columns, spec);
+    // A record read through a base model's store names its sub-model: writing it back keeps that model.
+    const type = discriminatorOf(record, spec);
     let id: Id | undefined = options.id ?? (record[spec.primaryKey] as Id | undefined) ?? undefined;
     if (id === undefined || id === null) id = this.#newId();
     if (id !== undefined) {
@@ -121,8 +132,10 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     try {
       if (options.overwrite === true) {
         const sets = spec.columns.filter((c) => c.name !== spec.primaryKey).map((c) => sql`${sql.id(c.name)} = ${columnValue(c, record[c.name])}`);
-        const { rows } = await sql<{ id: unknown }>`update ${this.#table.ref} set ${sql.join(sets)} where ${this.#whereId(record[spec.primaryKey] as Id)} returning ${pk} as id`.execute(this.#db);
+        if (type !== undefined) sets.push(sql`${sql.id(spec.discriminator!.column)} = ${type}::text`);
+        const { rows } = await sql<{ id: unknown; type?: string }>`update ${this.#table.ref} set ${sql.join(sets)} where ${this.#whereId(record[spec.primaryKey] as Id)} returning ${pk} as id${this.#returnType()}`.execute(this.#db);
         if (rows.length === 0) throw new NotFoundError(`${spec.table}: no record with id ${String(id)}`);
+        if (spec.discriminator !== undefined) record[spec.discriminator.column] = rows[0]!.type;
         this.#emit({ type: "change", ids: [record[spec.primaryKey] as Id], records: [this.#outRecord(record)] });
         return record[spec.primaryKey] as Id;
       }
@@ -132,19 +145,24 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
       const discriminator = spec.discriminator;
       if (discriminator !== undefined) {
         names.push(sql.id(discriminator.column));
-        values.push(sql`${discriminator.value}::text`);
+        values.push(sql`${type ?? discriminator.value}::text`);
       }
       let conflict = sql``;
       if (options.overwrite === undefined) {
         const sets = written.filter((c) => c.name !== spec.primaryKey).map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
+        // Without a discriminator in the record, a replaced row keeps its model.
+        if (type !== undefined) sets.push(sql`${sql.id(discriminator!.column)} = excluded.${sql.id(discriminator!.column)}`);
         const guard = discriminator === undefined ? sql`` : sql` where ${this.#table.ref}.${sql.id(discriminator.column)} in (${sql.join(discriminator.values.map((v) => sql`${v}::text`))})`;
-        conflict = sets.length === 0 ? sql` on conflict (${pk}) do nothing` : sql` on conflict (${pk}) do update set ${sql.join(sets)}${guard}`;
+        // A key-only table still "updates" the key, so RETURNING reports the row.
+        if (sets.length === 0) sets.push(sql`${pk} = excluded.${pk}`);
+        conflict = sql` on conflict (${pk}) do update set ${sql.join(sets)}${guard}`;
       }
-      const { rows } = await sql<{ id: unknown; inserted: boolean }>`insert into ${this.#table.ref} (${sql.join(names)}) values (${sql.join(values)})${conflict} returning ${pk} as id, (xmax = 0) as inserted`.execute(this.#db);
+      const { rows } = await sql<{ id: unknown; inserted: boolean; type?: string }>`insert into ${this.#table.ref} (${sql.join(names)}) values (${sql.join(values)})${conflict} returning ${pk} as id, (xmax = 0) as inserted${this.#returnType()}`.execute(this.#db);
       const row = rows[0];
-      if (row === undefined) throw new ConflictError(`${spec.table}: id ${String(id)} belongs to another model of the hierarchy`);
+      if (row === undefined) throw new ConflictError(`${spec.table}: id ${String(id)} is a record of a model outside ${discriminator?.values.join(", ")}, which this store cannot replace`);
       const newId = this.#idOut(row.id);
       record[spec.primaryKey] = newId;
+      if (discriminator !== undefined) record[discriminator.column] = row.type;
       this.#emit({ type: row.inserted ? "add" : "change", ids: [newId], records: [this.#outRecord(record)] });
       return newId;
     } catch (error) {
@@ -206,7 +224,13 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   }
 
   #selectList(): RawBuilder<unknown> {
-    return sql.join(this.#table.spec.columns.map((c) => sql.id(c.name)));
+    return sql.join(this.#table.readColumns.map((c) => sql.id(c.name)));
+  }
+
+  /** `, perstore_type as type` for an inherited model's table: which model a written row now holds. */
+  #returnType(): RawBuilder<unknown> {
+    const d = this.#table.spec.discriminator;
+    return d === undefined ? sql`` : sql`, ${sql.id(d.column)} as type`;
   }
 
   #whereId(id: Id): RawBuilder<unknown> {
@@ -245,7 +269,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
 
   #outRecord(record: Record<string, unknown>): T {
     const out: Record<string, unknown> = {};
-    for (const c of this.#table.spec.columns) out[c.name] = record[c.name] ?? null;
+    for (const c of this.#table.readColumns) out[c.name] = record[c.name] ?? null;
     return out as T;
   }
 
