@@ -138,16 +138,28 @@ export type MakeStore = () =>
   Promise<StoreFixture | Store<ContractRecord>> | StoreFixture | Store<ContractRecord>;
 
 /** The methods of the store contract; a store may have any of them. */
-export const CONTRACT_METHODS = ["get", "put", "add", "delete", "query", "transaction", "on"] as const;
+export const CONTRACT_METHODS = [
+  "get",
+  "put",
+  "add",
+  "delete",
+  "query",
+  "transaction",
+  "on",
+] as const;
 export type ContractMethod = (typeof CONTRACT_METHODS)[number];
 type Method = ContractMethod;
 
 /** A view of `store` with only `methods` (those it has), bound to it: a store that lacks the others. */
-export function restrictStore<T extends object>(store: Store<T>, methods: readonly ContractMethod[]): Store<T> {
+export function restrictStore<T extends object>(
+  store: Store<T>,
+  methods: readonly ContractMethod[],
+): Store<T> {
   const view: Record<string, unknown> = { idProperty: store.idProperty };
   for (const method of methods) {
     const fn = store[method];
-    if (typeof fn === "function") view[method] = (fn as (...args: unknown[]) => unknown).bind(store);
+    if (typeof fn === "function")
+      view[method] = (fn as (...args: unknown[]) => unknown).bind(store);
   }
   return view as Store<T>;
 }
@@ -700,11 +712,18 @@ export async function wrapperCapabilityErrors(
 ): Promise<string[]> {
   const errors: string[] = [];
   for (const missing of CONTRACT_METHODS) {
-    const wrapped = await wrap(restrictStore(makeInner(), CONTRACT_METHODS.filter((m) => m !== missing)));
+    const wrapped = await wrap(
+      restrictStore(
+        makeInner(),
+        CONTRACT_METHODS.filter((m) => m !== missing),
+      ),
+    );
     for (const method of CONTRACT_METHODS) {
       const expected = method !== missing || provides.includes(method);
       if ((typeof wrapped[method] === "function") !== expected) {
-        errors.push(`over a store without ${missing}(), the wrapper ${expected ? "lacks" : "has"} ${method}()`);
+        errors.push(
+          `over a store without ${missing}(), the wrapper ${expected ? "lacks" : "has"} ${method}()`,
+        );
       }
     }
   }

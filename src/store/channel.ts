@@ -3,7 +3,15 @@
  * another (a memory store into a SQL store, or into another memory store).
  */
 import { StoreError } from "../errors/index.js";
-import type { Change, ChangeSet, Channel, ChannelResponse, CommitMode, Id, Store } from "./types.js";
+import type {
+  Change,
+  ChangeSet,
+  Channel,
+  ChannelResponse,
+  CommitMode,
+  Id,
+  Store,
+} from "./types.js";
 
 /**
  * A channel that applies change sets to `store`: `add` -> `store.add`, `change`
@@ -22,15 +30,19 @@ export function storeChannel<T extends object>(store: Store<T>): Channel<T> {
   return {
     async write(changeSet: ChangeSet<T>, mode: CommitMode): Promise<ChannelResponse<T>> {
       // A store that applies a whole change set itself (the SQL store: one transaction, batched statements) does so.
-      const batched = (store as { applyChangeSet?: (changeSet: ChangeSet<T>) => Promise<ChannelResponse<T>> }).applyChangeSet;
-      if (typeof batched === "function") return batched.call(store, changeSet.mode === mode ? changeSet : { ...changeSet, mode });
+      const batched = (
+        store as { applyChangeSet?: (changeSet: ChangeSet<T>) => Promise<ChannelResponse<T>> }
+      ).applyChangeSet;
+      if (typeof batched === "function")
+        return batched.call(store, changeSet.mode === mode ? changeSet : { ...changeSet, mode });
       const apply = (target: Store<T>) => applyChangeSet(target, changeSet, mode, idProperty);
       return store.transaction ? store.transaction(apply) : apply(store);
     },
     async read(options: Record<string, unknown> = {}): Promise<readonly T[]> {
       const query = typeof options.query === "string" ? options.query : "";
       const found = await need(store, "query")(query);
-      if (!Array.isArray(found)) throw new StoreError("STORE_CHANNEL_FAILED", "the store's query did not return records");
+      if (!Array.isArray(found))
+        throw new StoreError("STORE_CHANNEL_FAILED", "the store's query did not return records");
       return found as T[];
     },
   };
@@ -45,13 +57,15 @@ async function applyChangeSet<T extends object>(
   if (mode === "replace") {
     const records = changeSet.records ?? [];
     const keep = new Set<Id>(records.map((r) => (r as Record<string, unknown>)[idProperty] as Id));
-    for (const id of await allIds(store, idProperty)) if (!keep.has(id)) await need(store, "delete")(id);
+    for (const id of await allIds(store, idProperty))
+      if (!keep.has(id)) await need(store, "delete")(id);
     for (const record of records) await need(store, "put")(record);
     return { data: await allRecords(store) };
   }
   const ids = new Map<Id, Id>();
   const written = new Map<Id, true>();
-  for (const change of changeSet.changes) await applyChange(store, change, idProperty, ids, written);
+  for (const change of changeSet.changes)
+    await applyChange(store, change, idProperty, ids, written);
   const records: T[] = [];
   if (store.get) {
     for (const id of written.keys()) {
@@ -92,7 +106,8 @@ async function applyChange<T extends object>(
 
 async function allRecords<T extends object>(store: Store<T>): Promise<T[]> {
   const found = await need(store, "query")("");
-  if (!Array.isArray(found)) throw new StoreError("STORE_CHANNEL_FAILED", "the store's query did not return records");
+  if (!Array.isArray(found))
+    throw new StoreError("STORE_CHANNEL_FAILED", "the store's query did not return records");
   return found as T[];
 }
 
@@ -101,7 +116,10 @@ async function allIds<T extends object>(store: Store<T>, idProperty: string): Pr
 }
 
 /** The store's method `name`, bound; a StoreError if the store does not support it. */
-function need<T extends object, K extends "add" | "put" | "delete" | "query">(store: Store<T>, name: K): NonNullable<Store<T>[K]> {
+function need<T extends object, K extends "add" | "put" | "delete" | "query">(
+  store: Store<T>,
+  name: K,
+): NonNullable<Store<T>[K]> {
   const method = store[name];
   if (typeof method !== "function") {
     throw new StoreError("STORE_UNSUPPORTED", `storeChannel: the target store has no ${name}()`);

@@ -18,7 +18,8 @@ export function buildChangeSet<T>(
   mode: CommitMode,
   allRecords: () => readonly T[],
 ): ChangeSet<T> {
-  if (mode === "replace") return { mode, changes: [], records: allRecords().map((r) => copyRecord(r)) };
+  if (mode === "replace")
+    return { mode, changes: [], records: allRecords().map((r) => copyRecord(r)) };
   const changes = mode === "condensed" ? condenseJournal(entries) : journalChanges(entries);
   return { mode, changes: changes.map(copyChange) };
 }
@@ -28,7 +29,12 @@ function copyChange<T>(change: Change<T>): Change<T> {
     case "add":
       return { type: "add", id: change.id, record: copyRecord(change.record) };
     case "change":
-      return { type: "change", id: change.id, changes: copyRecord(change.changes), record: copyRecord(change.record) };
+      return {
+        type: "change",
+        id: change.id,
+        changes: copyRecord(change.changes),
+        record: copyRecord(change.record),
+      };
     default:
       return change;
   }

@@ -24,12 +24,18 @@ export function condenseJournal<T>(entries: readonly JournalEntry<T>[]): Change<
       case "load":
         net.clear();
         cleared = true;
-        if (entry.type === "load") for (const { id, record } of entry.records) net.set(id, { type: "add", record });
+        if (entry.type === "load")
+          for (const { id, record } of entry.records) net.set(id, { type: "add", record });
         break;
       case "add":
         for (const { id, record } of entry.records) {
           // Re-adding an id removed earlier in the journal replaces the record the channel has.
-          net.set(id, net.get(id)?.type === "remove" ? { type: "change", changes: record, record } : { type: "add", record });
+          net.set(
+            id,
+            net.get(id)?.type === "remove"
+              ? { type: "change", changes: record, record }
+              : { type: "add", record },
+          );
         }
         break;
       case "change":
@@ -37,7 +43,11 @@ export function condenseJournal<T>(entries: readonly JournalEntry<T>[]): Change<
           const previous = net.get(id);
           if (previous?.type === "add") net.set(id, { type: "add", record: after });
           else if (previous?.type === "change") {
-            net.set(id, { type: "change", changes: { ...previous.changes, ...entry.changes }, record: after });
+            net.set(id, {
+              type: "change",
+              changes: { ...previous.changes, ...entry.changes },
+              record: after,
+            });
           } else net.set(id, { type: "change", changes: entry.changes, record: after });
         }
         break;

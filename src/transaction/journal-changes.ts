@@ -14,7 +14,8 @@ export function journalChanges<T>(entries: readonly JournalEntry<T>[]): Change<T
         for (const { id, record } of entry.records) changes.push({ type: "add", id, record });
         break;
       case "change":
-        for (const { id, after } of entry.records) changes.push({ type: "change", id, changes: entry.changes, record: after });
+        for (const { id, after } of entry.records)
+          changes.push({ type: "change", id, changes: entry.changes, record: after });
         break;
       case "remove":
         for (const { id } of entry.records) changes.push({ type: "remove", id });

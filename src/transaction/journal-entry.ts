@@ -42,4 +42,8 @@ export type JournalEntry<T> =
     }
   | { readonly type: "remove"; readonly records: readonly JournalRecord<T>[] }
   | { readonly type: "clear"; readonly count: number }
-  | { readonly type: "load"; readonly count: number; readonly records: readonly JournalRecord<T>[] };
+  | {
+      readonly type: "load";
+      readonly count: number;
+      readonly records: readonly JournalRecord<T>[];
+    };

@@ -59,7 +59,9 @@ describeWrapperContract("pass-through wrapper", (inner) => {
   const wrapper: Record<string, unknown> = { idProperty: inner.idProperty };
   for (const method of CONTRACT_METHODS) {
     const fn = inner[method];
-    if (typeof fn === "function") wrapper[method] = (...args: unknown[]) => (fn as (...a: unknown[]) => unknown).apply(inner, args);
+    if (typeof fn === "function")
+      wrapper[method] = (...args: unknown[]) =>
+        (fn as (...a: unknown[]) => unknown).apply(inner, args);
   }
   return wrapper as Store<ContractRecord>;
 });
@@ -71,11 +73,18 @@ describe("wrapperCapabilityErrors", () => {
       get: inner.get?.bind(inner),
       query: () => Object.assign([], { totalCount: 0 }),
     });
-    const errors = await wrapperCapabilityErrors(alwaysQueries, () => new MemoryStore<ContractRecord>());
+    const errors = await wrapperCapabilityErrors(
+      alwaysQueries,
+      () => new MemoryStore<ContractRecord>(),
+    );
     expect(errors).toContain("over a store without query(), the wrapper has query()");
     expect(errors).toContain("over a store without get(), the wrapper lacks put()");
     // A method the wrapper declares it provides itself is not held against it.
-    const provided = await wrapperCapabilityErrors(alwaysQueries, () => new MemoryStore<ContractRecord>(), ["query"]);
+    const provided = await wrapperCapabilityErrors(
+      alwaysQueries,
+      () => new MemoryStore<ContractRecord>(),
+      ["query"],
+    );
     expect(provided).not.toContain("over a store without query(), the wrapper has query()");
     expect(provided).toContain("over a store without get(), the wrapper lacks put()");
   });

@@ -7,12 +7,35 @@ const r = (id: number, v?: number): R => (v === undefined ? { id } : { id, v });
 describe("condenseJournal", () => {
   it("nets each record's changes", () => {
     const entries: JournalEntry<R>[] = [
-      { type: "add", records: [{ id: 1, record: r(1, 1) }, { id: 2, record: r(2, 1) }] },
-      { type: "change", changes: { v: 2 }, records: [{ id: 1, before: r(1, 1), after: r(1, 2) }, { id: 3, before: r(3), after: r(3, 2) }] },
-      { type: "change", changes: { w: 5 }, records: [{ id: 3, before: r(3, 2), after: { id: 3, v: 2, w: 5 } }] },
+      {
+        type: "add",
+        records: [
+          { id: 1, record: r(1, 1) },
+          { id: 2, record: r(2, 1) },
+        ],
+      },
+      {
+        type: "change",
+        changes: { v: 2 },
+        records: [
+          { id: 1, before: r(1, 1), after: r(1, 2) },
+          { id: 3, before: r(3), after: r(3, 2) },
+        ],
+      },
+      {
+        type: "change",
+        changes: { w: 5 },
+        records: [{ id: 3, before: r(3, 2), after: { id: 3, v: 2, w: 5 } }],
+      },
       { type: "remove", records: [{ id: 2, record: r(2, 1) }] },
       { type: "change", changes: { v: 9 }, records: [{ id: 4, before: r(4), after: r(4, 9) }] },
-      { type: "remove", records: [{ id: 4, record: r(4, 9) }, { id: 5, record: r(5) }] },
+      {
+        type: "remove",
+        records: [
+          { id: 4, record: r(4, 9) },
+          { id: 5, record: r(5) },
+        ],
+      },
     ];
     expect(condenseJournal(entries)).toEqual([
       { type: "add", id: 1, record: r(1, 2) },
@@ -28,7 +51,10 @@ describe("condenseJournal", () => {
       { type: "load", count: 1, records: [{ id: 2, record: r(2) }] },
       { type: "change", changes: { v: 1 }, records: [{ id: 2, before: r(2), after: r(2, 1) }] },
     ];
-    expect(condenseJournal(entries)).toEqual([{ type: "clear" }, { type: "add", id: 2, record: r(2, 1) }]);
+    expect(condenseJournal(entries)).toEqual([
+      { type: "clear" },
+      { type: "add", id: 2, record: r(2, 1) },
+    ]);
     expect(journalChanges(entries).map((c) => c.type)).toEqual(["add", "clear", "add", "change"]);
   });
 

@@ -5,7 +5,12 @@ type R = { id?: Id; name?: string; n?: number; createdBy?: string };
 
 describe("storeChannel", () => {
   it("commits a memory store into another store in every mode", async () => {
-    const remote = new MemoryStore<R>({ data: [{ id: 1, name: "one" }, { id: 2, name: "two" }] });
+    const remote = new MemoryStore<R>({
+      data: [
+        { id: 1, name: "one" },
+        { id: 2, name: "two" },
+      ],
+    });
     const local = new MemoryStore<R>({ channel: storeChannel(remote) });
     await local.load();
     expect([...local.find()]).toEqual([...remote.find()]);
@@ -13,7 +18,10 @@ describe("storeChannel", () => {
     local.update({ n: 1 }, "id=1");
     local.delete(2);
     await local.commit({ mode: "condensed" });
-    expect([...remote.find()]).toEqual([{ id: 1, name: "one", n: 1 }, { id: 3, name: "three" }]);
+    expect([...remote.find()]).toEqual([
+      { id: 1, name: "one", n: 1 },
+      { id: 3, name: "three" },
+    ]);
     local.removeAll();
     local.insert([{ id: 9 }]);
     await local.commit({ mode: "update" });

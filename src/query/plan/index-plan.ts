@@ -19,11 +19,20 @@ export type IndexPlan =
   /** Hash lookups: records whose `field` equals one of `values` (`null` also finds missing). */
   | { readonly kind: "lookup"; readonly field: string; readonly values: readonly unknown[] }
   /** Ordered index range over values of the bounds' type. */
-  | { readonly kind: "range"; readonly field: string; readonly lower?: RangeBound; readonly upper?: RangeBound }
+  | {
+      readonly kind: "range";
+      readonly field: string;
+      readonly lower?: RangeBound;
+      readonly upper?: RangeBound;
+    }
   /** Ordered index prefix scan over string values. */
   | { readonly kind: "prefix"; readonly field: string; readonly prefix: string }
   /** Hash lookup on a compound index: one value per field, in the index's field order. */
-  | { readonly kind: "compound"; readonly fields: readonly string[]; readonly values: readonly unknown[] }
+  | {
+      readonly kind: "compound";
+      readonly fields: readonly string[];
+      readonly values: readonly unknown[];
+    }
   | { readonly kind: "intersect"; readonly plans: readonly IndexPlan[] }
   | { readonly kind: "union"; readonly plans: readonly IndexPlan[] };
 

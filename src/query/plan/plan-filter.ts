@@ -17,7 +17,11 @@ const EMPTY: IndexPlan = Object.freeze({ kind: "empty" });
  * @example planFilter(parseQuery("country=in=(CA,IN)&age>=18").filter, catalog)
  *   // { kind: "intersect", plans: [{ kind: "lookup", field: "country", values: ["CA", "IN"] }, { kind: "range", ... }] }
  */
-export function planFilter(filter: FilterNode, catalog: IndexCatalog, parameters: readonly unknown[] = []): IndexPlan {
+export function planFilter(
+  filter: FilterNode,
+  catalog: IndexCatalog,
+  parameters: readonly unknown[] = [],
+): IndexPlan {
   switch (filter.kind) {
     case "condition":
       return planCondition(filter, catalog, parameters);
@@ -38,7 +42,11 @@ export function planFilter(filter: FilterNode, catalog: IndexCatalog, parameters
   }
 }
 
-function planAnd(terms: readonly FilterNode[], catalog: IndexCatalog, parameters: readonly unknown[]): IndexPlan {
+function planAnd(
+  terms: readonly FilterNode[],
+  catalog: IndexCatalog,
+  parameters: readonly unknown[],
+): IndexPlan {
   const plans: IndexPlan[] = [];
   for (const term of terms) {
     const plan = planFilter(term, catalog, parameters);
@@ -51,11 +59,16 @@ function planAnd(terms: readonly FilterNode[], catalog: IndexCatalog, parameters
 }
 
 /** A compound index lookup when the `and` has an equality term on each of its fields. */
-function planCompound(terms: readonly FilterNode[], catalog: IndexCatalog, parameters: readonly unknown[]): IndexPlan | undefined {
+function planCompound(
+  terms: readonly FilterNode[],
+  catalog: IndexCatalog,
+  parameters: readonly unknown[],
+): IndexPlan | undefined {
   if (catalog.compound.length === 0) return undefined;
   const equal = new Map<string, unknown>();
   for (const term of terms) {
-    if (term.kind !== "condition" || term.op !== "eq" || term.path.length !== 1 || !term.value) continue;
+    if (term.kind !== "condition" || term.op !== "eq" || term.path.length !== 1 || !term.value)
+      continue;
     const value = resolve(term.value, parameters);
     if (isHashable(value) && value !== null && value !== undefined) equal.set(term.path[0]!, value);
   }
@@ -67,7 +80,11 @@ function planCompound(terms: readonly FilterNode[], catalog: IndexCatalog, param
   return undefined;
 }
 
-function planCondition(condition: ConditionNode, catalog: IndexCatalog, parameters: readonly unknown[]): IndexPlan {
+function planCondition(
+  condition: ConditionNode,
+  catalog: IndexCatalog,
+  parameters: readonly unknown[],
+): IndexPlan {
   if (condition.path.length !== 1) return SCAN;
   const field = condition.path[0]!;
   if (!catalog.hasIndex(field)) return SCAN;
@@ -82,10 +99,14 @@ function planCondition(condition: ConditionNode, catalog: IndexCatalog, paramete
       return value.length === 0 ? EMPTY : { kind: "lookup", field, values: value };
     case "lt":
     case "le":
-      return isRangeValue(value) ? { kind: "range", field, upper: { value, inclusive: condition.op === "le" } } : SCAN;
+      return isRangeValue(value)
+        ? { kind: "range", field, upper: { value, inclusive: condition.op === "le" } }
+        : SCAN;
     case "gt":
     case "ge":
-      return isRangeValue(value) ? { kind: "range", field, lower: { value, inclusive: condition.op === "ge" } } : SCAN;
+      return isRangeValue(value)
+        ? { kind: "range", field, lower: { value, inclusive: condition.op === "ge" } }
+        : SCAN;
     case "between": {
       if (!Array.isArray(value) || value.length !== 2) return SCAN;
       const [lo, hi] = value as unknown[];
@@ -107,7 +128,10 @@ function resolve(node: ValueNode, parameters: readonly unknown[]): unknown {
 /** Values a hash index can look up: primitives and valid dates (not regular expressions or structures). */
 function isHashable(value: unknown): boolean {
   if (value instanceof Date) return !Number.isNaN(value.getTime());
-  return value === null || (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol");
+  return (
+    value === null ||
+    (typeof value !== "object" && typeof value !== "function" && typeof value !== "symbol")
+  );
 }
 
 function isRangeValue(value: unknown): value is number | string | Date {

@@ -7,16 +7,27 @@ export function copyJournalEntry<T>(entry: JournalEntry<T>): JournalEntry<T> {
   switch (entry.type) {
     case "add":
     case "remove":
-      return { type: entry.type, records: entry.records.map(({ id, record }) => ({ id, record: copyRecord(record) })) };
+      return {
+        type: entry.type,
+        records: entry.records.map(({ id, record }) => ({ id, record: copyRecord(record) })),
+      };
     case "change":
       return {
         type: "change",
         changes: copyRecord(entry.changes),
-        records: entry.records.map(({ id, before, after }) => ({ id, before: copyRecord(before), after: copyRecord(after) })),
+        records: entry.records.map(({ id, before, after }) => ({
+          id,
+          before: copyRecord(before),
+          after: copyRecord(after),
+        })),
       };
     case "clear":
       return { type: "clear", count: entry.count };
     case "load":
-      return { type: "load", count: entry.count, records: entry.records.map(({ id, record }) => ({ id, record: copyRecord(record) })) };
+      return {
+        type: "load",
+        count: entry.count,
+        records: entry.records.map(({ id, record }) => ({ id, record: copyRecord(record) })),
+      };
   }
 }

@@ -18,14 +18,18 @@ export function fieldValue(record: object, field: string): unknown {
 }
 
 /** Where a value lives in a hash index. */
-type Key = { readonly map: "values"; readonly key: unknown } | { readonly map: "dates"; readonly key: number } | undefined;
+type Key =
+  | { readonly map: "values"; readonly key: unknown }
+  | { readonly map: "dates"; readonly key: number }
+  | undefined;
 
 function keyOf(value: unknown): Key {
   if (value instanceof Date) {
     const time = value.getTime();
     return Number.isNaN(time) ? undefined : { map: "dates", key: time };
   }
-  if (value !== null && (typeof value === "object" || typeof value === "function")) return undefined;
+  if (value !== null && (typeof value === "object" || typeof value === "function"))
+    return undefined;
   return { map: "values", key: value };
 }
 
@@ -71,7 +75,8 @@ export class FieldIndex {
     if (!this.unique || value === null || value === undefined) return undefined;
     const key = keyOf(value);
     if (key === undefined) return undefined;
-    if (this.idSlots) return this.idSlots.has(key.key as Id) && key.key !== id ? (key.key as Id) : undefined;
+    if (this.idSlots)
+      return this.idSlots.has(key.key as Id) && key.key !== id ? (key.key as Id) : undefined;
     return bucketOther(this.mapOf(key).get(key.key), id);
   }
 
@@ -91,18 +96,25 @@ export class FieldIndex {
   range(lower: RangeBound | undefined, upper: RangeBound | undefined, into: Set<Id>): void {
     const sample = (lower ?? upper)!.value;
     const unwrap = (b: RangeBound | undefined) =>
-      b && { value: (b.value instanceof Date ? b.value.getTime() : b.value) as never, inclusive: b.inclusive };
+      b && {
+        value: (b.value instanceof Date ? b.value.getTime() : b.value) as never,
+        inclusive: b.inclusive,
+      };
     const map: "values" | "dates" = sample instanceof Date ? "dates" : "values";
-    const ordered = this.ordered(sample instanceof Date ? "date" : typeof sample === "number" ? "number" : "string");
+    const ordered = this.ordered(
+      sample instanceof Date ? "date" : typeof sample === "number" ? "number" : "string",
+    );
     const has = (key: unknown) => this.has({ map, key } as Key & object);
-    for (const key of ordered.range(unwrap(lower), unwrap(upper), has)) this.collect({ map, key } as Key & object, into);
+    for (const key of ordered.range(unwrap(lower), unwrap(upper), has))
+      this.collect({ map, key } as Key & object, into);
     for (const id of this.others) into.add(id);
   }
 
   /** Adds to `into` the ids whose string value starts with `prefix`. */
   prefix(prefix: string, into: Set<Id>): void {
     const has = (key: unknown) => this.has({ map: "values", key });
-    for (const key of this.ordered("string").prefix(prefix, has)) this.collect({ map: "values", key }, into);
+    for (const key of this.ordered("string").prefix(prefix, has))
+      this.collect({ map: "values", key }, into);
     for (const id of this.others) into.add(id);
   }
 
@@ -111,7 +123,9 @@ export class FieldIndex {
   }
 
   private has(key: Key & object): boolean {
-    return this.idSlots ? key.map === "values" && this.idSlots.has(key.key as Id) : this.mapOf(key).has(key.key);
+    return this.idSlots
+      ? key.map === "values" && this.idSlots.has(key.key as Id)
+      : this.mapOf(key).has(key.key);
   }
 
   private collect(key: Key & object, into: Set<Id>): void {
@@ -123,7 +137,8 @@ export class FieldIndex {
   /** The ordered keys of a type if they have been built (they are kept up to date from then on). */
   private orderedOf(key: Key & object): OrderedKeys<never> | undefined {
     if (key.map === "dates") return this.times as OrderedKeys<never> | undefined;
-    if (typeof key.key === "number") return Number.isNaN(key.key) ? undefined : (this.numbers as OrderedKeys<never> | undefined);
+    if (typeof key.key === "number")
+      return Number.isNaN(key.key) ? undefined : (this.numbers as OrderedKeys<never> | undefined);
     if (typeof key.key === "string") return this.strings as OrderedKeys<never> | undefined;
     return undefined;
   }
@@ -136,11 +151,20 @@ export class FieldIndex {
     };
     switch (type) {
       case "number":
-        return (this.numbers ??= new OrderedKeys(keys("number") as number[], compareNumbers)) as unknown as OrderedKeys<never>;
+        return (this.numbers ??= new OrderedKeys(
+          keys("number") as number[],
+          compareNumbers,
+        )) as unknown as OrderedKeys<never>;
       case "string":
-        return (this.strings ??= new OrderedKeys(keys("string") as string[], compareCodePoints)) as unknown as OrderedKeys<never>;
+        return (this.strings ??= new OrderedKeys(
+          keys("string") as string[],
+          compareCodePoints,
+        )) as unknown as OrderedKeys<never>;
       case "date":
-        return (this.times ??= new OrderedKeys(this.dates.keys(), compareNumbers)) as unknown as OrderedKeys<never>;
+        return (this.times ??= new OrderedKeys(
+          this.dates.keys(),
+          compareNumbers,
+        )) as unknown as OrderedKeys<never>;
     }
   }
 }

@@ -37,7 +37,8 @@ export class MemoryState<T extends object> implements IndexCatalog {
     for (const spec of specs) {
       const fields = typeof spec === "string" ? [spec] : spec.fields;
       const isUnique = typeof spec === "object" && spec.unique === true;
-      if (fields.length === 1) unique.set(fields[0]!, (unique.get(fields[0]!) ?? false) || isUnique);
+      if (fields.length === 1)
+        unique.set(fields[0]!, (unique.get(fields[0]!) ?? false) || isUnique);
       else if (fields.length > 1) {
         this.compounds.push(new CompoundIndex(fields, isUnique));
         this.compound.push(fields);
@@ -63,7 +64,10 @@ export class MemoryState<T extends object> implements IndexCatalog {
 
   /** Stores a new record; ConflictError (nothing changed) if the id or a unique value is taken. */
   insert(id: Id, record: T, seq: number): void {
-    if (this.slots.has(id)) throw new ConflictError(`a record with id ${describe(id)} already exists`, "STORE_CONFLICT", { details: { id } });
+    if (this.slots.has(id))
+      throw new ConflictError(`a record with id ${describe(id)} already exists`, "STORE_CONFLICT", {
+        details: { id },
+      });
     this.checkUnique(id, record);
     this.slots.set(id, { seq, record });
     if (seq < this.lastSeq) this.inOrder = false;
@@ -149,7 +153,9 @@ export class MemoryState<T extends object> implements IndexCatalog {
       }
       case "compound": {
         const ids = new Set<Id>();
-        this.compounds.find((index) => sameFields(index.fields, plan.fields))!.lookup(plan.values, ids);
+        this.compounds
+          .find((index) => sameFields(index.fields, plan.fields))!
+          .lookup(plan.values, ids);
         return ids;
       }
       case "union": {
@@ -162,7 +168,9 @@ export class MemoryState<T extends object> implements IndexCatalog {
         return ids;
       }
       case "intersect": {
-        const sets = plan.plans.map((part) => this.candidates(part)).filter((s): s is Set<Id> => s !== undefined);
+        const sets = plan.plans
+          .map((part) => this.candidates(part))
+          .filter((s): s is Set<Id> => s !== undefined);
         if (sets.length === 0) return undefined;
         sets.sort((a, b) => a.size - b.size);
         const [smallest, ...rest] = sets;

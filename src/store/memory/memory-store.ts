@@ -4,7 +4,13 @@
  * `commit` through a channel in `replace`, `update` or `condensed` mode.
  * Every method of the store contract answers synchronously.
  */
-import { ConflictError, NotFoundError, PerstoreError, QueryError, StoreError } from "../../errors/index.js";
+import {
+  ConflictError,
+  NotFoundError,
+  PerstoreError,
+  QueryError,
+  StoreError,
+} from "../../errors/index.js";
 import type { Query, SortKey } from "../../query/ast.js";
 import { executeQuery, matches, parseQuery } from "../../query/index.js";
 import { planFilter, type IndexPlan } from "../../query/plan/index.js";
@@ -138,13 +144,20 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const after = record as T;
     const existing = this.state.slots.get(id);
     if (existing && options.overwrite === false) {
-      throw new ConflictError(`a record with id ${String(id)} already exists`, "STORE_CONFLICT", { details: { id } });
+      throw new ConflictError(`a record with id ${String(id)} already exists`, "STORE_CONFLICT", {
+        details: { id },
+      });
     }
-    if (!existing && options.overwrite === true) throw new NotFoundError(`no record with id ${String(id)} to overwrite`);
+    if (!existing && options.overwrite === true)
+      throw new NotFoundError(`no record with id ${String(id)} to overwrite`);
     if (existing) {
       const before = this.state.replace(id, after);
       this.record({ type: "change", changes: after, records: [{ id, before, after }] });
-      this.events.emit("change", () => ({ ids: [id], records: [copyRecord(after)], changes: copyRecord(after) as Record<string, unknown> }));
+      this.events.emit("change", () => ({
+        ids: [id],
+        records: [copyRecord(after)],
+        changes: copyRecord(after) as Record<string, unknown>,
+      }));
     } else {
       this.state.insert(id, after, this.nextSeq++);
       this.record({ type: "add", records: [{ id, record: after }] });
@@ -178,7 +191,12 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const result = executeQuery(
       slots.map((slot) => slot.record),
       parsed,
-      { parameters: options.parameters, idProperty: this.idProperty, start: options.start, end: options.end },
+      {
+        parameters: options.parameters,
+        idProperty: this.idProperty,
+        start: options.start,
+        end: options.end,
+      },
     );
     if (!Array.isArray(result)) return copyRecord(result);
     const copies = result.map((record) => copyRecord(record)) as Results<T>;
@@ -236,7 +254,10 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     });
     if (added.length === 0) return [];
     this.record({ type: "add", records: added });
-    this.events.emit("add", () => ({ ids: added.map((a) => a.id), records: added.map((a) => copyRecord(a.record)) }));
+    this.events.emit("add", () => ({
+      ids: added.map((a) => a.id),
+      records: added.map((a) => copyRecord(a.record)),
+    }));
     return added.map((a) => a.id);
   }
 
@@ -248,11 +269,18 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    * property cannot be changed (STORE_ID_IMMUTABLE).
    * @example store.update({ active: false }, "country=CA&age<18")
    */
-  update(changes: Partial<T>, where?: QueryInput, options: Pick<QueryOptions, "parameters"> = {}): number {
+  update(
+    changes: Partial<T>,
+    where?: QueryInput,
+    options: Pick<QueryOptions, "parameters"> = {},
+  ): number {
     assertRecord(changes);
     const set = copyRecord(changes) as Partial<T>;
     if (Object.hasOwn(set, this.idProperty)) {
-      throw new StoreError("STORE_ID_IMMUTABLE", `update cannot change the id property ${JSON.stringify(this.idProperty)}`);
+      throw new StoreError(
+        "STORE_ID_IMMUTABLE",
+        `update cannot change the id property ${JSON.stringify(this.idProperty)}`,
+      );
     }
     const slots = this.matching(where, options.parameters);
     const changed: { id: Id; before: T; after: T }[] = [];
@@ -291,7 +319,10 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     }
     if (removed.length === 0) return 0;
     this.record({ type: "remove", records: removed }, { places: slots.map((slot) => slot.seq) });
-    this.events.emit("remove", () => ({ ids: removed.map((r) => r.id), records: removed.map((r) => copyRecord(r.record)) }));
+    this.events.emit("remove", () => ({
+      ids: removed.map((r) => r.id),
+      records: removed.map((r) => copyRecord(r.record)),
+    }));
     return removed.length;
   }
 
@@ -311,9 +342,11 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    */
   find(where?: QueryInput, sort?: FindSort<T>): Results<T> {
     let query = parseQuery(where ?? "");
-    if (sort !== undefined && typeof sort !== "function") query = { ...query, sort: sortKeys(sort) } satisfies Query;
+    if (sort !== undefined && typeof sort !== "function")
+      query = { ...query, sort: sortKeys(sort) } satisfies Query;
     const result = this.query(query);
-    if (!Array.isArray(result)) throw new QueryError("QUERY_NOT_RECORDS", "find needs a query that returns records");
+    if (!Array.isArray(result))
+      throw new QueryError("QUERY_NOT_RECORDS", "find needs a query that returns records");
     const records = result as Results<T>;
     if (typeof sort === "function") records.sort(sort);
     return records;
@@ -328,7 +361,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   async load(options: LoadOptions<T> = {}): Promise<number> {
     const { data, ...readOptions } = options;
     if (data !== undefined) return this.loadData(data, true);
-    if (!this.channel?.read) throw new StoreError("STORE_NO_CHANNEL", "load() without data needs a channel that can read");
+    if (!this.channel?.read)
+      throw new StoreError("STORE_NO_CHANNEL", "load() without data needs a channel that can read");
     return this.loadData(await this.channel.read(readOptions), true);
   }
 
@@ -340,7 +374,10 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   reject(count?: number): number {
     const n = count === undefined ? this.entries.length : count;
     if (!Number.isInteger(n) || n < 0) {
-      throw new StoreError("STORE_BAD_ARGUMENT", `reject: count must be a non-negative integer, got ${String(count)}`);
+      throw new StoreError(
+        "STORE_BAD_ARGUMENT",
+        `reject: count must be a non-negative integer, got ${String(count)}`,
+      );
     }
     const from = Math.max(0, this.entries.length - n);
     if (this.entries.slice(from).some((stored) => this.writing.has(stored))) {
@@ -372,7 +409,9 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   commit(options: { readonly mode?: CommitMode } = {}): Promise<void> {
     const mode = options.mode ?? "update";
     if (mode !== "replace" && mode !== "update" && mode !== "condensed") {
-      return Promise.reject(new StoreError("STORE_BAD_MODE", `unknown commit mode ${JSON.stringify(mode)}`));
+      return Promise.reject(
+        new StoreError("STORE_BAD_MODE", `unknown commit mode ${JSON.stringify(mode)}`),
+      );
     }
     if (!this.channel) {
       const count = this.entries.length;
@@ -413,7 +452,11 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
       response = await channel.write(changeSet, mode);
     } catch (error) {
       if (error instanceof PerstoreError) throw error;
-      throw new StoreError("STORE_CHANNEL_FAILED", `commit: the channel write failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+      throw new StoreError(
+        "STORE_CHANNEL_FAILED",
+        `commit: the channel write failed: ${(error as Error)?.message ?? String(error)}`,
+        { cause: error },
+      );
     } finally {
       for (const stored of committed) this.writing.delete(stored);
     }
@@ -433,7 +476,11 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    * those entries as replayed. All or nothing: on failure data and journal
    * are as they were, and the error is STORE_CHANNEL_RESPONSE.
    */
-  private applyResponse(response: ChannelResponse<T>, mode: CommitMode, later: readonly StoredEntry<T>[]): StoredEntry<T>[] {
+  private applyResponse(
+    response: ChannelResponse<T>,
+    mode: CommitMode,
+    later: readonly StoredEntry<T>[],
+  ): StoredEntry<T>[] {
     const undo: Undo[] = [];
     try {
       for (let i = later.length - 1; i >= 0; i--) this.undo(later[i]!);
@@ -453,7 +500,11 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
       return later.map((stored) => this.replay(stored, ids, undo));
     } catch (error) {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
-      throw new StoreError("STORE_CHANNEL_RESPONSE", `commit: the channel's response could not be applied: ${(error as Error).message}`, { cause: error });
+      throw new StoreError(
+        "STORE_CHANNEL_RESPONSE",
+        `commit: the channel's response could not be applied: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 
@@ -461,7 +512,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   private rekey(from: Id, to: Id, ids: Map<Id, Id>, undo: Undo[]): void {
     let source = from;
     // Plain-object id maps have string keys: "7" stands for the numeric id 7 too.
-    if (!this.state.slots.has(source) && typeof from === "string" && String(Number(from)) === from) source = Number(from);
+    if (!this.state.slots.has(source) && typeof from === "string" && String(Number(from)) === from)
+      source = Number(from);
     const slot = this.state.remove(source);
     if (!slot) return;
     undo.push(() => this.state.insert(source, slot.record, slot.seq));
@@ -492,10 +544,16 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   private replay(stored: StoredEntry<T>, ids: ReadonlyMap<Id, Id>, undo: Undo[]): StoredEntry<T> {
     const { entry, seq } = stored;
     const rename = (id: Id) => ids.get(id) ?? id;
-    const withId = (record: T, id: Id) => (Object.is((record as Record<string, unknown>)[this.idProperty], id) ? record : ({ ...record, [this.idProperty]: id } as T));
+    const withId = (record: T, id: Id) =>
+      Object.is((record as Record<string, unknown>)[this.idProperty], id)
+        ? record
+        : ({ ...record, [this.idProperty]: id } as T);
     switch (entry.type) {
       case "add": {
-        const records = entry.records.map(({ id, record }) => ({ id: rename(id), record: withId(record, rename(id)) }));
+        const records = entry.records.map(({ id, record }) => ({
+          id: rename(id),
+          record: withId(record, rename(id)),
+        }));
         for (const { id, record } of records) {
           this.state.insert(id, record, this.nextSeq++);
           undo.push(() => this.state.remove(id));
@@ -508,7 +566,10 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
           const id = rename(change.id);
           const before = this.state.slots.get(id)?.record;
           if (before === undefined) continue;
-          const after = before === change.before ? change.after : withId(rebaseChange(before, change.before, change.after), id);
+          const after =
+            before === change.before
+              ? change.after
+              : withId(rebaseChange(before, change.before, change.after), id);
           this.state.replace(id, after);
           undo.push(() => this.state.replace(id, before));
           records.push({ id, before, after });
@@ -531,7 +592,13 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
       case "clear":
       case "load": {
         const previous = this.state;
-        this.state = entry.type === "clear" ? previous.emptyLike() : this.buildState(entry.records.map((r) => r.record), this.idProperty);
+        this.state =
+          entry.type === "clear"
+            ? previous.emptyLike()
+            : this.buildState(
+                entry.records.map((r) => r.record),
+                this.idProperty,
+              );
         undo.push(() => (this.state = previous));
         return { seq, entry: { ...entry, count: previous.size }, previous };
       }
@@ -545,7 +612,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
         for (let i = entry.records.length - 1; i >= 0; i--) this.state.remove(entry.records[i]!.id);
         break;
       case "change":
-        for (let i = entry.records.length - 1; i >= 0; i--) this.state.replace(entry.records[i]!.id, entry.records[i]!.before);
+        for (let i = entry.records.length - 1; i >= 0; i--)
+          this.state.replace(entry.records[i]!.id, entry.records[i]!.before);
         break;
       case "remove":
         for (let i = entry.records.length - 1; i >= 0; i--) {
@@ -559,7 +627,10 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     }
   }
 
-  private record(entry: JournalEntry<T>, extra: { places?: readonly number[]; previous?: MemoryState<T> } = {}): void {
+  private record(
+    entry: JournalEntry<T>,
+    extra: { places?: readonly number[]; previous?: MemoryState<T> } = {},
+  ): void {
     this.entries.push({ seq: this.nextEntrySeq++, entry, ...extra });
   }
 
@@ -597,7 +668,10 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const previous = this.state;
     const state = this.buildState(records, this.idProperty);
     this.state = state;
-    const added = Array.from(state.ordered(), (slot) => ({ id: idOf(slot, this.idProperty), record: slot.record }));
+    const added = Array.from(state.ordered(), (slot) => ({
+      id: idOf(slot, this.idProperty),
+      record: slot.record,
+    }));
     this.record({ type: "load", count: previous.size, records: added }, { previous });
     this.events.emit("load", () => ({ count: added.length, ids: added.map((a) => a.id) }));
     return added.map((a) => a.id);
@@ -614,9 +688,14 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   }
 
   /** The slots a query's filter selects, narrowed by indexes, in natural order. */
-  private matching(where: QueryInput | undefined, parameters: readonly unknown[] | undefined): Slot<T>[] {
+  private matching(
+    where: QueryInput | undefined,
+    parameters: readonly unknown[] | undefined,
+  ): Slot<T>[] {
     const query = parseQuery(where ?? "");
-    return this.candidateSlots(query, parameters).filter((slot) => matches(query.filter, slot.record, parameters));
+    return this.candidateSlots(query, parameters).filter((slot) =>
+      matches(query.filter, slot.record, parameters),
+    );
   }
 
   /** Candidate slots for a query, in natural order (the engine sorts sorted queries itself). */
@@ -632,7 +711,8 @@ function rebaseChange<T extends object>(current: T, before: T, after: T): T {
   const was = before as Record<string, unknown>;
   const now = after as Record<string, unknown>;
   for (const key of Object.keys(was)) if (!Object.hasOwn(now, key)) delete out[key];
-  for (const key of Object.keys(now)) if (!Object.hasOwn(was, key) || !Object.is(was[key], now[key])) out[key] = now[key];
+  for (const key of Object.keys(now))
+    if (!Object.hasOwn(was, key) || !Object.is(was[key], now[key])) out[key] = now[key];
   return out as T;
 }
 
@@ -649,7 +729,8 @@ function checkIdProperty(idProperty: string): void {
 function sortKeys(sort: Exclude<FindSort<unknown>, (a: unknown, b: unknown) => number>): SortKey[] {
   const list = typeof sort === "string" ? [sort] : sort;
   return list.map((key) => {
-    if (typeof key !== "string") return { path: key.field.split("/"), descending: key.descending === true };
+    if (typeof key !== "string")
+      return { path: key.field.split("/"), descending: key.descending === true };
     const descending = key.startsWith("-");
     const field = key.startsWith("-") || key.startsWith("+") ? key.slice(1) : key;
     return { path: field.split("/"), descending };

@@ -29,7 +29,11 @@ export class OrderedKeys<K extends number | string> {
   }
 
   /** Keys from `lower` to `upper` (each bound optional), in order; `has` tells live keys. */
-  range(lower: { value: K; inclusive: boolean } | undefined, upper: { value: K; inclusive: boolean } | undefined, has: (key: K) => boolean): K[] {
+  range(
+    lower: { value: K; inclusive: boolean } | undefined,
+    upper: { value: K; inclusive: boolean } | undefined,
+    has: (key: K) => boolean,
+  ): K[] {
     this.settle(has);
     const keys = this.sorted;
     const from = lower === undefined ? 0 : this.search(lower.value, !lower.inclusive);
@@ -72,7 +76,8 @@ export class OrderedKeys<K extends number | string> {
       if (pending.length <= 16) {
         for (const key of pending) {
           const at = this.search(key, false);
-          if (at >= this.sorted.length || this.compare(this.sorted[at]!, key) !== 0) this.sorted.splice(at, 0, key);
+          if (at >= this.sorted.length || this.compare(this.sorted[at]!, key) !== 0)
+            this.sorted.splice(at, 0, key);
         }
       } else this.sorted = this.merge(this.sorted, pending.sort(this.compare));
     }

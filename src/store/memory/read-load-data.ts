@@ -26,7 +26,9 @@ export function readLoadData(data: unknown): LoadData {
   const id = own(meta, "id");
   if (typeof root !== "string") throw badData("`meta.root` must be a property name");
   if (id !== undefined && (typeof id !== "string" || id === "" || isPrototypeKey(id))) {
-    throw badData("`meta.id` must be a property name other than __proto__, constructor or prototype");
+    throw badData(
+      "`meta.id` must be a property name other than __proto__, constructor or prototype",
+    );
   }
   const records = own(value, root);
   if (!Array.isArray(records)) throw badData(`\`${root}\` (meta.root) must be an array of records`);

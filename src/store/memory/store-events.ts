@@ -12,7 +12,15 @@
 import { StoreError } from "../../errors/index.js";
 import type { StoreEvent, StoreEventName, StoreListener } from "../types.js";
 
-const EVENT_NAMES: ReadonlySet<string> = new Set(["add", "change", "remove", "clear", "load", "commit", "reject"]);
+const EVENT_NAMES: ReadonlySet<string> = new Set([
+  "add",
+  "change",
+  "remove",
+  "clear",
+  "load",
+  "commit",
+  "reject",
+]);
 
 export class StoreEvents<T> {
   private readonly listeners = new Map<StoreEventName, Set<StoreListener<T>>>();
@@ -23,9 +31,16 @@ export class StoreEvents<T> {
   /** Adds a listener; returns the function that removes it. */
   on(event: StoreEventName, listener: StoreListener<T>): () => void {
     if (!EVENT_NAMES.has(event)) {
-      throw new StoreError("STORE_BAD_EVENT", `${this.owner}.on: unknown event ${JSON.stringify(event)} (expected one of ${[...EVENT_NAMES].join(", ")})`);
+      throw new StoreError(
+        "STORE_BAD_EVENT",
+        `${this.owner}.on: unknown event ${JSON.stringify(event)} (expected one of ${[...EVENT_NAMES].join(", ")})`,
+      );
     }
-    if (typeof listener !== "function") throw new StoreError("STORE_BAD_LISTENER", `${this.owner}.on(${JSON.stringify(event)}): the listener must be a function`);
+    if (typeof listener !== "function")
+      throw new StoreError(
+        "STORE_BAD_LISTENER",
+        `${this.owner}.on(${JSON.stringify(event)}): the listener must be a function`,
+      );
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     // Wrap so that registering the same function twice gives two independent subscriptions.
@@ -52,7 +67,12 @@ export class StoreEvents<T> {
 
 function reportListenerFailure(owner: string, event: StoreEventName, error: unknown): void {
   const reason = error instanceof Error ? error.message : String(error);
-  const warning = new StoreError("STORE_LISTENER_FAILED", `${owner} ${event} listener failed: ${reason}`, { cause: error });
-  if (typeof process !== "undefined" && typeof process.emitWarning === "function") process.emitWarning(warning);
+  const warning = new StoreError(
+    "STORE_LISTENER_FAILED",
+    `${owner} ${event} listener failed: ${reason}`,
+    { cause: error },
+  );
+  if (typeof process !== "undefined" && typeof process.emitWarning === "function")
+    process.emitWarning(warning);
   else console.error(warning);
 }

@@ -196,7 +196,9 @@ describe("JsonFileStore corrupt files", () => {
   it("names the record holding a malformed tag, and leaves the file alone", async () => {
     const text = '[\n{"id":"a","n":1},\n{"id":"b","n":2,"at":{"$date":"not a date"}}\n]\n';
     await writeFile(file, text);
-    const error = await open().put({ id: "c", n: 3 }).catch((e: unknown) => e);
+    const error = await open()
+      .put({ id: "c", n: 3 })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "STORE_CORRUPT_FILE", details: { file, record: 2 } });
     expect((error as Error).message).toContain(`${file}: record 2: malformed $date`);
     expect(await readFile(file, "utf8")).toBe(text);

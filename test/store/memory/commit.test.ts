@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { MemoryStore, type Change, type ChangeSet, type Channel, type ChannelResponse, type CommitMode } from "perstore";
+import {
+  MemoryStore,
+  type Change,
+  type ChangeSet,
+  type Channel,
+  type ChannelResponse,
+  type CommitMode,
+} from "perstore";
 import { expectIndexesAgree, INDEX_QUERIES, people, snapshot, type Person } from "./helpers.js";
 
 /** A channel that records what it receives and answers with `respond`. */
-function recordingChannel(respond: (set: ChangeSet<Person>) => ChannelResponse<Person> | void = () => undefined) {
+function recordingChannel(
+  respond: (set: ChangeSet<Person>) => ChannelResponse<Person> | void = () => undefined,
+) {
   const writes: { set: ChangeSet<Person>; mode: CommitMode }[] = [];
   const channel: Channel<Person> = {
     async write(set, mode) {
@@ -50,7 +59,10 @@ describe("MemoryStore commit", () => {
   it("condensed mode sends one net change per record", async () => {
     const { channel, writes } = recordingChannel();
     const store = new MemoryStore<Person>({ data: people(), channel });
-    store.insert([{ id: 6, name: "F" }, { id: 7, name: "G" }]); // 6: add+change -> add; 7: add+remove -> nothing
+    store.insert([
+      { id: 6, name: "F" },
+      { id: 7, name: "G" },
+    ]); // 6: add+change -> add; 7: add+remove -> nothing
     store.update({ age: 60 }, "id=6");
     store.delete(7);
     store.update({ age: 1 }, "id=1"); // 1: change+change -> change
@@ -62,9 +74,19 @@ describe("MemoryStore commit", () => {
     await store.commit({ mode: "condensed" });
     expect(writes[0]!.set.changes).toEqual([
       { type: "add", id: 6, record: { id: 6, name: "F", age: 60 } },
-      { type: "change", id: 1, changes: { age: 1, name: "A" }, record: { ...people()[0], age: 1, name: "A" } },
+      {
+        type: "change",
+        id: 1,
+        changes: { age: 1, name: "A" },
+        record: { ...people()[0], age: 1, name: "A" },
+      },
       { type: "remove", id: 2 },
-      { type: "change", id: 3, changes: { id: 3, name: "new 3" }, record: { id: 3, name: "new 3" } },
+      {
+        type: "change",
+        id: 3,
+        changes: { id: 3, name: "new 3" },
+        record: { id: 3, name: "new 3" },
+      },
     ]);
   });
 
@@ -76,7 +98,10 @@ describe("MemoryStore commit", () => {
     store.insert([{ id: 9 }]);
     store.update({ name: "nine" }, "id=9");
     await store.commit({ mode: "condensed" });
-    expect(writes[0]!.set.changes).toEqual([{ type: "clear" }, { type: "add", id: 9, record: { id: 9, name: "nine" } }]);
+    expect(writes[0]!.set.changes).toEqual([
+      { type: "clear" },
+      { type: "add", id: 9, record: { id: 9, name: "nine" } },
+    ]);
     store.insert([{ id: 10 }], { append: false });
     store.delete(10);
     await store.commit({ mode: "condensed" });
@@ -84,7 +109,9 @@ describe("MemoryStore commit", () => {
   });
 
   it("replace mode sends the whole data set and takes the channel's data", async () => {
-    const { channel, writes } = recordingChannel((set) => ({ data: [...set.records!, { id: 100, name: "server" }] }));
+    const { channel, writes } = recordingChannel((set) => ({
+      data: [...set.records!, { id: 100, name: "server" }],
+    }));
     const store = new MemoryStore<Person>({ data: people(), channel, indexes });
     store.delete(1);
     await store.commit({ mode: "replace" });
@@ -99,18 +126,35 @@ describe("MemoryStore commit", () => {
       const ids: Record<string, number> = {};
       let next = 1000;
       for (const change of set.changes) if (change.type === "add") ids[String(change.id)] = next++;
-      return { ids, records: [{ id: 1000, createdBy: "server" }, { id: 2, age: 18 }] };
+      return {
+        ids,
+        records: [
+          { id: 1000, createdBy: "server" },
+          { id: 2, age: 18 },
+        ],
+      };
     });
     const store = new MemoryStore<Person>({ data: people(), channel, indexes });
-    store.insert([{ id: "tmp-a", name: "New A", country: "CA", email: "new@x.org" }, { id: "tmp-b", name: "New B" }]);
+    store.insert([
+      { id: "tmp-a", name: "New A", country: "CA", email: "new@x.org" },
+      { id: "tmp-b", name: "New B" },
+    ]);
     await store.commit();
     expect(store.get("tmp-a")).toBeUndefined();
-    expect(store.get(1000)).toEqual({ id: 1000, name: "New A", country: "CA", email: "new@x.org", createdBy: "server" });
+    expect(store.get(1000)).toEqual({
+      id: 1000,
+      name: "New A",
+      country: "CA",
+      email: "new@x.org",
+      createdBy: "server",
+    });
     expect(store.get(1001)).toEqual({ id: 1001, name: "New B" });
     expect(store.get(2)!.age).toBe(18);
     expect(store.find().map((p) => p.id)).toEqual([1, 2, 3, 4, 5, 1000, 1001]);
     expectIndexesAgree(store, [...INDEX_QUERIES, "email=new%40x.org", "id=1000", "id>=1000"]);
-    expect(() => store.insert([{ id: 7, email: "new@x.org" }])).toThrow(expect.objectContaining({ code: "STORE_CONFLICT" }));
+    expect(() => store.insert([{ id: 7, email: "new@x.org" }])).toThrow(
+      expect.objectContaining({ code: "STORE_CONFLICT" }),
+    );
     expect(store.journal).toEqual([]);
   });
 
@@ -127,7 +171,9 @@ describe("MemoryStore commit", () => {
     store.delete(2);
     const data = snapshot(store);
     const journal = store.journal;
-    await expect(store.commit({ mode: "condensed" })).rejects.toMatchObject({ code: "STORE_CHANNEL_FAILED" });
+    await expect(store.commit({ mode: "condensed" })).rejects.toMatchObject({
+      code: "STORE_CHANNEL_FAILED",
+    });
     expect(snapshot(store)).toEqual(data);
     expect(store.journal).toEqual(journal);
     fail = false;
@@ -167,12 +213,18 @@ describe("MemoryStore commit", () => {
     while (received.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
     release();
     await second;
-    expect(received.map((changes) => changes.map((c) => c.type === "add" && c.id))).toEqual([[1], [2]]);
+    expect(received.map((changes) => changes.map((c) => c.type === "add" && c.id))).toEqual([
+      [1],
+      [2],
+    ]);
   });
 
   /** A channel whose write waits until the test calls `respond(response)`. */
   const heldChannel = () => {
-    const held: { respond?: (response: ChannelResponse<Person> | void) => void; sets: ChangeSet<Person>[] } = { sets: [] };
+    const held: {
+      respond?: (response: ChannelResponse<Person> | void) => void;
+      sets: ChangeSet<Person>[];
+    } = { sets: [] };
     const channel: Channel<Person> = {
       write(set) {
         held.sets.push(set);
@@ -189,14 +241,35 @@ describe("MemoryStore commit", () => {
     const committing = store.commit();
     store.update({ name: "T2", age: 5 }, "id=tmp"); // made in flight, on the temporary id
     store.update({ note: "later" }, "id=2");
-    held.respond!({ ids: { tmp: 1000 }, records: [{ id: 1000, createdBy: "server", name: "server name" }, { id: 2, age: 18 }] });
+    held.respond!({
+      ids: { tmp: 1000 },
+      records: [
+        { id: 1000, createdBy: "server", name: "server name" },
+        { id: 2, age: 18 },
+      ],
+    });
     await committing;
     // The later change is replayed on the server's record: its own fields win, the server's others stay.
     expect(store.get("tmp")).toBeUndefined();
-    expect(store.get(1000)).toEqual({ id: 1000, name: "T2", age: 5, country: "CA", email: "t@x.org", createdBy: "server" });
+    expect(store.get(1000)).toEqual({
+      id: 1000,
+      name: "T2",
+      age: 5,
+      country: "CA",
+      email: "t@x.org",
+      createdBy: "server",
+    });
     expect(store.get(2)).toEqual({ ...people()[1], age: 18, note: "later" });
-    expect(store.journal.map((e) => e.type === "change" && e.records.map((r) => r.id))).toEqual([[1000], [2]]);
-    expectIndexesAgree(store, [...INDEX_QUERIES, "id=1000", "email=t%40x.org", "country=CA&age<10"]);
+    expect(store.journal.map((e) => e.type === "change" && e.records.map((r) => r.id))).toEqual([
+      [1000],
+      [2],
+    ]);
+    expectIndexesAgree(store, [
+      ...INDEX_QUERIES,
+      "id=1000",
+      "email=t%40x.org",
+      "country=CA&age<10",
+    ]);
     // The next commit speaks of the assigned id, and undoing the later entries gives the committed values.
     const next = store.commit({ mode: "condensed" });
     held.respond!();
@@ -230,13 +303,25 @@ describe("MemoryStore commit", () => {
     const committing = store.commit({ mode: "replace" });
     store.update({ x: 1 }, "id=1");
     store.insert([{ id: 3, country: "CA" }]);
-    held.respond!({ data: [{ id: 1, v: "server" }, { id: 2, v: "server" }] });
+    held.respond!({
+      data: [
+        { id: 1, v: "server" },
+        { id: 2, v: "server" },
+      ],
+    });
     await committing;
-    expect(snapshot(store)).toEqual([{ id: 1, v: "server", x: 1 }, { id: 2, v: "server" }, { id: 3, country: "CA" }]);
+    expect(snapshot(store)).toEqual([
+      { id: 1, v: "server", x: 1 },
+      { id: 2, v: "server" },
+      { id: 3, country: "CA" },
+    ]);
     expect(store.journal.map((e) => e.type)).toEqual(["change", "add"]);
     expectIndexesAgree(store, INDEX_QUERIES);
     store.reject();
-    expect(snapshot(store)).toEqual([{ id: 1, v: "server" }, { id: 2, v: "server" }]);
+    expect(snapshot(store)).toEqual([
+      { id: 1, v: "server" },
+      { id: 2, v: "server" },
+    ]);
   });
 
   it("a response the in-flight entries cannot be replayed on changes nothing", async () => {
@@ -250,7 +335,9 @@ describe("MemoryStore commit", () => {
     const data = snapshot(store);
     const journal = store.journal;
     // The server's data already holds id 7: the later add cannot be replayed.
-    held.respond!({ data: [...people(), { id: 6, email: "six@x.org" }, { id: 7, email: "z@x.org" }] });
+    held.respond!({
+      data: [...people(), { id: 6, email: "six@x.org" }, { id: 7, email: "z@x.org" }],
+    });
     await expect(committing).rejects.toMatchObject({ code: "STORE_CHANNEL_RESPONSE" });
     expect(snapshot(store)).toEqual(data);
     expect(store.journal).toEqual(journal); // the committed entry and the later ones, unchanged
@@ -266,8 +353,12 @@ describe("MemoryStore commit", () => {
     store.insert([{ id: 1 }]);
     const committing = store.commit();
     store.insert([{ id: 2 }]);
-    expect(() => store.reject()).toThrow(expect.objectContaining({ code: "STORE_COMMIT_IN_FLIGHT" }));
-    expect(() => store.reject(2)).toThrow(expect.objectContaining({ code: "STORE_COMMIT_IN_FLIGHT" }));
+    expect(() => store.reject()).toThrow(
+      expect.objectContaining({ code: "STORE_COMMIT_IN_FLIGHT" }),
+    );
+    expect(() => store.reject(2)).toThrow(
+      expect.objectContaining({ code: "STORE_COMMIT_IN_FLIGHT" }),
+    );
     expect(store.size).toBe(2);
     expect(store.reject(1)).toBe(1);
     held.respond!();

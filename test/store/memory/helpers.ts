@@ -29,10 +29,15 @@ export function snapshot<T extends object>(store: MemoryStore<T>): unknown[] {
  * Asserts that indexed queries answer exactly what a scan of the same data
  * answers: the proof that indexes were kept (or restored) correctly.
  */
-export function expectIndexesAgree<T extends object>(store: MemoryStore<T>, queries: readonly string[]): void {
+export function expectIndexesAgree<T extends object>(
+  store: MemoryStore<T>,
+  queries: readonly string[],
+): void {
   const all = [...store.find()];
   for (const query of queries) {
-    expect([...(store.query(query) as T[])], query).toEqual([...(executeQuery(all, query, { idProperty: store.idProperty }) as T[])]);
+    expect([...(store.query(query) as T[])], query).toEqual([
+      ...(executeQuery(all, query, { idProperty: store.idProperty }) as T[]),
+    ]);
   }
 }
 

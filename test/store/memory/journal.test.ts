@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { MemoryStore, type StoreEvent } from "perstore";
 import { expectIndexesAgree, INDEX_QUERIES, people, snapshot, type Person } from "./helpers.js";
 
-const indexes = ["country", "age", "name", { fields: ["email"], unique: true }, { fields: ["country", "name"] }] as const;
+const indexes = [
+  "country",
+  "age",
+  "name",
+  { fields: ["email"], unique: true },
+  { fields: ["country", "name"] },
+] as const;
 const make = () => new MemoryStore<Person>({ data: people(), indexes: [...indexes] });
 
 describe("MemoryStore journal", () => {
@@ -16,10 +22,27 @@ describe("MemoryStore journal", () => {
     store.removeAll();
     store.insert([{ id: 8 }], { append: false });
     const journal = store.journal;
-    expect(journal.map((e) => e.type)).toEqual(["add", "change", "remove", "change", "remove", "clear", "load"]);
-    expect(journal[0]).toEqual({ type: "add", records: [{ id: 6, record: { id: 6 } }, { id: 7, record: { id: 7 } }] });
+    expect(journal.map((e) => e.type)).toEqual([
+      "add",
+      "change",
+      "remove",
+      "change",
+      "remove",
+      "clear",
+      "load",
+    ]);
+    expect(journal[0]).toEqual({
+      type: "add",
+      records: [
+        { id: 6, record: { id: 6 } },
+        { id: 7, record: { id: 7 } },
+      ],
+    });
     expect(journal[1]).toMatchObject({ type: "change", changes: { age: 50 } });
-    expect(journal[1]!.type === "change" && journal[1]!.records.map((r) => [r.id, r.before.age, r.after.age])).toEqual([
+    expect(
+      journal[1]!.type === "change" &&
+        journal[1]!.records.map((r) => [r.id, r.before.age, r.after.age]),
+    ).toEqual([
       [1, 31, 50],
       [3, 45, 50],
     ]);
@@ -41,13 +64,20 @@ describe("MemoryStore journal", () => {
     const store = make();
     const states = [snapshot(store)];
     const steps: Array<() => void> = [
-      () => store.insert([{ id: 6, name: "Fay", country: "CA", age: 20, email: "fay@x.org" }, { id: "__proto__", name: "P" }]),
+      () =>
+        store.insert([
+          { id: 6, name: "Fay", country: "CA", age: 20, email: "fay@x.org" },
+          { id: "__proto__", name: "P" },
+        ]),
       () => store.update({ country: "FR", added: "new field", age: 70 }, "country=CA"),
       () => store.remove("age<40"),
       () => store.put({ id: 3, name: "Replaced" }),
       () => store.delete(4),
       () => store.removeAll(),
-      () => store.insert([{ id: 9, name: "Zed", country: "CA", email: "ann@x.org" }], { append: false }),
+      () =>
+        store.insert([{ id: 9, name: "Zed", country: "CA", email: "ann@x.org" }], {
+          append: false,
+        }),
       () => store.update({ email: "cid@x.org" }, "id=9"),
     ];
     for (const step of steps) {
@@ -62,7 +92,9 @@ describe("MemoryStore journal", () => {
     }
     expect(store.journal).toEqual([]);
     // Unique values freed by undo are usable again, and taken ones are enforced again.
-    expect(() => store.insert([{ id: 10, email: "ann@x.org" }])).toThrow(expect.objectContaining({ code: "STORE_CONFLICT" }));
+    expect(() => store.insert([{ id: 10, email: "ann@x.org" }])).toThrow(
+      expect.objectContaining({ code: "STORE_CONFLICT" }),
+    );
   });
 
   it("reject removes fields an update added and restores fields a put dropped", () => {
@@ -87,7 +119,9 @@ describe("MemoryStore journal", () => {
     expect(store.get(1)).toEqual(people()[0]);
     expect(store.get(6)).toEqual({ id: 6 });
     expect(() => store.reject(-1)).toThrow(expect.objectContaining({ code: "STORE_BAD_ARGUMENT" }));
-    expect(() => store.reject(1.5)).toThrow(expect.objectContaining({ code: "STORE_BAD_ARGUMENT" }));
+    expect(() => store.reject(1.5)).toThrow(
+      expect.objectContaining({ code: "STORE_BAD_ARGUMENT" }),
+    );
   });
 
   it("emits reject and commit events with counts", async () => {
@@ -109,7 +143,10 @@ describe("MemoryStore journal", () => {
 
   it("captures values at the time of the operation: later changes to inputs, the store or event payloads do not reach it", async () => {
     const sets: unknown[] = [];
-    const store = new MemoryStore<Person>({ data: people(), channel: { write: async (set) => void sets.push(set) } });
+    const store = new MemoryStore<Person>({
+      data: people(),
+      channel: { write: async (set) => void sets.push(set) },
+    });
     const input: Person = { id: 6, name: "F", tags: ["x"] };
     const changes: Partial<Person> = { tags: ["y"], age: 40 };
     store.on("add", (e) => (e.records![0]!.tags!.push("from listener"), undefined));
@@ -124,12 +161,24 @@ describe("MemoryStore journal", () => {
       {
         type: "change",
         changes: { tags: ["y"], age: 40 },
-        records: [{ id: 6, before: { id: 6, name: "F", tags: ["x"] }, after: { id: 6, name: "F", tags: ["y"], age: 40 } }],
+        records: [
+          {
+            id: 6,
+            before: { id: 6, name: "F", tags: ["x"] },
+            after: { id: 6, name: "F", tags: ["y"], age: 40 },
+          },
+        ],
       },
       {
         type: "change",
         changes: { age: 41 },
-        records: [{ id: 6, before: { id: 6, name: "F", tags: ["y"], age: 40 }, after: { id: 6, name: "F", tags: ["y"], age: 41 } }],
+        records: [
+          {
+            id: 6,
+            before: { id: 6, name: "F", tags: ["y"], age: 40 },
+            after: { id: 6, name: "F", tags: ["y"], age: 41 },
+          },
+        ],
       },
     ]);
     await store.commit({ mode: "update" });
@@ -138,8 +187,18 @@ describe("MemoryStore journal", () => {
         mode: "update",
         changes: [
           { type: "add", id: 6, record: { id: 6, name: "F", tags: ["x"] } },
-          { type: "change", id: 6, changes: { tags: ["y"], age: 40 }, record: { id: 6, name: "F", tags: ["y"], age: 40 } },
-          { type: "change", id: 6, changes: { age: 41 }, record: { id: 6, name: "F", tags: ["y"], age: 41 } },
+          {
+            type: "change",
+            id: 6,
+            changes: { tags: ["y"], age: 40 },
+            record: { id: 6, name: "F", tags: ["y"], age: 40 },
+          },
+          {
+            type: "change",
+            id: 6,
+            changes: { age: 41 },
+            record: { id: 6, name: "F", tags: ["y"], age: 41 },
+          },
         ],
       },
     ]);
@@ -165,7 +224,9 @@ describe("MemoryStore journal", () => {
     store.insert([{ id: 2, name: "M" }], { append: false });
     expect(seen).toEqual(["add", "change", "remove", "clear", "reject", "commit", "load", "load"]);
     expect(store.find()).toEqual(Object.assign([{ id: 2, name: "M" }], { totalCount: 1 }));
-    expect(store.journal).toEqual([{ type: "load", count: 1, records: [{ id: 2, record: { id: 2, name: "M" } }] }]);
+    expect(store.journal).toEqual([
+      { type: "load", count: 1, records: [{ id: 2, record: { id: 2, name: "M" } }] },
+    ]);
   });
 
   it("reject costs what the entries touched, not the data size", () => {

@@ -13,7 +13,13 @@ describe("MemoryStore load", () => {
     expectIndexesAgree(store, INDEX_QUERIES);
     expect(await store.load({ data: JSON.stringify(people().slice(0, 2)) })).toBe(2);
     expect(store.find().map((p) => p.id)).toEqual([1, 2]);
-    const wrapped = JSON.stringify({ meta: { id: "key", root: "rows" }, rows: [{ key: "a", n: 1 }, { key: "b", n: 2 }] });
+    const wrapped = JSON.stringify({
+      meta: { id: "key", root: "rows" },
+      rows: [
+        { key: "a", n: 1 },
+        { key: "b", n: 2 },
+      ],
+    });
     void store.load({ data: wrapped }); // applied before load returns
     expect(store.idProperty).toBe("key");
     expect(store.get("b")).toEqual({ key: "b", n: 2 });
@@ -21,13 +27,30 @@ describe("MemoryStore load", () => {
   });
 
   it("rejects bad data with STORE_BAD_DATA and keeps the data it had", async () => {
-    const store = new MemoryStore<Person>({ data: people(), indexes: [{ fields: ["email"], unique: true }] });
-    for (const data of ["{not json", "{}", JSON.stringify({ meta: { root: "x" }, x: {} }), JSON.stringify({ meta: { id: "__proto__" }, data: [] })]) {
+    const store = new MemoryStore<Person>({
+      data: people(),
+      indexes: [{ fields: ["email"], unique: true }],
+    });
+    for (const data of [
+      "{not json",
+      "{}",
+      JSON.stringify({ meta: { root: "x" }, x: {} }),
+      JSON.stringify({ meta: { id: "__proto__" }, data: [] }),
+    ]) {
       await expect(store.load({ data })).rejects.toBeInstanceOf(StoreError);
       await expect(store.load({ data })).rejects.toMatchObject({ code: "STORE_BAD_DATA" });
     }
-    await expect(store.load({ data: [{ id: 1 }, { id: 1 }] })).rejects.toMatchObject({ code: "STORE_CONFLICT" });
-    await expect(store.load({ data: [{ id: 1, email: "e" }, { id: 2, email: "e" }] })).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+    await expect(store.load({ data: [{ id: 1 }, { id: 1 }] })).rejects.toMatchObject({
+      code: "STORE_CONFLICT",
+    });
+    await expect(
+      store.load({
+        data: [
+          { id: 1, email: "e" },
+          { id: 2, email: "e" },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
     expect([...store.find()]).toEqual(people());
   });
 
@@ -35,12 +58,17 @@ describe("MemoryStore load", () => {
     const channel: Channel<Person> = {
       async write() {},
       async read(options) {
-        return JSON.stringify({ meta: { id: "id", root: "items" }, items: [{ id: options?.page, name: "from channel" }] });
+        return JSON.stringify({
+          meta: { id: "id", root: "items" },
+          items: [{ id: options?.page, name: "from channel" }],
+        });
       },
     };
     const store = new MemoryStore<Person>({ channel });
     expect(await store.load({ page: 7 })).toBe(1);
     expect(store.get(7)).toEqual({ id: 7, name: "from channel" });
-    await expect(new MemoryStore<Person>().load()).rejects.toMatchObject({ code: "STORE_NO_CHANNEL" });
+    await expect(new MemoryStore<Person>().load()).rejects.toMatchObject({
+      code: "STORE_NO_CHANNEL",
+    });
   });
 });

@@ -26,8 +26,12 @@ describe("MemoryStore: store contract", () => {
     const generated = store.put({ name: "c" });
     expect(typeof generated).toBe("string");
     expect(store.get(generated)).toEqual({ key: generated, name: "c" });
-    expect(() => store.put({ key: { bad: 1 } as never })).toThrow(expect.objectContaining({ code: "STORE_INVALID_ID" }));
-    expect(() => store.put(null as never)).toThrow(expect.objectContaining({ code: "STORE_INVALID_RECORD" }));
+    expect(() => store.put({ key: { bad: 1 } as never })).toThrow(
+      expect.objectContaining({ code: "STORE_INVALID_ID" }),
+    );
+    expect(() => store.put(null as never)).toThrow(
+      expect.objectContaining({ code: "STORE_INVALID_RECORD" }),
+    );
   });
 
   it("keeps 1 and '1' apart as ids", () => {
@@ -42,7 +46,9 @@ describe("MemoryStore: store contract", () => {
     const store = new MemoryStore<Person>({ data: people() });
     const before = snapshot(store);
     expect(() => store.add({ id: 1, name: "dup" })).toThrow(ConflictError);
-    expect(() => store.put({ id: 1, name: "dup" }, { overwrite: false })).toThrow(expect.objectContaining({ code: "STORE_CONFLICT" }));
+    expect(() => store.put({ id: 1, name: "dup" }, { overwrite: false })).toThrow(
+      expect.objectContaining({ code: "STORE_CONFLICT" }),
+    );
     expect(() => store.put({ id: 99 }, { overwrite: true })).toThrow(NotFoundError);
     expect(snapshot(store)).toEqual(before);
     expect(store.journal).toEqual([]);
@@ -52,11 +58,15 @@ describe("MemoryStore: store contract", () => {
 
   it("queries with paging and totalCount, in insertion order", () => {
     const store = new MemoryStore<Person>({ data: people(), indexes: ["country"] });
-    const page = store.query("country=in=(CA,IN)", { start: 1, end: 3 }) as Person[] & { totalCount: number };
+    const page = store.query("country=in=(CA,IN)", { start: 1, end: 3 }) as Person[] & {
+      totalCount: number;
+    };
     expect(page.map((p) => p.id)).toEqual([2, 3]);
     expect(page.totalCount).toBe(4);
     expect(store.query("country=CA&count()")).toBe(2);
-    expect([...(store.query("age>$1&sort(-age)&values(name)", { parameters: [20] }) as string[])]).toEqual(["Cid", "Ann"]);
+    expect([
+      ...(store.query("age>$1&sort(-age)&values(name)", { parameters: [20] }) as string[]),
+    ]).toEqual(["Cid", "Ann"]);
     const first = store.query("first()") as Person;
     first.name = "mutated";
     expect(store.get(1)!.name).toBe("Ann");
@@ -127,8 +137,12 @@ describe("MemoryStore: store contract", () => {
 
   it("refuses unknown events and non-function listeners with stable codes", () => {
     const store = new MemoryStore<Person>();
-    expect(() => store.on("added" as never, () => undefined)).toThrow(expect.objectContaining({ code: "STORE_BAD_EVENT" }));
-    expect(() => store.on("add", "nope" as never)).toThrow(expect.objectContaining({ code: "STORE_BAD_LISTENER" }));
+    expect(() => store.on("added" as never, () => undefined)).toThrow(
+      expect.objectContaining({ code: "STORE_BAD_EVENT" }),
+    );
+    expect(() => store.on("add", "nope" as never)).toThrow(
+      expect.objectContaining({ code: "STORE_BAD_LISTENER" }),
+    );
   });
 });
 
@@ -138,7 +152,12 @@ describe("MemoryStore: JSORM API", () => {
     expect(store.insert(people())).toEqual([1, 2, 3, 4, 5]);
     const before = snapshot(store);
     expect(() => store.insert([{ id: 10 }, { id: 11 }, { id: 10 }])).toThrow(ConflictError);
-    expect(() => store.insert([{ id: 12, email: "new@x.org" }, { id: 13, email: "ann@x.org" }])).toThrow(ConflictError);
+    expect(() =>
+      store.insert([
+        { id: 12, email: "new@x.org" },
+        { id: 13, email: "ann@x.org" },
+      ]),
+    ).toThrow(ConflictError);
     expect(snapshot(store)).toEqual(before);
     expect(store.journal).toHaveLength(1);
     expect(store.insert([{ id: 7, name: "Gus" }], { append: false })).toEqual([7]);
@@ -153,7 +172,9 @@ describe("MemoryStore: JSORM API", () => {
     expect(store.update({ age: 1 }, { field: "name", compare: "equals", value: "Bob" })).toBe(1);
     expect(store.get(2)!.age).toBe(1);
     expect(store.update({ x: 1 }, "country=XX")).toBe(0);
-    expect(() => store.update({ id: 9 }, "id=1")).toThrow(expect.objectContaining({ code: "STORE_ID_IMMUTABLE" }));
+    expect(() => store.update({ id: 9 }, "id=1")).toThrow(
+      expect.objectContaining({ code: "STORE_ID_IMMUTABLE" }),
+    );
     expect(store.remove("age<18")).toBe(1);
     expect(store.get(2)).toBeUndefined();
     expect(store.removeAll()).toBe(4);
@@ -164,10 +185,18 @@ describe("MemoryStore: JSORM API", () => {
   it("find sorts by fields or by a comparison function", () => {
     const store = new MemoryStore<Person>({ data: people() });
     expect(store.find(undefined, "-age").map((p) => p.id)).toEqual([3, 1, 2, 4, 5]);
-    expect(store.find("country=in=(CA,IN)", ["country", "-name"]).map((p) => p.id)).toEqual([3, 1, 5, 2]);
-    expect(store.find(undefined, [{ field: "name", descending: true }]).map((p) => p.name)).toEqual(["Eve", "Dee", "Cid", "Bob", "Ann"]);
-    expect(store.find("country=IN", (a, b) => a.name!.localeCompare(b.name!) * -1).map((p) => p.id)).toEqual([5, 2]);
-    expect(() => store.find("count()")).toThrow(expect.objectContaining({ code: "QUERY_NOT_RECORDS" }));
+    expect(store.find("country=in=(CA,IN)", ["country", "-name"]).map((p) => p.id)).toEqual([
+      3, 1, 5, 2,
+    ]);
+    expect(store.find(undefined, [{ field: "name", descending: true }]).map((p) => p.name)).toEqual(
+      ["Eve", "Dee", "Cid", "Bob", "Ann"],
+    );
+    expect(
+      store.find("country=IN", (a, b) => a.name!.localeCompare(b.name!) * -1).map((p) => p.id),
+    ).toEqual([5, 2]);
+    expect(() => store.find("count()")).toThrow(
+      expect.objectContaining({ code: "QUERY_NOT_RECORDS" }),
+    );
   });
 
   it("transaction rejects what fn did when it throws", async () => {

@@ -8,8 +8,17 @@ const indexes = ["a", "s", { fields: ["a", "s"] }];
 describe("index planner", () => {
   it("answers indexed terms without a scan, and scans otherwise", () => {
     const store = new MemoryStore<Person>({ indexes: ["country", "age", "name"] });
-    store.insert(Array.from({ length: 1000 }, (_, i) => ({ id: i, country: `c${i % 50}`, age: i % 100, name: `n${i}`, other: i })));
-    const candidates = (q: string, parameters?: unknown[]) => store.explain(q, { parameters }).candidates;
+    store.insert(
+      Array.from({ length: 1000 }, (_, i) => ({
+        id: i,
+        country: `c${i % 50}`,
+        age: i % 100,
+        name: `n${i}`,
+        other: i,
+      })),
+    );
+    const candidates = (q: string, parameters?: unknown[]) =>
+      store.explain(q, { parameters }).candidates;
     expect(candidates("country=c7")).toBe(20);
     expect(candidates("country=in=(c1,c2)")).toBe(40);
     expect(candidates("age>=98")).toBe(20);
@@ -34,20 +43,44 @@ describe("index planner", () => {
         { kind: "range", field: "age", lower: { value: 50, inclusive: true } },
       ],
     });
-    expect((store.query("country=c7&age<50") as Person[]).map((p) => p.id)).toEqual([7, 7 + 50 * 2, 7 + 50 * 4, 7 + 50 * 6, 7 + 50 * 8, 7 + 50 * 10, 7 + 50 * 12, 7 + 50 * 14, 7 + 50 * 16, 7 + 50 * 18].filter((i) => i % 100 < 50));
+    expect((store.query("country=c7&age<50") as Person[]).map((p) => p.id)).toEqual(
+      [
+        7,
+        7 + 50 * 2,
+        7 + 50 * 4,
+        7 + 50 * 6,
+        7 + 50 * 8,
+        7 + 50 * 10,
+        7 + 50 * 12,
+        7 + 50 * 14,
+        7 + 50 * 16,
+        7 + 50 * 18,
+      ].filter((i) => i % 100 < 50),
+    );
   });
 
   it("uses compound indexes for equality on all their fields", () => {
-    const plan = planFilter(parseQuery("a=1&s=x&b=2").filter, { hasIndex: () => false, compound: [["a", "s"]] });
+    const plan = planFilter(parseQuery("a=1&s=x&b=2").filter, {
+      hasIndex: () => false,
+      compound: [["a", "s"]],
+    });
     expect(plan).toEqual({ kind: "compound", fields: ["a", "s"], values: [1, "x"] });
   });
 
   it("keeps records whose indexed value is an array or object as candidates", () => {
     const store = new MemoryStore<Person>({ indexes: ["tags"] });
-    store.insert([{ id: 1, tags: ["a"] }, { id: 2, tags: "a" as never }, { id: 3, tags: ["b"] }]);
+    store.insert([
+      { id: 1, tags: ["a"] },
+      { id: 2, tags: "a" as never },
+      { id: 3, tags: ["b"] },
+    ]);
     expect((store.query("tags=a") as Person[]).map((p) => p.id)).toEqual([2]);
     expect((store.query("contains(tags,a)") as Person[]).map((p) => p.id)).toEqual([1, 2]);
-    expect((store.query({ field: "tags", compare: "equals", value: ["a"] } as never) as Person[]).map((p) => p.id)).toEqual([1]);
+    expect(
+      (store.query({ field: "tags", compare: "equals", value: ["a"] } as never) as Person[]).map(
+        (p) => p.id,
+      ),
+    ).toEqual([1]);
   });
 
   // Property: whatever the data and the query, the indexed store answers exactly what a scan answers.
@@ -72,8 +105,12 @@ describe("index planner", () => {
     fc.constantFrom("null", "true", "1.5", "k3", "k0"),
   );
   const condition = fc.oneof(
-    fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge", "starts"), field, literal).map(([op, f, v]) => `${op}(${f},${v})`),
-    fc.tuple(field, fc.array(literal, { maxLength: 3 })).map(([f, vs]) => `in(${f},(${vs.join(",")}))`),
+    fc
+      .tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge", "starts"), field, literal)
+      .map(([op, f, v]) => `${op}(${f},${v})`),
+    fc
+      .tuple(field, fc.array(literal, { maxLength: 3 }))
+      .map(([f, vs]) => `in(${f},(${vs.join(",")}))`),
     fc.tuple(field, literal, literal).map(([f, lo, hi]) => `between(${f},(${lo},${hi}))`),
     field.map((f) => `isnull(${f})`),
   );
@@ -81,36 +118,46 @@ describe("index planner", () => {
     f: fc.oneof(
       { depthSize: "small" },
       condition,
-      fc.tuple(fc.constantFrom("and", "or"), fc.array(tie("f"), { minLength: 1, maxLength: 3 })).map(([j, ts]) => `${j}(${ts.join(",")})`),
+      fc
+        .tuple(fc.constantFrom("and", "or"), fc.array(tie("f"), { minLength: 1, maxLength: 3 }))
+        .map(([j, ts]) => `${j}(${ts.join(",")})`),
       tie("f").map((t) => `not(${t})`),
     ),
   })).f;
 
   it("orders strings by code point in ranges", () => {
     const store = new MemoryStore<Person>({ indexes: ["s"] });
-    store.insert([{ id: 1, s: "\u{1F600}" }, { id: 2, s: "\uFF21" }, { id: 3, s: "a" }]);
+    store.insert([
+      { id: 1, s: "\u{1F600}" },
+      { id: 2, s: "\uFF21" },
+      { id: 3, s: "a" },
+    ]);
     expect((store.query("gt(s,%EF%BC%A1)") as Person[]).map((p) => p.id)).toEqual([1]);
     expect((store.query("lt(s,%F0%9F%98%80)") as Person[]).map((p) => p.id)).toEqual([2, 3]);
   });
 
   it("gives the same answers as a full scan (property)", () => {
     fc.assert(
-      fc.property(fc.array(record, { maxLength: 25 }), fc.array(filter, { minLength: 3, maxLength: 8 }), (records, queries) => {
-        const store = new MemoryStore<Record<string, unknown>>({ indexes });
-        store.insert(records.map((r, i) => ({ ...r, id: i % 3 === 0 ? `k${i}` : i })));
-        const agree = () => {
-          const all = [...store.find()];
-          for (const q of queries) expect(store.query(q), q).toEqual(executeQuery(all, q));
-        };
-        agree(); // builds the ordered indexes, so the writes below must keep them up to date
-        // Mutate through the journal too, so incremental index upkeep is covered.
-        store.put({ id: "new", a: 1, s: "ab", c: new Date(1000) });
-        store.update({ s: 2 }, "a=1");
-        store.remove("s=b");
-        agree();
-        store.reject();
-        agree();
-      }),
+      fc.property(
+        fc.array(record, { maxLength: 25 }),
+        fc.array(filter, { minLength: 3, maxLength: 8 }),
+        (records, queries) => {
+          const store = new MemoryStore<Record<string, unknown>>({ indexes });
+          store.insert(records.map((r, i) => ({ ...r, id: i % 3 === 0 ? `k${i}` : i })));
+          const agree = () => {
+            const all = [...store.find()];
+            for (const q of queries) expect(store.query(q), q).toEqual(executeQuery(all, q));
+          };
+          agree(); // builds the ordered indexes, so the writes below must keep them up to date
+          // Mutate through the journal too, so incremental index upkeep is covered.
+          store.put({ id: "new", a: 1, s: "ab", c: new Date(1000) });
+          store.update({ s: 2 }, "a=1");
+          store.remove("s=b");
+          agree();
+          store.reject();
+          agree();
+        },
+      ),
       { numRuns: 250 },
     );
   });
