@@ -36,12 +36,25 @@ export function aggregateValues(fn: AggregateFunction, items: readonly unknown[]
   }
 }
 
-const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/**
+ * The property names `aggregate()` gives its rows, in order: each group path
+ * joined by "/" (`a/b` is the one name "a/b"), then each aggregate's name
+ * (`count`, `sum_price`, `max_a/b`). What sort, projections and result
+ * operators after `aggregate()` refer to.
+ */
+export function aggregateOutputNames(clause: AggregateClause): string[] {
+  return [...clause.groupBy.map((path) => path.join("/")), ...clause.aggregates.map((spec) => spec.name)];
+}
+
+/** Sets an own data property, even for names such as `__proto__` (plain assignment would set the prototype). */
+function setOwn(row: Record<string, unknown>, name: string, value: unknown): void {
+  Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+}
 
 /**
  * `aggregate(a, b, count(), sum(x))`: one plain object per group (groups in
- * order of first appearance), holding the group's values under their path
- * (joined by "/") and each aggregate under its name.
+ * order of first appearance), holding the group's values and aggregates as
+ * own properties named by `aggregateOutputNames`.
  */
 export function aggregateRecords(items: readonly unknown[], clause: AggregateClause): Record<string, unknown>[] {
   const groups = new Map<string, { values: unknown[]; members: unknown[] }>();
@@ -59,13 +72,8 @@ export function aggregateRecords(items: readonly unknown[], clause: AggregateCla
   const out: Record<string, unknown>[] = [];
   for (const { values, members } of groups.values()) {
     const row: Record<string, unknown> = {};
-    clause.groupBy.forEach((path, i) => {
-      const name = path.join("/");
-      if (!PROTOTYPE_KEYS.has(name)) row[name] = values[i];
-    });
-    for (const spec of clause.aggregates) {
-      if (!PROTOTYPE_KEYS.has(spec.name)) row[spec.name] = aggregateValues(spec.fn, members, spec.path);
-    }
+    clause.groupBy.forEach((path, i) => setOwn(row, path.join("/"), values[i]));
+    for (const spec of clause.aggregates) setOwn(row, spec.name, aggregateValues(spec.fn, members, spec.path));
     out.push(row);
   }
   return out;

@@ -16,6 +16,7 @@ import type {
   QuerySchema,
   ValueNode,
 } from "./ast.js";
+import { aggregateOutputNames } from "./aggregate-records.js";
 import { deepFreeze } from "./parse/freeze.js";
 import { nodePositions } from "./parse/positions.js";
 import { parseIsoInstant, readNumber } from "./values.js";
@@ -49,14 +50,21 @@ export function bindSchema(query: Query, schema: QuerySchema): Query {
     ...query,
     filter: bindFilter(query.filter, schema, []),
   };
-  for (const key of query.sort) check(key.path, key);
   if (query.recurse) check(query.recurse, query);
-  if (query.projection) for (const path of query.projection.paths) check(path, query.projection);
+  // Sort, projection and result run after aggregate(), on its rows: they name its outputs, not schema fields.
+  let after = check;
   if (query.aggregate) {
     for (const path of query.aggregate.groupBy) check(path, query.aggregate);
     for (const spec of query.aggregate.aggregates) if (spec.path) check(spec.path, spec);
+    const outputs = new Set(aggregateOutputNames(query.aggregate));
+    after = (path, node) => {
+      if (outputs.has(path.join("/"))) return "any";
+      throw new QueryError("QUERY_UNKNOWN_PROPERTY", `${JSON.stringify(path.join("/"))} is not an output of aggregate()`, positionOf(node));
+    };
   }
-  if (query.result && "path" in query.result) check(query.result.path, query.result);
+  for (const key of query.sort) after(key.path, key);
+  if (query.projection) for (const path of query.projection.paths) after(path, query.projection);
+  if (query.result && "path" in query.result) after(query.result.path, query.result);
   return deepFreeze(bound);
 }
 

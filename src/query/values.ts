@@ -34,11 +34,12 @@ export function decodeValue(raw: string, position?: number): string {
   }
 }
 
-/** Reads a JSON-quoted string written with single or double quotes, or returns undefined. */
+/**
+ * Reads `'...'` (a JSON string body between single quotes, `\'` for a quote)
+ * or returns undefined. Only single quotes: `"x"` is the three-character text.
+ */
 function unquote(text: string, position?: number): string | undefined {
-  if (text.length < 2) return undefined;
-  const q = text[0];
-  if ((q !== "'" && q !== '"') || text[text.length - 1] !== q) return undefined;
+  if (text.length < 2 || text[0] !== "'" || text[text.length - 1] !== "'") return undefined;
   let inner = "";
   const body = text.slice(1, -1);
   for (let i = 0; i < body.length; i++) {

@@ -74,6 +74,21 @@ describe("executeQuery", () => {
     expect(ids(executeQuery(people, "id=2&recurse(kids)"))).toEqual([2, 9, 10]);
   });
 
+  it("sorts, projects and reduces aggregate() rows by their output names", () => {
+    expect(plain(executeQuery(people, "aggregate(country,count())&sort(-count,country)"))).toEqual([
+      { country: "CA", count: 2 },
+      { country: "IN", count: 2 },
+      { country: "FR", count: 1 },
+    ]);
+    const nested = [{ a: { b: 1, c: 5 } }, { a: { b: 2, c: 7 } }, { a: { b: 1, c: 9 } }];
+    expect(plain(executeQuery(nested, "aggregate(a/b,max(a/c))&sort(-max_a/c)&values(a/b)"))).toEqual([1, 2]);
+    expect(executeQuery(nested, "aggregate(a/b,count())&max(count)")).toBe(2);
+    // Group names that are also Object.prototype names are ordinary own properties of the rows.
+    const rows = executeQuery([{ constructor: "x" }, { constructor: "x" }], "aggregate(constructor,count())") as object[];
+    expect(Object.getOwnPropertyDescriptor(rows[0], "constructor")?.value).toBe("x");
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+  });
+
   it("accepts JSON queries, and checks against a schema when given", () => {
     expect(ids(executeQuery(people, { field: "country", compare: "in", value: ["FR", "IN"] }))).toEqual([1, 4, 5]);
     const schema = { primaryKey: "id", fields: { id: "integer", name: "string", age: "number", country: "string" } } as const;

@@ -44,6 +44,10 @@ describe("RQL parsing", () => {
     expect(value("NaN")).toBe("NaN");
     expect(value("%27hello%27")).toBe("hello");
     expect(value("%2742%27")).toBe("42");
+    expect(value("%27a%5C%27b%22c%5Cn%27")).toBe("a'b\"c\n");
+    expect(value("%22hello%22")).toBe('"hello"'); // only single quotes quote
+    expect(value("%27open")).toBe("'open");
+    expect(() => value("%27bad%5Cx%27")).toThrow(expect.objectContaining({ code: "QUERY_BAD_VALUE" }));
     expect(value("a%2Cb%28c%26")).toBe("a,b(c&");
     expect(value("")).toBe("");
     expect(value("string:3")).toBe("3");
@@ -57,6 +61,12 @@ describe("RQL parsing", () => {
     expect(value("RE:ab")).toEqual(/ab/);
     expect((value("glob:t*") as RegExp).test("TOP")).toBe(true);
     expect((value("glob:t*") as RegExp).test("at")).toBe(false);
+    expect((value("glob:*t") as RegExp).test("AT")).toBe(true);
+    expect((value("glob:*t") as RegExp).test("ta")).toBe(false);
+    expect((value("glob:*o*") as RegExp).test("top")).toBe(true);
+    expect((value("glob:t%3Fp") as RegExp).test("tOp")).toBe(true);
+    expect((value("glob:t%3Fp") as RegExp).test("toop")).toBe(false);
+    expect((value("glob:a.b") as RegExp).test("axb")).toBe(false);
   });
 
   it("reads placeholders, lists, paths and encoded names", () => {
@@ -132,6 +142,12 @@ describe("RQL parsing", () => {
     ["a=1=2", "QUERY_UNKNOWN_OPERATOR", 2],
     ["abc", "QUERY_SYNTAX", 0],
     ["eq(a,b=1)", "QUERY_BAD_VALUE", 5],
+    ["aggregate(count,count())", "QUERY_BAD_VALUE", 16],
+    ["aggregate(a,sum(x),sum(x))", "QUERY_BAD_VALUE", 19],
+    ["aggregate(a,a,count())", "QUERY_BAD_VALUE", 12],
+    ["aggregate(a,count())&sort(-b)", "QUERY_UNKNOWN_PROPERTY", 26],
+    ["aggregate(a,count())&select(a,x)", "QUERY_UNKNOWN_PROPERTY", 21],
+    ["aggregate(a,count())&max(x)", "QUERY_UNKNOWN_PROPERTY", 21],
   ])("%s -> %s at %i", (input, code, position) => {
     const error = failure(input);
     expect(error.code).toBe(code);
@@ -214,6 +230,22 @@ describe("bindSchema", () => {
     expect(failure("zip=number:3", schema).code).toBe("QUERY_TYPE_MISMATCH");
     expect(failure("age=abc", schema).code).toBe("QUERY_TYPE_MISMATCH");
     expect(failure("born=date:2009-05-01&active=number:1", schema).code).toBe("QUERY_TYPE_MISMATCH");
+  });
+
+  it("checks sort, projection and result after aggregate() against its outputs, not the schema", () => {
+    const q = parseQuery("aggregate(zip,count(),sum(age))&sort(-count,zip)&select(zip,sum_age)", { schema });
+    expect(q.sort).toEqual([
+      { path: ["count"], descending: true },
+      { path: ["zip"], descending: false },
+    ]);
+    expect(parseQuery("aggregate(zip,max(meta/x))&max(max_meta/x)", { schema }).result).toEqual({ kind: "max", path: ["max_meta/x"] });
+    const wrong = failure("aggregate(zip,count())&sort(-age)", schema);
+    expect(wrong.code).toBe("QUERY_UNKNOWN_PROPERTY");
+    expect(wrong.position).toBe(28);
+    // A hand-built AST (no parser check) gets the same answer from bindSchema.
+    const built = { ...parseQuery("aggregate(zip,count())"), sort: [{ path: ["age"], descending: false }] };
+    expect(() => bindSchema(built, schema)).toThrow(expect.objectContaining({ code: "QUERY_UNKNOWN_PROPERTY" }));
+    expect(bindSchema({ ...built, sort: [{ path: ["count"], descending: true }] }, schema).sort).toHaveLength(1);
   });
 
   it("does not change the query it binds", () => {

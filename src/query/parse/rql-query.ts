@@ -5,6 +5,7 @@
  */
 import { QueryError } from "../../errors/index.js";
 import type {
+  AggregateClause,
   AggregateFunction,
   AggregateSpec,
   ConditionNode,
@@ -20,8 +21,9 @@ import type {
   SortKey,
   ValueNode,
 } from "../ast.js";
+import { aggregateOutputNames } from "../aggregate-records.js";
 import { decodeValue, makeRegExp, readValue } from "../values.js";
-import { at } from "./positions.js";
+import { at, nodePositions } from "./positions.js";
 import { type RqlItem, parseRqlSyntax } from "./rql-syntax.js";
 
 const CONDITION_OPERATORS: ReadonlySet<string> = new Set<ConditionOperator>([
@@ -60,7 +62,43 @@ export function parseRql(input: string): Query {
     }
   }
   query.filter = terms.length === 1 ? terms[0]! : { kind: "and", terms };
+  if (query.aggregate) nameAggregateOutputs(query, query.aggregate);
   return query;
+}
+
+/**
+ * Sort, projection and result operators run after `aggregate()`, on its rows:
+ * their paths must name its outputs, and become those single names (so
+ * `sort(max_a/b)` is the output "max_a/b", not a path into it).
+ */
+function nameAggregateOutputs(query: Mutable<Query>, clause: AggregateClause): void {
+  const outputs = new Set(aggregateOutputNames(clause));
+  const output = (path: Path, node: object): Path => {
+    const name = path.join("/");
+    if (!outputs.has(name)) {
+      throw new QueryError(
+        "QUERY_UNKNOWN_PROPERTY",
+        `${JSON.stringify(name)} is not an output of aggregate() (it gives ${[...outputs].map((o) => JSON.stringify(o)).join(", ")})`,
+        positionOf(node),
+      );
+    }
+    return [name];
+  };
+  query.sort = query.sort.map((key) => moved(key, { path: output(key.path, key), descending: key.descending }));
+  const { projection, result } = query;
+  if (projection) query.projection = moved(projection, { kind: projection.kind, paths: projection.paths.map((p) => output(p, projection)) });
+  if (result && "path" in result) query.result = moved(result, { kind: result.kind, path: output(result.path, result) });
+}
+
+function positionOf(node: object): { position?: number } {
+  const position = nodePositions.get(node);
+  return position === undefined ? {} : { position };
+}
+
+/** `replacement`, keeping the position recorded for `node`. */
+function moved<T extends object>(node: object, replacement: T): T {
+  const position = nodePositions.get(node);
+  return position === undefined ? replacement : at(replacement, position);
 }
 
 function toFilter(item: RqlItem): FilterNode {
@@ -277,6 +315,7 @@ function isPageNumber(value: LiteralNode | { kind: "param" }): boolean {
 function aggregateClause(args: readonly RqlItem[], position: number) {
   const groupBy: Path[] = [];
   const aggregates: AggregateSpec[] = [];
+  const outputs = new Set<string>();
   for (const arg of args) {
     if (arg.t === "call") {
       if (!AGGREGATES.has(arg.name)) {
@@ -296,6 +335,14 @@ function aggregateClause(args: readonly RqlItem[], position: number) {
     } else {
       groupBy.push(toPath(arg));
     }
+    // Each output is a property of the rows: two of one name would overwrite each other.
+    const output = arg.t === "call" ? aggregates[aggregates.length - 1]!.name : groupBy[groupBy.length - 1]!.join("/");
+    if (outputs.has(output)) {
+      throw new QueryError("QUERY_BAD_VALUE", `aggregate() would give two outputs named ${JSON.stringify(output)}`, {
+        position: arg.position,
+      });
+    }
+    outputs.add(output);
   }
   if (aggregates.length === 0) throw syntax("aggregate() needs at least one count/sum/mean/min/max", position);
   return at({ groupBy, aggregates }, position);
