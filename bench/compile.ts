@@ -65,6 +65,7 @@ async function child(n: number, tsc: boolean): Promise<Row> {
   try {
     await mkdir(join(root, "schemas"));
     await writeFile(join(root, "perstore.config.json"), "{}\n");
+    await writeFile(join(root, "package.json"), `${JSON.stringify({ type: "module", private: true })}\n`);
     await Promise.all(Array.from({ length: n }, (_, i) => writeFile(join(root, `schemas/model${i}.schema.json`), syntheticSchema(i))));
 
     const session = createBuildSession({ root });
@@ -104,14 +105,14 @@ async function child(n: number, tsc: boolean): Promise<Row> {
         join(root, "tsconfig.json"),
         JSON.stringify({
           extends: join(repo, "tsconfig.json"),
-          compilerOptions: { noEmit: true, paths: { perstore: [join(repo, "src/index.ts")] } },
+          compilerOptions: { noEmit: true, typeRoots: [join(repo, "node_modules/@types")], paths: { perstore: [join(repo, "src/index.ts")] } },
           include: [join(root, "generated")],
         }),
       );
       t = performance.now();
       const result = spawnSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { encoding: "utf8" });
       tscMs = performance.now() - t;
-      if (result.status !== 0) throw new Error(`tsc failed over the generated code:\n${result.stdout}${result.stderr}`);
+      if (result.status !== 0) throw new Error(`tsc failed over the generated code:\n${(result.stdout + result.stderr).slice(0, 2000)}`);
     }
     return { models: n, coldMs, coldCpuMs, rebuildMs: median(walls), rebuildCpuMs: median(cpus), ...(tscMs === undefined ? {} : { tscMs }) };
   } finally {
