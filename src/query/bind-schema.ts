@@ -18,16 +18,11 @@ import type {
 } from "./ast.js";
 import { aggregateOutputNames } from "./aggregate-records.js";
 import { deepFreeze } from "./parse/freeze.js";
-import { nodePositions } from "./parse/positions.js";
+import { nodePositions, positionOf } from "./parse/positions.js";
 import { parseIsoInstant, readNumber } from "./values.js";
 
 // Fields whose inside is free-form: any path below them is allowed, untyped.
 const OPEN_TYPES: ReadonlySet<FieldType> = new Set(["any", "object", "array"]);
-
-function positionOf(node: object): { position?: number } {
-  const position = nodePositions.get(node);
-  return position === undefined ? {} : { position };
-}
 
 /** The type of `path` in `schema`, "any" below open fields; throws QUERY_UNKNOWN_PROPERTY. */
 function fieldType(schema: QuerySchema, path: Path, node: object): FieldType {

@@ -19,7 +19,8 @@ const AUTO_VALUES: ReadonlyMap<string, Scalar> = new Map<string, Scalar>([
   ["-Infinity", -Infinity],
 ]);
 
-const PARAMETER = /^\$([1-9][0-9]*)$/;
+/** `$1`, `$2`, ...: a parameter reference, in RQL values and in JSON query string values. */
+export const PARAMETER = /^\$([1-9][0-9]*)$/;
 
 function bad(message: string, position: number | undefined): QueryError {
   return new QueryError("QUERY_BAD_VALUE", message, position === undefined ? {} : { position });

@@ -190,6 +190,8 @@ describe("JSON query objects", () => {
     [{ field: "a", compare: "equals", value: { x: 1 } }, "QUERY_BAD_VALUE"],
     [{ field: "a", compare: "equals", value: 1, not: "yes" }, "QUERY_BAD_VALUE"],
     [{ join: "and", terms: [null] }, "QUERY_SYNTAX"],
+    [{ field: "a", compare: "equals", value: 1, nto: true }, "QUERY_SYNTAX"],
+    [{ join: "and", terms: [], not: true }, "QUERY_SYNTAX"],
   ])("%j -> %s", (input, code) => {
     expect(() => parseQuery(input as never)).toThrow(expect.objectContaining({ code }));
   });

@@ -5,13 +5,12 @@
  */
 import { QueryError } from "../../errors/index.js";
 import type { ConditionOperator, FilterNode, Path, Query, Scalar, ValueNode } from "../ast.js";
+import { PARAMETER } from "../values.js";
 
 const COMPARE: ReadonlyMap<string, ConditionOperator> = new Map<string, ConditionOperator>([
   ["equals", "eq"], ["in", "in"], ["gt", "gt"], ["ge", "ge"], ["lt", "lt"], ["le", "le"],
   ["starts", "starts"], ["ends", "ends"], ["contains", "contains"], ["isnull", "isnull"], ["notnull", "notnull"],
 ]);
-
-const PARAMETER = /^\$([1-9][0-9]*)$/;
 
 function own(object: object, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
@@ -19,6 +18,22 @@ function own(object: object, key: string): unknown {
 
 function has(object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+const JOIN_KEYS: ReadonlySet<string> = new Set(["join", "terms"]);
+const CONDITION_KEYS: ReadonlySet<string> = new Set(["field", "compare", "value", "not"]);
+
+/**
+ * A misspelt or misplaced key (`nto`, `not` on a join) is an error, never
+ * silently ignored. An own `__proto__` (what `JSON.parse` makes of one) is
+ * data that is never read, so it is let through.
+ */
+function checkKeys(input: object, allowed: ReadonlySet<string>, where: string): void {
+  for (const key of Object.keys(input)) {
+    if (!allowed.has(key) && key !== "__proto__") {
+      throw new QueryError("QUERY_SYNTAX", `${where}: unknown key ${JSON.stringify(key)} (expected ${[...allowed].join(", ")})`);
+    }
+  }
 }
 
 /** Parses a JSON query object into a (not yet frozen) Query. */
@@ -31,6 +46,7 @@ function toFilter(input: unknown, where: string): FilterNode {
     throw new QueryError("QUERY_SYNTAX", `${where}: a JSON query must be an object`);
   }
   if (has(input, "join")) {
+    checkKeys(input, JOIN_KEYS, where);
     const join = own(input, "join");
     if (join !== "and" && join !== "or") {
       throw new QueryError("QUERY_UNKNOWN_OPERATOR", `${where}.join: unknown join ${JSON.stringify(join)} (use "and" or "or")`);
@@ -39,6 +55,7 @@ function toFilter(input: unknown, where: string): FilterNode {
     if (!Array.isArray(terms)) throw new QueryError("QUERY_SYNTAX", `${where}.terms: must be an array`);
     return { kind: join, terms: terms.map((t, i) => toFilter(t, `${where}.terms[${i}]`)) };
   }
+  checkKeys(input, CONDITION_KEYS, where);
   const compare = own(input, "compare");
   const op = typeof compare === "string" ? COMPARE.get(compare) : undefined;
   if (op === undefined) {

@@ -9,3 +9,9 @@ export function at<T extends object>(node: T, position: number): T {
   nodePositions.set(node, position);
   return node;
 }
+
+/** `{ position }` for a QueryError about `node`, or `{}` when its position is unknown. */
+export function positionOf(node: object): { position?: number } {
+  const position = nodePositions.get(node);
+  return position === undefined ? {} : { position };
+}

@@ -23,7 +23,7 @@ import type {
 } from "../ast.js";
 import { aggregateOutputNames } from "../aggregate-records.js";
 import { decodeValue, makeRegExp, readValue } from "../values.js";
-import { at, nodePositions } from "./positions.js";
+import { at, nodePositions, positionOf } from "./positions.js";
 import { type RqlItem, parseRqlSyntax } from "./rql-syntax.js";
 
 const CONDITION_OPERATORS: ReadonlySet<string> = new Set<ConditionOperator>([
@@ -88,11 +88,6 @@ function nameAggregateOutputs(query: Mutable<Query>, clause: AggregateClause): v
   const { projection, result } = query;
   if (projection) query.projection = moved(projection, { kind: projection.kind, paths: projection.paths.map((p) => output(p, projection)) });
   if (result && "path" in result) query.result = moved(result, { kind: result.kind, path: output(result.path, result) });
-}
-
-function positionOf(node: object): { position?: number } {
-  const position = nodePositions.get(node);
-  return position === undefined ? {} : { position };
 }
 
 /** `replacement`, keeping the position recorded for `node`. */
