@@ -26,6 +26,7 @@ interface Item {
   active: boolean | null;
   tags: string[] | null;
   meta: { k: number | string } | null;
+  at: string | null;
 }
 
 const spec: SqlTableSpec = {
@@ -39,6 +40,7 @@ const spec: SqlTableSpec = {
     { name: "active", type: "boolean", sqlType: "boolean", nullable: true },
     { name: "tags", type: "array", sqlType: "text[]", nullable: true },
     { name: "meta", type: "object", sqlType: "jsonb", nullable: true },
+    { name: "at", type: "date-time", sqlType: "timestamptz", nullable: true },
   ],
 };
 const querySchema = { ...tableQuerySchema(spec), fields: { ...tableQuerySchema(spec).fields, "meta/k": "any" as const } };
@@ -47,6 +49,13 @@ const querySchema = { ...tableQuerySchema(spec), fields: { ...tableQuerySchema(s
 const words = ["a", "B", "ab", "Ab", "b_", "%x", "é", "z1", ""];
 const word = fc.constantFrom(...words);
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
+// date-time values as the SQL store reads them back (normalised ISO strings), so every store holds the same text.
+const instants = ["2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00.001Z", "2019-12-31T23:59:59.999Z", "1999-05-06T07:08:09.100Z"];
+/**
+ * Query values for date-time comparisons, passed as `$1…` parameters (a schema types literals on a date-time
+ * property as Dates): normalised and not normalised strings compare with the stored ISO string by code point.
+ */
+const AT_PARAMETERS = ["2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00Z", "2020", "1999-05-06T07:08:09.100Z", "2019-12-31T23:59:59.999+00:00"];
 const itemArb = (id: number): fc.Arbitrary<Item> =>
   fc.record({
     id: fc.constant(id),
@@ -56,6 +65,7 @@ const itemArb = (id: number): fc.Arbitrary<Item> =>
     active: nullable(fc.boolean()),
     tags: nullable(fc.array(word, { maxLength: 3 })),
     meta: nullable(fc.record({ k: fc.oneof(fc.integer({ min: 0, max: 3 }), word) })),
+    at: nullable(fc.constantFrom(...instants)),
   });
 const itemsArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(i + 1))));
 
@@ -70,7 +80,9 @@ const scalarCondition = fc.oneof(
   fc.tuple(fc.constantFrom("in", "out"), fc.array(num, { minLength: 1, maxLength: 3 })).map(([op, v]) => `${op}(age,(${v.join(",")}))`),
   fc.tuple(fc.constantFrom("contains", "excludes"), str).map(([op, v]) => `${op}(tags,${v})`),
   fc.tuple(fc.constantFrom("eq", "ne", "lt", "ge"), fc.oneof(num.map(String), str)).map(([op, v]) => `${op}(meta/k,${v})`),
-  fc.tuple(fc.constantFrom("isnull", "notnull"), fc.constantFrom("age", "score", "active", "tags", "meta", "meta/k")).map(([op, p]) => `${op}(${p})`),
+  fc.tuple(fc.constantFrom("isnull", "notnull"), fc.constantFrom("age", "score", "active", "tags", "meta", "meta/k", "at")).map(([op, p]) => `${op}(${p})`),
+  fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"), fc.integer({ min: 1, max: AT_PARAMETERS.length })).map(([op, i]) => `${op}(at,$${i})`),
+  fc.tuple(fc.constantFrom("in", "out"), fc.integer({ min: 1, max: AT_PARAMETERS.length })).map(([op, i]) => `${op}(at,($${i},$1))`),
   fc.tuple(fc.constantFrom("a", "B", "^a", "b$", "\\d"), fc.boolean()).map(([re, ci]) => `match(name,${ci ? "re" : "RE"}:${enc(re)})`),
 );
 const filterArb: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
@@ -81,13 +93,13 @@ const filterArb: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
     tie("f").map((t) => `not(${t})`),
   ),
 })).f;
-const sortArb = fc.uniqueArray(fc.constantFrom("name", "age", "score", "active", "id"), { maxLength: 2 }).chain((keys) =>
+const sortArb = fc.uniqueArray(fc.constantFrom("name", "age", "score", "active", "at", "id"), { maxLength: 2 }).chain((keys) =>
   fc.tuple(...keys.map((k) => fc.boolean().map((d) => `${d ? "-" : "+"}${k}`))),
 );
 const tailArb = fc.oneof(
   fc.constant({ kind: "records" as const, text: "" }),
   fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 4 })).map(([c, s]) => ({ kind: "records" as const, text: `&limit(${c},${s})` })),
-  fc.constantFrom("count()", "sum(age)", "mean(score)", "min(name)", "max(age)", "min(score)", "first()").map((r) => ({ kind: "value" as const, text: `&${r}` })),
+  fc.constantFrom("count()", "sum(age)", "mean(score)", "min(name)", "max(age)", "min(score)", "min(at)", "max(at)", "first()").map((r) => ({ kind: "value" as const, text: `&${r}` })),
   fc.constantFrom("values(name)", "select(id,age)").map((p) => ({ kind: "records" as const, text: `&${p}` })),
   fc.constantFrom("values(name)&distinct()", "select(active)&distinct()").map((p) => ({ kind: "records" as const, text: `&${p}` })),
 );
@@ -129,10 +141,11 @@ for (const target of testTargets()) {
           // A page or first() of an unsorted query depends on each store's natural order; pin it by id.
           const needsOrder = !sorted && (q.tail.text.includes("limit") || q.tail.text.includes("first") || q.tail.text.includes("values") || q.tail.text.includes("select"));
           const text = `${q.filter}${sortText}${needsOrder ? "&sort(+id)" : ""}${q.tail.text}`;
+          const options = { parameters: AT_PARAMETERS };
           const [fromMemory, fromFile, fromSql] = await Promise.all([
-            settle(() => memory.query(text)),
-            settle(() => file.query(text)),
-            settle(() => sqlStore.query(text)),
+            settle(() => memory.query(text, options)),
+            settle(() => file.query(text, options)),
+            settle(() => sqlStore.query(text, options)),
           ]);
           const norm = (r: Settled) => normalise(r, q.tail.kind === "records" && !sorted && !needsOrder);
           expect(norm(fromSql), `SQL vs memory for ${text}`).toEqual(norm(fromMemory));

@@ -26,6 +26,7 @@ import {
   scalarParameter,
   type ColumnCategory,
 } from "./sql-values.js";
+import type { DateTimeMode } from "./sql-rows.js";
 import type { SqlColumnSpec } from "./table-spec.js";
 
 type Sql = RawBuilder<unknown>;
@@ -34,11 +35,13 @@ type Sql = RawBuilder<unknown>;
 export interface FilterContext {
   readonly columns: ReadonlyMap<string, SqlColumnSpec>;
   readonly parameters: readonly unknown[];
+  /** What a date-time column's records hold: ISO strings (default) or Dates; a query value compares as the record value would. */
+  readonly dates?: DateTimeMode;
 }
 
 /** A value being tested: a typed SQL column (or array element), or a jsonb value. */
 type Operand =
-  | { readonly kind: "typed"; readonly category: ColumnCategory; readonly sqlType: string; readonly expr: Sql }
+  | { readonly kind: "typed"; readonly category: ColumnCategory; readonly sqlType: string; readonly expr: Sql; readonly dates?: DateTimeMode }
   | { readonly kind: "json"; readonly expr: Sql };
 
 const TRUE: RawBuilder<SqlBool> = sql<SqlBool>`true`;
@@ -147,7 +150,7 @@ function resolveOperand(path: Path, context: FilterContext, element: Operand | u
   const category = categoryOf(column);
   const expr = sql.id(column.name) as Sql;
   if (rest.length === 0) {
-    return category === "json" ? { kind: "json", expr } : { kind: "typed", category, sqlType: column.sqlType, expr };
+    return category === "json" ? { kind: "json", expr } : { kind: "typed", category, sqlType: column.sqlType, expr, dates: context.dates ?? "string" };
   }
   if (category !== "json") throw unsupported(`"${column.name}" is not an object; cannot query ${path.join("/")}`);
   return { kind: "json", expr: jsonPath(expr, rest) };
@@ -166,7 +169,7 @@ export function resolve(node: ValueNode, parameters: readonly unknown[]): unknow
       return node.items.map((item) => resolve(item, parameters));
     case "param": {
       if (node.index < 1 || node.index > parameters.length) {
-        throw new QueryError("QUERY_MISSING_PARAMETER", `parameter $${node.index} was not given`);
+        throw new QueryError("QUERY_PARAMETER", `parameter $${node.index} was not given`);
       }
       return parameters[node.index - 1];
     }
@@ -211,6 +214,7 @@ function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
     if (!Array.isArray(value)) return FALSE;
     return sql<SqlBool>`${operand.expr} = ${arrayFromJson(value, operand.sqlType)}`;
   }
+  if (operand.category === "timestamp" && typeof value === "string") return isoTextCompare(operand, "=", value);
   if (!isComparable(operand.category, value)) return FALSE;
   return sql<SqlBool>`${operand.expr} = ${typedParam(operand, value)}`;
 }
@@ -221,6 +225,18 @@ function arrayFromJson(value: readonly unknown[], sqlType: string): Sql {
 }
 
 type Comparison = "<" | "<=" | ">" | ">=";
+
+/**
+ * A string compared with a date-time column compares as the memory store
+ * compares it with the record's value: with the normalised ISO string
+ * (`toISOString()`, what the store reads back) by code point when records hold
+ * strings, and never when they hold Dates (no coercion). A Date compares by instant.
+ */
+function isoTextCompare(operand: { expr: Sql; dates?: DateTimeMode }, op: Comparison | "=", value: string): RawBuilder<SqlBool> {
+  if (operand.dates === "Date") return FALSE;
+  const text = sql`to_char(${operand.expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return sql<SqlBool>`${text} collate "C" ${sql.raw(op)} ${value}::text`;
+}
 
 function order(operand: Operand, op: Comparison, value: unknown): RawBuilder<SqlBool> {
   if (value === null || value === undefined) return FALSE; // ordering never matches null
@@ -234,6 +250,7 @@ function order(operand: Operand, op: Comparison, value: unknown): RawBuilder<Sql
     if (scalar === undefined) return FALSE;
     return sql<SqlBool>`(jsonb_typeof(${e}) = jsonb_typeof(${scalar}) and ${e} ${cmp} ${scalar})`;
   }
+  if (operand.category === "timestamp" && typeof value === "string") return isoTextCompare(operand, op, value);
   if (!isComparable(operand.category, value)) return FALSE;
   if (operand.category === "text" || operand.category === "uuid") {
     return sql<SqlBool>`${operand.expr}::text collate "C" ${cmp} ${value}::text`;
@@ -312,7 +329,9 @@ function match(operand: Operand, value: unknown): RawBuilder<SqlBool> {
     source = value.source;
     insensitive = value.flags.includes("i");
   } else if (typeof value === "string") {
+    // A plain pattern (a `$n` parameter) reads as `re:`: case-insensitive, as in the interpreter.
     source = value;
+    insensitive = true;
   } else return FALSE;
   // Constructs whose meaning differs between JS and PostgreSQL AREs.
   if (/\\[bBcu]|\(\?<[^=!]|\\k</.test(source)) throw unsupported(`regular expression /${source}/ has no faithful SQL translation`);

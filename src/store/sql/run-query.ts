@@ -30,7 +30,7 @@ type Row = Record<string, unknown>;
 type Sql = RawBuilder<unknown>;
 
 export async function runQuery(db: Kysely<any>, table: SqlTable, query: Query, options: QueryOptions): Promise<unknown> {
-  const context: QueryContext = { spec: table.spec, columns: table.columns, table: table.ref, parameters: options.parameters ?? [] };
+  const context: QueryContext = { spec: table.spec, columns: table.columns, table: table.ref, parameters: options.parameters ?? [], dates: table.dates };
   if (query.recurse !== undefined) throw unsupported("recurse() has no SQL translation");
   const page = pageOf(query, context.parameters, options);
   if (query.aggregate !== undefined) return runAggregate(db, table, context, query, page);

@@ -30,6 +30,7 @@ import type {
   StoreEventName,
   StoreListener,
 } from "../types.js";
+import { StoreEvents } from "../memory/store-events.js";
 import { runQuery } from "./run-query.js";
 import { applyChangeSet } from "./apply-change-set.js";
 import { checkProperties, columnValue, discriminatorOf, readColumns, rowToRecord, storeErrorOf, type DateTimeMode } from "./sql-rows.js";
@@ -54,7 +55,7 @@ export interface SqlStoreOptions {
 
 /** What a store and the stores of its transactions share. */
 interface Shared {
-  readonly listeners: Map<StoreEventName, Set<StoreListener<any>>>;
+  readonly events: StoreEvents<any>;
 }
 
 /** Everything the query and change-set compilers need about the table. */
@@ -98,7 +99,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
       dates: options.dates ?? "string",
       querySchema: options.querySchema ?? tableQuerySchema(spec),
     };
-    this.#shared = shared ?? { listeners: new Map() };
+    this.#shared = shared ?? { events: new StoreEvents(`SqlStore(${spec.table})`) };
     this.#pending = pending;
   }
 
@@ -201,11 +202,9 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     return result;
   }
 
+  /** A listener that throws never fails the write that raised the event (it is reported as a process warning). */
   on(event: StoreEventName, listener: StoreListener<T>): () => void {
-    let set = this.#shared.listeners.get(event);
-    if (set === undefined) this.#shared.listeners.set(event, (set = new Set()));
-    set.add(listener);
-    return () => void set.delete(listener);
+    return this.#shared.events.on(event, listener);
   }
 
   /**
@@ -279,11 +278,8 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   }
 
   #deliver(event: StoreEvent<T>): void {
-    const listeners = this.#shared.listeners.get(event.type);
-    if (listeners === undefined) return;
-    for (const listener of [...listeners]) {
-      // Each listener gets its own copies, so none can change what another (or the store) sees.
-      listener({ ...event, ...(event.records ? { records: event.records.map((r) => copyRecord(r)) } : {}), ...(event.ids ? { ids: [...event.ids] } : {}) });
-    }
+    // Each listener gets its own copies, so none can change what another (or the store) sees.
+    const { type, ...rest } = event;
+    this.#shared.events.emit(type, () => ({ ...rest, ...(rest.records ? { records: rest.records.map((r) => copyRecord(r)) } : {}), ...(rest.ids ? { ids: [...rest.ids] } : {}) }));
   }
 }
