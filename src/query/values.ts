@@ -26,13 +26,37 @@ function bad(message: string, position: number | undefined): QueryError {
   return new QueryError("QUERY_BAD_VALUE", message, position === undefined ? {} : { position });
 }
 
-/** Percent-decodes one value; a malformed escape is a QUERY_BAD_VALUE. */
+/** Percent-decodes one value; a malformed escape is a QUERY_BAD_VALUE at that escape's `%`. */
 export function decodeValue(raw: string, position?: number): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw bad(`malformed percent-encoding in ${JSON.stringify(raw)}`, position);
+    const offset = malformedEscape(raw);
+    throw bad(`malformed percent-encoding in ${JSON.stringify(raw)}`, position === undefined ? undefined : position + offset);
   }
+}
+
+/** Where decoding `raw` fails: a `%` without two hex digits, or the first escape that starts no UTF-8 sequence. */
+function malformedEscape(raw: string): number {
+  const escapes = /%[0-9A-Fa-f]{2}|%/g;
+  for (let m = escapes.exec(raw); m !== null; m = escapes.exec(raw)) {
+    if (m[0].length === 1) return m.index;
+    // A UTF-8 sequence is one to four escapes: the shortest that decodes is this character.
+    let length = 0;
+    for (let n = 1; n <= 4 && length === 0; n++) {
+      const sequence = raw.slice(m.index, m.index + 3 * n);
+      if (!/^(?:%[0-9A-Fa-f]{2})+$/.test(sequence) || sequence.length < 3 * n) break;
+      try {
+        decodeURIComponent(sequence);
+        length = n;
+      } catch {
+        // not yet a whole character
+      }
+    }
+    if (length === 0) return m.index;
+    escapes.lastIndex = m.index + 3 * length;
+  }
+  return 0;
 }
 
 /**
