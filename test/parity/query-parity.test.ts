@@ -93,7 +93,7 @@ const filterArb: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
     tie("f").map((t) => `not(${t})`),
   ),
 })).f;
-const sortArb = fc.uniqueArray(fc.constantFrom("name", "age", "score", "active", "at", "id"), { maxLength: 2 }).chain((keys) =>
+const sortArb = fc.uniqueArray(fc.constantFrom("name", "age", "score", "active", "at", "meta/k", "id"), { maxLength: 2 }).chain((keys) =>
   fc.tuple(...keys.map((k) => fc.boolean().map((d) => `${d ? "-" : "+"}${k}`))),
 );
 const tailArb = fc.oneof(

@@ -68,6 +68,12 @@ export function orderBy(context: QueryContext, sort: readonly SortKey[]): Sql {
   const terms: Sql[] = [];
   const seen = new Set<string>();
   for (const key of sort) {
+    const [name, ...rest] = key.path;
+    const top = name === undefined ? undefined : context.columns.get(name);
+    if (top !== undefined && rest.length > 0 && categoryOf(top) === "json") {
+      terms.push(...jsonSortTerms(sql`jsonb_extract_path(${sql.id(top.name)}, ${sql.join(rest.map((k) => sql`${k}::text`))})`, key.descending));
+      continue;
+    }
     const spec = column(context, key.path, "sort");
     const category = categoryOf(spec);
     if (category === "json" || category === "array") throw unsupported(`sort on "${spec.name}" (${spec.sqlType}) has no SQL translation`);
@@ -79,6 +85,24 @@ export function orderBy(context: QueryContext, sort: readonly SortKey[]): Sql {
     terms.push(sortTerm(sql.id(context.spec.primaryKey), pk !== undefined && categoryOf(pk) === "text", false));
   }
   return sql.join(terms);
+}
+
+/**
+ * Sorting on a path into jsonb with the memory store's order (compareValues):
+ * null and missing first, then booleans, numbers, strings by code point, arrays,
+ * objects — jsonb's own order ranks types differently, so the type's rank
+ * comes first, then the value as its own SQL type. Arrays and objects tie
+ * (then the primary key decides).
+ */
+function jsonSortTerms(value: Sql, descending: boolean): Sql[] {
+  const rank = sql`(case jsonb_typeof(${value}) when 'boolean' then 1 when 'number' then 2 when 'string' then 3 when 'array' then 5 when 'object' then 6 else 0 end)`;
+  const typed = [
+    sql`(case when jsonb_typeof(${value}) = 'boolean' then (${value})::boolean end)`,
+    sql`(case when jsonb_typeof(${value}) = 'number' then (${value})::numeric end)`,
+    sql`(case when jsonb_typeof(${value}) = 'string' then ${value} #>> '{}' end) collate "C"`,
+  ];
+  const direction = descending ? sql` desc` : sql` asc`;
+  return [rank, ...typed].map((term) => sql`${term}${direction}`);
 }
 
 function sortTerm(expr: Sql, text: boolean, descending: boolean): Sql {
