@@ -164,6 +164,17 @@ describe("query cases: interpreter and compiled predicate agree", () => {
     }
   });
 
+  it("caches per query string and parsed AST, but never serves a changed JSON query from the cache", () => {
+    expect(compileQuery("a=1")).toBe(compileQuery("a=1"));
+    const parsed = parseQuery("a=1");
+    expect(compileQuery(parsed)).toBe(compileQuery(parsed));
+    const where: { field: string; compare: "equals"; value: number } = { field: "a", compare: "equals", value: 1 };
+    expect(compileQuery(where).predicate({ a: 1 })).toBe(true);
+    where.value = 2;
+    expect(compileQuery(where).predicate({ a: 2 })).toBe(true);
+    expect(compileQuery(where).predicate({ a: 1 })).toBe(false);
+  });
+
   it("a missing parameter is QUERY_PARAMETER on both paths", () => {
     expect(() => compileQuery("a=$2").predicate({ a: 1 }, [1])).toThrow(expect.objectContaining({ code: "QUERY_PARAMETER" }));
     expect(() => matches(parseQuery("a=$2").filter, { a: 1 }, [1])).toThrow(expect.objectContaining({ code: "QUERY_PARAMETER" }));

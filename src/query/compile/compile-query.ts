@@ -53,21 +53,21 @@ function instantiate(source: string, helpers: readonly string[], query: Query): 
 /**
  * Compiles a query's filter to a JavaScript predicate, through the safe
  * emitter (user values appear only as escaped literals). Cached per query
- * object and per query string.
+ * string and per frozen query object (parsed ASTs); a mutable JSON query is
+ * parsed again each time, so changing it after a call is never missed.
  * @example compileQuery("age>=18").predicate({ age: 20 }) // true
  * @example compileQuery("name=Smith").source
  * // function (record, parameters) {\n  const v0 = queryOwn(record, "name");\n  return (v0 === "Smith");\n}
  */
 export function compileQuery(input: Query | string | JsonQuery): CompiledQuery {
-  const cached = typeof input === "string" ? byString.get(input) : byObject.get(input);
+  const cached = typeof input === "string" ? byString.get(input) : Object.isFrozen(input) ? byObject.get(input) : undefined;
   if (cached) return cached;
   const query = parseQuery(input);
-  const fromQuery = byObject.get(query);
-  const compiled = fromQuery ?? build(query);
+  const compiled = byObject.get(query) ?? build(query);
   if (typeof input === "string") {
     if (byString.size >= CACHE_LIMIT) byString.clear();
     byString.set(input, compiled);
-  } else byObject.set(input, compiled);
+  }
   byObject.set(query, compiled);
   return compiled;
 }
