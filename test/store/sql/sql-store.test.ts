@@ -173,12 +173,24 @@ for (const target of testTargets()) {
     });
 
     it("rolls back a failed change set and leaves the memory store's journal intact", async () => {
-      await store.put(book(9, "kept", 9));
-      const memory = new MemoryStore<Book>({ idProperty: "id", channel: sqlChannel(store) });
-      memory.insert([book(1, "A", 1), book(2, "x".repeat(81), 2)]); // varchar(80) refuses the second
-      await expect(memory.commit({ mode: "condensed" })).rejects.toBeDefined();
-      expect(memory.journal.length).toBeGreaterThan(0);
-      expect(ids(await store.query("sort(+id)"))).toEqual([9]);
+      for (const channel of [sqlChannel(store), storeChannel(store)]) {
+        await sql`truncate table ${sql.id(database.schema, "book")}`.execute(database.db);
+        await store.put(book(8, "changed?", 8));
+        await store.put(book(9, "removed?", 9));
+        const memory = new MemoryStore<Book>({ idProperty: "id", channel, data: [book(8, "changed?", 8), book(9, "removed?", 9)] });
+        // The remove and the change run (as earlier batches) before the add that fails: all must roll back.
+        memory.remove("id=9");
+        memory.update({ year: 80 }, "id=8");
+        memory.insert([book(1, "A", 1), book(2, "x".repeat(81), 2)], { append: true }); // varchar(80) refuses the second
+        const journal = [...memory.journal];
+        await expect(memory.commit({ mode: "condensed" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+        expect([...memory.journal]).toEqual(journal);
+        expect(ids(await memory.query("sort(+id)"))).toEqual([1, 2, 8]);
+        expect([...((await store.query("sort(+id)")) as Book[])]).toMatchObject([
+          { id: 8, year: 8 },
+          { id: 9, title: "removed?" },
+        ]);
+      }
     });
 
     it("returns the ids the database assigned for added records without one", async () => {
