@@ -23,12 +23,12 @@ export interface ExecuteQueryOptions {
   readonly end?: number;
 }
 
-/** How the filter step tests one record; `executeQuery` uses the compiled predicate when it can. */
-export type RecordFilter = (record: unknown, parameters: readonly unknown[]) => boolean;
+/** The filter step: the matching records, in order, as a new array; `executeQuery` uses the compiled loop when it can. */
+export type RecordFilter = (records: readonly unknown[], parameters: readonly unknown[]) => unknown[];
 
 let filterFor: (query: Query) => RecordFilter = (query) => {
   const filter: FilterNode = query.filter;
-  return (record, parameters) => matches(filter, record, parameters);
+  return (records, parameters) => records.filter((record) => matches(filter, record, parameters));
 };
 
 /** Lets the compiler module plug its cached predicates in (avoids an import cycle). */
@@ -63,9 +63,7 @@ export function executeQuery<T>(
 ): Results<T> | unknown {
   const parsed = parseQuery(query, options.schema ? { schema: options.schema } : {});
   const parameters = options.parameters ?? [];
-  const test = filterFor(parsed);
-  let items: unknown[] = [];
-  for (const record of records) if (test(record, parameters)) items.push(record);
+  let items = filterFor(parsed)(records, parameters);
   if (parsed.recurse) items = recurseRecords(items, parsed.recurse);
   if (parsed.aggregate) items = aggregateRecords(items, parsed.aggregate);
   if (parsed.sort.length > 0) items = sortRecords(items, parsed.sort, options.idProperty ?? "id");

@@ -105,6 +105,7 @@ describe("query cases: interpreter and compiled predicate agree", () => {
       const viaCompiled = records.filter((r) => compiled.predicate(r, parameters)).map((r) => r.id);
       expect(interpreted).toEqual(ids);
       expect(viaCompiled).toEqual(ids);
+      expect(compiled.filter(records, parameters).map((r) => r.id)).toEqual(ids);
       const executed = executeQuery(records, query, { parameters: parameters ?? [] }) as { id: number }[];
       expect(executed.map((r) => r.id)).toEqual(ids);
     });

@@ -14,6 +14,12 @@ export interface CompiledQuery {
   readonly source: string;
   /** Tests one record; `parameters` bind `$1`, `$2`, ... */
   predicate(record: unknown, parameters?: readonly unknown[]): boolean;
+  /**
+   * The records of `records` that match, in order, as a new array: the same
+   * test as `predicate` in a loop made for this query alone, so the engine
+   * inlines the test (a loop shared by every query calls it indirectly).
+   */
+  filter<T>(records: readonly T[], parameters?: readonly unknown[]): T[];
   /** The `perstore` exports the source calls. */
   readonly helpers: readonly string[];
   /** The parsed query. */
@@ -23,31 +29,50 @@ export interface CompiledQuery {
 const NO_PARAMETERS: readonly unknown[] = Object.freeze([]);
 const byObject = new WeakMap<object, CompiledQuery>();
 const byString = new Map<string, CompiledQuery>();
-const bySource = new Map<string, CompiledPredicate>();
+type FilterLoop = (records: readonly unknown[], parameters: readonly unknown[]) => unknown[];
+
+interface Instance {
+  readonly test: CompiledPredicate;
+  readonly loop: FilterLoop;
+}
+
+const bySource = new Map<string, Instance>();
 const CACHE_LIMIT = 1000;
+
+// The loop's text is fixed; each query gets its own copy (its own call-site feedback) around its test.
+const LOOP_SOURCE =
+  '"use strict";\nreturn function (records, parameters) {\n  const out = [];\n' +
+  "  for (let i = 0; i < records.length; i++) {\n    const record = records[i];\n" +
+  "    if (test(record, parameters)) out.push(record);\n  }\n  return out;\n};";
 
 function helpersUsed(source: string): string[] {
   return HELPER_NAMES.filter((helper) => source.includes(`${helper}(`));
 }
 
-/** Turns source into a function; where `new Function` is banned, falls back to the interpreter. */
-function instantiate(source: string, helpers: readonly string[], query: Query): CompiledPredicate {
+function plainLoop(test: CompiledPredicate): FilterLoop {
+  return (records, parameters) => records.filter((record) => test(record, parameters));
+}
+
+/** Turns source into a function and its loop; where `new Function` is banned, falls back to the interpreter. */
+function instantiate(source: string, helpers: readonly string[], query: Query): Instance {
   const cached = bySource.get(source);
   if (cached) return cached;
-  let fn: CompiledPredicate;
+  let instance: Instance;
   try {
     const factory = new Function(...helpers, `"use strict";\nreturn (${source});`) as (
       ...fns: unknown[]
     ) => CompiledPredicate;
-    fn = factory(...helpers.map((h) => queryHelpers[h]));
+    const test = factory(...helpers.map((h) => queryHelpers[h]));
+    instance = { test, loop: (new Function("test", LOOP_SOURCE) as (test: CompiledPredicate) => FilterLoop)(test) };
   } catch (error) {
     if (!(error instanceof EvalError)) throw error;
     const filter = query.filter;
-    fn = (record, parameters) => matches(filter, record, parameters);
+    const test: CompiledPredicate = (record, parameters) => matches(filter, record, parameters);
+    instance = { test, loop: plainLoop(test) };
   }
   if (bySource.size >= CACHE_LIMIT) bySource.clear();
-  bySource.set(source, fn);
-  return fn;
+  bySource.set(source, instance);
+  return instance;
 }
 
 /**
@@ -75,17 +100,15 @@ export function compileQuery(input: Query | string | JsonQuery): CompiledQuery {
 function build(query: Query): CompiledQuery {
   const source = emitPredicate(query.filter);
   const helpers = helpersUsed(source);
-  const fn = instantiate(source, helpers, query);
+  const { test, loop } = instantiate(source, helpers, query);
   return Object.freeze({
     source,
     helpers: Object.freeze(helpers),
     query,
-    predicate: (record: unknown, parameters?: readonly unknown[]) => fn(record, parameters ?? NO_PARAMETERS),
+    predicate: (record: unknown, parameters?: readonly unknown[]) => test(record, parameters ?? NO_PARAMETERS),
+    filter: <T>(records: readonly T[], parameters?: readonly unknown[]) => loop(records, parameters ?? NO_PARAMETERS) as T[],
   });
 }
 
-// executeQuery filters with the compiled predicate (the interpreter remains the reference).
-setFilterFactory((query) => {
-  const compiled = compileQuery(query);
-  return compiled.predicate;
-});
+// executeQuery filters with the compiled loop (the interpreter remains the reference).
+setFilterFactory((query) => compileQuery(query).filter);
