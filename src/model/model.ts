@@ -30,6 +30,7 @@ import type { AnyInstance, InstanceBinding, ValidationResult } from "./model-ins
 import { namedQueryMethods } from "./named-query.js";
 import { escapePointer, validationIssues } from "./validation.js";
 import { ModelFacetView } from "./model-facet.js";
+import { DISCRIMINATOR } from "./hierarchy-store.js";
 
 /** How models find each other (for links and sub-model instances). */
 export interface ModelContext {
@@ -42,7 +43,6 @@ export type BindingChoice = "binding" | "readOnlyBinding" | InstanceBinding;
 /** Called with the final record (and the stored one, if any) just before validation; may return a replacement. */
 export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined) => DataRecord;
 
-const DISCRIMINATOR = "perstore_type";
 
 function unsupported(model: string, method: string): PerstoreError {
   return new PerstoreError("MODEL_UNSUPPORTED", `the store of ${model} has no ${method}()`);
@@ -125,14 +125,19 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     return record;
   }
 
-  /** An instance for a stored record: a sub-model's class when the SQL discriminator names one. */
+  /** Whether this model is part of an `allOf` hierarchy, whose stored records carry the discriminator. */
+  private get inHierarchy(): boolean {
+    return this.definition.base !== undefined || (this.definition.subModels?.length ?? 0) > 0;
+  }
+
+  /** An instance for a stored record: a sub-model's class when the discriminator names one. */
   toInstance(record: DataRecord, binding: BindingChoice, omit?: ReadonlySet<string>): TInstance {
     let model: BoundModel<AnyInstance, object> = this;
     const type = record[DISCRIMINATOR];
     if (typeof type === "string" && type !== this.name && this.isBaseOf(type)) {
       model = this.context.model(type) ?? this;
     }
-    const data = model.normalise(this.definition.sql?.discriminator ? withoutKey(record, DISCRIMINATOR) : { ...record });
+    const data = model.normalise(this.inHierarchy ? withoutKey(record, DISCRIMINATOR) : { ...record });
     const chosen = typeof binding === "string" ? model[binding] : binding;
     return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
   }
@@ -164,15 +169,17 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
   /** Shape a store answer: records become instances; projections and values stay plain (copied). */
   shape(query: Query, result: unknown, binding: BindingChoice, omit?: ReadonlySet<string>): unknown {
     const plain = query.projection !== undefined || query.aggregate !== undefined;
+    // Projections of a hierarchy's records never show the internal discriminator.
+    const hide = plain && this.inHierarchy ? new Set([...(omit ?? []), DISCRIMINATOR]) : omit;
     if (query.result && query.result.kind !== "first" && query.result.kind !== "one") return result;
     if (query.result) {
       if (result === undefined || result === null || typeof result !== "object") return result;
-      return plain ? stripKeys(copyRecord(result as DataRecord), omit) : this.toInstance(result as DataRecord, binding, omit);
+      return plain ? stripKeys(copyRecord(result as DataRecord), hide) : this.toInstance(result as DataRecord, binding, omit);
     }
     const rows = Array.isArray(result) ? result : [];
     const out = rows.map((row: unknown) =>
       plain || row === null || typeof row !== "object" || Array.isArray(row)
-        ? stripKeys(copyRecord(row), omit)
+        ? stripKeys(copyRecord(row), hide)
         : this.toInstance(row as DataRecord, binding, omit),
     ) as Results<unknown>;
     const total = (result as { totalCount?: unknown } | undefined)?.totalCount;

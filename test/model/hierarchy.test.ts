@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { MemoryStore, JsonFileStore } from "perstore";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createModels, Employee, Person } from "../../generated/index.js";
+
+const acme = "7d1f2c3a-0000-4000-8000-000000000001";
+
+async function people(models: ReturnType<typeof createModels>) {
+  const ada = await models.Person.create({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", country: "UK" });
+  const bob = await models.Employee.create({
+    firstName: "Bob",
+    lastName: "Builder",
+    email: "bob@example.com",
+    country: "UK",
+    employerId: acme,
+    jobTitle: "Builder",
+    salary: 10,
+  });
+  return { ada, bob };
+}
+
+// Sub-models share their base model's store (as SQL shares one table): the discriminator picks the class.
+describe("model hierarchies (allOf) on the default memory store", () => {
+  it("a base query returns sub-model records as sub-model instances; a sub-model query only its own", async () => {
+    const models = createModels();
+    const { ada, bob } = await people(models);
+    const all = await models.Person.query("sort(+firstName)");
+    expect(all.map((p) => p.firstName)).toEqual(["Ada", "Bob"]);
+    expect(all[0]).not.toBeInstanceOf(Employee);
+    expect(all[1]).toBeInstanceOf(Employee);
+    expect((all[1] as Employee).jobTitle).toBe("Builder");
+    expect(await models.Person.get(bob.id)).toBeInstanceOf(Employee);
+    const staff = await models.Employee.query("");
+    expect(staff.map((p) => p.firstName)).toEqual(["Bob"]);
+    expect(await models.Employee.get(ada.id)).toBeUndefined();
+    expect(await models.Employee.query("count()")).toBe(1);
+    expect(await models.Person.query("count()")).toBe(2);
+    expect((await models.Person.queries.inCountry("UK")).map((p: Person) => p.constructor.name)).toEqual(["Employee", "Person"]);
+  });
+
+  it("the discriminator stays internal: not on instances, projections, nor a queryable property", async () => {
+    const models = createModels();
+    const { bob } = await people(models);
+    expect(Object.keys((await models.Person.get(bob.id))!)).not.toContain("perstore_type");
+    expect([...(await models.Person.query("select(firstName)&sort(+firstName)"))]).toEqual([{ firstName: "Ada" }, { firstName: "Bob" }]);
+    await expect(models.Person.query("perstore_type=Employee")).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
+    // A record naming another model is not honoured: the model decides.
+    const eve = await models.Person.create({ firstName: "Eve", lastName: "X", email: "eve@example.com", perstore_type: "Employee" } as never);
+    expect(eve).not.toBeInstanceOf(Employee);
+    expect(await models.Employee.get(eve.id)).toBeUndefined();
+  });
+
+  it("writes keep each record's model; a sub-model cannot touch its base's records; unique spans the hierarchy", async () => {
+    const models = createModels();
+    const { ada, bob } = await people(models);
+    // Saving an Employee reached through Person keeps it an Employee.
+    const viaPerson = (await models.Person.get(bob.id))!;
+    viaPerson.nickname = "Bobby";
+    await viaPerson.save();
+    expect(await models.Employee.get(bob.id)).toMatchObject({ nickname: "Bobby", jobTitle: "Builder" });
+    await expect(models.Employee.patch(ada.id, { jobTitle: "x" } as never)).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
+    expect(await models.Employee.delete(ada.id)).toBe(false);
+    expect(await models.Person.get(ada.id)).toBeDefined();
+    await expect(
+      models.Employee.put({ ...ada, employerId: acme, jobTitle: "Spy" } as never),
+    ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+    expect(await models.Person.get(ada.id)).not.toBeInstanceOf(Employee);
+    await expect(
+      models.Employee.create({ firstName: "A", lastName: "B", email: "ada@example.com", employerId: acme, jobTitle: "T" }),
+    ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+    expect(await models.Person.delete(bob.id)).toBe(true);
+    expect(await models.Employee.query("")).toHaveLength(0);
+  });
+
+  it("the root's given store is the hierarchy's store; a sub-model's own store stays its own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "perstore-hierarchy-"));
+    const file = join(dir, "people.json");
+    const shared = createModels({ stores: { Person: new JsonFileStore({ path: file }) } });
+    await people(shared);
+    expect(await shared.Person.query("count()")).toBe(2);
+    expect(readFileSync(file, "utf8")).toContain("Employee");
+    const separate = createModels({ stores: { Employee: new MemoryStore() } });
+    await people(separate);
+    expect(await separate.Person.query("count()")).toBe(1);
+  });
+});
