@@ -6,6 +6,8 @@
  * one-build sessions, watch mode keeps a session open for cheap rebuilds.
  */
 import { createBuildSession } from "./build-session.js";
+export * from "./emit/ddl/index.js";
+export * from "./migrate/index.js";
 import type { PerstoreConfig } from "./config.js";
 import type { FormatCache } from "./format-file.js";
 import type { SchemaSource } from "./ir/model-sources.js";
