@@ -5,7 +5,16 @@
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AccessError, JsonFileStore, MemoryStore, ValidationError, executeQuery, storeChannel } from "perstore";
+import {
+  AccessError,
+  JsonFileStore,
+  MemoryStore,
+  ValidationError,
+  executeQuery,
+  openDatabase,
+  storeChannel,
+} from "perstore";
+import { loadMigrations, migrateUp } from "perstore/compiler";
 import { createModels, personDirectoryFacet } from "../generated/index.js";
 
 const say = (title: string) => console.log(`\n== ${title}`);
@@ -133,5 +142,45 @@ async function modelTour(): Promise<void> {
   }
 }
 
+async function sqlTour(): Promise<void> {
+  say("5. The same models in SQL: embedded PGlite, migrated from generated/migrations");
+  // A fresh embedded database each run; `openDatabase()` with no URL uses
+  // DATABASE_URL, else perstore.config.json ("pglite:.perstore/db").
+  const folder = ".perstore/example-db";
+  rmSync(folder, { recursive: true, force: true });
+  const db = openDatabase(`pglite:${folder}`);
+  try {
+    const applied = await migrateUp(db, await loadMigrations("generated/migrations"));
+    show("  perstore migrate up applied", applied);
+
+    const { Company, Employee, Person } = createModels({ db });
+    const acme = await Company.create({ name: "Acme", size: "large" });
+    const grace = await Employee.create({
+      firstName: "Grace",
+      lastName: "Hopper",
+      email: "grace@example.org",
+      country: "US",
+      employerId: acme.id,
+      jobTitle: "Rear Admiral",
+      salary: 120000,
+    });
+    await Person.create({ firstName: "Alan", lastName: "Turing", email: "alan@example.org", country: "UK" });
+
+    show("  link through SQL: (await grace.employer())?.name", (await grace.employer())?.name);
+    show(
+      "  Person.query('sort(+lastName)') (sub-models included)",
+      (await Person.query("sort(+lastName)")).map((p) => `${p.fullName()} (${p.constructor.name})`),
+    );
+    show(
+      "  named query Employee.queries.earningMoreThan(100000)",
+      (await Employee.queries.earningMoreThan(100000)).map((e) => e.fullName()),
+    );
+    show("  count() runs in SQL", await Person.query("country=in=(US,UK)&count()"));
+  } finally {
+    await db.destroy();
+  }
+}
+
 await memoryStoreTour();
 await modelTour();
+await sqlTour();
