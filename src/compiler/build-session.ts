@@ -20,7 +20,7 @@ import type { SchemaSource, SourceCache } from "./ir/model-sources.js";
 import type { ProjectIR } from "./ir/types.js";
 import { readMixinExports, type MixinCache } from "./load/mixin-exports.js";
 import { readSchemaSources } from "./read-schema-sources.js";
-import { writeFiles, type OutputFile } from "./write-files.js";
+import { removeStaleFiles, writeFiles, type OutputFile } from "./write-files.js";
 
 export interface SessionOptions {
   /** Project root (default: the current directory). */
@@ -58,6 +58,8 @@ export interface SessionBuildResult {
   /** Files written (or, with `check`, that would be); empty with `noWrite`. */
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
+  /** Generated files no model produces any more (a deleted schema): removed (or, with `check`, that would be). */
+  readonly removed: readonly string[];
   readonly durationMs: number;
 }
 
@@ -144,7 +146,7 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const files: OutputFile[] = all.map(({ path, contents }) => ({ path, contents }));
 
-    let report: { written: readonly string[]; unchanged: readonly string[] } = { written: [], unchanged: [] };
+    let report: { written: readonly string[]; unchanged: readonly string[]; removed: readonly string[] } = { written: [], unchanged: [], removed: [] };
     if (!buildOptions.noWrite) {
       const target = resolve(config.root, config.out);
       const check = buildOptions.check ?? false;
@@ -152,8 +154,12 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       const known = files.filter((f) => onDisk.get(join(target, f.path)) === f.contents);
       const rest = files.filter((f) => onDisk.get(join(target, f.path)) !== f.contents);
       const wrote = await writeFiles(target, rest, { check });
-      report = { written: wrote.written, unchanged: [...known.map((f) => f.path), ...wrote.unchanged].sort() };
-      if (!check) for (const f of rest) onDisk.set(join(target, f.path), f.contents);
+      const removed = await removeStaleFiles(target, new Set(files.map((f) => f.path)), { check });
+      report = { written: wrote.written, unchanged: [...known.map((f) => f.path), ...wrote.unchanged].sort(), removed };
+      if (!check) {
+        for (const f of rest) onDisk.set(join(target, f.path), f.contents);
+        for (const path of removed) onDisk.delete(join(target, path));
+      }
     }
     previous = { fingerprints, modelFiles, outDir };
     // The cache keeps what the current output was formatted from, so it never outgrows the project.

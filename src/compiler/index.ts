@@ -58,6 +58,8 @@ export interface BuildOptions extends CompileOptions {
 export interface BuildResult extends CompileResult {
   readonly written: readonly string[];
   readonly unchanged: readonly string[];
+  /** Generated files of models that no longer exist: removed (or, with `check`, that would be). */
+  readonly removed: readonly string[];
   readonly durationMs: number;
 }
 
@@ -76,8 +78,8 @@ export async function compile(options: CompileOptions = {}): Promise<CompileResu
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const session = createBuildSession(options);
   try {
-    const { config, ir, files, written, unchanged, durationMs } = await session.build({ check: options.check ?? false });
-    return { config, ir, files, written, unchanged, durationMs };
+    const { config, ir, files, written, unchanged, removed, durationMs } = await session.build({ check: options.check ?? false });
+    return { config, ir, files, written, unchanged, removed, durationMs };
   } finally {
     await session.close();
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -57,5 +57,50 @@ describe("perstore CLI", () => {
       expect(x.out()).toContain(`Usage: perstore ${command}`);
     }
     expect(await main(["nope"], io(tmpdir()).io)).toBe(2);
+  });
+});
+
+describe("perstore init and stale output", () => {
+  it("init adds .perstore/ to .gitignore (created when missing), once", async () => {
+    const fresh = await mkdtemp(join(tmpdir(), "perstore-init-"));
+    const a = io(fresh);
+    expect(await main(["init"], a.io)).toBe(0);
+    expect(a.out()).toContain("created .gitignore");
+    expect(await readFile(join(fresh, ".gitignore"), "utf8")).toBe(".perstore/\n");
+
+    const existing = await mkdtemp(join(tmpdir(), "perstore-init-"));
+    await writeFile(join(existing, ".gitignore"), "node_modules");
+    expect(await main(["init"], io(existing).io)).toBe(0);
+    expect(await readFile(join(existing, ".gitignore"), "utf8")).toBe("node_modules\n.perstore/\n");
+    const again = io(existing);
+    expect(await main(["init"], again.io)).toBe(0);
+    expect(again.out()).not.toContain(".gitignore");
+    expect(await readFile(join(existing, ".gitignore"), "utf8")).toBe("node_modules\n.perstore/\n");
+  });
+
+  it("build removes the output of a deleted schema (only generated files); --check reports it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "perstore-stale-"));
+    await main(["init"], io(dir).io);
+    const tag = '{ "title": "Tag", "type": "object", "properties": { "id": { "type": "string" } }, "required": ["id"] }\n';
+    await writeFile(join(dir, "schemas/tag.schema.json"), tag);
+    expect(await main(["build"], io(dir).io)).toBe(0);
+    expect(await readdir(join(dir, "generated"))).toContain("tag.validator.js");
+    await writeFile(join(dir, "generated/notes.md"), "mine\n");
+    await rm(join(dir, "schemas/tag.schema.json"));
+
+    const check = io(dir);
+    expect(await main(["build", "--check"], check.io)).toBe(1);
+    expect(check.err()).toContain("tag.ts (no longer generated)");
+    expect(await readdir(join(dir, "generated"))).toContain("tag.ts");
+
+    const b = io(dir);
+    expect(await main(["build"], b.io)).toBe(0);
+    expect(b.out()).toContain("removed generated/tag.ts");
+    expect(b.out()).toMatch(/, 4 removed \(/);
+    const left = await readdir(join(dir, "generated"));
+    expect(left.filter((f) => f.startsWith("tag."))).toEqual([]);
+    expect(left).toContain("notes.md");
+    expect(left).toContain("note.ts");
+    expect(await main(["build", "--check"], io(dir).io)).toBe(0);
   });
 });

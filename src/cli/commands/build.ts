@@ -15,16 +15,18 @@ async function once(io: CliIO, session: BuildSession, check: boolean, rebuild: b
     const ms = Math.round(result.durationMs);
     const models = result.ir.models.length;
     if (check) {
-      if (result.written.length > 0) {
-        io.stderr.write(`${result.config.out}/ is stale; run \`perstore build\`. Stale files:\n${result.written.map((f) => `  ${f}\n`).join("")}`);
+      if (result.written.length > 0 || result.removed.length > 0) {
+        const stale = [...result.written.map((f) => `  ${f}\n`), ...result.removed.map((f) => `  ${f} (no longer generated)\n`)];
+        io.stderr.write(`${result.config.out}/ is stale; run \`perstore build\`. Stale files:\n${stale.join("")}`);
         return { code: 1, result };
       }
       io.stdout.write(`${result.config.out}/ is up to date (${models} models, ${result.files.length} files, ${ms} ms)\n`);
       return { code: 0, result };
     }
     for (const file of result.written) io.stdout.write(`  wrote ${result.config.out}/${file}\n`);
+    for (const file of result.removed) io.stdout.write(`  removed ${result.config.out}/${file}\n`);
     const what = rebuild ? `rebuilt ${result.emittedModels.length} of ${models} models${result.emittedModels.length > 0 ? ` (${result.emittedModels.join(", ")})` : ""}` : `compiled ${models} models`;
-    io.stdout.write(`${what}: ${result.written.length} files written, ${result.unchanged.length} unchanged (${ms} ms)\n`);
+    io.stdout.write(`${what}: ${result.written.length} files written, ${result.unchanged.length} unchanged${result.removed.length > 0 ? `, ${result.removed.length} removed` : ""} (${ms} ms)\n`);
     return { code: 0, result };
   } catch (error) {
     stop();
@@ -99,11 +101,14 @@ export const buildCommand: Command = {
 
 Compile every *.schema.json in the schemas folder (perstore.config.json) into
 typed model classes, validators, query predicates, db.ts, DDL and index.ts.
-Files are written atomically and only when their content changes; formatted
+Files are written atomically and only when their content changes; generated
+files of a deleted schema are removed (only files that start with perstore's
+banner, never a subfolder such as migrations/); formatted
 output is cached in .perstore/format-cache.json so unchanged files are not
 re-formatted by the next build.
 
-  --check   write nothing; exit 1 listing stale files when the output is out of date
+  --check   write nothing; exit 1 listing stale files (out of date, or of a deleted
+            schema) when the output is out of date
   --watch   build, then rebuild on every change under the schemas folder: only the
             models a change affects are re-emitted (plus index.ts, db.ts, schema.sql)
   --help    show this help

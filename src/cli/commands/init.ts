@@ -1,5 +1,5 @@
 /** `perstore init`: a config file and one example schema. */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CONFIG_FILE, DEFAULT_CONFIG } from "../../compiler/index.js";
 import { parseFlags, type Command } from "../command.js";
@@ -20,13 +20,37 @@ const EXAMPLE_SCHEMA = {
   queries: { tagged: "contains(tags,$1)&sort(-createdAt)" },
 };
 
+/** What perstore keeps for itself in the project (format cache, the embedded database): never committed. */
+const PRIVATE_DIR = ".perstore/";
+
+/** Add `.perstore/` to `.gitignore` (created when missing) unless a line already ignores it; what was done, or undefined. */
+async function ignorePrivateDir(cwd: string): Promise<string | undefined> {
+  const file = join(cwd, ".gitignore");
+  let text: string | undefined;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const ignored = (text ?? "").split(/\r?\n/).some((line) => /^\/?\.perstore\/?(\*\*?)?\s*$/.test(line.trim()));
+  if (ignored) return undefined;
+  const prefix = text === undefined || text === "" || text.endsWith("\n") ? "" : "\n";
+  await writeFile(file, `${text ?? ""}${prefix}${PRIVATE_DIR}\n`);
+  return text === undefined ? "created .gitignore" : `added ${PRIVATE_DIR} to .gitignore`;
+}
+
 export const initCommand: Command = {
   name: "init",
   summary: "create perstore.config.json and an example schema",
   help: `Usage: perstore init [--force]
 
-Write perstore.config.json and schemas/note.schema.json in the current folder.
-Existing files are left alone unless --force is given.
+Write perstore.config.json and schemas/note.schema.json in the current folder,
+and add .perstore/ (perstore's cache and embedded database) to .gitignore,
+creating it when there is none. Existing files are left alone unless --force
+is given.
+
+  --force   overwrite perstore.config.json and the example schema
+  --help    show this help
 `,
   async run(args, io) {
     const { flags, unknown } = parseFlags(args, ["--force", "--help", "-h"]);
@@ -53,6 +77,8 @@ Existing files are left alone unless --force is given.
         io.stdout.write(`  kept ${file} (exists)\n`);
       }
     }
+    const ignored = await ignorePrivateDir(io.cwd);
+    if (ignored) io.stdout.write(`  ${ignored}\n`);
     io.stdout.write("next: edit the schema, then run `perstore build`\n");
     return 0;
   },
