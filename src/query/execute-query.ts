@@ -8,7 +8,7 @@ import { parseQuery } from "./parse-query.js";
 import { project } from "./project.js";
 import { recurseRecords } from "./recurse-records.js";
 import { resolveValue } from "./resolve-value.js";
-import { sortRecords } from "./sort-records.js";
+import { firstSorted, sortRecords } from "./sort-records.js";
 
 export interface ExecuteQueryOptions {
   /** Values for `$1`, `$2`, ... */
@@ -66,14 +66,21 @@ export function executeQuery<T>(
   let items = filterFor(parsed)(records, parameters);
   if (parsed.recurse) items = recurseRecords(items, parsed.recurse);
   if (parsed.aggregate) items = aggregateRecords(items, parsed.aggregate);
-  if (parsed.sort.length > 0) items = sortRecords(items, parsed.sort, options.idProperty ?? "id");
+  const count = pageNumber(parsed.limit?.count, parameters, "count");
+  const start = pageNumber(parsed.limit?.start, parameters, "start") ?? 0;
+  const maxCount = pageNumber(parsed.limit?.maxCount, parameters, "maxCount");
+  // A sorted page needs only its first rows in order (distinct could drop some of them, so not then).
+  const matched = items.length;
+  if (parsed.sort.length > 0) {
+    const idProperty = options.idProperty ?? "id";
+    const end = options.end !== undefined && options.end >= 0 ? options.end : Infinity;
+    const page = parsed.distinct ? Infinity : count !== undefined ? start + count : end;
+    items = page < items.length ? firstSorted(items, parsed.sort, idProperty, page) : sortRecords(items, parsed.sort, idProperty);
+  }
   if (parsed.projection) items = project(items, parsed.projection);
   if (parsed.distinct) items = distinctValues(items);
-  let totalCount = items.length;
-  if (parsed.limit) {
-    const count = pageNumber(parsed.limit.count, parameters, "count")!;
-    const start = pageNumber(parsed.limit.start, parameters, "start") ?? 0;
-    const maxCount = pageNumber(parsed.limit.maxCount, parameters, "maxCount");
+  let totalCount = parsed.distinct ? items.length : matched;
+  if (count !== undefined) {
     if (maxCount !== undefined) totalCount = Math.min(totalCount, maxCount);
     items = items.slice(start, count === Infinity ? undefined : start + count);
   }

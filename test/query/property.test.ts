@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { QueryError, compileQuery, matches, parseQuery } from "perstore";
+import { QueryError, compileQuery, executeQuery, matches, parseQuery, type Results } from "perstore";
 import { deepFreeze } from "./deep-freeze.js";
 
 const fields = ["a", "b", "c", "constructor", "toString"] as const;
@@ -97,6 +97,30 @@ describe("property: arbitrary strings parse or throw QueryError", () => {
         }
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe("sorted pages", () => {
+  it("a page from the bounded heap equals the same page of a full sort (ties, nulls, mixed types)", () => {
+    const rows = fc.array(
+      fc.record({ id: fc.oneof(fc.integer({ min: 0, max: 5 }), fc.constant(null)), a: scalar, b: scalar }, { requiredKeys: [] }),
+      { maxLength: 30 },
+    );
+    const sort = fc.constantFrom("sort(+a)", "sort(-a,+b)", "sort(-b,-a)", "sort(+id)");
+    fc.assert(
+      fc.property(rows, sort, fc.nat(8), fc.nat(8), (data, order, count, start) => {
+        const records = deepFreeze(data);
+        // Compare positions in the input (identity), not look-alike records.
+        const at = (rs: readonly unknown[]) => rs.map((r) => records.indexOf(r as (typeof records)[number]));
+        const full = at(executeQuery(records, order) as Results<unknown>);
+        const page = executeQuery(records, `${order}&limit(${count},${start})`) as Results<unknown>;
+        expect(at(page)).toEqual(full.slice(start, start + count));
+        expect(page.totalCount).toBe(records.length);
+        const viaOptions = executeQuery(records, order, { start, end: start + count }) as Results<unknown>;
+        expect(at(viaOptions)).toEqual(full.slice(start, start + count));
+      }),
+      { numRuns: 300 },
     );
   });
 });
