@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SchemaError } from "../errors/index.js";
-import { JsonSyntaxError, parseJsonWithPointers } from "./load/json-source-map.js";
+import { JsonSyntaxError, parseJsonWithPointers, type SourcePosition } from "./load/json-source-map.js";
 
 export const CONFIG_FILE = "perstore.config.json";
 
@@ -41,9 +41,12 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
   let raw: Record<string, unknown> = {};
+  let pointers: ReadonlyMap<string, SourcePosition> = new Map();
   if (text !== undefined) {
     try {
-      const parsed = parseJsonWithPointers(text).data;
+      const result = parseJsonWithPointers(text);
+      const parsed = result.data;
+      pointers = result.pointers;
       if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
         throw new SchemaError("CONFIG_INVALID", "the configuration must be a JSON object", { file: CONFIG_FILE, pointer: "", line: 1, column: 1 });
       }
@@ -55,17 +58,21 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
       throw error;
     }
   }
+  const invalid = (key: string, message: string): SchemaError => {
+    const at = pointers.get(`/${key}`);
+    return new SchemaError("CONFIG_INVALID", message, { file: CONFIG_FILE, pointer: `/${key}`, ...(at ? { line: at.line, column: at.column } : {}) });
+  };
   const str = (key: keyof typeof DEFAULT_CONFIG & ("schemas" | "out" | "database")): string => {
     const value = raw[key];
     if (value === undefined) return DEFAULT_CONFIG[key];
     if (typeof value !== "string" || value === "") {
-      throw new SchemaError("CONFIG_INVALID", `"${key}" must be a non-empty string`, { file: CONFIG_FILE, pointer: `/${key}` });
+      throw invalid(key, `"${key}" must be a non-empty string`);
     }
     return value;
   };
   const prettier = raw["prettier"] ?? DEFAULT_CONFIG.prettier;
   if (typeof prettier !== "boolean") {
-    throw new SchemaError("CONFIG_INVALID", `"prettier" must be true or false`, { file: CONFIG_FILE, pointer: "/prettier" });
+    throw invalid("prettier", `"prettier" must be true or false`);
   }
   return {
     root: absRoot,

@@ -104,3 +104,18 @@ describe("perstore init and stale output", () => {
     expect(await main(["build", "--check"], io(dir).io)).toBe(0);
   });
 });
+
+describe("perstore build: configuration errors", () => {
+  it("a missing schemas folder and a bad config value are coded, located diagnostics", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "perstore-config-"));
+    const a = io(dir);
+    expect(await main(["build"], a.io)).toBe(1);
+    expect(a.err()).toContain("the schemas folder schemas/ does not exist");
+    expect(a.err()).toContain("[CONFIG_NO_SCHEMAS]");
+
+    await writeFile(join(dir, "perstore.config.json"), '{\n  "out": "gen",\n  "schemas": 3\n}\n');
+    const b = io(dir);
+    expect(await main(["build"], b.io)).toBe(1);
+    expect(b.err()).toContain('perstore.config.json:3:3 /schemas: "schemas" must be a non-empty string [CONFIG_INVALID]');
+  });
+});
