@@ -1,6 +1,8 @@
 /**
  * The `perstore` command. Commands live in a table: adding one is one line.
  */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import { buildCommand } from "./commands/build.js";
 import { initCommand } from "./commands/init.js";
 import { migrateCommand } from "./commands/migrate.js";
@@ -29,4 +31,25 @@ export async function main(argv: readonly string[], io: CliIO = { cwd: process.c
     return 2;
   }
   return command.run(rest, io);
+}
+
+/** Whether this module is the program being run (`tsx src/cli/index.ts build`), not imported (bin/perstore.js, tests). */
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    },
+  );
 }
