@@ -199,7 +199,11 @@ export type ModelRegistry<D extends ModelDefinitions> = {
 
 /**
  * Where each model keeps its records: `stores[Name]`, else a `SqlStore`
- * over `db`, else a new `MemoryStore` with the model's indexes.
+ * over `db`, else a new `MemoryStore` with the model's indexes. A sub-model
+ * without its own entry shares its hierarchy's store (see
+ * `createModelRegistry`). A store you pass enforces `unique` only through its
+ * own indexes, so give it the model's:
+ * `new JsonFileStore({ path: "people.json", indexes: PersonDefinition.indexes })`.
  */
 export interface ModelRegistryOptions<D extends ModelDefinitions = ModelDefinitions> {
   readonly db?: Kysely<any>;
