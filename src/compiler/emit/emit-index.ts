@@ -17,7 +17,7 @@ export function emitIndex(ir: ProjectIR): EmittedFile[] {
     `/** Every model's definition, by name. */`,
     `export const definitions = {\n${ir.models.map((m) => `  ${m.name}: ${m.name}Definition,`).join("\n")}\n} as const;`,
     "",
-    `/** Where models keep their records: a store per model, else a SqlStore over \`db\`, else a MemoryStore. */`,
+    `/** Where models keep their records: \`stores[Name]\`, else a SqlStore over \`db\`, else a MemoryStore (one per inheritance hierarchy, shared by its sub-models). */`,
     `export interface CreateModelsOptions {`,
     `  readonly db?: ModelRegistryOptions["db"];`,
     `  readonly stores?: {\n${ir.models.map((m) => `    readonly ${m.name}?: Store<any>;`).join("\n")}\n  };`,
