@@ -31,7 +31,7 @@ export const definitions = {
   Review: ReviewDefinition,
 } as const;
 
-/** Where models keep their records: a store per model, else a SqlStore over `db`, else a MemoryStore. */
+/** Where models keep their records: `stores[Name]`, else a SqlStore over `db`, else a MemoryStore (one per inheritance hierarchy, shared by its sub-models). */
 export interface CreateModelsOptions {
   readonly db?: ModelRegistryOptions["db"];
   readonly stores?: {
