@@ -4,10 +4,23 @@
  * missing first, then by type, numbers numerically, strings by code point,
  * dates by instant.
  */
+import { parseIsoInstant } from "./values.js";
 
 /** True for `Date` values (a type guard compiled predicates rely on). */
 export function queryIsDate(value: unknown): value is Date {
   return value instanceof Date;
+}
+
+/**
+ * The instant a record value stands for when a query compares it with a
+ * `Date`: a Date's time, or the time of a string that is an ISO-8601
+ * date-time (JSON has no date type, so `format: date-time` properties hold
+ * ISO strings); `NaN` for anything else, so every comparison with it is false.
+ */
+export function queryInstant(value: unknown): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "string") return parseIsoInstant(value)?.getTime() ?? NaN;
+  return NaN;
 }
 
 /**
@@ -129,10 +142,16 @@ export function compareValues(a: unknown, b: unknown): number {
  * The comparison the ordering operators (`lt le gt ge between`) use: a number
  * when both values are present and of the same type (number, string,
  * boolean or date), otherwise `NaN`, so every ordering test is false —
- * ordering never matches null, missing or a value of another type.
+ * ordering never matches null, missing or a value of another type. A `Date`
+ * query value also orders ISO-8601 date-time strings, by instant (`queryInstant`).
  */
 export function queryOrder(actual: unknown, expected: unknown): number {
   if (actual == null || expected == null) return NaN;
+  if (expected instanceof Date) {
+    const a = queryInstant(actual);
+    const b = expected.getTime();
+    return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
+  }
   const t = typeof actual;
   if (t !== typeof expected) return NaN;
   if (t === "number") {
@@ -142,10 +161,5 @@ export function queryOrder(actual: unknown, expected: unknown): number {
   }
   if (t === "string") return compareStrings(actual as string, expected as string);
   if (t === "boolean") return actual === expected ? 0 : actual ? 1 : -1;
-  if (actual instanceof Date && expected instanceof Date) {
-    const a = actual.getTime();
-    const b = expected.getTime();
-    return a < b ? -1 : a > b ? 1 : a === b ? 0 : NaN;
-  }
   return NaN;
 }

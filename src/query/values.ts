@@ -205,7 +205,8 @@ export function typedValue(type: ExplicitType, text: string, position?: number):
 
 /**
  * Reads one raw (still percent-encoded) RQL value: `$n` placeholders,
- * `type:` prefixes (the prefix must be known), then auto-typing.
+ * `type:` prefixes (the prefix must be known, except that an ISO-8601
+ * date-time such as `2024-01-01T00:00:00Z` is text), then auto-typing.
  */
 export function readValue(raw: string, position?: number): LiteralNode | ParamNode {
   const param = PARAMETER.exec(raw);
@@ -218,6 +219,9 @@ export function readValue(raw: string, position?: number): LiteralNode | ParamNo
     const prefix = raw.slice(0, colon);
     const type = EXPLICIT_TYPES.get(prefix);
     if (type === undefined) {
+      // `2024-01-01T00:00:00Z` unencoded: its colons are a time's, not a type prefix.
+      const text = decodeValue(raw, position);
+      if (parseIsoInstant(text) !== undefined) return { kind: "literal", value: text, raw: text };
       throw bad(`unknown value type ${JSON.stringify(prefix)} (write a literal colon as %3A)`, position);
     }
     const text = decodeValue(raw.slice(colon + 1), position === undefined ? undefined : position + colon + 1);

@@ -4,11 +4,11 @@ import { deepFreeze } from "./deep-freeze.js";
 
 // Each case: a query and the ids it must match; run through the interpreter and the compiled predicate.
 const records = deepFreeze<(Record<string, unknown> & { id: number })[]>([
-  { id: 1, name: "Smith", age: 30, country: "Canada", province: "Ontario", tags: ["a", "b"], kids: [{ age: 1 }, { age: 5 }], born: new Date("1990-01-01T00:00:00Z"), active: true, nested: { x: 1 } },
-  { id: 2, name: "Jones", age: 15, country: "India", province: "Quebec", tags: ["b"], kids: [], born: new Date("2005-06-01T00:00:00Z"), active: false, nested: { x: 2 } },
-  { id: 3, name: "smith", age: null, country: "France", tags: [], active: true },
-  { id: 4, name: "Li", age: "40", country: "India", province: null },
-  { id: 5, name: "Zoë 😀", age: 40, country: "Canada", province: "Quebec", tags: [1, "1"], nested: { x: "1" } },
+  { id: 1, name: "Smith", age: 30, country: "Canada", province: "Ontario", tags: ["a", "b"], kids: [{ age: 1 }, { age: 5 }], born: new Date("1990-01-01T00:00:00Z"), active: true, nested: { x: 1 }, at: "2020-01-01T00:00:00.000Z" },
+  { id: 2, name: "Jones", age: 15, country: "India", province: "Quebec", tags: ["b"], kids: [], born: new Date("2005-06-01T00:00:00Z"), active: false, nested: { x: 2 }, at: "2021-06-01T10:00:00+02:00" },
+  { id: 3, name: "smith", age: null, country: "France", tags: [], active: true, at: "not a date" },
+  { id: 4, name: "Li", age: "40", country: "India", province: null, at: "2020-01-01" },
+  { id: 5, name: "Zoë 😀", age: 40, country: "Canada", province: "Quebec", tags: [1, "1"], nested: { x: "1" }, at: new Date("2020-01-01T00:00:00Z") },
   { id: 6, constructor: "yes", toString: 1, __proto__x: 2, age: 18 },
 ]);
 
@@ -94,6 +94,24 @@ const cases: [query: string, ids: number[], parameters?: unknown[]][] = [
   ["contains(kids,age=$1)", [1], [1]],
   ["born<$1", [1], [new Date("2000-01-01T00:00:00Z")]],
   ["match(name,$1)", [1, 3], ["^SM"]],
+  // A Date compares with Dates and ISO-8601 date-time strings by instant; other strings never match it.
+  ["at=date:2020-01-01T00:00:00Z", [1, 4, 5]],
+  ["at!=date:2020-01-01T00:00:00Z", [2, 3, 6]],
+  ["at>date:2020-01-01T00:00:00Z", [2]],
+  ["at>=date:2020-01-01T00:00:00Z", [1, 2, 4, 5]],
+  ["at<date:2021-06-01T08:00:00Z", [1, 4, 5]],
+  ["at<=date:2021-06-01T08:00:00Z", [1, 2, 4, 5]],
+  ["between(at,(date:2020-01-01T00:00:00Z,date:2021-06-01T08:00:00Z))", [1, 4, 5]],
+  ["in(at,(date:2021-06-01T08:00:00Z,x))", [2]],
+  ["out(at,(date:2021-06-01T08:00:00Z))", [1, 3, 4, 5, 6]],
+  ["at=$1", [1, 4, 5], [new Date("2020-01-01T00:00:00Z")]],
+  ["at>$1", [2], [new Date("2020-01-01T00:00:00Z")]],
+  ["ne(at,$1)", [2, 3, 6], [new Date("2020-01-01T00:00:00Z")]],
+  ["between(at,$1)", [1, 4, 5], [[new Date("2020-01-01T00:00:00Z"), new Date("2021-01-01T00:00:00Z")]]],
+  // A string compares with strings by code point (an unencoded ISO date-time is a value, not a type prefix).
+  ["at=2020-01-01T00:00:00.000Z", [1]],
+  ["at>=2020-01-01T00:00:00Z", [2, 3]], // "...00.000Z" < "...00Z": "." sorts before "Z"
+  ["born=1990-01-01T00:00:00.000Z", []],
 ];
 
 describe("query cases: interpreter and compiled predicate agree", () => {

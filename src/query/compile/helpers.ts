@@ -3,7 +3,7 @@
  * `perstore` under the same name, so predicate source emitted ahead of time
  * can `import { <helpers> } from "perstore"` and needs no `eval`.
  */
-import { compareStrings, queryIsDate } from "../compare.js";
+import { compareStrings, queryInstant, queryIsDate } from "../compare.js";
 import { queryBetween } from "../operators/between.js";
 import { queryContains } from "../operators/contains.js";
 import { queryEnds } from "../operators/ends.js";
@@ -32,6 +32,7 @@ export const queryHelpers: Readonly<Record<string, (...args: never[]) => unknown
   __proto__: null,
   queryOwn,
   queryIsDate,
+  queryInstant,
   queryTest,
   queryEq,
   queryIn,

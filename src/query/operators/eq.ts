@@ -3,7 +3,10 @@ import { queryEq } from "./support.js";
 import { callHelper, isStrictScalar } from "./emit-support.js";
 import type { Operator } from "./operator.js";
 
-/** `eq(p,v)`: strict typed equality; `eq(p,null)` matches null or missing; a pattern value matches strings. */
+/**
+ * `eq(p,v)`: strict typed equality; `eq(p,null)` matches null or missing; a pattern value matches strings;
+ * a Date matches Dates and ISO-8601 date-time strings of the same instant.
+ */
 export const eq: Operator = {
   name: "eq",
   evaluate: queryEq,
@@ -13,7 +16,7 @@ export const eq: Operator = {
       if (v === null || v === undefined) return code`${actual} == null`;
       if (isStrictScalar(v)) return code`${actual} === ${v}`;
       if (v instanceof Date && !Number.isNaN(v.getTime())) {
-        return code`(queryIsDate(${actual}) && ${actual}.getTime() === ${v.getTime()})`;
+        return code`queryInstant(${actual}) === ${v.getTime()}`;
       }
       if (v instanceof RegExp) return code`queryTest(${actual}, ${v.source}, ${v.flags})`;
     }

@@ -54,7 +54,7 @@ export function orderingOperator(relation: Relation & ConditionOperator): Operat
         if (typeof v === "string" && isCodeUnitSafe(v)) return code`(typeof ${actual} === "string" && ${actual} ${symbol} ${v})`;
         if (typeof v === "string") return code`(typeof ${actual} === "string" && queryCompareStrings(${actual}, ${v}) ${symbol} 0)`;
         if (v instanceof Date && !Number.isNaN(v.getTime())) {
-          return code`(queryIsDate(${actual}) && ${actual}.getTime() ${symbol} ${v.getTime()})`;
+          return code`queryInstant(${actual}) ${symbol} ${v.getTime()}`;
         }
       }
       return callHelper(HELPER_NAMES[relation], actual, operand);

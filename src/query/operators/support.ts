@@ -2,7 +2,7 @@
  * Run-time helpers shared by the operators, the interpreter and compiled
  * predicates (which import them from `perstore`).
  */
-import { valueEquals } from "../compare.js";
+import { queryInstant, valueEquals } from "../compare.js";
 
 const regExpCache = new Map<string, RegExp>();
 
@@ -31,11 +31,13 @@ export function queryTest(text: unknown, source: string, flags: string): boolean
 
 /**
  * Equality as `eq` defines it: a null or undefined `expected` matches null
- * or missing; a RegExp (`re:`, `RE:`, `glob:`) matches strings it finds;
+ * or missing; a RegExp (`re:`, `RE:`, `glob:`) matches strings it finds; a
+ * Date matches a Date or an ISO-8601 date-time string of the same instant;
  * otherwise strict, typed, deep equality (`valueEquals`).
  */
 export function queryEq(actual: unknown, expected: unknown): boolean {
   if (expected instanceof RegExp) return typeof actual === "string" && testPattern(expected, actual);
+  if (expected instanceof Date) return queryInstant(actual) === expected.getTime();
   return valueEquals(actual, expected);
 }
 
