@@ -6,8 +6,16 @@
  * every lookup.
  */
 import type { Id } from "../types.js";
-import { bucketAdd, bucketCollect, bucketDelete, bucketOther, type IdBucket } from "./id-bucket.js";
-import { fieldValue } from "./field-index.js";
+import { fieldValue, type SlotRuns } from "./field-index.js";
+import {
+  bucketAdd,
+  bucketDelete,
+  bucketOther,
+  bucketSlots,
+  SlotList,
+  type Slot,
+  type SlotBucket,
+} from "./slot-bucket.js";
 
 /** A self-delimiting encoding of one value that keeps types apart (`1` and `"1"` differ; dates by instant). */
 function encode(value: unknown): string | undefined {
@@ -43,28 +51,29 @@ export function compoundKey(values: readonly unknown[]): string | undefined {
 }
 
 export class CompoundIndex {
-  private readonly buckets = new Map<string, IdBucket>();
-  private readonly others = new Set<Id>();
+  private readonly buckets = new Map<string, SlotBucket>();
+  private readonly others = new SlotList();
 
   constructor(
     readonly fields: readonly string[],
     readonly unique: boolean,
   ) {}
 
-  private keyOf(record: object): string | undefined {
+  /** The hash key of `record`'s combination, or `undefined` when a value cannot be hashed. */
+  keyOf(record: object): string | undefined {
     return compoundKey(this.fields.map((field) => fieldValue(record, field)));
   }
 
-  add(id: Id, record: object): void {
+  add(slot: Slot, record: object): void {
     const key = this.keyOf(record);
-    if (key === undefined) this.others.add(id);
-    else bucketAdd(this.buckets, key, id);
+    if (key === undefined) this.others.add(slot);
+    else bucketAdd(this.buckets, key, slot);
   }
 
-  delete(id: Id, record: object): void {
+  delete(slot: Slot, record: object): void {
     const key = this.keyOf(record);
-    if (key === undefined) this.others.delete(id);
-    else bucketDelete(this.buckets, key, id);
+    if (key === undefined) this.others.delete(slot);
+    else bucketDelete(this.buckets, key, slot);
   }
 
   /** For a unique index: another record with the same combination, if any. */
@@ -73,13 +82,15 @@ export class CompoundIndex {
     const values = this.fields.map((field) => fieldValue(record, field));
     if (values.some((v) => v === null || v === undefined)) return undefined;
     const key = compoundKey(values);
-    return key === undefined ? undefined : bucketOther(this.buckets.get(key), id);
+    return key === undefined ? undefined : bucketOther(this.buckets.get(key), id)?.id;
   }
 
-  /** Adds to `into` the ids whose fields may equal `values` (none of them null). */
-  lookup(values: readonly unknown[], into: Set<Id>): void {
+  /** Runs of the slots whose fields may equal `values` (none of them null). */
+  lookup(values: readonly unknown[]): SlotRuns {
     const key = compoundKey(values);
-    if (key !== undefined) bucketCollect(this.buckets.get(key), into);
-    for (const id of this.others) into.add(id);
+    const runs: SlotRuns = [];
+    if (key !== undefined) runs.push(bucketSlots(this.buckets.get(key)));
+    runs.push(this.others.live());
+    return runs;
   }
 }

@@ -1,6 +1,8 @@
 /**
  * An index on one top-level field: hash buckets for equality and `in`, and
  * (built on first use) ordered keys per type for ranges and prefixes.
+ * Buckets hold the stored slots in natural order, so a lookup yields its
+ * candidates without another id lookup or a sort.
  * Records whose value is neither a primitive nor a valid date (arrays,
  * objects, NaN dates) are kept aside and are candidates of every lookup, so
  * the index never hides a record the query engine would match.
@@ -8,22 +10,33 @@
  */
 import type { RangeBound } from "../../query/plan/index.js";
 import type { Id } from "../types.js";
-import { bucketAdd, bucketCollect, bucketDelete, bucketOther, type IdBucket } from "./id-bucket.js";
 import { compareCodePoints, compareNumbers } from "./compare-keys.js";
 import { OrderedKeys } from "./ordered-keys.js";
+import {
+  bucketAdd,
+  bucketDelete,
+  bucketOther,
+  bucketSlots,
+  SlotList,
+  type Slot,
+  type SlotBucket,
+} from "./slot-bucket.js";
 
 /** Reads a top-level field as an own property only: a prototype is never consulted. */
 export function fieldValue(record: object, field: string): unknown {
   return Object.hasOwn(record, field) ? (record as Record<string, unknown>)[field] : undefined;
 }
 
-/** Where a value lives in a hash index. */
+/** Runs of candidate slots, each in natural order (merged by the caller). */
+export type SlotRuns = (readonly Slot[])[];
+
+/** Where a value lives in a hash index: the dates map (by instant) or the values map; `undefined` if it cannot be hashed. */
 type Key =
   | { readonly map: "values"; readonly key: unknown }
   | { readonly map: "dates"; readonly key: number }
   | undefined;
 
-function keyOf(value: unknown): Key {
+export function keyOf(value: unknown): Key {
   if (value instanceof Date) {
     const time = value.getTime();
     return Number.isNaN(time) ? undefined : { map: "dates", key: time };
@@ -34,10 +47,10 @@ function keyOf(value: unknown): Key {
 }
 
 export class FieldIndex {
-  private readonly values = new Map<unknown, IdBucket>();
-  private readonly dates = new Map<number, IdBucket>();
-  /** Ids whose value cannot be hashed: candidates of every lookup. */
-  private readonly others = new Set<Id>();
+  private readonly values = new Map<unknown, SlotBucket>();
+  private readonly dates = new Map<number, SlotBucket>();
+  /** Slots whose value cannot be hashed: candidates of every lookup. */
+  private readonly others = new SlotList();
   private numbers: OrderedKeys<number> | undefined;
   private strings: OrderedKeys<string> | undefined;
   private times: OrderedKeys<number> | undefined;
@@ -50,23 +63,24 @@ export class FieldIndex {
   constructor(
     readonly field: string,
     readonly unique: boolean,
-    private readonly idSlots?: ReadonlyMap<Id, unknown>,
+    private readonly idSlots?: ReadonlyMap<Id, Slot>,
   ) {}
 
-  /** Indexes `id` under `record`'s value. */
-  add(id: Id, record: object): void {
+  /** Indexes `slot` under `record`'s value. */
+  add(slot: Slot, record: object): void {
     const key = keyOf(fieldValue(record, this.field));
-    if (key === undefined) this.others.add(id);
+    if (key === undefined) this.others.add(slot);
     else if (this.idSlots) this.orderedOf(key)?.added(key.key as never);
-    else if (bucketAdd(this.mapOf(key), key.key, id)) this.orderedOf(key)?.added(key.key as never);
+    else if (bucketAdd(this.mapOf(key), key.key, slot))
+      this.orderedOf(key)?.added(key.key as never);
   }
 
-  /** Removes `id` indexed under `record`'s value. */
-  delete(id: Id, record: object): void {
+  /** Removes `slot` indexed under `record`'s value. */
+  delete(slot: Slot, record: object): void {
     const key = keyOf(fieldValue(record, this.field));
-    if (key === undefined) this.others.delete(id);
+    if (key === undefined) this.others.delete(slot);
     else if (this.idSlots) this.orderedOf(key)?.removed();
-    else if (bucketDelete(this.mapOf(key), key.key, id)) this.orderedOf(key)?.removed();
+    else if (bucketDelete(this.mapOf(key), key.key, slot)) this.orderedOf(key)?.removed();
   }
 
   /** For a unique index: another record holding `record`'s value, if any (null and missing never conflict). */
@@ -77,23 +91,30 @@ export class FieldIndex {
     if (key === undefined) return undefined;
     if (this.idSlots)
       return this.idSlots.has(key.key as Id) && key.key !== id ? (key.key as Id) : undefined;
-    return bucketOther(this.mapOf(key).get(key.key), id);
+    return bucketOther(this.mapOf(key).get(key.key), id)?.id;
   }
 
-  /** Adds to `into` the ids whose value may equal `value` (`null`/`undefined` find both). */
-  lookup(value: unknown, into: Set<Id>): void {
-    if (value === null || value === undefined) {
-      this.collect({ map: "values", key: null }, into);
-      this.collect({ map: "values", key: undefined }, into);
-    } else {
-      const key = keyOf(value);
-      if (key) this.collect(key, into);
+  /** Runs of the slots whose value may equal one of `values` (`null`/`undefined` find both). */
+  lookup(values: readonly unknown[]): SlotRuns {
+    const runs: SlotRuns = [];
+    let nullish = false;
+    for (const value of values) {
+      if (value === null || value === undefined) {
+        if (nullish) continue;
+        nullish = true;
+        runs.push(this.collect({ map: "values", key: null }));
+        runs.push(this.collect({ map: "values", key: undefined }));
+      } else {
+        const key = keyOf(value);
+        if (key) runs.push(this.collect(key));
+      }
     }
-    for (const id of this.others) into.add(id);
+    runs.push(this.others.live());
+    return runs;
   }
 
-  /** Adds to `into` the ids whose value lies between the bounds (values of the bounds' type only). */
-  range(lower: RangeBound | undefined, upper: RangeBound | undefined, into: Set<Id>): void {
+  /** Runs of the slots whose value lies between the bounds (values of the bounds' type only). */
+  range(lower: RangeBound | undefined, upper: RangeBound | undefined): SlotRuns {
     const sample = (lower ?? upper)!.value;
     const unwrap = (b: RangeBound | undefined) =>
       b && {
@@ -105,21 +126,25 @@ export class FieldIndex {
       sample instanceof Date ? "date" : typeof sample === "number" ? "number" : "string",
     );
     const has = (key: unknown) => this.has({ map, key } as Key & object);
+    const runs: SlotRuns = [];
     for (const key of ordered.range(unwrap(lower), unwrap(upper), has))
-      this.collect({ map, key } as Key & object, into);
-    for (const id of this.others) into.add(id);
+      runs.push(this.collect({ map, key } as Key & object));
+    runs.push(this.others.live());
+    return runs;
   }
 
-  /** Adds to `into` the ids whose string value starts with `prefix`. */
-  prefix(prefix: string, into: Set<Id>): void {
+  /** Runs of the slots whose string value starts with `prefix`. */
+  prefix(prefix: string): SlotRuns {
     const has = (key: unknown) => this.has({ map: "values", key });
+    const runs: SlotRuns = [];
     for (const key of this.ordered("string").prefix(prefix, has))
-      this.collect({ map: "values", key }, into);
-    for (const id of this.others) into.add(id);
+      runs.push(this.collect({ map: "values", key }));
+    runs.push(this.others.live());
+    return runs;
   }
 
-  private mapOf(key: Key & object): Map<unknown, IdBucket> {
-    return key.map === "dates" ? (this.dates as Map<unknown, IdBucket>) : this.values;
+  private mapOf(key: Key & object): Map<unknown, SlotBucket> {
+    return key.map === "dates" ? (this.dates as Map<unknown, SlotBucket>) : this.values;
   }
 
   private has(key: Key & object): boolean {
@@ -128,10 +153,12 @@ export class FieldIndex {
       : this.mapOf(key).has(key.key);
   }
 
-  private collect(key: Key & object, into: Set<Id>): void {
+  private collect(key: Key & object): readonly Slot[] {
     if (this.idSlots) {
-      if (key.map === "values" && this.idSlots.has(key.key as Id)) into.add(key.key as Id);
-    } else bucketCollect(this.mapOf(key).get(key.key), into);
+      const slot = key.map === "values" ? this.idSlots.get(key.key as Id) : undefined;
+      return slot ? [slot] : [];
+    }
+    return bucketSlots(this.mapOf(key).get(key.key));
   }
 
   /** The ordered keys of a type if they have been built (they are kept up to date from then on). */

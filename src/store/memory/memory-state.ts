@@ -1,33 +1,57 @@
 /**
  * The data of a memory store at one moment: records by id (with their
  * insertion sequence, which is the store's natural order) and every index.
- * Stored records are never mutated — a change stores a new object — so a
- * journal entry can keep the records it replaced by reference, and `clear` or
- * `load` can keep the whole previous state to restore it in O(1).
+ * Stored records are never mutated — a change stores a new object in the
+ * record's slot — so a journal entry can keep the records it replaced by
+ * reference, and `clear` or `load` can keep the whole previous state to
+ * restore it in O(1). Index buckets hold the slots themselves.
  */
 import { ConflictError, NotFoundError } from "../../errors/index.js";
 import type { IndexCatalog, IndexPlan } from "../../query/plan/index.js";
 import type { Id } from "../types.js";
-import { CompoundIndex } from "./compound-index.js";
-import { FieldIndex } from "./field-index.js";
+import { CompoundIndex, compoundKey } from "./compound-index.js";
+import { compareCodePoints, compareNumbers } from "./compare-keys.js";
+import { FieldIndex, keyOf, type SlotRuns } from "./field-index.js";
+import { mergeRuns, type Slot } from "./slot-bucket.js";
 
 /** An index declaration: a field name, or fields with an optional unique constraint. */
 export type IndexSpec = string | { readonly fields: readonly string[]; readonly unique?: boolean };
 
-/** A stored record and its place in the natural order. */
-export interface Slot<T> {
-  readonly seq: number;
-  readonly record: T;
+export type { Slot } from "./slot-bucket.js";
+
+/** A plan that reads one index (no `and`/`or`). */
+type LeafPlan = Extract<IndexPlan, { kind: "lookup" | "range" | "prefix" | "compound" }>;
+
+/** One term of an intersection: its candidates (or runs of them) and how many there are. */
+interface Part<T> {
+  readonly plan: IndexPlan;
+  readonly size: number;
+  readonly runs?: SlotRuns;
+  readonly slots?: readonly Slot<T>[];
 }
+
+/** Marks a slot that waits in `pending` for its place in the order. */
+const PENDING = -2;
+/** Marks a removed slot. */
+const REMOVED = -1;
 
 export class MemoryState<T extends object> implements IndexCatalog {
   readonly slots = new Map<Id, Slot<T>>();
   readonly compound: (readonly string[])[] = [];
   private readonly fields = new Map<string, FieldIndex>();
   private readonly compounds: CompoundIndex[] = [];
-  /** Whether the map iterates in sequence order (re-inserting an old record breaks it). */
-  private inOrder = true;
-  private lastSeq = -Infinity;
+  /**
+   * Slots in natural (sequence) order, and their records at the same
+   * positions, so a full scan hands the records array to the query engine as
+   * is. A removed slot stays in place (pos -1) until the next full scan
+   * compacts it away, so undoing the removal puts the record back in O(log n).
+   */
+  private order: Slot<T>[] = [];
+  private records: T[] = [];
+  private removed = 0;
+  private firstRemoved = Infinity;
+  /** Slots re-inserted after their place was compacted away: merged in at the next full scan. */
+  private pending: Slot<T>[] = [];
 
   constructor(
     readonly idProperty: string,
@@ -45,7 +69,10 @@ export class MemoryState<T extends object> implements IndexCatalog {
       }
     }
     unique.delete(idProperty);
-    this.fields.set(idProperty, new FieldIndex(idProperty, true, this.slots));
+    this.fields.set(
+      idProperty,
+      new FieldIndex(idProperty, true, this.slots as ReadonlyMap<Id, Slot>),
+    );
     for (const [field, isUnique] of unique) this.fields.set(field, new FieldIndex(field, isUnique));
   }
 
@@ -69,11 +96,11 @@ export class MemoryState<T extends object> implements IndexCatalog {
         details: { id },
       });
     this.checkUnique(id, record);
-    this.slots.set(id, { seq, record });
-    if (seq < this.lastSeq) this.inOrder = false;
-    else this.lastSeq = seq;
-    for (const index of this.fields.values()) index.add(id, record);
-    for (const index of this.compounds) index.add(id, record);
+    const slot: Slot<T> = { id, seq, record, pos: PENDING };
+    this.place(slot);
+    this.slots.set(id, slot);
+    for (const index of this.fields.values()) index.add(slot, record);
+    for (const index of this.compounds) index.add(slot, record);
   }
 
   /** Replaces the record under `id` (keeping its place); returns the previous one. */
@@ -82,15 +109,17 @@ export class MemoryState<T extends object> implements IndexCatalog {
     if (!slot) throw new NotFoundError(`no record with id ${describe(id)}`);
     this.checkUnique(id, record);
     const previous = slot.record;
-    this.slots.set(id, { seq: slot.seq, record });
+    slot.record = record;
+    if (slot.pos >= 0) this.records[slot.pos] = record;
     for (const index of this.fields.values()) {
       if (Object.is(valueOf(previous, index.field), valueOf(record, index.field))) continue;
-      index.delete(id, previous);
-      index.add(id, record);
+      index.delete(slot, previous);
+      index.add(slot, record);
     }
     for (const index of this.compounds) {
-      index.delete(id, previous);
-      index.add(id, record);
+      if (index.keyOf(previous) === index.keyOf(record)) continue;
+      index.delete(slot, previous);
+      index.add(slot, record);
     }
     return previous;
   }
@@ -100,85 +129,193 @@ export class MemoryState<T extends object> implements IndexCatalog {
     const slot = this.slots.get(id);
     if (!slot) return undefined;
     this.slots.delete(id);
-    for (const index of this.fields.values()) index.delete(id, slot.record);
-    for (const index of this.compounds) index.delete(id, slot.record);
+    for (const index of this.fields.values()) index.delete(slot, slot.record);
+    for (const index of this.compounds) index.delete(slot, slot.record);
+    const pos = slot.pos;
+    slot.pos = REMOVED;
+    if (pos >= 0) {
+      this.removed++;
+      if (pos < this.firstRemoved) this.firstRemoved = pos;
+      // Removed slots at the end go at once (undoing adds removes the newest records).
+      while (this.order.length > 0 && this.order[this.order.length - 1]!.pos === REMOVED) {
+        this.order.pop();
+        this.records.pop();
+        this.removed--;
+      }
+      if (this.removed === 0) this.firstRemoved = Infinity;
+    }
     return slot;
   }
 
-  /** Every slot in natural (insertion) order. */
-  ordered(): Iterable<Slot<T>> {
-    if (!this.inOrder) {
-      const entries = [...this.slots].sort((a, b) => a[1].seq - b[1].seq);
-      this.slots.clear();
-      for (const [id, slot] of entries) this.slots.set(id, slot);
-      this.inOrder = true;
-    }
-    return this.slots.values();
+  /** Every record in natural order: the state's own array, valid until the next change (read only). */
+  allRecords(): readonly T[] {
+    this.settle();
+    return this.records;
   }
 
-  /** Slots of `ids` in natural order (ids that have no record are skipped). */
-  slotsOf(ids: Iterable<Id>): Slot<T>[] {
-    const slots: Slot<T>[] = [];
-    let sorted = true;
-    for (const id of ids) {
-      const slot = this.slots.get(id);
-      if (!slot) continue;
-      if (slots.length > 0 && slots[slots.length - 1]!.seq > slot.seq) sorted = false;
-      slots.push(slot);
-    }
-    return sorted ? slots : slots.sort((a, b) => a.seq - b.seq);
+  /** Every slot in natural order: the state's own array, valid until the next change (read only). */
+  ordered(): readonly Slot<T>[] {
+    this.settle();
+    return this.order;
   }
 
-  /** The candidate ids of a plan, or `undefined` for "every record". */
-  candidates(plan: IndexPlan): Set<Id> | undefined {
+  /** The candidate slots of a plan in natural order, or `undefined` for "every record" (read only). */
+  candidates(plan: IndexPlan): readonly Slot<T>[] | undefined {
     switch (plan.kind) {
       case "scan":
         return undefined;
       case "empty":
-        return new Set();
-      case "lookup": {
-        const ids = new Set<Id>();
-        for (const value of plan.values) this.fields.get(plan.field)!.lookup(value, ids);
-        return ids;
-      }
-      case "range": {
-        const ids = new Set<Id>();
-        this.fields.get(plan.field)!.range(plan.lower, plan.upper, ids);
-        return ids;
-      }
-      case "prefix": {
-        const ids = new Set<Id>();
-        this.fields.get(plan.field)!.prefix(plan.prefix, ids);
-        return ids;
-      }
-      case "compound": {
-        const ids = new Set<Id>();
-        this.compounds
-          .find((index) => sameFields(index.fields, plan.fields))!
-          .lookup(plan.values, ids);
-        return ids;
-      }
+        return [];
       case "union": {
-        const ids = new Set<Id>();
+        const parts: (readonly Slot<T>[])[] = [];
         for (const part of plan.plans) {
           const found = this.candidates(part);
           if (!found) return undefined;
-          for (const id of found) ids.add(id);
+          parts.push(found);
         }
-        return ids;
+        return mergeRuns(parts);
       }
-      case "intersect": {
-        const sets = plan.plans
-          .map((part) => this.candidates(part))
-          .filter((s): s is Set<Id> => s !== undefined);
-        if (sets.length === 0) return undefined;
-        sets.sort((a, b) => a.size - b.size);
-        const [smallest, ...rest] = sets;
-        const ids = new Set<Id>();
-        for (const id of smallest!) if (rest.every((s) => s.has(id))) ids.add(id);
-        return ids;
+      case "intersect":
+        return this.intersect(plan.plans);
+      default:
+        return mergeRuns(this.runs(plan) as (readonly Slot<T>[])[]);
+    }
+  }
+
+  /**
+   * Candidates of an `and`: the smallest term's candidates, kept if every
+   * other term's index would also hold them (checked on the record, not by
+   * building and probing sets).
+   */
+  private intersect(plans: readonly IndexPlan[]): readonly Slot<T>[] | undefined {
+    const parts: Part<T>[] = [];
+    for (const plan of plans) {
+      if (plan.kind === "scan") continue;
+      if (isLeaf(plan)) {
+        const runs = this.runs(plan);
+        let size = 0;
+        for (const run of runs) size += run.length;
+        parts.push({ plan, size, runs });
+      } else {
+        const slots = this.candidates(plan);
+        if (slots) parts.push({ plan, size: slots.length, slots });
       }
     }
+    if (parts.length === 0) return undefined;
+    let smallest = parts[0]!;
+    for (const part of parts) if (part.size < smallest.size) smallest = part;
+    const base = smallest.slots ?? mergeRuns(smallest.runs! as (readonly Slot<T>[])[]);
+    const tests = parts.filter((part) => part !== smallest).map((part) => this.probe(part));
+    if (tests.length === 0) return base;
+    return base.filter((slot) => tests.every((test) => test(slot)));
+  }
+
+  /** A test telling whether a slot is among a part's candidates. */
+  private probe(part: Part<T>): (slot: Slot<T>) => boolean {
+    if (part.slots) {
+      const set = new Set(part.slots);
+      return (slot) => set.has(slot);
+    }
+    const plan = part.plan as LeafPlan;
+    if (plan.kind === "compound") {
+      const index = this.compounds.find((index) => sameFields(index.fields, plan.fields))!;
+      const key = compoundKey(plan.values);
+      return (slot) => {
+        const own = index.keyOf(slot.record);
+        return own === undefined || own === key;
+      };
+    }
+    const test = probeValue(plan);
+    const field = plan.field;
+    return (slot) => test(valueOf(slot.record, field));
+  }
+
+  /** Runs of candidate slots for a plan on one index. */
+  private runs(plan: LeafPlan): SlotRuns {
+    switch (plan.kind) {
+      case "lookup":
+        return this.fields.get(plan.field)!.lookup(plan.values);
+      case "range":
+        return this.fields.get(plan.field)!.range(plan.lower, plan.upper);
+      case "prefix":
+        return this.fields.get(plan.field)!.prefix(plan.prefix);
+      case "compound":
+        return this.compounds
+          .find((index) => sameFields(index.fields, plan.fields))!
+          .lookup(plan.values);
+    }
+  }
+
+  /** Gives a new slot its place in the order: at the end, back in the hole it left, or pending. */
+  private place(slot: Slot<T>): void {
+    const order = this.order;
+    const n = order.length;
+    if (n === 0 || order[n - 1]!.seq < slot.seq) {
+      slot.pos = n;
+      order.push(slot);
+      this.records.push(slot.record);
+      return;
+    }
+    const i = lowerBoundSeq(order, slot.seq);
+    const there = order[i];
+    if (there !== undefined && there.seq === slot.seq && there.pos === REMOVED) {
+      slot.pos = i;
+      order[i] = slot;
+      this.records[i] = slot.record;
+      this.removed--;
+      if (this.removed === 0) this.firstRemoved = Infinity;
+    } else {
+      slot.pos = PENDING;
+      this.pending.push(slot);
+    }
+  }
+
+  /** Compacts removed slots away and merges pending ones in, in O(n) (no re-sort of the order). */
+  private settle(): void {
+    if (this.pending.length > 0) {
+      const pending = this.pending.filter((slot) => slot.pos === PENDING);
+      this.pending = [];
+      pending.sort((a, b) => a.seq - b.seq);
+      const old = this.order;
+      const order: Slot<T>[] = [];
+      const records: T[] = [];
+      let j = 0;
+      for (const slot of old) {
+        if (slot.pos === REMOVED) continue;
+        while (j < pending.length && pending[j]!.seq < slot.seq) {
+          const next = pending[j++]!;
+          next.pos = order.length;
+          order.push(next);
+          records.push(next.record);
+        }
+        slot.pos = order.length;
+        order.push(slot);
+        records.push(slot.record);
+      }
+      for (; j < pending.length; j++) {
+        pending[j]!.pos = order.length;
+        order.push(pending[j]!);
+        records.push(pending[j]!.record);
+      }
+      this.order = order;
+      this.records = records;
+    } else if (this.removed > 0) {
+      const order = this.order;
+      const records = this.records;
+      let w = this.firstRemoved;
+      for (let r = w; r < order.length; r++) {
+        const slot = order[r]!;
+        if (slot.pos === REMOVED) continue;
+        slot.pos = w;
+        order[w] = slot;
+        records[w] = records[r]!;
+        w++;
+      }
+      order.length = w;
+      records.length = w;
+    }
+    this.removed = 0;
+    this.firstRemoved = Infinity;
   }
 
   private checkUnique(id: Id, record: T): void {
@@ -204,6 +341,86 @@ function uniqueConflict(fields: readonly string[], other: Id): ConflictError {
 
 function valueOf(record: object, field: string): unknown {
   return Object.hasOwn(record, field) ? (record as Record<string, unknown>)[field] : undefined;
+}
+
+function isLeaf(plan: IndexPlan): plan is LeafPlan {
+  return (
+    plan.kind === "lookup" ||
+    plan.kind === "range" ||
+    plan.kind === "prefix" ||
+    plan.kind === "compound"
+  );
+}
+
+/** First position in `order` whose sequence number is >= `seq`. */
+function lowerBoundSeq(order: readonly Slot[], seq: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (order[mid]!.seq < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether a field index would list a value among a leaf plan's candidates:
+ * the same test the index's buckets and ordered keys make, applied to one
+ * value (values the index cannot hash are candidates of every plan).
+ */
+function probeValue(plan: Exclude<LeafPlan, { kind: "compound" }>): (value: unknown) => boolean {
+  const unhashable = (value: unknown) => keyOf(value) === undefined;
+  switch (plan.kind) {
+    case "lookup": {
+      const nullish = plan.values.some((v) => v === null || v === undefined);
+      const values = new Set<unknown>();
+      const dates = new Set<number>();
+      for (const v of plan.values) {
+        const key = keyOf(v);
+        if (key?.map === "dates") dates.add(key.key);
+        else if (key) values.add(key.key);
+      }
+      return (value) => {
+        if (value === null || value === undefined) return nullish;
+        const key = keyOf(value);
+        if (key === undefined) return true;
+        return key.map === "dates" ? dates.has(key.key) : values.has(key.key);
+      };
+    }
+    case "prefix":
+      return (value) =>
+        typeof value === "string" ? value.startsWith(plan.prefix) : unhashable(value);
+    case "range": {
+      const { lower, upper } = plan;
+      const sample = (lower ?? upper)!.value;
+      const type = sample instanceof Date ? "date" : typeof sample;
+      const comparable = (v: number | string | Date) => (v instanceof Date ? v.getTime() : v);
+      const compare = (a: number | string, b: number | string) =>
+        typeof a === "string" ? compareCodePoints(a, b as string) : compareNumbers(a, b as number);
+      return (value) => {
+        if (value === null || value === undefined) return false;
+        if (unhashable(value)) return true;
+        let own: number | string;
+        if (type === "date") {
+          if (!(value instanceof Date)) return false;
+          own = value.getTime();
+        } else if (typeof value === type) {
+          own = value as number | string;
+          if (typeof own === "number" && Number.isNaN(own)) return false;
+        } else return false;
+        if (lower) {
+          const c = compare(own, comparable(lower.value));
+          if (c < 0 || (c === 0 && !lower.inclusive)) return false;
+        }
+        if (upper) {
+          const c = compare(own, comparable(upper.value));
+          if (c > 0 || (c === 0 && !upper.inclusive)) return false;
+        }
+        return true;
+      };
+    }
+  }
 }
 
 function sameFields(a: readonly string[], b: readonly string[]): boolean {

@@ -100,6 +100,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   private generation = 0;
   private readonly events = new StoreEvents<T>("MemoryStore");
   private readonly channel: Channel<T> | undefined;
+  /** Index plans of parameterless queries, per state and query object. */
+  private readonly plans = new WeakMap<MemoryState<T>, WeakMap<Query, IndexPlan>>();
 
   constructor(options: MemoryStoreOptions<T> = {}) {
     const idProperty = options.idProperty ?? "id";
@@ -187,19 +189,15 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    */
   query(query: QueryInput, options: QueryOptions = {}): Results<T> | unknown {
     const parsed = parseQuery(query);
-    const slots = this.candidateSlots(parsed, options.parameters);
-    const result = executeQuery(
-      slots.map((slot) => slot.record),
-      parsed,
-      {
-        parameters: options.parameters,
-        idProperty: this.idProperty,
-        start: options.start,
-        end: options.end,
-      },
-    );
+    const result = executeQuery(this.candidateRecords(parsed, options.parameters), parsed, {
+      parameters: options.parameters,
+      idProperty: this.idProperty,
+      start: options.start,
+      end: options.end,
+    });
     if (!Array.isArray(result)) return copyRecord(result);
-    const copies = result.map((record) => copyRecord(record)) as Results<T>;
+    const copies = new Array(result.length) as Results<T>;
+    for (let i = 0; i < result.length; i++) copies[i] = copyRecord(result[i] as T);
     copies.totalCount = (result as Partial<Results<T>>).totalCount ?? result.length;
     return copies;
   }
@@ -207,9 +205,9 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   /** How a query would be answered: the index plan and the number of candidate records. */
   explain(query: QueryInput, options: Pick<QueryOptions, "parameters"> = {}): QueryExplanation {
     const parsed = parseQuery(query);
-    const plan = planFilter(parsed.filter, this.state, options.parameters);
-    const ids = this.state.candidates(plan);
-    return { plan, candidates: ids ? this.state.slotsOf(ids).length : this.state.size };
+    const plan = this.plan(parsed, options.parameters);
+    const slots = this.state.candidates(plan);
+    return { plan, candidates: slots ? slots.length : this.state.size };
   }
 
   /**
@@ -443,7 +441,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const changeSet = buildChangeSet(
       committed.map((stored) => stored.entry),
       mode,
-      () => Array.from(this.state.ordered(), (slot) => slot.record),
+      () => this.state.allRecords().slice(),
     );
     const generation = this.generation;
     for (const stored of committed) this.writing.add(stored);
@@ -668,10 +666,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const previous = this.state;
     const state = this.buildState(records, this.idProperty);
     this.state = state;
-    const added = Array.from(state.ordered(), (slot) => ({
-      id: idOf(slot, this.idProperty),
-      record: slot.record,
-    }));
+    const added = state.ordered().map((slot) => ({ id: slot.id, record: slot.record }));
     this.record({ type: "load", count: previous.size, records: added }, { previous });
     this.events.emit("load", () => ({ count: added.length, ids: added.map((a) => a.id) }));
     return added.map((a) => a.id);
@@ -687,21 +682,38 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     return this.state.size;
   }
 
-  /** The slots a query's filter selects, narrowed by indexes, in natural order. */
+  /** The slots a query's filter selects, narrowed by indexes, in natural order (a new array). */
   private matching(
     where: QueryInput | undefined,
     parameters: readonly unknown[] | undefined,
   ): Slot<T>[] {
     const query = parseQuery(where ?? "");
-    return this.candidateSlots(query, parameters).filter((slot) =>
-      matches(query.filter, slot.record, parameters),
-    );
+    const slots = this.state.candidates(this.plan(query, parameters)) ?? this.state.ordered();
+    return slots.filter((slot) => matches(query.filter, slot.record, parameters));
   }
 
-  /** Candidate slots for a query, in natural order (the engine sorts sorted queries itself). */
-  private candidateSlots(query: Query, parameters: readonly unknown[] | undefined): Slot<T>[] {
-    const ids = this.state.candidates(planFilter(query.filter, this.state, parameters));
-    return ids ? this.state.slotsOf(ids) : Array.from(this.state.ordered());
+  /** Candidate records for a query, in natural order (the engine sorts sorted queries itself). */
+  private candidateRecords(query: Query, parameters: readonly unknown[] | undefined): readonly T[] {
+    const slots = this.state.candidates(this.plan(query, parameters));
+    if (!slots) return this.state.allRecords(); // the state's own array: executeQuery never changes it
+    const records = new Array<T>(slots.length);
+    for (let i = 0; i < slots.length; i++) records[i] = slots[i]!.record;
+    return records;
+  }
+
+  /**
+   * The index plan of a query's filter. A query without parameters always
+   * gets the same plan on the same indexes, so it is kept per (frozen) query
+   * object and per state (a load may bring another id property).
+   */
+  private plan(query: Query, parameters: readonly unknown[] | undefined): IndexPlan {
+    if (parameters !== undefined && parameters.length > 0)
+      return planFilter(query.filter, this.state, parameters);
+    let plans = this.plans.get(this.state);
+    if (!plans) this.plans.set(this.state, (plans = new WeakMap()));
+    let plan = plans.get(query);
+    if (!plan) plans.set(query, (plan = planFilter(query.filter, this.state, parameters)));
+    return plan;
   }
 }
 
@@ -714,10 +726,6 @@ function rebaseChange<T extends object>(current: T, before: T, after: T): T {
   for (const key of Object.keys(now))
     if (!Object.hasOwn(was, key) || !Object.is(was[key], now[key])) out[key] = now[key];
   return out as T;
-}
-
-function idOf<T>(slot: Slot<T>, idProperty: string): Id {
-  return (slot.record as Record<string, unknown>)[idProperty] as Id;
 }
 
 function checkIdProperty(idProperty: string): void {
