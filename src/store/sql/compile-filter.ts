@@ -8,6 +8,11 @@
  *   a record (`ne` matches null and missing; ordering never matches them);
  * - a value of another type than the column matches nothing (no coercion);
  * - text compares by code point (`COLLATE "C"`);
+ * - a Date compares with date-time columns, and with text (columns, array
+ *   elements, jsonb strings) that is an ISO-8601 date-time, by instant;
+ * - patterns (`re:`, `RE:`, `glob:`, `match` values) become PostgreSQL
+ *   regular expressions with the same meaning (`postgres-regex.ts`), tested
+ *   on every value that is a string in the record;
  * - anything without a faithful translation is QUERY_UNSUPPORTED.
  *
  * @example
@@ -26,6 +31,8 @@ import {
   scalarParameter,
   type ColumnCategory,
 } from "./sql-values.js";
+import { isoInstant } from "./iso-instant.js";
+import { toPostgresRegex } from "./postgres-regex.js";
 import type { DateTimeMode } from "./sql-rows.js";
 import type { SqlColumnSpec } from "./table-spec.js";
 
@@ -204,8 +211,9 @@ function jsonScalar(value: unknown): Sql | undefined {
 
 function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
   if (value === null || value === undefined) return isNull(operand);
+  if (value instanceof RegExp) return match(operand, value);
+  if (value instanceof Date) return instantCompare(operand, "=", value);
   if (operand.kind === "json") {
-    if (value instanceof Date || value instanceof RegExp) return FALSE; // JSON holds no dates
     if (typeof value === "object") return sql<SqlBool>`${operand.expr} = ${JSON.stringify(value)}::jsonb`;
     const scalar = jsonScalar(value);
     return scalar === undefined ? FALSE : sql<SqlBool>`${operand.expr} = ${scalar}`;
@@ -217,6 +225,50 @@ function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
   if (operand.category === "timestamp" && typeof value === "string") return isoTextCompare(operand, "=", value);
   if (!isComparable(operand.category, value)) return FALSE;
   return sql<SqlBool>`${operand.expr} = ${typedParam(operand, value)}`;
+}
+
+/**
+ * The operand as the string the record holds, or undefined when the record
+ * never holds a string there: text and uuid columns, date-time (as the
+ * normalised ISO string, unless records hold Dates) and date columns, and
+ * jsonb values that are strings (NULL otherwise).
+ */
+function textOf(operand: Operand): Sql | undefined {
+  if (operand.kind === "json") return sql`(case when jsonb_typeof(${operand.expr}) = 'string' then ${operand.expr} #>> '{}' end)`;
+  switch (operand.category) {
+    case "text":
+      return operand.expr;
+    case "uuid":
+      return sql`${operand.expr}::text`;
+    case "date":
+      return sql`to_char(${operand.expr}, 'YYYY-MM-DD')`;
+    case "timestamp":
+      return operand.dates === "Date" ? undefined : isoText(operand.expr);
+    default:
+      return undefined;
+  }
+}
+
+/** The instant a Date is compared with (see `queryInstant`), or undefined when the record never holds one there. */
+function instantOf(operand: Operand): Sql | undefined {
+  if (operand.kind === "json") return isoInstant(textOf(operand)!);
+  switch (operand.category) {
+    case "timestamp":
+      return operand.expr;
+    case "date":
+      return sql`(${operand.expr}::timestamp at time zone 'UTC')`;
+    case "text":
+      return isoInstant(operand.expr);
+    default:
+      return undefined;
+  }
+}
+
+/** A Date query value against the operand, by instant. */
+function instantCompare(operand: Operand, op: Comparison | "=", value: Date): RawBuilder<SqlBool> {
+  const instant = instantOf(operand);
+  if (instant === undefined || Number.isNaN(value.getTime())) return FALSE;
+  return sql<SqlBool>`${instant} ${sql.raw(op)} ${value.toISOString()}::timestamptz`;
 }
 
 function arrayFromJson(value: readonly unknown[], sqlType: string): Sql {
@@ -234,12 +286,17 @@ type Comparison = "<" | "<=" | ">" | ">=";
  */
 function isoTextCompare(operand: { expr: Sql; dates?: DateTimeMode }, op: Comparison | "=", value: string): RawBuilder<SqlBool> {
   if (operand.dates === "Date") return FALSE;
-  const text = sql`to_char(${operand.expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-  return sql<SqlBool>`${text} collate "C" ${sql.raw(op)} ${value}::text`;
+  return sql<SqlBool>`${isoText(operand.expr)} collate "C" ${sql.raw(op)} ${value}::text`;
+}
+
+/** A timestamptz as the normalised ISO string the store reads back. */
+function isoText(expr: Sql): Sql {
+  return sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
 function order(operand: Operand, op: Comparison, value: unknown): RawBuilder<SqlBool> {
   if (value === null || value === undefined) return FALSE; // ordering never matches null
+  if (value instanceof Date) return instantCompare(operand, op, value);
   const cmp = sql.raw(op);
   if (operand.kind === "json") {
     const e = operand.expr;
@@ -261,37 +318,39 @@ function order(operand: Operand, op: Comparison, value: unknown): RawBuilder<Sql
 function contains(operand: Operand, value: unknown): RawBuilder<SqlBool> {
   if (operand.kind === "json") {
     const e = operand.expr;
-    const element = elementEquals(value);
-    const inArray = element === undefined ? FALSE : sql<SqlBool>`exists (select 1 from jsonb_array_elements(${e}) as e(v) where ${element(sql`e.v`)})`;
-    const inText = typeof value === "string" ? sql<SqlBool>`strpos(${e} #>> '{}', ${value}::text) > 0` : FALSE;
-    return sql<SqlBool>`(case jsonb_typeof(${e}) when 'array' then ${inArray} when 'string' then ${inText} else false end)`;
+    const alias = nextAlias();
+    const inArray = sql<SqlBool>`exists (select 1 from jsonb_array_elements(${e}) as ${alias}(v) where ${equals({ kind: "json", expr: sql`${alias}.v` }, value)})`;
+    return sql<SqlBool>`(case jsonb_typeof(${e}) when 'array' then ${inArray} when 'string' then ${substring(operand, value)} else false end)`;
   }
   if (operand.category === "array") {
-    const elementCategory = categoryOfSqlType(operand.sqlType.replace(/\[\]$/, ""));
     if (value === null || value === undefined) return sql<SqlBool>`(array_position(${operand.expr}, null) is not null)`;
+    const sqlType = operand.sqlType.replace(/\[\]$/, "");
+    const elementCategory = categoryOfSqlType(sqlType);
+    if (value instanceof RegExp || value instanceof Date) {
+      const alias = nextAlias();
+      const element: Operand = { kind: "typed", category: elementCategory, sqlType, expr: sql`${alias}.v`, dates: operand.dates };
+      return sql<SqlBool>`exists (select 1 from unnest(${operand.expr}) as ${alias}(v) where ${equals(element, value)})`;
+    }
     if (!isComparable(elementCategory, value)) return FALSE;
-    const param = typedParam({ category: elementCategory, sqlType: operand.sqlType.replace(/\[\]$/, "") }, value);
+    const param = typedParam({ category: elementCategory, sqlType }, value);
     return sql<SqlBool>`(array_position(${operand.expr}, ${param}) is not null)`;
   }
-  if (operand.category === "text") {
-    if (typeof value !== "string") return FALSE;
-    return sql<SqlBool>`strpos(${operand.expr}, ${value}::text) > 0`;
-  }
-  return FALSE;
+  return substring(operand, value);
 }
 
-/** A jsonb element test `elem = value` for contains on a jsonb array. */
-function elementEquals(value: unknown): ((elem: Sql) => RawBuilder<SqlBool>) | undefined {
-  if (value === null || value === undefined) return (elem) => sql<SqlBool>`${elem} = 'null'::jsonb`;
-  if (value instanceof Date || value instanceof RegExp) return undefined;
-  if (typeof value === "object") return (elem) => sql<SqlBool>`${elem} = ${JSON.stringify(value)}::jsonb`;
-  const scalar = jsonScalar(value);
-  return scalar === undefined ? undefined : (elem) => sql<SqlBool>`${elem} = ${scalar}`;
+/** `contains` on a string: a substring, or a pattern it finds. */
+function substring(operand: Operand, value: unknown): RawBuilder<SqlBool> {
+  if (value instanceof RegExp) return match(operand, value);
+  return textTest(operand, value, (text, v) => sql<SqlBool>`strpos(${text}, ${v}::text) > 0`);
+}
+
+function nextAlias(): Sql {
+  return sql.id(`perstore_e${++aliasCounter}`) as Sql;
 }
 
 /** `contains(kids, age=1)`: some element matches the nested filter. */
 function containsMatching(operand: Operand, filter: FilterNode, context: FilterContext): RawBuilder<SqlBool> {
-  const alias = sql.id(`perstore_e${++aliasCounter}`);
+  const alias = nextAlias();
   if (operand.kind === "json") {
     const element: Operand = { kind: "json", expr: sql`${alias}.v` };
     const test = compileNode(filter, context, false, element);
@@ -308,11 +367,8 @@ function containsMatching(operand: Operand, filter: FilterNode, context: FilterC
 
 function textTest(operand: Operand, value: unknown, test: (text: Sql, value: string) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
   if (typeof value !== "string") return FALSE;
-  if (operand.kind === "json") {
-    return sql<SqlBool>`(case when jsonb_typeof(${operand.expr}) = 'string' then ${test(sql`(${operand.expr} #>> '{}')`, value)} else false end)`;
-  }
-  if (operand.category !== "text") return FALSE;
-  return test(operand.expr, value);
+  const text = textOf(operand);
+  return text === undefined ? FALSE : test(text, value);
 }
 
 /** `%` + the suffix with LIKE's wildcards escaped. */
@@ -320,23 +376,24 @@ function likeSuffix(value: string): string {
   return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
 }
 
-/** JavaScript regular expressions that read the same as PostgreSQL's (ARE): `i` maps to `~*`. */
+/**
+ * `match`, and a pattern as the value of `eq`, `in` or `contains`: the
+ * JavaScript regular expression translated to one with the same meaning for
+ * `~`; a plain string is read as `re:` (case-insensitive), and one that is
+ * not a valid regular expression matches nothing, as in the interpreter.
+ */
 function match(operand: Operand, value: unknown): RawBuilder<SqlBool> {
-  let source: string;
-  let insensitive = false;
-  if (value instanceof RegExp) {
-    if (/[msy]/.test(value.flags)) throw unsupported(`regular expression flags "${value.flags}" have no SQL translation`);
-    source = value.source;
-    insensitive = value.flags.includes("i");
-  } else if (typeof value === "string") {
-    // A plain pattern (a `$n` parameter) reads as `re:`: case-insensitive, as in the interpreter.
-    source = value;
-    insensitive = true;
+  let pattern: RegExp;
+  if (value instanceof RegExp) pattern = value;
+  else if (typeof value === "string") {
+    try {
+      pattern = new RegExp(value, "i");
+    } catch {
+      return FALSE;
+    }
   } else return FALSE;
-  // Constructs whose meaning differs between JS and PostgreSQL AREs.
-  if (/\\[bBcu]|\(\?<[^=!]|\\k</.test(source)) throw unsupported(`regular expression /${source}/ has no faithful SQL translation`);
-  const op = sql.raw(insensitive ? "~*" : "~");
-  return textTest(operand, source, (text, v) => sql<SqlBool>`${text} ${op} ${v}::text`);
+  const source = toPostgresRegex(pattern.source, pattern.flags);
+  return textTest(operand, source, (text, v) => sql<SqlBool>`${text} ~ ${v}::text`);
 }
 
 export { elementSqlType };
