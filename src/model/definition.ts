@@ -82,9 +82,9 @@ export interface FacetDefinition {
   readonly readonly?: readonly string[];
   /** Row filter: records outside it are invisible (reads) and untouchable (writes). */
   readonly filter?: Query;
-  /** When set, every query must carry `limit(n)` with `n <= maxLimit`. */
+  /** When set, every query must carry `limit(n)` with `n <= maxLimit`, and a named query run through the facet returns at most `maxLimit` records. */
   readonly maxLimit?: number;
-  /** When set, queries may use only these operators (condition operators plus `and or not sort limit select unselect values distinct count first one ...`), and filter/sort only on indexed properties. */
+  /** When set, queries may use only these operators (condition operators plus `and or not sort limit select unselect values distinct count first one ...`), and filter/sort only on indexed properties. Named queries are exempt: the schema's author wrote them. */
   readonly operators?: readonly string[];
 }
 
@@ -156,11 +156,28 @@ export interface Model<
   get(id: Id): Promise<TInstance | undefined>;
   /** Matching records as instances (with `totalCount`); projections and result operators give their value. */
   query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R>;
-  /** Apply defaults, validate, add (ConflictError if the id or a unique value exists). */
+  /**
+   * Apply defaults, validate, add (ConflictError if the id or a unique value
+   * exists). Every write stores a `format: date-time` property in its
+   * normalised form (`new Date(v).toISOString()`, e.g.
+   * "2024-01-01T00:00:00.000Z") once it has validated, so every store holds
+   * and returns the same string and sorts alike.
+   */
   create(data: CreateInput<TData>): Promise<TInstance>;
-  /** Validate and store (full replace, or create when absent); readonly properties must not change. */
+  /**
+   * Validate and store (full replace, or create when absent); readonly
+   * properties must not change (date-times compare by instant). When the
+   * stored record belongs to a sub-model (an Employee put through Person),
+   * it is replaced as that sub-model: the sub-model's validator and read-only
+   * properties apply (so its required properties must be in `data`) and the
+   * result is a sub-model instance.
+   */
   put(data: TData | TInstance): Promise<TInstance>;
-  /** Merge `changes` into the stored record, validate, store. NotFoundError when absent. */
+  /**
+   * Merge `changes` into the stored record (an `undefined` value removes a
+   * property), validate, store. NotFoundError when absent. A sub-model's
+   * record keeps its own properties and is validated as the sub-model.
+   */
   patch(id: Id, changes: Partial<TData>): Promise<TInstance>;
   /** Remove the record; resolves to whether it existed. */
   delete(id: Id): Promise<boolean>;

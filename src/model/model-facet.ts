@@ -82,6 +82,7 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     };
     this.queries = namedQueryMethods(model as never, {
       ...(this.#filter ? { filter: this.#filter } : {}),
+      ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
       hidden: this.#hidden,
       binding: this.#binding,
       allow: () => this.#allow("query"),
@@ -99,34 +100,27 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     return record !== undefined && (!this.#filter || matches(this.#filter, record, []));
   }
 
-  #instance(record: DataRecord): TInstance {
-    return this.#model.toInstance(record, this.#binding, this.#hidden);
-  }
-
   /** Refuse writes that name hidden or facet-read-only properties, or leave the facet's rows. */
-  #prepare(): PrepareWrite {
-    return (record, existing) => {
-      const out = { ...record };
-      for (const key of this.#hidden) {
-        const written = existing ? !isDeepStrictEqual(record[key], existing[key]) : key in record && !this.#isDefault(key, record[key]);
-        if (key in record && written) {
-          throw new AccessError(`facet ${this.#rules.facet} hides property ${key}`, "ACCESS_PROPERTY");
-        }
-        // A full replace through the facet keeps what the facet cannot see.
-        if (existing && key in existing) out[key] = existing[key];
+  readonly #prepare: PrepareWrite = (record, existing) => {
+    // Whether the write sets `key`: a change to the stored value, or on create any value but the default.
+    const writes = (key: string): boolean =>
+      existing ? !this.#model.sameValue(key, record[key], existing[key]) : key in record && !this.#isDefault(key, record[key]);
+    const out = { ...record };
+    for (const key of this.#hidden) {
+      if (key in record && writes(key)) {
+        throw new AccessError(`facet ${this.#rules.facet} hides property ${key}`, "ACCESS_PROPERTY");
       }
-      for (const key of this.#readonly) {
-        const changed = existing ? !isDeepStrictEqual(record[key], existing[key]) : key in record && !this.#isDefault(key, record[key]);
-        if (changed) {
-          throw new AccessError(`facet ${this.#rules.facet} does not allow writing ${key}`, "ACCESS_READONLY");
-        }
-      }
-      if (this.#filter && !matches(this.#filter, out, [])) {
-        throw new AccessError(`facet ${this.#rules.facet} cannot write records outside its filter`, "ACCESS_FILTER");
-      }
-      return out;
-    };
-  }
+      // A full replace through the facet keeps what the facet cannot see.
+      if (existing && key in existing) out[key] = existing[key];
+    }
+    for (const key of this.#readonly) {
+      if (writes(key)) throw new AccessError(`facet ${this.#rules.facet} does not allow writing ${key}`, "ACCESS_READONLY");
+    }
+    if (this.#filter && !matches(this.#filter, out, [])) {
+      throw new AccessError(`facet ${this.#rules.facet} cannot write records outside its filter`, "ACCESS_FILTER");
+    }
+    return out;
+  };
 
   #isDefault(key: string, value: unknown): boolean {
     const defaults = this.#model.definition.defaults ?? {};
@@ -136,7 +130,7 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   async get(id: Id): Promise<TInstance | undefined> {
     this.#allow("get");
     const record = await this.#model.fetch(id);
-    return this.#visible(record) ? this.#instance(record) : undefined;
+    return this.#visible(record) ? this.#model.toInstance(record, this.#binding, this.#hidden) : undefined;
   }
 
   async query<R = Results<TInstance>>(query: QueryInput, options: ModelQueryOptions = {}): Promise<R> {
@@ -149,8 +143,7 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
 
   async create(data: CreateInput<TData>): Promise<TInstance> {
     this.#allow("create");
-    const created = await this.#model.createRecord(data, this.#prepare());
-    return this.#instance(recordOf(created));
+    return this.#model.createRecord(data, this.#prepare, this.#binding, this.#hidden);
   }
 
   async put(data: TData | TInstance): Promise<TInstance> {
@@ -159,15 +152,13 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     const existing = typeof id === "string" || typeof id === "number" ? await this.#model.fetch(id) : undefined;
     if (existing && !this.#visible(existing)) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
     if (!existing) this.#allow("create");
-    const saved = await this.#model.putRecord(data, this.#prepare());
-    return this.#instance(recordOf(saved));
+    return this.#model.putRecord(data, this.#prepare, this.#binding, this.#hidden);
   }
 
   async patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
     this.#allow("patch");
     if (!this.#visible(await this.#model.fetch(id))) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
-    const saved = await this.#model.patchRecord(id, changes, this.#prepare());
-    return this.#instance(recordOf(saved));
+    return this.#model.patchRecord(id, changes, this.#prepare, this.#binding, this.#hidden);
   }
 
   async delete(id: Id): Promise<boolean> {

@@ -31,6 +31,7 @@ import { namedQueryMethods } from "./named-query.js";
 import { escapePointer, validationIssues } from "./validation.js";
 import { ModelFacetView } from "./model-facet.js";
 import { DISCRIMINATOR } from "./hierarchy-store.js";
+import { normalDateTime } from "./date-time.js";
 
 /** How models find each other (for links and sub-model instances). */
 export interface ModelContext {
@@ -42,7 +43,6 @@ export type BindingChoice = "binding" | "readOnlyBinding" | InstanceBinding;
 
 /** Called with the final record (and the stored one, if any) just before validation; may return a replacement. */
 export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined) => DataRecord;
-
 
 function unsupported(model: string, method: string): PerstoreError {
   return new PerstoreError("MODEL_UNSUPPORTED", `the store of ${model} has no ${method}()`);
@@ -107,12 +107,14 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
 
   /* ---------- reading ---------- */
 
-  /** A copy of the stored record (discriminator removed), or undefined. */
+  /** A copy of the stored record (discriminator kept, `null`s normalised by the record's own model), or undefined. */
   async fetch(id: Id): Promise<DataRecord | undefined> {
     const store = await this.store();
     if (!store.get) throw unsupported(this.name, "get");
     const record = (await store.get(id)) as DataRecord | undefined;
-    return record === undefined || record === null ? undefined : this.normalise(copyRecord(record));
+    if (record === undefined || record === null) return undefined;
+    const copy = copyRecord(record);
+    return this.modelFor(copy).normalise(copy);
   }
 
   /** Drop `null`s the schema does not admit: they are how SQL says "absent". Mutates `record`, a private copy. */
@@ -130,13 +132,15 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     return this.definition.base !== undefined || (this.definition.subModels?.length ?? 0) > 0;
   }
 
+  /** The model a stored record belongs to: the sub-model its discriminator names, else this one. */
+  private modelFor(record: DataRecord): BoundModel<AnyInstance, object> {
+    const type = record[DISCRIMINATOR];
+    return typeof type === "string" && type !== this.name && this.isBaseOf(type) ? (this.context.model(type) ?? this) : this;
+  }
+
   /** An instance for a stored record: a sub-model's class when the discriminator names one. */
   toInstance(record: DataRecord, binding: BindingChoice, omit?: ReadonlySet<string>): TInstance {
-    let model: BoundModel<AnyInstance, object> = this;
-    const type = record[DISCRIMINATOR];
-    if (typeof type === "string" && type !== this.name && this.isBaseOf(type)) {
-      model = this.context.model(type) ?? this;
-    }
+    const model = this.modelFor(record);
     const data = model.normalise(this.inHierarchy ? withoutKey(record, DISCRIMINATOR) : { ...record });
     const chosen = typeof binding === "string" ? model[binding] : binding;
     return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
@@ -206,13 +210,46 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
       const idPointer = `/${escapePointer(this.primaryKey)}`;
       issues = issues.filter((issue) => !(issue.keyword === "required" && issue.pointer === idPointer));
     }
-    if (issues.length > 0) throw new ValidationError(issues);
+    if (issues.length > 0) throw this.invalid(record, issues);
+  }
+
+  /** A ValidationError naming the model and record, then each issue at its pointer. */
+  private invalid(record: DataRecord, issues: readonly ValidationIssue[], code?: string): ValidationError {
+    const id = record[this.primaryKey];
+    const what = typeof id === "string" || typeof id === "number" ? `${this.name} ${String(id)}` : `new ${this.name}`;
+    const list = issues.map((issue) => `${issue.pointer || "/"} ${issue.message}`).join("; ");
+    return new ValidationError(issues, `${what} is invalid: ${list}`, code);
+  }
+
+  /**
+   * `value` of `property` as it is stored: a `format: date-time` string in its
+   * normalised form (`toISOString()`), anything else as it is.
+   */
+  storedValue(property: string, value: unknown): unknown {
+    return typeof value === "string" && this.definition.querySchema.fields[property] === "date-time"
+      ? normalDateTime(value)
+      : value;
+  }
+
+  /** Whether two values of `property` are stored alike (date-times compare by instant). */
+  sameValue(property: string, a: unknown, b: unknown): boolean {
+    return isDeepStrictEqual(this.storedValue(property, a), this.storedValue(property, b));
+  }
+
+  /** Put a validated record in stored form (mutates it, a private copy): every store then holds the same strings. */
+  private toStored(record: DataRecord): DataRecord {
+    for (const [property, type] of Object.entries(this.definition.querySchema.fields)) {
+      if (type === "date-time" && typeof record[property] === "string") {
+        record[property] = normalDateTime(record[property]);
+      }
+    }
+    return record;
   }
 
   private assertReadonlyKept(record: DataRecord, existing: DataRecord): void {
     const issues: ValidationIssue[] = [];
     for (const property of [this.primaryKey, ...(this.definition.readonlyProperties ?? [])]) {
-      if (!isDeepStrictEqual(record[property], existing[property])) {
+      if (!this.sameValue(property, record[property], existing[property])) {
         issues.push({
           pointer: `/${escapePointer(property)}`,
           message: `is read-only and cannot change after create`,
@@ -220,17 +257,25 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
         });
       }
     }
-    if (issues.length > 0) throw new ValidationError(issues, undefined, "MODEL_READONLY");
+    if (issues.length > 0) throw this.invalid(existing, issues, "MODEL_READONLY");
   }
 
   /** Read the stored record back after a write (stores may add values), as an instance. */
-  private async reread(id: Id, record: DataRecord): Promise<TInstance> {
+  private async reread(id: Id, record: DataRecord, binding: BindingChoice, omit: ReadonlySet<string> | undefined): Promise<TInstance> {
     const stored = await this.fetch(id);
-    return this.toInstance(stored ?? { ...record, [this.primaryKey]: id }, "binding");
+    return this.toInstance(stored ?? { ...record, [this.primaryKey]: id }, binding, omit);
   }
 
-  /** create(): defaults, an id when the key is a string, `prepare`, validation, add. */
-  async createRecord(data: object, prepare?: PrepareWrite): Promise<TInstance> {
+  /**
+   * create(): defaults, an id when the key is a string, `prepare`, validation,
+   * add. The instance gets `binding` and leaves out `omit` (a facet's).
+   */
+  async createRecord(
+    data: object,
+    prepare?: PrepareWrite,
+    binding: BindingChoice = "binding",
+    omit?: ReadonlySet<string>,
+  ): Promise<TInstance> {
     let record = recordOf(data);
     delete record[DISCRIMINATOR];
     for (const [key, value] of Object.entries(this.definition.defaults ?? {})) {
@@ -242,6 +287,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     }
     if (prepare) record = prepare(record, undefined);
     this.assertValid(record, record[this.primaryKey] === undefined);
+    this.toStored(record);
     const store = await this.store();
     const id = store.add
       ? await store.add(record)
@@ -250,49 +296,79 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
         : (() => {
             throw unsupported(this.name, "add");
           })();
-    return this.reread(id, record);
+    return this.reread(id, record, binding, omit);
   }
 
   create(data: CreateInput<TData>): Promise<TInstance> {
     return this.createRecord(data);
   }
 
-  /** put(): full replace (or create when absent), keeping read-only properties. */
-  async putRecord(data: object, prepare?: PrepareWrite): Promise<TInstance> {
-    let record = recordOf(data);
-    delete record[DISCRIMINATOR];
-    const id = record[this.primaryKey];
-    const existing = typeof id === "string" || typeof id === "number" ? await this.fetch(id) : undefined;
+  /**
+   * Store `record` in place of `existing` (or as new): `prepare`, read-only
+   * properties kept, validation, stored form. Called on the model the stored
+   * record belongs to, so a sub-model's record is checked as the sub-model.
+   */
+  private async replace(
+    record: DataRecord,
+    existing: DataRecord | undefined,
+    prepare: PrepareWrite | undefined,
+    binding: BindingChoice,
+    omit: ReadonlySet<string> | undefined,
+  ): Promise<TInstance> {
     if (prepare) record = prepare(record, existing);
     if (existing) this.assertReadonlyKept(record, existing);
     this.assertValid(record, false);
+    this.toStored(record);
     const store = await this.store();
     if (!store.put) throw unsupported(this.name, "put");
-    const storedId = await store.put(record, existing ? { overwrite: true } : {});
-    return this.reread(storedId, record);
+    return this.reread(await store.put(record, existing ? { overwrite: true } : {}), record, binding, omit);
+  }
+
+  /**
+   * put(): full replace (or create when absent), keeping read-only
+   * properties. A stored sub-model record (an Employee put through Person)
+   * is replaced as that sub-model: its validator and read-only properties
+   * apply and the result is a sub-model instance.
+   */
+  async putRecord(
+    data: object,
+    prepare?: PrepareWrite,
+    binding: BindingChoice = "binding",
+    omit?: ReadonlySet<string>,
+  ): Promise<TInstance> {
+    const record = recordOf(data);
+    delete record[DISCRIMINATOR];
+    const id = record[this.primaryKey];
+    const existing = typeof id === "string" || typeof id === "number" ? await this.fetch(id) : undefined;
+    const owner = existing ? this.modelFor(existing) : this;
+    return owner.replace(record, existing, prepare, binding, omit) as Promise<TInstance>;
   }
 
   put(data: TData | TInstance): Promise<TInstance> {
     return this.putRecord(data);
   }
 
-  /** patch(): merge `changes` (an `undefined` value removes the property), keep read-only properties, validate, store. */
-  async patchRecord(id: Id, changes: object, prepare?: PrepareWrite): Promise<TInstance> {
+  /**
+   * patch(): merge `changes` (an `undefined` value removes the property) into
+   * the stored record, then as put(): a sub-model's record keeps its own
+   * properties and is validated as the sub-model.
+   */
+  async patchRecord(
+    id: Id,
+    changes: object,
+    prepare?: PrepareWrite,
+    binding: BindingChoice = "binding",
+    omit?: ReadonlySet<string>,
+  ): Promise<TInstance> {
     const existing = await this.fetch(id);
     if (!existing) throw new NotFoundError(`${this.name} ${String(id)} does not exist`);
-    let record: DataRecord = { ...existing };
-    const patch = recordOf(changes);
-    for (const [key, value] of Object.entries(patch)) {
+    const record: DataRecord = { ...existing };
+    for (const [key, value] of Object.entries(recordOf(changes))) {
       if (value === undefined) delete record[key];
       else record[key] = value;
     }
     delete record[DISCRIMINATOR];
-    if (prepare) record = prepare(record, existing);
-    this.assertReadonlyKept(record, existing);
-    this.assertValid(record, false);
-    const store = await this.store();
-    if (!store.put) throw unsupported(this.name, "put");
-    return this.reread(await store.put(record, { id, overwrite: true }), record);
+    return this.modelFor(existing).replace(record, existing, prepare, binding, omit) as Promise<TInstance>;
   }
 
   patch(id: Id, changes: Partial<TData>): Promise<TInstance> {

@@ -10,11 +10,16 @@ import type { FieldType, FilterNode } from "../query/ast.js";
 import type { NamedQueryDefinition, NamedQueryMethods } from "./definition.js";
 import type { AnyInstance } from "./model-instance.js";
 import type { BindingChoice, BoundModel } from "./model.js";
-import { withFilter, withoutFilter } from "./query-helpers.js";
+import { withFilter, withMaxLimit, withoutFilter } from "./query-helpers.js";
 
-/** How a facet narrows named queries: its row filter, hidden properties, and the method check. */
+/**
+ * How a facet narrows named queries: its row filter, hidden properties, the
+ * method check and `maxLimit` (a cap on the records returned). Its
+ * `operators` rules do not apply: the schema's author wrote the query.
+ */
 export interface NamedQueryRestriction {
   readonly filter?: FilterNode;
+  readonly maxLimit?: number;
   readonly hidden: ReadonlySet<string>;
   readonly binding: BindingChoice;
   readonly allow: (name: string) => void;
@@ -72,7 +77,8 @@ export async function runNamedQuery(
   if (!definition) throw new PerstoreError("MODEL_UNKNOWN_QUERY", `${model.name} has no query "${name}"`);
   restriction?.allow(name);
   checkParameters(name, definition, parameters);
-  const query = withFilter(definition.query, restriction?.filter);
+  const capped = withMaxLimit(definition.query, restriction?.maxLimit, parameters);
+  const query = withFilter(capped, restriction?.filter);
   const binding = restriction?.binding ?? "binding";
   const store = await model.store();
   if (store.query) {
@@ -84,7 +90,7 @@ export async function runNamedQuery(
     const all = (await find.call(store)) as Record<string, unknown>[];
     const filter = restriction?.filter;
     const selected = all.filter((record) => predicate(record, parameters) && (!filter || matches(filter, record, [])));
-    const result = executeQuery(selected, withoutFilter(definition.query), {
+    const result = executeQuery(selected, withoutFilter(capped), {
       parameters,
       idProperty: model.primaryKey,
     });

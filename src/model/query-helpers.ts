@@ -1,6 +1,6 @@
 /**
  * Small query ASTs the model runtime builds itself (link lookups, facet row
- * filters), and reading a limit's count.
+ * filters and limits), and reading a limit's count.
  */
 import type { FilterNode, Query, ValueNode } from "../query/ast.js";
 
@@ -30,6 +30,19 @@ export function withFilter(query: Query, filter: FilterNode | undefined): Query 
 /** `query` without its filter (what is left to run after a JS predicate has filtered). */
 export function withoutFilter(query: Query): Query {
   return Object.freeze({ ...query, filter: MATCH_ALL }) as Query;
+}
+
+/**
+ * `query` returning at most `maxLimit` records: its `limit` count lowered to
+ * `maxLimit` (a `$n` count resolved from `parameters`), or `limit(maxLimit)`
+ * added when it has none.
+ */
+export function withMaxLimit(query: Query, maxLimit: number | undefined, parameters: readonly unknown[]): Query {
+  if (maxLimit === undefined) return query;
+  const count = query.limit ? valueOf(query.limit.count, parameters) : undefined;
+  if (typeof count === "number" && count <= maxLimit) return query;
+  const capped: ValueNode = Object.freeze({ kind: "literal", value: maxLimit });
+  return Object.freeze({ ...query, limit: Object.freeze({ ...query.limit, count: capped }) }) as Query;
 }
 
 /** The value of a literal or `$n` parameter node (lists become arrays). */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AccessError, NotFoundError, type PerstoreError } from "../../src/errors/index.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
+import { parseQuery } from "../../src/query/index.js";
+import { valueOf, withMaxLimit } from "../../src/model/query-helpers.js";
 import { Company, createModels, Person } from "./fixtures.js";
 
 async function code(action: Promise<unknown> | (() => unknown)): Promise<string> {
@@ -95,6 +97,39 @@ describe("read-only facet (public)", () => {
     const adults = await people.facet("public").queries.adultsIn("FR");
     expect(adults.map((p) => p.name)).toEqual(["Ann", "Cat"]);
     expect(adults.some((p) => "salary" in p)).toBe(false);
+  });
+
+  it("named queries through a facet return at most its maxLimit records, on query and listing stores", async () => {
+    const memory = new MemoryStore<Record<string, unknown>>({});
+    // A store without `query`: named queries run the precompiled predicate over find().
+    const listing = {
+      idProperty: "id",
+      get: (id: string) => memory.get(id),
+      add: (record: Record<string, unknown>) => memory.add(record),
+      find: () => memory.find(),
+    };
+    for (const stores of [{}, { Person: listing }]) {
+      const { Person: people } = createModels({ stores });
+      const names = Array.from({ length: 12 }, (_, i) => `P${String(i).padStart(2, "0")}`);
+      for (const name of [...names].reverse()) await people.create({ name, email: `${name}@example.com`, age: 30 });
+      const capped = await people.facet("public").queries.adultsIn("FR");
+      expect(capped.map((p) => p.name)).toEqual(names.slice(0, 10));
+      // The model itself is not capped; a facet without maxLimit neither.
+      expect(await people.queries.adultsIn("FR")).toHaveLength(12);
+      expect(await people.facet("editor").queries.adultsIn("FR")).toHaveLength(12);
+    }
+  });
+
+  it("withMaxLimit lowers a larger limit (literal or $n), adds one when missing, keeps a smaller one", () => {
+    const count = (query: string, parameters: unknown[] = []) => {
+      const limit = withMaxLimit(parseQuery(query), 10, parameters).limit;
+      return [limit?.count, limit?.start].map((node) => (node === undefined ? undefined : valueOf(node, parameters)));
+    };
+    expect(count("age=1")).toEqual([10, undefined]);
+    expect(count("limit(5)")).toEqual([5, undefined]);
+    expect(count("limit(20,3)")).toEqual([10, 3]);
+    expect(count("limit($1)", [4])).toEqual([4, undefined]);
+    expect(count("limit($1)", [40])).toEqual([10, undefined]);
   });
 
   it("an unknown facet is refused", async () => {
