@@ -3,7 +3,8 @@ import { MemoryStore, JsonFileStore } from "perstore";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createModels, Employee, Person } from "../../generated/index.js";
+import { createModelRegistry } from "perstore";
+import { createModels, definitions, Employee, Person } from "../../generated/index.js";
 
 const acme = "7d1f2c3a-0000-4000-8000-000000000001";
 
@@ -72,6 +73,23 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
     expect(await models.Person.delete(bob.id)).toBe(true);
     expect(await models.Employee.query("")).toHaveLength(0);
+  });
+
+  it("a base model's facet writes a sub-model's record as the sub-model and returns its class", async () => {
+    const Person = { ...definitions.Person, facets: { staff: { methods: ["get", "put", "patch"], hidden: ["email"] } } };
+    const models = createModelRegistry({ ...definitions, Person });
+    const { bob } = await people(models as unknown as ReturnType<typeof createModels>);
+    const staff = models.Person.facet("staff");
+    const seen = (await staff.get(bob.id))!;
+    expect(seen).toBeInstanceOf(Employee);
+    const patched = await staff.patch(bob.id, { nickname: "Bobby" });
+    expect(patched).toBeInstanceOf(Employee);
+    expect(patched).toMatchObject({ nickname: "Bobby", jobTitle: "Builder" });
+    expect("email" in patched).toBe(false);
+    const put = await staff.put({ ...seen, lastName: "B2" });
+    expect(put).toBeInstanceOf(Employee);
+    expect(await models.Employee.get(bob.id)).toMatchObject({ lastName: "B2", email: "bob@example.com", jobTitle: "Builder" });
+    await expect(staff.patch(bob.id, { salary: -1 } as never)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
   });
 
   it("the root's given store is the hierarchy's store; a sub-model's own store stays its own", async () => {
