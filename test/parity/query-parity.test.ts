@@ -26,7 +26,10 @@ interface Item {
   active: boolean | null;
   tags: string[] | null;
   meta: { k: number | string } | null;
+  /** A jsonb array (never a sort key: memory orders arrays element-wise, SQL ties them). */
+  list: unknown[] | null;
   at: string | null;
+  note: string | null;
 }
 
 const spec: SqlTableSpec = {
@@ -41,6 +44,8 @@ const spec: SqlTableSpec = {
     { name: "tags", type: "array", sqlType: "text[]", nullable: true },
     { name: "meta", type: "object", sqlType: "jsonb", nullable: true },
     { name: "at", type: "date-time", sqlType: "timestamptz", nullable: true },
+    { name: "note", type: "string", sqlType: "text", nullable: true },
+    { name: "list", type: "array", sqlType: "jsonb", nullable: true },
   ],
 };
 const querySchema = { ...tableQuerySchema(spec), fields: { ...tableQuerySchema(spec).fields, "meta/k": "any" as const } };
@@ -56,6 +61,22 @@ const instants = ["2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00.001Z", "2019-
  * property as Dates): normalised and not normalised strings compare with the stored ISO string by code point.
  */
 const AT_PARAMETERS = ["2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00Z", "2020", "1999-05-06T07:08:09.100Z", "2019-12-31T23:59:59.999+00:00"];
+/**
+ * Text that is (or looks like, or is not) an ISO-8601 date-time, in a text column, array elements and jsonb:
+ * a Date query value ($6…$8) compares with it by instant, and never matches the rest.
+ */
+const ISO_TEXTS = ["2020-01-01T00:00:00Z", "2020-01-01", "2020-01-01T01:00:00+01:00", "2019-12-31t23:59:59.999z", "2020-01-01T00:00:00.0011Z", "2020-02-30T00:00:00Z", "2020", "not a date", "-000001-01-01T00:00:00Z"];
+const DATE_PARAMETERS = [new Date("2020-01-01T00:00:00Z"), new Date("2019-12-31T23:59:59.999Z"), new Date("2020-01-01T00:00:00.001Z")];
+/** $9: a plain match value (read as re:, case-insensitive). */
+const PARAMETERS: readonly unknown[] = [...AT_PARAMETERS, ...DATE_PARAMETERS, "^A"];
+const dateParameter = fc.integer({ min: 6, max: 8 }).map((i) => `$${i}`);
+/** Patterns as values: re: and RE: (case-insensitive / sensitive), glob: (anchored, case-insensitive). */
+const patternArb = fc.oneof(
+  fc.tuple(fc.constantFrom("re", "RE"), fc.constantFrom("a", "^a", "b$", "^20", "B", "\\d")).map(([t, p]) => `${t}:${p}`),
+  // Case-sensitive only: non-ASCII letters under the i flag are QUERY_UNSUPPORTED on SQL.
+  fc.constantFrom("RE:%C3%A9", "RE:.%C3%A9"),
+  fc.constantFrom("a*", "*b", "%3F", "2020*", "*01*", "*%25x").map((g) => `glob:${g}`),
+);
 const itemArb = (id: number): fc.Arbitrary<Item> =>
   fc.record({
     id: fc.constant(id),
@@ -63,9 +84,11 @@ const itemArb = (id: number): fc.Arbitrary<Item> =>
     age: nullable(fc.integer({ min: -3, max: 5 })),
     score: nullable(fc.constantFrom(-1.5, 0, 0.25, 2, 1e6)),
     active: nullable(fc.boolean()),
-    tags: nullable(fc.array(word, { maxLength: 3 })),
-    meta: nullable(fc.record({ k: fc.oneof(fc.integer({ min: 0, max: 3 }), word) })),
+    tags: nullable(fc.array(fc.oneof(word, fc.constantFrom(...ISO_TEXTS)), { maxLength: 3 })),
+    meta: nullable(fc.record({ k: fc.oneof(fc.integer({ min: 0, max: 3 }), word, fc.constantFrom(...ISO_TEXTS)) })),
+    list: nullable(fc.array(fc.oneof(word, fc.constantFrom(...ISO_TEXTS), fc.integer({ min: 0, max: 2 })), { maxLength: 3 })),
     at: nullable(fc.constantFrom(...instants)),
+    note: nullable(fc.oneof(word, fc.constantFrom(...ISO_TEXTS))),
   });
 const itemsArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(i + 1))));
 
@@ -84,6 +107,16 @@ const scalarCondition = fc.oneof(
   fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"), fc.integer({ min: 1, max: AT_PARAMETERS.length })).map(([op, i]) => `${op}(at,$${i})`),
   fc.tuple(fc.constantFrom("in", "out"), fc.integer({ min: 1, max: AT_PARAMETERS.length })).map(([op, i]) => `${op}(at,($${i},$1))`),
   fc.tuple(fc.constantFrom("a", "B", "^a", "b$", "\\d"), fc.boolean()).map(([re, ci]) => `match(name,${ci ? "re" : "RE"}:${enc(re)})`),
+  // Dates compare by instant with date-time columns and with ISO-8601 text (column, array elements, jsonb).
+  fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"), fc.constantFrom("at", "note", "meta/k"), dateParameter).map(([op, p, v]) => `${op}(${p},${v})`),
+  fc.tuple(fc.constantFrom("in", "out"), fc.constantFrom("at", "note", "meta/k"), dateParameter).map(([op, p, v]) => `${op}(${p},(${v},$3))`),
+  fc.tuple(fc.constantFrom("at", "note"), dateParameter, dateParameter).map(([p, lo, hi]) => `between(${p},(${lo},${hi}))`),
+  fc.tuple(fc.constantFrom("contains", "excludes"), fc.constantFrom("tags", "list"), dateParameter).map(([op, p, v]) => `${op}(${p},${v})`),
+  // Patterns as values of eq/ne/in/out/contains/excludes, and plain match values.
+  fc.tuple(fc.constantFrom("eq", "ne"), fc.constantFrom("name", "note", "meta/k", "tags"), patternArb).map(([op, p, v]) => `${op}(${p},${v})`),
+  fc.tuple(fc.constantFrom("in", "out"), fc.constantFrom("name", "note"), patternArb).map(([op, p, v]) => `${op}(${p},(${v},string:b_))`),
+  fc.tuple(fc.constantFrom("contains", "excludes"), fc.constantFrom("name", "tags", "meta/k", "note", "list"), patternArb).map(([op, p, v]) => `${op}(${p},${v})`),
+  fc.constantFrom("name", "note", "meta/k").map((p) => `match(${p},$9)`),
 );
 const filterArb: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
   f: fc.oneof(
@@ -141,7 +174,7 @@ for (const target of testTargets()) {
           // A page or first() of an unsorted query depends on each store's natural order; pin it by id.
           const needsOrder = !sorted && (q.tail.text.includes("limit") || q.tail.text.includes("first") || q.tail.text.includes("values") || q.tail.text.includes("select"));
           const text = `${q.filter}${sortText}${needsOrder ? "&sort(+id)" : ""}${q.tail.text}`;
-          const options = { parameters: AT_PARAMETERS };
+          const options = { parameters: PARAMETERS };
           const [fromMemory, fromFile, fromSql] = await Promise.all([
             settle(() => memory.query(text, options)),
             settle(() => file.query(text, options)),
