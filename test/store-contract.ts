@@ -503,6 +503,26 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         ]);
       });
 
+      it("answers first(): the first record of the (sorted) result, undefined when none", async () => {
+        expect(await query("country=Canada&sort(-name)&first()")).toEqual(contractRecords()[5]);
+        expect(await query("sort(+age)&first()")).toEqual(contractRecords()[2]);
+        expect(await query("country=Peru&first()")).toBeUndefined();
+      });
+
+      it("answers one(): the only match, else QUERY_NOT_ONE for none or several", async () => {
+        expect(await query("name=Dave&one()")).toEqual(contractRecords()[3]);
+        for (const q of ["country=Peru&one()", "country=India&one()"]) {
+          const error = await Promise.resolve()
+            .then(() => query(q))
+            .then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+          expect(error, q).toBeInstanceOf(QueryError);
+          expect((error as QueryError).code, q).toBe("QUERY_NOT_ONE");
+        }
+      });
+
       it("rejects bad queries with QueryError", async () => {
         await expect(query("nosuchop(a,1)")).rejects.toBeInstanceOf(QueryError);
         await expect(query("constructor(a,1)")).rejects.toBeInstanceOf(QueryError);
