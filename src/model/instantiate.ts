@@ -34,6 +34,12 @@ export function setInstanceData(instance: AnyInstance, record: DataRecord, omit:
   }
 }
 
+/** `instance.save()`: store the instance with `put`, then make its data what the store holds (so the caller's object is current). */
+export async function saveInstance<T extends AnyInstance>(instance: T, put: (data: T) => Promise<AnyInstance>): Promise<T> {
+  setInstanceData(instance, { ...(await put(instance)) });
+  return instance;
+}
+
 /** A plain copy of the data an instance (or any object) holds in its own enumerable properties. */
 export function recordOf(value: object): DataRecord {
   return copyRecord({ ...(value as DataRecord) });

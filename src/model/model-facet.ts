@@ -10,7 +10,7 @@ import { matches } from "../query/index.js";
 import type { FilterNode } from "../query/ast.js";
 import type { Id, QueryInput, Results } from "../store/types.js";
 import type { CreateInput, FacetDefinition, ModelFacet, ModelQueryOptions, NamedQueryMethods } from "./definition.js";
-import { recordOf, setInstanceData, type DataRecord } from "./instantiate.js";
+import { recordOf, saveInstance, type DataRecord } from "./instantiate.js";
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding } from "./model-instance.js";
 import type { BoundModel, PrepareWrite } from "./model.js";
@@ -41,7 +41,8 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   readonly #readonly: ReadonlySet<string>;
   readonly #filter: FilterNode | undefined;
   readonly #rules: FacetQueryRules;
-  readonly #binding: InstanceBinding;
+  /** The binding of the instances this facet hands out, per model (a base model's facet returns sub-model instances too). */
+  readonly #bindings = new Map<BoundModel<AnyInstance, object>, InstanceBinding>();
 
   constructor(model: BoundModel<TInstance, TData>, name: string, definition: FacetDefinition) {
     this.name = name;
@@ -58,36 +59,40 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
       ...(restricted ? { operators: new Set(definition.operators), indexed: indexedProperties(model) } : {}),
       ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
     };
-    this.#binding = {
-      link: (instance, rel) => {
-        const link = model.definition.links?.find((candidate) => candidate.rel === rel);
-        if (link && this.#hidden.has(link.property)) {
-          throw new AccessError(`facet ${this.#rules.facet} hides property ${link.property}`, "ACCESS_PROPERTY");
-        }
-        // Targets come back read-only: a facet never hands out a writable record.
-        return resolveLink(model as never, instance, rel, "readOnlyBinding", model.context);
-      },
-      save: async (instance) => {
-        const saved = await this.put(instance as TInstance);
-        setInstanceData(instance, recordOf(saved));
-        return instance;
-      },
-      delete: (instance) => this.delete(model.idOf(instance)),
-      validate: (instance) => {
-        // Hidden properties are not on the instance: judge only what the facet shows.
-        const result = model.check(recordOf(instance));
-        const errors = result.errors.filter((issue) => !this.#hidden.has(topProperty(issue.pointer)));
-        return { valid: errors.length === 0, errors };
-      },
-    };
     this.queries = namedQueryMethods(model as never, {
       ...(this.#filter ? { filter: this.#filter } : {}),
       ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
       hidden: this.#hidden,
-      binding: this.#binding,
+      binding: this.#bindingOf,
       allow: () => this.#allow("query"),
     });
   }
+
+  readonly #bindingOf = (owner: BoundModel<AnyInstance, object>): InstanceBinding => {
+    let binding = this.#bindings.get(owner);
+    if (!binding) {
+      binding = {
+        link: (instance, rel) => {
+          const link = owner.definition.links?.find((candidate) => candidate.rel === rel);
+          if (link && this.#hidden.has(link.property)) {
+            throw new AccessError(`facet ${this.#rules.facet} hides property ${link.property}`, "ACCESS_PROPERTY");
+          }
+          // Targets come back read-only: a facet never hands out a writable record.
+          return resolveLink(owner, instance, rel, "readOnlyBinding", owner.context);
+        },
+        save: (instance) => saveInstance(instance, (data) => this.put(data as TInstance)),
+        delete: (instance) => this.delete(owner.idOf(instance)),
+        validate: (instance) => {
+          // Hidden properties are not on the instance: judge only what the facet shows.
+          const result = owner.check(recordOf(instance));
+          const errors = result.errors.filter((issue) => !this.#hidden.has(topProperty(issue.pointer)));
+          return { valid: errors.length === 0, errors };
+        },
+      };
+      this.#bindings.set(owner, binding);
+    }
+    return binding;
+  };
 
   #allow(method: string): void {
     const grants = GRANTS[method] ?? [method];
@@ -130,7 +135,7 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   async get(id: Id): Promise<TInstance | undefined> {
     this.#allow("get");
     const record = await this.#model.fetch(id);
-    return this.#visible(record) ? this.#model.toInstance(record, this.#binding, this.#hidden) : undefined;
+    return this.#visible(record) ? this.#model.toInstance(record, this.#bindingOf, this.#hidden) : undefined;
   }
 
   async query<R = Results<TInstance>>(query: QueryInput, options: ModelQueryOptions = {}): Promise<R> {
@@ -138,12 +143,12 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     const parsed = this.#model.parse(query);
     checkFacetQuery(parsed, this.#rules, options.parameters ?? []);
     const restricted = withFilter(parsed, this.#filter);
-    return this.#model.shape(restricted, await this.#model.run(restricted, options), this.#binding, this.#hidden) as R;
+    return this.#model.shape(restricted, await this.#model.run(restricted, options), this.#bindingOf, this.#hidden) as R;
   }
 
   async create(data: CreateInput<TData>): Promise<TInstance> {
     this.#allow("create");
-    return this.#model.createRecord(data, this.#prepare, this.#binding, this.#hidden);
+    return this.#model.createRecord(data, this.#prepare, this.#bindingOf, this.#hidden);
   }
 
   async put(data: TData | TInstance): Promise<TInstance> {
@@ -152,13 +157,13 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     const existing = typeof id === "string" || typeof id === "number" ? await this.#model.fetch(id) : undefined;
     if (existing && !this.#visible(existing)) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
     if (!existing) this.#allow("create");
-    return this.#model.putRecord(data, this.#prepare, this.#binding, this.#hidden);
+    return this.#model.putRecord(data, this.#prepare, this.#bindingOf, this.#hidden);
   }
 
   async patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
     this.#allow("patch");
     if (!this.#visible(await this.#model.fetch(id))) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
-    return this.#model.patchRecord(id, changes, this.#prepare, this.#binding, this.#hidden);
+    return this.#model.patchRecord(id, changes, this.#prepare, this.#bindingOf, this.#hidden);
   }
 
   async delete(id: Id): Promise<boolean> {

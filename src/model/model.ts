@@ -24,7 +24,7 @@ import type {
   ModelQueryOptions,
   NamedQueryMethods,
 } from "./definition.js";
-import { instantiate, recordOf, setInstanceData, type DataRecord } from "./instantiate.js";
+import { instantiate, recordOf, saveInstance, type DataRecord } from "./instantiate.js";
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding, ValidationResult } from "./model-instance.js";
 import { namedQueryMethods } from "./named-query.js";
@@ -38,8 +38,15 @@ export interface ModelContext {
   model(name: string): BoundModel<AnyInstance, object> | undefined;
 }
 
-/** Which binding instances get: the model's own, its read-only one, or a facet's. */
-export type BindingChoice = "binding" | "readOnlyBinding" | InstanceBinding;
+/**
+ * Which binding instances get: the model's own, its read-only one, or a
+ * facet's, given the model the instance belongs to (a sub-model's for its
+ * records).
+ */
+export type BindingChoice =
+  | "binding"
+  | "readOnlyBinding"
+  | ((model: BoundModel<AnyInstance, object>) => InstanceBinding);
 
 /** Called with the final record (and the stored one, if any) just before validation; may return a replacement. */
 export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined) => DataRecord;
@@ -72,11 +79,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     this.context = context;
     this.binding = {
       link: (instance, rel) => resolveLink(this, instance, rel, "binding", this.context),
-      save: async (instance) => {
-        const saved = await this.put(instance as TInstance);
-        setInstanceData(instance, recordOf(saved));
-        return instance;
-      },
+      save: (instance) => saveInstance(instance, (data) => this.put(data as TInstance)),
       delete: (instance) => this.delete(this.idOf(instance)),
       validate: (instance) => this.check(recordOf(instance)),
     };
@@ -142,7 +145,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
   toInstance(record: DataRecord, binding: BindingChoice, omit?: ReadonlySet<string>): TInstance {
     const model = this.modelFor(record);
     const data = model.normalise(this.inHierarchy ? withoutKey(record, DISCRIMINATOR) : { ...record });
-    const chosen = typeof binding === "string" ? model[binding] : binding;
+    const chosen = typeof binding === "string" ? model[binding] : binding(model);
     return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
   }
 

@@ -90,6 +90,22 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     expect(put).toBeInstanceOf(Employee);
     expect(await models.Employee.get(bob.id)).toMatchObject({ lastName: "B2", email: "bob@example.com", jobTitle: "Builder" });
     await expect(staff.patch(bob.id, { salary: -1 } as never)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    // Its instances judge and link as Employees: Employee rules, Employee links (targets read-only).
+    seen.salary = -1;
+    expect(seen.validate().errors.map((issue) => issue.pointer)).toEqual(["/salary"]);
+  });
+
+  it("an Employee read through a Person facet follows Employee links", async () => {
+    const models = createModels();
+    const company = await models.Company.create({ id: acme, name: "Acme" });
+    const { bob } = await people(models);
+    const seen = (await models.Person.facet("directory").get(bob.id)) as Employee;
+    expect(seen).toBeInstanceOf(Employee);
+    const employer = await seen.employer();
+    expect(employer?.name).toBe(company.name);
+    await expect(employer!.save()).rejects.toMatchObject({ code: "ACCESS_METHOD" });
+    const listed = (await models.Person.facet("directory").query("sort(+firstName)&limit(5)"))[1] as Employee;
+    expect((await listed.employer())?.id).toBe(acme);
   });
 
   it("the root's given store is the hierarchy's store; a sub-model's own store stays its own", async () => {
