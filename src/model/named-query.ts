@@ -11,6 +11,7 @@ import type { NamedQueryDefinition, NamedQueryMethods } from "./definition.js";
 import type { AnyInstance } from "./model-instance.js";
 import type { BindingChoice, BoundModel } from "./model.js";
 import { withFilter, withMaxLimit, withoutFilter } from "./query-helpers.js";
+import { normalDateTime } from "./date-time.js";
 
 /**
  * How a facet narrows named queries: its row filter, hidden properties, the
@@ -65,6 +66,22 @@ export function checkParameters(name: string, definition: NamedQueryDefinition, 
   }
 }
 
+/**
+ * Date-time arguments in the form records store them (`toISOString()`), so a
+ * string argument compares by instant with stored values on every store:
+ * "2024-01-01T00:00:00Z" finds a record created at that instant.
+ */
+function storedForm(definition: NamedQueryDefinition, parameters: readonly unknown[]): readonly unknown[] {
+  const normal = (value: unknown): unknown => (typeof value === "string" ? normalDateTime(value) : value);
+  const out = [...parameters];
+  for (const { index, type } of definition.parameters) {
+    if (type !== "date-time") continue;
+    const value = out[index - 1];
+    out[index - 1] = Array.isArray(value) ? value.map(normal) : normal(value);
+  }
+  return out;
+}
+
 /** Run one named query on the model's store; records become instances. */
 export async function runNamedQuery(
   model: BoundModel<AnyInstance, object>,
@@ -77,21 +94,22 @@ export async function runNamedQuery(
   if (!definition) throw new PerstoreError("MODEL_UNKNOWN_QUERY", `${model.name} has no query "${name}"`);
   restriction?.allow(name);
   checkParameters(name, definition, parameters);
-  const capped = withMaxLimit(definition.query, restriction?.maxLimit, parameters);
+  const args = storedForm(definition, parameters);
+  const capped = withMaxLimit(definition.query, restriction?.maxLimit, args);
   const query = withFilter(capped, restriction?.filter);
   const binding = restriction?.binding ?? "binding";
   const store = await model.store();
   if (store.query) {
-    return model.shape(query, await store.query(query, { parameters }), binding, restriction?.hidden);
+    return model.shape(query, await store.query(query, { parameters: args }), binding, restriction?.hidden);
   }
   const find = (store as { find?: () => unknown }).find;
   if (typeof find === "function" && definition.predicate) {
     const predicate = definition.predicate;
     const all = (await find.call(store)) as Record<string, unknown>[];
     const filter = restriction?.filter;
-    const selected = all.filter((record) => predicate(record, parameters) && (!filter || matches(filter, record, [])));
+    const selected = all.filter((record) => predicate(record, args) && (!filter || matches(filter, record, [])));
     const result = executeQuery(selected, withoutFilter(capped), {
-      parameters,
+      parameters: args,
       idProperty: model.primaryKey,
     });
     return model.shape(query, result, binding, restriction?.hidden);

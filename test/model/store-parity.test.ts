@@ -9,7 +9,9 @@ import type { Kysely } from "kysely";
 import { loadMigrations, migrateUp } from "../../src/compiler/migrate/index.js";
 import type { PerstoreError } from "../../src/errors/index.js";
 import { openDatabase } from "../../src/store/sql/index.js";
-import { createModels, Employee, Person, type Models } from "../../generated/index.js";
+import { createModelRegistry } from "../../src/model/index.js";
+import { parseQuery } from "../../src/query/index.js";
+import { createModels, definitions, Employee, Person, type Models } from "../../generated/index.js";
 
 const acme = "7d1f2c3a-0000-4000-8000-000000000001";
 
@@ -106,6 +108,35 @@ describe.each(["memory", "sql"])("date-time values on the %s store", (kind) => {
     const moved = await failure(models.Person.patch(p.id, { createdAt: "2024-01-01T00:00:01Z" }));
     expect(moved.code).toBe("MODEL_READONLY");
     expect(moved.message).toContain(`Person ${p.id} is invalid: /createdAt is read-only`);
+  });
+
+
+  it("a named query's date-time argument compares by instant, however it is written", async () => {
+    const Person = {
+      ...definitions.Person,
+      queries: {
+        createdSince: {
+          query: parseQuery("ge(createdAt,$1)&lastName=S&sort(+createdAt)", { schema: definitions.Person.querySchema }),
+          parameters: [{ index: 1, type: "date-time" as const }],
+        },
+        createdIn: {
+          query: parseQuery("in(createdAt,$1)&lastName=S&sort(+createdAt)", { schema: definitions.Person.querySchema }),
+          parameters: [{ index: 1, type: "date-time" as const }],
+        },
+      },
+    };
+    const models = createModelRegistry({ ...definitions, Person }, kind === "sql" ? { db } : {});
+    const queries = models.Person.queries as unknown as Record<string, (...args: unknown[]) => Promise<Person[]>>;
+    const run = ++counter;
+    await models.Person.create({ firstName: "A", lastName: "S", email: `a.${run}@example.com`, createdAt: "2024-01-01T00:00:00Z" });
+    await models.Person.create({ firstName: "B", lastName: "S", email: `b.${run}@example.com`, createdAt: "2024-01-01T00:00:00.5Z" });
+    const since = async (arg: unknown) => (await queries.createdSince!(arg)).map((p) => p.firstName);
+    expect(await since("2024-01-01T00:00:00Z")).toEqual(["A", "B"]);
+    expect(await since("2024-01-01T01:00:00+01:00")).toEqual(["A", "B"]);
+    expect(await since("2024-01-01T00:00:00.001Z")).toEqual(["B"]);
+    expect(await since(new Date("2024-01-01T00:00:00Z"))).toEqual(["A", "B"]);
+    const within = await queries.createdIn!(["2024-01-01T00:00:00.500+00:00", "2023-12-31T23:59:59Z"]);
+    expect(within.map((p) => p.firstName)).toEqual(["B"]);
   });
 });
 
