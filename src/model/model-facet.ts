@@ -13,7 +13,7 @@ import type { CreateInput, FacetDefinition, ModelFacet, ModelQueryOptions, Named
 import { recordOf, saveInstance, type DataRecord } from "./instantiate.js";
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding } from "./model-instance.js";
-import type { BoundModel, PrepareWrite } from "./model.js";
+import type { BoundModel, PrepareWrite, WriteVia } from "./model.js";
 import { checkFacetQuery, type FacetQueryRules } from "./facet-query-check.js";
 import { namedQueryMethods } from "./named-query.js";
 import { withFilter } from "./query-helpers.js";
@@ -41,6 +41,8 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   readonly #readonly: ReadonlySet<string>;
   readonly #filter: FilterNode | undefined;
   readonly #rules: FacetQueryRules;
+  /** How the facet's writes are checked and answered. */
+  readonly #via: WriteVia;
   /** The binding of the instances this facet hands out, per model (a base model's facet returns sub-model instances too). */
   readonly #bindings = new Map<BoundModel<AnyInstance, object>, InstanceBinding>();
 
@@ -59,6 +61,7 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
       ...(restricted ? { operators: new Set(definition.operators), indexed: indexedProperties(model) } : {}),
       ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
     };
+    this.#via = { prepare: this.#prepare, binding: this.#bindingOf, omit: this.#hidden };
     this.queries = namedQueryMethods(model as never, {
       ...(this.#filter ? { filter: this.#filter } : {}),
       ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
@@ -148,7 +151,7 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
 
   async create(data: CreateInput<TData>): Promise<TInstance> {
     this.#allow("create");
-    return this.#model.createRecord(data, this.#prepare, this.#bindingOf, this.#hidden);
+    return this.#model.createRecord(data, this.#via);
   }
 
   async put(data: TData | TInstance): Promise<TInstance> {
@@ -157,13 +160,13 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     const existing = typeof id === "string" || typeof id === "number" ? await this.#model.fetch(id) : undefined;
     if (existing && !this.#visible(existing)) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
     if (!existing) this.#allow("create");
-    return this.#model.putRecord(data, this.#prepare, this.#bindingOf, this.#hidden);
+    return this.#model.putRecord(data, this.#via);
   }
 
   async patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
     this.#allow("patch");
     if (!this.#visible(await this.#model.fetch(id))) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
-    return this.#model.patchRecord(id, changes, this.#prepare, this.#bindingOf, this.#hidden);
+    return this.#model.patchRecord(id, changes, this.#via);
   }
 
   async delete(id: Id): Promise<boolean> {

@@ -51,6 +51,13 @@ export type BindingChoice =
 /** Called with the final record (and the stored one, if any) just before validation; may return a replacement. */
 export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined) => DataRecord;
 
+/** Who writes: a facet's checks (`prepare`), and the binding and hidden properties (`omit`) of the instance returned. */
+export interface WriteVia {
+  readonly prepare?: PrepareWrite;
+  readonly binding?: BindingChoice;
+  readonly omit?: ReadonlySet<string>;
+}
+
 function unsupported(model: string, method: string): PerstoreError {
   return new PerstoreError("MODEL_UNSUPPORTED", `the store of ${model} has no ${method}()`);
 }
@@ -264,21 +271,13 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
   }
 
   /** Read the stored record back after a write (stores may add values), as an instance. */
-  private async reread(id: Id, record: DataRecord, binding: BindingChoice, omit: ReadonlySet<string> | undefined): Promise<TInstance> {
+  private async reread(id: Id, record: DataRecord, via: WriteVia): Promise<TInstance> {
     const stored = await this.fetch(id);
-    return this.toInstance(stored ?? { ...record, [this.primaryKey]: id }, binding, omit);
+    return this.toInstance(stored ?? { ...record, [this.primaryKey]: id }, via.binding ?? "binding", via.omit);
   }
 
-  /**
-   * create(): defaults, an id when the key is a string, `prepare`, validation,
-   * add. The instance gets `binding` and leaves out `omit` (a facet's).
-   */
-  async createRecord(
-    data: object,
-    prepare?: PrepareWrite,
-    binding: BindingChoice = "binding",
-    omit?: ReadonlySet<string>,
-  ): Promise<TInstance> {
+  /** create(): defaults, an id when the key is a string, `prepare`, validation, add. */
+  async createRecord(data: object, via: WriteVia = {}): Promise<TInstance> {
     let record = recordOf(data);
     delete record[DISCRIMINATOR];
     for (const [key, value] of Object.entries(this.definition.defaults ?? {})) {
@@ -288,18 +287,13 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     if (record[this.primaryKey] === undefined && (idType === "string" || idType === undefined)) {
       record[this.primaryKey] = randomUUID();
     }
-    if (prepare) record = prepare(record, undefined);
+    if (via.prepare) record = via.prepare(record, undefined);
     this.assertValid(record, record[this.primaryKey] === undefined);
     this.toStored(record);
     const store = await this.store();
-    const id = store.add
-      ? await store.add(record)
-      : store.put
-        ? await store.put(record, { overwrite: false })
-        : (() => {
-            throw unsupported(this.name, "add");
-          })();
-    return this.reread(id, record, binding, omit);
+    if (!store.add && !store.put) throw unsupported(this.name, "add");
+    const id = store.add ? await store.add(record) : await store.put!(record, { overwrite: false });
+    return this.reread(id, record, via);
   }
 
   create(data: CreateInput<TData>): Promise<TInstance> {
@@ -311,20 +305,14 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
    * properties kept, validation, stored form. Called on the model the stored
    * record belongs to, so a sub-model's record is checked as the sub-model.
    */
-  private async replace(
-    record: DataRecord,
-    existing: DataRecord | undefined,
-    prepare: PrepareWrite | undefined,
-    binding: BindingChoice,
-    omit: ReadonlySet<string> | undefined,
-  ): Promise<TInstance> {
-    if (prepare) record = prepare(record, existing);
+  private async replace(record: DataRecord, existing: DataRecord | undefined, via: WriteVia): Promise<TInstance> {
+    if (via.prepare) record = via.prepare(record, existing);
     if (existing) this.assertReadonlyKept(record, existing);
     this.assertValid(record, false);
     this.toStored(record);
     const store = await this.store();
     if (!store.put) throw unsupported(this.name, "put");
-    return this.reread(await store.put(record, existing ? { overwrite: true } : {}), record, binding, omit);
+    return this.reread(await store.put(record, existing ? { overwrite: true } : {}), record, via);
   }
 
   /**
@@ -333,18 +321,13 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
    * is replaced as that sub-model: its validator and read-only properties
    * apply and the result is a sub-model instance.
    */
-  async putRecord(
-    data: object,
-    prepare?: PrepareWrite,
-    binding: BindingChoice = "binding",
-    omit?: ReadonlySet<string>,
-  ): Promise<TInstance> {
+  async putRecord(data: object, via: WriteVia = {}): Promise<TInstance> {
     const record = recordOf(data);
     delete record[DISCRIMINATOR];
     const id = record[this.primaryKey];
     const existing = typeof id === "string" || typeof id === "number" ? await this.fetch(id) : undefined;
     const owner = existing ? this.modelFor(existing) : this;
-    return owner.replace(record, existing, prepare, binding, omit) as Promise<TInstance>;
+    return owner.replace(record, existing, via) as Promise<TInstance>;
   }
 
   put(data: TData | TInstance): Promise<TInstance> {
@@ -356,13 +339,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
    * the stored record, then as put(): a sub-model's record keeps its own
    * properties and is validated as the sub-model.
    */
-  async patchRecord(
-    id: Id,
-    changes: object,
-    prepare?: PrepareWrite,
-    binding: BindingChoice = "binding",
-    omit?: ReadonlySet<string>,
-  ): Promise<TInstance> {
+  async patchRecord(id: Id, changes: object, via: WriteVia = {}): Promise<TInstance> {
     const existing = await this.fetch(id);
     if (!existing) throw new NotFoundError(`${this.name} ${String(id)} does not exist`);
     const record: DataRecord = { ...existing };
@@ -371,7 +348,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
       else record[key] = value;
     }
     delete record[DISCRIMINATOR];
-    return this.modelFor(existing).replace(record, existing, prepare, binding, omit) as Promise<TInstance>;
+    return this.modelFor(existing).replace(record, existing, via) as Promise<TInstance>;
   }
 
   patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
