@@ -142,16 +142,12 @@ export type ModelQueryOptions = QueryOptions;
 /** Data accepted by `create`: properties with defaults (and the generated id) may be left out. */
 export type CreateInput<TData> = Partial<TData>;
 
-/** A model bound to a store. */
-export interface Model<
+/** The methods a model and its facets share (a facet checks each against its rules first). */
+export interface ModelMethods<
   TInstance extends ModelInstance<TData>,
   TData extends object = Record<string, unknown>,
   TQueries extends object = NamedQueryMethods<TInstance>,
 > {
-  readonly name: string;
-  readonly definition: ModelDefinition<TData, TInstance, TQueries>;
-  /** The store this model reads and writes (resolved lazily for SQL). */
-  store(): Promise<Store<any>>;
   /** The instance with this id, or `undefined`. */
   get(id: Id): Promise<TInstance | undefined>;
   /** Matching records as instances (with `totalCount`); projections and result operators give their value. */
@@ -181,27 +177,37 @@ export interface Model<
   patch(id: Id, changes: Partial<TData>): Promise<TInstance>;
   /** Remove the record; resolves to whether it existed. */
   delete(id: Id): Promise<boolean>;
-  /** A restricted view (AccessError MODEL_UNKNOWN_FACET when the schema has no such facet). */
-  facet(name: string): ModelFacet<TInstance, TData, TQueries>;
   /** The schema's named queries. */
   readonly queries: TQueries;
 }
 
-/** A facet: the model's surface, each method checked against the facet (AccessError when denied). */
+/** A model bound to a store. */
+export interface Model<
+  TInstance extends ModelInstance<TData>,
+  TData extends object = Record<string, unknown>,
+  TQueries extends object = NamedQueryMethods<TInstance>,
+> extends ModelMethods<TInstance, TData, TQueries> {
+  readonly name: string;
+  readonly definition: ModelDefinition<TData, TInstance, TQueries>;
+  /** The store this model reads and writes (resolved lazily for SQL). */
+  store(): Promise<Store<any>>;
+  /** A restricted view (AccessError MODEL_UNKNOWN_FACET when the schema has no such facet). */
+  facet(name: string): ModelFacet<TInstance, TData, TQueries>;
+}
+
+/**
+ * A facet: the model's surface, each method checked against the facet
+ * (AccessError when denied). A facet's `maxLimit` also caps what its named
+ * queries return.
+ */
 export interface ModelFacet<
   TInstance extends ModelInstance<TData>,
   TData extends object = Record<string, unknown>,
   TQueries extends object = NamedQueryMethods<TInstance>,
-> {
+> extends ModelMethods<TInstance, TData, TQueries> {
   readonly name: string;
+  /** The name of the model it is a facet of. */
   readonly model: string;
-  get(id: Id): Promise<TInstance | undefined>;
-  query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R>;
-  create(data: CreateInput<TData>): Promise<TInstance>;
-  put(data: TData | TInstance): Promise<TInstance>;
-  patch(id: Id, changes: Partial<TData>): Promise<TInstance>;
-  delete(id: Id): Promise<boolean>;
-  readonly queries: TQueries;
 }
 
 /** Definitions keyed by model name, as `generated/index.ts` passes them. */
