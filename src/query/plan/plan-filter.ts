@@ -54,7 +54,19 @@ function planAnd(
     if (plan.kind !== "scan") plans.push(plan);
   }
   const compound = planCompound(terms, catalog, parameters);
-  if (compound) plans.unshift(compound);
+  if (compound) {
+    // A single-value lookup on one of the compound's fields adds nothing the compound lookup lacks.
+    const covered = (plan: IndexPlan) =>
+      plan.kind === "lookup" &&
+      plan.values.length === 1 &&
+      compound.kind === "compound" &&
+      compound.fields.some(
+        (field, i) => field === plan.field && sameValue(compound.values[i], plan.values[0]),
+      );
+    const rest = plans.filter((plan) => !covered(plan));
+    plans.length = 0;
+    plans.push(compound, ...rest);
+  }
   return plans.length === 0 ? SCAN : plans.length === 1 ? plans[0]! : { kind: "intersect", plans };
 }
 
@@ -119,6 +131,12 @@ function planCondition(
     default:
       return SCAN;
   }
+}
+
+/** Equal as index keys: the same primitive, or dates at the same instant. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return Object.is(a, b);
 }
 
 function resolve(node: ValueNode, parameters: readonly unknown[]): unknown {

@@ -11,7 +11,8 @@ import {
   bucketAdd,
   bucketDelete,
   bucketOther,
-  bucketSlots,
+  bucketRefresh,
+  bucketRun,
   SlotList,
   type Slot,
   type SlotBucket,
@@ -76,6 +77,13 @@ export class CompoundIndex {
     else bucketDelete(this.buckets, key, slot);
   }
 
+  /** `slot` got a new record with the same combination: buckets take up the new record. */
+  refresh(slot: Slot, record: object): void {
+    const key = this.keyOf(record);
+    if (key === undefined) this.others.refresh(slot);
+    else bucketRefresh(this.buckets, key, slot);
+  }
+
   /** For a unique index: another record with the same combination, if any. */
   conflict(id: Id, record: object): Id | undefined {
     if (!this.unique) return undefined;
@@ -85,11 +93,11 @@ export class CompoundIndex {
     return key === undefined ? undefined : bucketOther(this.buckets.get(key), id)?.id;
   }
 
-  /** Runs of the slots whose fields may equal `values` (none of them null). */
+  /** Runs of the records whose fields may equal `values` (none of them null). */
   lookup(values: readonly unknown[]): SlotRuns {
     const key = compoundKey(values);
     const runs: SlotRuns = [];
-    if (key !== undefined) runs.push(bucketSlots(this.buckets.get(key)));
+    if (key !== undefined) runs.push(bucketRun(this.buckets.get(key)));
     runs.push(this.others.live());
     return runs;
   }

@@ -1,8 +1,8 @@
 /**
  * An index on one top-level field: hash buckets for equality and `in`, and
  * (built on first use) ordered keys per type for ranges and prefixes.
- * Buckets hold the stored slots in natural order, so a lookup yields its
- * candidates without another id lookup or a sort.
+ * Buckets hold the stored slots and their records in natural order, so a
+ * lookup yields its candidate records without another id lookup or a sort.
  * Records whose value is neither a primitive nor a valid date (arrays,
  * objects, NaN dates) are kept aside and are candidates of every lookup, so
  * the index never hides a record the query engine would match.
@@ -16,8 +16,12 @@ import {
   bucketAdd,
   bucketDelete,
   bucketOther,
-  bucketSlots,
+  bucketRefresh,
+  bucketRun,
+  EMPTY_RUN,
+  slotRun,
   SlotList,
+  type Run,
   type Slot,
   type SlotBucket,
 } from "./slot-bucket.js";
@@ -27,8 +31,8 @@ export function fieldValue(record: object, field: string): unknown {
   return Object.hasOwn(record, field) ? (record as Record<string, unknown>)[field] : undefined;
 }
 
-/** Runs of candidate slots, each in natural order (merged by the caller). */
-export type SlotRuns = (readonly Slot[])[];
+/** Runs of candidate records, each in natural order (merged by the caller). */
+export type SlotRuns = Run[];
 
 /** Where a value lives in a hash index: the dates map (by instant) or the values map; `undefined` if it cannot be hashed. */
 type Key =
@@ -83,6 +87,13 @@ export class FieldIndex {
     else if (bucketDelete(this.mapOf(key), key.key, slot)) this.orderedOf(key)?.removed();
   }
 
+  /** `slot` got a new record with the same value here: buckets take up the new record. */
+  refresh(slot: Slot, record: object): void {
+    const key = keyOf(fieldValue(record, this.field));
+    if (key === undefined) this.others.refresh(slot);
+    else if (!this.idSlots) bucketRefresh(this.mapOf(key), key.key, slot);
+  }
+
   /** For a unique index: another record holding `record`'s value, if any (null and missing never conflict). */
   conflict(id: Id, record: object): Id | undefined {
     const value = fieldValue(record, this.field);
@@ -94,7 +105,7 @@ export class FieldIndex {
     return bucketOther(this.mapOf(key).get(key.key), id)?.id;
   }
 
-  /** Runs of the slots whose value may equal one of `values` (`null`/`undefined` find both). */
+  /** Runs of the records whose value may equal one of `values` (`null`/`undefined` find both). */
   lookup(values: readonly unknown[]): SlotRuns {
     const runs: SlotRuns = [];
     let nullish = false;
@@ -113,7 +124,7 @@ export class FieldIndex {
     return runs;
   }
 
-  /** Runs of the slots whose value lies between the bounds (values of the bounds' type only). */
+  /** Runs of the records whose value lies between the bounds (values of the bounds' type only). */
   range(lower: RangeBound | undefined, upper: RangeBound | undefined): SlotRuns {
     const sample = (lower ?? upper)!.value;
     const unwrap = (b: RangeBound | undefined) =>
@@ -133,7 +144,7 @@ export class FieldIndex {
     return runs;
   }
 
-  /** Runs of the slots whose string value starts with `prefix`. */
+  /** Runs of the records whose string value starts with `prefix`. */
   prefix(prefix: string): SlotRuns {
     const has = (key: unknown) => this.has({ map: "values", key });
     const runs: SlotRuns = [];
@@ -153,12 +164,12 @@ export class FieldIndex {
       : this.mapOf(key).has(key.key);
   }
 
-  private collect(key: Key & object): readonly Slot[] {
+  private collect(key: Key & object): Run {
     if (this.idSlots) {
       const slot = key.map === "values" ? this.idSlots.get(key.key as Id) : undefined;
-      return slot ? [slot] : [];
+      return slot ? slotRun(slot) : EMPTY_RUN;
     }
-    return bucketSlots(this.mapOf(key).get(key.key));
+    return bucketRun(this.mapOf(key).get(key.key));
   }
 
   /** The ordered keys of a type if they have been built (they are kept up to date from then on). */

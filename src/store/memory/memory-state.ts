@@ -12,12 +12,12 @@ import type { Id } from "../types.js";
 import { CompoundIndex, compoundKey } from "./compound-index.js";
 import { compareCodePoints, compareNumbers } from "./compare-keys.js";
 import { FieldIndex, keyOf, type SlotRuns } from "./field-index.js";
-import { mergeRuns, type Slot } from "./slot-bucket.js";
+import { EMPTY_RUN, mergeRuns, type Run, type Slot } from "./slot-bucket.js";
 
 /** An index declaration: a field name, or fields with an optional unique constraint. */
 export type IndexSpec = string | { readonly fields: readonly string[]; readonly unique?: boolean };
 
-export type { Slot } from "./slot-bucket.js";
+export type { Run, Slot } from "./slot-bucket.js";
 
 /** A plan that reads one index (no `and`/`or`). */
 type LeafPlan = Extract<IndexPlan, { kind: "lookup" | "range" | "prefix" | "compound" }>;
@@ -27,7 +27,7 @@ interface Part<T> {
   readonly plan: IndexPlan;
   readonly size: number;
   readonly runs?: SlotRuns;
-  readonly slots?: readonly Slot<T>[];
+  readonly found?: Run<T>;
 }
 
 /** Marks a slot that waits in `pending` for its place in the order. */
@@ -111,15 +111,21 @@ export class MemoryState<T extends object> implements IndexCatalog {
     const previous = slot.record;
     slot.record = record;
     if (slot.pos >= 0) this.records[slot.pos] = record;
+    // Buckets keep records beside slots: a bucket that keeps the slot takes up the new record.
     for (const index of this.fields.values()) {
-      if (Object.is(valueOf(previous, index.field), valueOf(record, index.field))) continue;
-      index.delete(slot, previous);
-      index.add(slot, record);
+      if (Object.is(valueOf(previous, index.field), valueOf(record, index.field))) {
+        index.refresh(slot, record);
+      } else {
+        index.delete(slot, previous);
+        index.add(slot, record);
+      }
     }
     for (const index of this.compounds) {
-      if (index.keyOf(previous) === index.keyOf(record)) continue;
-      index.delete(slot, previous);
-      index.add(slot, record);
+      if (index.keyOf(previous) === index.keyOf(record)) index.refresh(slot, record);
+      else {
+        index.delete(slot, previous);
+        index.add(slot, record);
+      }
     }
     return previous;
   }
@@ -159,15 +165,15 @@ export class MemoryState<T extends object> implements IndexCatalog {
     return this.order;
   }
 
-  /** The candidate slots of a plan in natural order, or `undefined` for "every record" (read only). */
-  candidates(plan: IndexPlan): readonly Slot<T>[] | undefined {
+  /** The candidate records of a plan in natural order, or `undefined` for "every record" (read only). */
+  candidates(plan: IndexPlan): Run<T> | undefined {
     switch (plan.kind) {
       case "scan":
         return undefined;
       case "empty":
-        return [];
+        return EMPTY_RUN;
       case "union": {
-        const parts: (readonly Slot<T>[])[] = [];
+        const parts: Run<T>[] = [];
         for (const part of plan.plans) {
           const found = this.candidates(part);
           if (!found) return undefined;
@@ -178,7 +184,7 @@ export class MemoryState<T extends object> implements IndexCatalog {
       case "intersect":
         return this.intersect(plan.plans);
       default:
-        return mergeRuns(this.runs(plan) as (readonly Slot<T>[])[]);
+        return mergeRuns(this.runs(plan) as Run<T>[]);
     }
   }
 
@@ -187,50 +193,60 @@ export class MemoryState<T extends object> implements IndexCatalog {
    * other term's index would also hold them (checked on the record, not by
    * building and probing sets).
    */
-  private intersect(plans: readonly IndexPlan[]): readonly Slot<T>[] | undefined {
+  private intersect(plans: readonly IndexPlan[]): Run<T> | undefined {
     const parts: Part<T>[] = [];
     for (const plan of plans) {
       if (plan.kind === "scan") continue;
       if (isLeaf(plan)) {
         const runs = this.runs(plan);
         let size = 0;
-        for (const run of runs) size += run.length;
+        for (const run of runs) size += run.seqs.length;
         parts.push({ plan, size, runs });
       } else {
-        const slots = this.candidates(plan);
-        if (slots) parts.push({ plan, size: slots.length, slots });
+        const found = this.candidates(plan);
+        if (found) parts.push({ plan, size: found.seqs.length, found });
       }
     }
     if (parts.length === 0) return undefined;
     let smallest = parts[0]!;
     for (const part of parts) if (part.size < smallest.size) smallest = part;
-    const base = smallest.slots ?? mergeRuns(smallest.runs! as (readonly Slot<T>[])[]);
+    const base = smallest.found ?? mergeRuns(smallest.runs! as Run<T>[]);
     const tests = parts.filter((part) => part !== smallest).map((part) => this.probe(part));
     if (tests.length === 0) return base;
-    return base.filter((slot) => tests.every((test) => test(slot)));
+    const seqs: number[] = [];
+    const records: T[] = [];
+    for (let i = 0; i < base.seqs.length; i++) {
+      const record = base.records[i]!;
+      const seq = base.seqs[i]!;
+      if (tests.every((test) => test(record, seq))) {
+        seqs.push(seq);
+        records.push(record);
+      }
+    }
+    return { seqs, records };
   }
 
-  /** A test telling whether a slot is among a part's candidates. */
-  private probe(part: Part<T>): (slot: Slot<T>) => boolean {
-    if (part.slots) {
-      const set = new Set(part.slots);
-      return (slot) => set.has(slot);
+  /** A test telling whether a record (with its sequence number) is among a part's candidates. */
+  private probe(part: Part<T>): (record: T, seq: number) => boolean {
+    if (part.found) {
+      const set = new Set(part.found.seqs);
+      return (_record, seq) => set.has(seq);
     }
     const plan = part.plan as LeafPlan;
     if (plan.kind === "compound") {
       const index = this.compounds.find((index) => sameFields(index.fields, plan.fields))!;
       const key = compoundKey(plan.values);
-      return (slot) => {
-        const own = index.keyOf(slot.record);
+      return (record) => {
+        const own = index.keyOf(record);
         return own === undefined || own === key;
       };
     }
     const test = probeValue(plan);
     const field = plan.field;
-    return (slot) => test(valueOf(slot.record, field));
+    return (record) => test(valueOf(record, field));
   }
 
-  /** Runs of candidate slots for a plan on one index. */
+  /** Runs of candidate records for a plan on one index. */
   private runs(plan: LeafPlan): SlotRuns {
     switch (plan.kind) {
       case "lookup":

@@ -206,8 +206,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   explain(query: QueryInput, options: Pick<QueryOptions, "parameters"> = {}): QueryExplanation {
     const parsed = parseQuery(query);
     const plan = this.plan(parsed, options.parameters);
-    const slots = this.state.candidates(plan);
-    return { plan, candidates: slots ? slots.length : this.state.size };
+    const found = this.state.candidates(plan);
+    return { plan, candidates: found ? found.records.length : this.state.size };
   }
 
   /**
@@ -688,17 +688,21 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     parameters: readonly unknown[] | undefined,
   ): Slot<T>[] {
     const query = parseQuery(where ?? "");
-    const slots = this.state.candidates(this.plan(query, parameters)) ?? this.state.ordered();
-    return slots.filter((slot) => matches(query.filter, slot.record, parameters));
+    const found = this.state.candidates(this.plan(query, parameters));
+    if (!found)
+      return this.state.ordered().filter((slot) => matches(query.filter, slot.record, parameters));
+    const slots: Slot<T>[] = [];
+    for (const record of found.records) {
+      if (!matches(query.filter, record, parameters)) continue;
+      slots.push(this.state.slots.get((record as Record<string, unknown>)[this.idProperty] as Id)!);
+    }
+    return slots;
   }
 
   /** Candidate records for a query, in natural order (the engine sorts sorted queries itself). */
   private candidateRecords(query: Query, parameters: readonly unknown[] | undefined): readonly T[] {
-    const slots = this.state.candidates(this.plan(query, parameters));
-    if (!slots) return this.state.allRecords(); // the state's own array: executeQuery never changes it
-    const records = new Array<T>(slots.length);
-    for (let i = 0; i < slots.length; i++) records[i] = slots[i]!.record;
-    return records;
+    // Either array may be the state's or an index bucket's own: executeQuery never changes its input.
+    return this.state.candidates(this.plan(query, parameters))?.records ?? this.state.allRecords();
   }
 
   /**

@@ -30,12 +30,26 @@ export function lowerBound(seqs: readonly number[], seq: number): number {
 }
 
 /**
- * Slots in ascending sequence order. A removed slot leaves a hole that keeps
- * its sequence number, so undoing the removal (`reject`) puts it back in
- * place in O(log n); holes are compacted away once they are the majority.
+ * Candidates in natural order: sequence numbers and the records at the same
+ * positions. Merging reads only the numbers, and the query reads only the
+ * records, so neither touches the slots (a cache miss each at a million records).
+ */
+export interface Run<T = unknown> {
+  readonly seqs: readonly number[];
+  readonly records: readonly T[];
+}
+
+export const EMPTY_RUN: Run<never> = Object.freeze({ seqs: [], records: [] });
+
+/**
+ * Slots in ascending sequence order, with their records and sequence numbers
+ * in parallel arrays. A removed slot leaves a hole that keeps its sequence
+ * number, so undoing the removal (`reject`) puts it back in place in
+ * O(log n); holes are compacted away once they are the majority.
  */
 export class SlotList<T = unknown> {
   private items: (Slot<T> | undefined)[] = [];
+  private records: (T | undefined)[] = [];
   private seqs: number[] = [];
   /** Live slots. */
   size = 0;
@@ -44,14 +58,17 @@ export class SlotList<T = unknown> {
     const n = this.seqs.length;
     if (n === 0 || this.seqs[n - 1]! < slot.seq) {
       this.items.push(slot);
+      this.records.push(slot.record);
       this.seqs.push(slot.seq);
     } else {
       const i = lowerBound(this.seqs, slot.seq);
       if (this.seqs[i] === slot.seq) {
         if (this.items[i] !== undefined) return; // already here
         this.items[i] = slot; // refill the hole it left
+        this.records[i] = slot.record;
       } else {
         this.items.splice(i, 0, slot);
+        this.records.splice(i, 0, slot.record);
         this.seqs.splice(i, 0, slot.seq);
       }
     }
@@ -64,9 +81,11 @@ export class SlotList<T = unknown> {
     if (this.items[i] !== slot) return false;
     this.size--;
     this.items[i] = undefined;
+    this.records[i] = undefined;
     // Trailing holes go at once (undoing adds removes the newest slots).
     while (this.items.length > 0 && this.items[this.items.length - 1] === undefined) {
       this.items.pop();
+      this.records.pop();
       this.seqs.pop();
     }
     const holes = this.items.length - this.size;
@@ -74,12 +93,23 @@ export class SlotList<T = unknown> {
     return this.size === 0;
   }
 
-  /** The live slots in sequence order (the list's own array when it has no holes: read only). */
-  live(): readonly Slot<T>[] {
-    if (this.items.length === this.size) return this.items as Slot<T>[];
-    const out: Slot<T>[] = [];
-    for (const slot of this.items) if (slot !== undefined) out.push(slot);
-    return out;
+  /** Takes up the new record of a slot that stays in this list. */
+  refresh(slot: Slot<T>): void {
+    const i = lowerBound(this.seqs, slot.seq);
+    if (this.items[i] === slot) this.records[i] = slot.record;
+  }
+
+  /** The live records in sequence order (the list's own arrays when it has no holes: read only). */
+  live(): Run<T> {
+    if (this.items.length === this.size) return { seqs: this.seqs, records: this.records as T[] };
+    const seqs: number[] = [];
+    const records: T[] = [];
+    for (let i = 0; i < this.items.length; i++) {
+      if (this.items[i] === undefined) continue;
+      seqs.push(this.seqs[i]!);
+      records.push(this.records[i]!);
+    }
+    return { seqs, records };
   }
 
   /** A live slot whose id is not `id`, if any (unique index checks). */
@@ -89,15 +119,10 @@ export class SlotList<T = unknown> {
   }
 
   private compact(): void {
-    const items: Slot<T>[] = [];
-    const seqs: number[] = [];
-    for (const slot of this.items) {
-      if (slot === undefined) continue;
-      items.push(slot);
-      seqs.push(slot.seq);
-    }
-    this.items = items;
-    this.seqs = seqs;
+    const { seqs, records } = this.live();
+    this.items = this.items.filter((slot) => slot !== undefined);
+    this.seqs = seqs as number[];
+    this.records = records as T[];
   }
 }
 
@@ -131,15 +156,21 @@ export function bucketDelete<K, T>(map: Map<K, SlotBucket<T>>, key: K, slot: Slo
   return true;
 }
 
-/** The live slots of a bucket in sequence order (read only). */
-export function bucketSlots<T>(bucket: SlotBucket<T> | undefined): readonly Slot<T>[] {
-  if (bucket === undefined) return [];
-  return bucket instanceof SlotList ? bucket.live() : [bucket];
+/** A slot under `key` got a new record (same key): lists keep records, so they take it up. */
+export function bucketRefresh<K, T>(map: Map<K, SlotBucket<T>>, key: K, slot: Slot<T>): void {
+  const bucket = map.get(key);
+  if (bucket instanceof SlotList) bucket.refresh(slot);
 }
 
-/** How many slots a bucket holds. */
-export function bucketSize(bucket: SlotBucket | undefined): number {
-  return bucket === undefined ? 0 : bucket instanceof SlotList ? bucket.size : 1;
+/** The live records of a bucket in sequence order (read only). */
+export function bucketRun<T>(bucket: SlotBucket<T> | undefined): Run<T> {
+  if (bucket === undefined) return EMPTY_RUN;
+  return bucket instanceof SlotList ? bucket.live() : slotRun(bucket);
+}
+
+/** A run of one slot. */
+export function slotRun<T>(slot: Slot<T>): Run<T> {
+  return { seqs: [slot.seq], records: [slot.record] };
 }
 
 /** A slot in `bucket` whose id is not `id`, if there is one (unique index checks). */
@@ -150,47 +181,53 @@ export function bucketOther<T>(bucket: SlotBucket<T> | undefined, id: Id): Slot<
 }
 
 /**
- * Merges runs of slots, each in sequence order, into one run in sequence
- * order; a slot found in several runs appears once. One run is returned as is.
+ * Merges runs, each in sequence order, into one run in sequence order; a
+ * record found in several runs (same sequence number) appears once. One run
+ * is returned as is.
  */
-export function mergeRuns<T>(runs: readonly (readonly Slot<T>[])[]): readonly Slot<T>[] {
-  const nonEmpty = runs.filter((run) => run.length > 0);
-  if (nonEmpty.length === 0) return [];
-  if (nonEmpty.length === 1) return nonEmpty[0]!;
-  if (nonEmpty.length === 2) return mergeTwo(nonEmpty[0]!, nonEmpty[1]!);
-  // Many runs (a range over many keys): concatenate, and let the adaptive
-  // sort merge the sorted runs it finds, then drop duplicates.
-  const all: Slot<T>[] = [];
-  for (const run of nonEmpty) for (const slot of run) all.push(slot);
-  all.sort((a, b) => a.seq - b.seq);
-  let n = 0;
-  for (let i = 0; i < all.length; i++) if (n === 0 || all[n - 1] !== all[i]) all[n++] = all[i]!;
-  all.length = n;
-  return all;
+export function mergeRuns<T>(runs: readonly Run<T>[]): Run<T> {
+  let parts = runs.filter((run) => run.seqs.length > 0);
+  if (parts.length === 0) return EMPTY_RUN;
+  // Pairwise rounds: O(n log k) for k runs, comparing numbers only.
+  while (parts.length > 1) {
+    const next: Run<T>[] = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) next.push(mergeTwo(parts[i]!, parts[i + 1]!));
+    if (parts.length % 2 === 1) next.push(parts[parts.length - 1]!);
+    parts = next;
+  }
+  return parts[0]!;
 }
 
-function mergeTwo<T>(a: readonly Slot<T>[], b: readonly Slot<T>[]): Slot<T>[] {
-  const out = new Array<Slot<T>>(a.length + b.length);
+function mergeTwo<T>(a: Run<T>, b: Run<T>): Run<T> {
+  const as = a.seqs;
+  const bs = b.seqs;
+  const total = as.length + bs.length;
+  const seqs = new Array<number>(total);
+  const records = new Array<T>(total);
   let i = 0;
   let j = 0;
   let n = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x.seq < y.seq) {
-      out[n++] = x;
-      i++;
-    } else if (y.seq < x.seq) {
-      out[n++] = y;
-      j++;
+  while (i < as.length && j < bs.length) {
+    const x = as[i]!;
+    const y = bs[j]!;
+    if (x <= y) {
+      seqs[n] = x;
+      records[n++] = a.records[i++]!;
+      if (x === y) j++;
     } else {
-      out[n++] = x;
-      i++;
-      j++;
+      seqs[n] = y;
+      records[n++] = b.records[j++]!;
     }
   }
-  while (i < a.length) out[n++] = a[i++]!;
-  while (j < b.length) out[n++] = b[j++]!;
-  out.length = n;
-  return out;
+  while (i < as.length) {
+    seqs[n] = as[i]!;
+    records[n++] = a.records[i++]!;
+  }
+  while (j < bs.length) {
+    seqs[n] = bs[j]!;
+    records[n++] = b.records[j++]!;
+  }
+  seqs.length = n;
+  records.length = n;
+  return { seqs, records };
 }

@@ -65,6 +65,13 @@ describe("index planner", () => {
       compound: [["a", "s"]],
     });
     expect(plan).toEqual({ kind: "compound", fields: ["a", "s"], values: [1, "x"] });
+    // A lookup on a field the compound lookup already pins adds nothing; other terms stay.
+    const catalog = { hasIndex: (field: string) => field === "a", compound: [["a", "s"]] };
+    expect(planFilter(parseQuery("a=1&s=x").filter, catalog)).toEqual(plan);
+    expect(planFilter(parseQuery("a=1&s=x&in(a,(1,2))").filter, catalog)).toEqual({
+      kind: "intersect",
+      plans: [plan, { kind: "lookup", field: "a", values: [1, 2] }],
+    });
   });
 
   it("keeps records whose indexed value is an array or object as candidates", () => {
