@@ -12,7 +12,7 @@ import type { Id } from "../types.js";
 import { CompoundIndex, compoundKey } from "./compound-index.js";
 import { compareCodePoints, compareNumbers } from "./compare-keys.js";
 import { FieldIndex, keyOf, type SlotRuns } from "./field-index.js";
-import { EMPTY_RUN, mergeRuns, type Run, type Slot } from "./slot-bucket.js";
+import { EMPTY_RUN, lowerBound, mergeRuns, type Run, type Slot } from "./slot-bucket.js";
 
 /** An index declaration: a field name, or fields with an optional unique constraint. */
 export type IndexSpec = string | { readonly fields: readonly string[]; readonly unique?: boolean };
@@ -48,6 +48,8 @@ export class MemoryState<T extends object> implements IndexCatalog {
    */
   private order: Slot<T>[] = [];
   private records: T[] = [];
+  /** Sequence numbers at the same positions: binary searches read numbers, not slots. */
+  private seqs: number[] = [];
   private removed = 0;
   private firstRemoved = Infinity;
   /** Slots re-inserted after their place was compacted away: merged in at the next full scan. */
@@ -146,6 +148,7 @@ export class MemoryState<T extends object> implements IndexCatalog {
       while (this.order.length > 0 && this.order[this.order.length - 1]!.pos === REMOVED) {
         this.order.pop();
         this.records.pop();
+        this.seqs.pop();
         this.removed--;
       }
       if (this.removed === 0) this.firstRemoved = Infinity;
@@ -270,9 +273,10 @@ export class MemoryState<T extends object> implements IndexCatalog {
       slot.pos = n;
       order.push(slot);
       this.records.push(slot.record);
+      this.seqs.push(slot.seq);
       return;
     }
-    const i = lowerBoundSeq(order, slot.seq);
+    const i = lowerBound(this.seqs, slot.seq);
     const there = order[i];
     if (there !== undefined && there.seq === slot.seq && there.pos === REMOVED) {
       slot.pos = i;
@@ -295,29 +299,27 @@ export class MemoryState<T extends object> implements IndexCatalog {
       const old = this.order;
       const order: Slot<T>[] = [];
       const records: T[] = [];
-      let j = 0;
-      for (const slot of old) {
-        if (slot.pos === REMOVED) continue;
-        while (j < pending.length && pending[j]!.seq < slot.seq) {
-          const next = pending[j++]!;
-          next.pos = order.length;
-          order.push(next);
-          records.push(next.record);
-        }
+      const seqs: number[] = [];
+      const push = (slot: Slot<T>) => {
         slot.pos = order.length;
         order.push(slot);
         records.push(slot.record);
+        seqs.push(slot.seq);
+      };
+      let j = 0;
+      for (const slot of old) {
+        if (slot.pos === REMOVED) continue;
+        while (j < pending.length && pending[j]!.seq < slot.seq) push(pending[j++]!);
+        push(slot);
       }
-      for (; j < pending.length; j++) {
-        pending[j]!.pos = order.length;
-        order.push(pending[j]!);
-        records.push(pending[j]!.record);
-      }
+      for (; j < pending.length; j++) push(pending[j]!);
       this.order = order;
       this.records = records;
+      this.seqs = seqs;
     } else if (this.removed > 0) {
       const order = this.order;
       const records = this.records;
+      const seqs = this.seqs;
       let w = this.firstRemoved;
       for (let r = w; r < order.length; r++) {
         const slot = order[r]!;
@@ -325,10 +327,12 @@ export class MemoryState<T extends object> implements IndexCatalog {
         slot.pos = w;
         order[w] = slot;
         records[w] = records[r]!;
+        seqs[w] = seqs[r]!;
         w++;
       }
       order.length = w;
       records.length = w;
+      seqs.length = w;
     }
     this.removed = 0;
     this.firstRemoved = Infinity;
@@ -366,18 +370,6 @@ function isLeaf(plan: IndexPlan): plan is LeafPlan {
     plan.kind === "prefix" ||
     plan.kind === "compound"
   );
-}
-
-/** First position in `order` whose sequence number is >= `seq`. */
-function lowerBoundSeq(order: readonly Slot[], seq: number): number {
-  let lo = 0;
-  let hi = order.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (order[mid]!.seq < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
