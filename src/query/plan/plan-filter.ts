@@ -82,7 +82,9 @@ function planCompound(
     if (term.kind !== "condition" || term.op !== "eq" || term.path.length !== 1 || !term.value)
       continue;
     const value = resolve(term.value, parameters);
-    if (isHashable(value) && value !== null && value !== undefined) equal.set(term.path[0]!, value);
+    // Not a Date: it also matches ISO date-time strings by instant, which a compound key cannot find.
+    if (isHashable(value) && value !== null && value !== undefined && !(value instanceof Date))
+      equal.set(term.path[0]!, value);
   }
   for (const fields of catalog.compound) {
     if (fields.every((field) => equal.has(field))) {

@@ -8,6 +8,7 @@
  * the index never hides a record the query engine would match.
  * Missing and `undefined` share the key `undefined`; `null` has its own.
  */
+import { queryInstant } from "../../query/index.js";
 import type { RangeBound } from "../../query/plan/index.js";
 import type { Id } from "../types.js";
 import { compareCodePoints, compareNumbers } from "./compare-keys.js";
@@ -29,6 +30,19 @@ import {
 /** Reads a top-level field as an own property only: a prototype is never consulted. */
 export function fieldValue(record: object, field: string): unknown {
   return Object.hasOwn(record, field) ? (record as Record<string, unknown>)[field] : undefined;
+}
+
+/**
+ * Whether a value is a string a `Date` query value compares with by instant
+ * (an ISO-8601 date-time, as JSON holds `format: date-time`). Such records
+ * are candidates of every lookup or range by a Date, besides the Dates.
+ */
+export function isInstantString(value: unknown): boolean {
+  if (typeof value !== "string" || value.length < 10) return false;
+  const first = value.charCodeAt(0);
+  // Cheap pre-check (a digit, or the sign of an expanded year) before the parse.
+  if (!((first >= 48 && first <= 57) || first === 43 || first === 45)) return false;
+  return !Number.isNaN(queryInstant(value));
 }
 
 /** Runs of candidate records, each in natural order (merged by the caller). */
@@ -55,6 +69,8 @@ export class FieldIndex {
   private readonly dates = new Map<number, SlotBucket>();
   /** Slots whose value cannot be hashed: candidates of every lookup. */
   private readonly others = new SlotList();
+  /** Slots whose value is an ISO date-time string: candidates of lookups and ranges by a Date. */
+  private readonly instants = new SlotList();
   private numbers: OrderedKeys<number> | undefined;
   private strings: OrderedKeys<string> | undefined;
   private times: OrderedKeys<number> | undefined;
@@ -72,7 +88,9 @@ export class FieldIndex {
 
   /** Indexes `slot` under `record`'s value. */
   add(slot: Slot, record: object): void {
-    const key = keyOf(fieldValue(record, this.field));
+    const value = fieldValue(record, this.field);
+    if (isInstantString(value)) this.instants.add(slot);
+    const key = keyOf(value);
     if (key === undefined) this.others.add(slot);
     else if (this.idSlots) this.orderedOf(key)?.added(key.key as never);
     else if (bucketAdd(this.mapOf(key), key.key, slot))
@@ -81,7 +99,9 @@ export class FieldIndex {
 
   /** Removes `slot` indexed under `record`'s value. */
   delete(slot: Slot, record: object): void {
-    const key = keyOf(fieldValue(record, this.field));
+    const value = fieldValue(record, this.field);
+    if (isInstantString(value)) this.instants.delete(slot);
+    const key = keyOf(value);
     if (key === undefined) this.others.delete(slot);
     else if (this.idSlots) this.orderedOf(key)?.removed();
     else if (bucketDelete(this.mapOf(key), key.key, slot)) this.orderedOf(key)?.removed();
@@ -89,7 +109,9 @@ export class FieldIndex {
 
   /** `slot` got a new record with the same value here: buckets take up the new record. */
   refresh(slot: Slot, record: object): void {
-    const key = keyOf(fieldValue(record, this.field));
+    const value = fieldValue(record, this.field);
+    if (isInstantString(value)) this.instants.refresh(slot);
+    const key = keyOf(value);
     if (key === undefined) this.others.refresh(slot);
     else if (!this.idSlots) bucketRefresh(this.mapOf(key), key.key, slot);
   }
@@ -120,6 +142,7 @@ export class FieldIndex {
         if (key) runs.push(this.collect(key));
       }
     }
+    if (values.some((value) => value instanceof Date)) runs.push(this.instants.live());
     runs.push(this.others.live());
     return runs;
   }
@@ -140,6 +163,7 @@ export class FieldIndex {
     const runs: SlotRuns = [];
     for (const key of ordered.range(unwrap(lower), unwrap(upper), has))
       runs.push(this.collect({ map, key } as Key & object));
+    if (map === "dates") runs.push(this.instants.live());
     runs.push(this.others.live());
     return runs;
   }

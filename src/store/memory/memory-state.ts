@@ -11,7 +11,7 @@ import type { IndexCatalog, IndexPlan } from "../../query/plan/index.js";
 import type { Id } from "../types.js";
 import { CompoundIndex, compoundKey } from "./compound-index.js";
 import { compareCodePoints, compareNumbers } from "./compare-keys.js";
-import { FieldIndex, keyOf, type SlotRuns } from "./field-index.js";
+import { FieldIndex, isInstantString, keyOf, type SlotRuns } from "./field-index.js";
 import { EMPTY_RUN, lowerBound, mergeRuns, type Run, type Slot } from "./slot-bucket.js";
 
 /** An index declaration: a field name, or fields with an optional unique constraint. */
@@ -391,6 +391,8 @@ function probeValue(plan: Exclude<LeafPlan, { kind: "compound" }>): (value: unkn
       }
       return (value) => {
         if (value === null || value === undefined) return nullish;
+        // A Date finds ISO date-time strings by instant: the engine decides which.
+        if (dates.size > 0 && isInstantString(value)) return true;
         const key = keyOf(value);
         if (key === undefined) return true;
         return key.map === "dates" ? dates.has(key.key) : values.has(key.key);
@@ -411,6 +413,7 @@ function probeValue(plan: Exclude<LeafPlan, { kind: "compound" }>): (value: unkn
         if (unhashable(value)) return true;
         let own: number | string;
         if (type === "date") {
+          if (typeof value === "string") return isInstantString(value);
           if (!(value instanceof Date)) return false;
           own = value.getTime();
         } else if (typeof value === type) {

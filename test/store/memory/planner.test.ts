@@ -92,7 +92,17 @@ describe("index planner", () => {
 
   // Property: whatever the data and the query, the indexed store answers exactly what a scan answers.
   // Records and queries draw from one pool of values, so equal and neighbouring values meet often.
-  const strings = ["a", "ab", "B", "\u{1F600}", "\uFF21", "__proto__"];
+  // ISO date-time strings: a Date query value matches them by instant (here the instants of `dates`).
+  const strings = [
+    "a",
+    "ab",
+    "B",
+    "\u{1F600}",
+    "\uFF21",
+    "__proto__",
+    "1970-01-01T00:00:01Z",
+    "1970-01-01T01:00:02+01:00",
+  ];
   const dates = [new Date(0), new Date(1000), new Date(2000)];
   const scalar = fc.oneof(
     fc.integer({ min: -2, max: 2 }),
@@ -131,6 +141,55 @@ describe("index planner", () => {
       tie("f").map((t) => `not(${t})`),
     ),
   })).f;
+
+  it("finds ISO date-time strings for Date query values, as the engine matches them by instant", () => {
+    const at = [
+      new Date("2024-01-01T00:00:00Z"),
+      "2024-01-01T00:00:00Z",
+      "2024-01-01T01:00:00+01:00",
+      "2024-01-01T00:00:00.000Z",
+      "2024-06-01",
+      new Date("2024-06-01T00:00:00Z"),
+      "2023-12-31T23:59:59Z",
+      "not a date",
+      "2024",
+      7,
+      null,
+    ];
+    const records = at.map((value, i) => ({ id: i, at: value, k: i % 2 }));
+    const queries = [
+      "at=date:2024-01-01T00:00:00Z",
+      "in(at,(date:2024-01-01T00:00:00Z,date:2024-06-01T00:00:00Z))",
+      "at>=date:2024-01-01T00:00:00Z",
+      "at<date:2024-01-01T00:00:00Z",
+      "between(at,(date:2023-01-01T00:00:00Z,date:2024-03-01T00:00:00Z))",
+      "at=date:2024-01-01T00:00:00Z&k=1",
+      "at=date:2024-01-01T00:00:00Z&k=0",
+      "at>=date:2024-01-01T00:00:00Z&k=1",
+      "at=date:2024-01-01T00:00:00Z|k=1",
+      "at=string:2024-01-01T00:00:00Z",
+    ];
+    for (const indexes of [
+      ["at", "k"],
+      ["k", { fields: ["at", "k"] }],
+      ["at", { fields: ["at", "k"] }],
+    ]) {
+      const store = new MemoryStore<Record<string, unknown>>({ indexes });
+      store.insert(records);
+      const all = [...store.find()];
+      for (const q of queries) {
+        const expected = executeQuery(all, q) as unknown[];
+        expect(store.query(q), `${q} on ${JSON.stringify(indexes)}`).toEqual(expected);
+      }
+      expect((store.query("at=date:2024-01-01T00:00:00Z") as unknown[]).length).toBe(4);
+      // Kept up to date through writes and their reject.
+      store.put({ id: 100, at: "2024-01-01T02:00:00+02:00", k: 1 });
+      store.update({ at: "2024-01-01T00:00:00Z" }, "id=7");
+      expect((store.query("at=date:2024-01-01T00:00:00Z") as unknown[]).length).toBe(6);
+      store.reject(2);
+      expect((store.query("at=date:2024-01-01T00:00:00Z") as unknown[]).length).toBe(4);
+    }
+  });
 
   it("orders strings by code point in ranges", () => {
     const store = new MemoryStore<Person>({ indexes: ["s"] });
