@@ -25,7 +25,7 @@ export function instantiate<T extends AnyInstance>(
 }
 
 /** Replace an instance's own data with a copy of `record` (used after `save()` so the caller's object is current). */
-export function setInstanceData(instance: AnyInstance, record: DataRecord, omit: ReadonlySet<string> = new Set()): void {
+function setInstanceData(instance: AnyInstance, record: DataRecord, omit: ReadonlySet<string> = new Set()): void {
   for (const key of Object.keys(instance)) delete (instance as unknown as DataRecord)[key];
   const data = copyRecord(record);
   for (const key of Object.keys(data)) {

@@ -49,7 +49,7 @@ function fits(type: FieldType, value: unknown): boolean {
 }
 
 /** Check the arguments against the query's declared parameters. */
-export function checkParameters(name: string, definition: NamedQueryDefinition, parameters: readonly unknown[]): void {
+function checkParameters(name: string, definition: NamedQueryDefinition, parameters: readonly unknown[]): void {
   if (parameters.length !== definition.parameters.length) {
     throw new QueryError(
       "QUERY_PARAMETERS",
@@ -83,7 +83,7 @@ function storedForm(definition: NamedQueryDefinition, parameters: readonly unkno
 }
 
 /** Run one named query on the model's store; records become instances. */
-export async function runNamedQuery(
+async function runNamedQuery(
   model: BoundModel<AnyInstance, object>,
   name: string,
   parameters: readonly unknown[],

@@ -82,7 +82,7 @@ function unquote(text: string, position?: number): string | undefined {
 }
 
 /** An auto-typed value read from decoded text (what `bindSchema` may re-type). */
-export function autoValue(text: string, position?: number): Scalar {
+function autoValue(text: string, position?: number): Scalar {
   const quoted = unquote(text, position);
   if (quoted !== undefined) return quoted;
   if (AUTO_VALUES.has(text)) return AUTO_VALUES.get(text);
@@ -137,7 +137,7 @@ export function parseIsoInstant(text: string): Date | undefined {
 }
 
 /** `isodate:` values: a partial ISO date padded to its start (`2009-05` is May 1st, 00:00 UTC). */
-export function parsePartialIso(text: string): Date | undefined {
+function parsePartialIso(text: string): Date | undefined {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2})(?::(\d{2}))?)?)?)?$/i.exec(text);
   if (!m) return parseIsoInstant(text);
   const [, y, mo = "01", d = "01", h = "00", mi = "00"] = m;
@@ -165,7 +165,7 @@ export function globToRegExp(pattern: string): RegExp {
 }
 
 /** Converts text after an explicit `type:` prefix; throws QUERY_BAD_VALUE when it does not fit. */
-export function typedValue(type: ExplicitType, text: string, position?: number): Scalar {
+function typedValue(type: ExplicitType, text: string, position?: number): Scalar {
   switch (type) {
     case "string":
       return text;

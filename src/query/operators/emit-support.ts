@@ -4,7 +4,7 @@ import type { LiteralValue } from "../../codegen/index.js";
 import type { Operand } from "./operator.js";
 
 /** The operand as an expression: an escaped literal, or the code computing it. */
-export function operandCode(operand: Operand | undefined): Code {
+function operandCode(operand: Operand | undefined): Code {
   if (operand === undefined) return code`void 0`;
   return operand.constant ? literal(operand.value as LiteralValue) : operand.code;
 }

@@ -139,7 +139,7 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-export function isErrno(error: unknown, code: string): boolean {
+function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 

@@ -27,7 +27,7 @@ export function rowToRecord(row: Readonly<Record<string, unknown>>, columns: rea
 }
 
 /** The column's type for an explicit cast: varchar(n) would silently truncate, so the unbounded type (the column's own limit then refuses). */
-export function castType(column: SqlColumnSpec): string {
+function castType(column: SqlColumnSpec): string {
   return checkedSqlType(column).replace(/^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i, "$1");
 }
 
