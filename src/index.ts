@@ -10,9 +10,20 @@ export { ajvEqual, ajvUcs2length, ajvUri, AjvValidationError, ajvFormats } from 
 export * from "./model/index.js";
 export * from "./query/index.js";
 export { MemoryStore } from "./store/memory/index.js";
-export type { MemoryStoreOptions, FindSort, LoadOptions, QueryExplanation, IndexSpec } from "./store/memory/index.js";
+export type {
+  MemoryStoreOptions,
+  FindSort,
+  LoadOptions,
+  QueryExplanation,
+  IndexSpec,
+} from "./store/memory/index.js";
 export { storeChannel } from "./store/channel.js";
-export type { JournalEntry, JournalEntryType, JournalRecord, JournalChange } from "./transaction/index.js";
+export type {
+  JournalEntry,
+  JournalEntryType,
+  JournalRecord,
+  JournalChange,
+} from "./transaction/index.js";
 export { condenseJournal, journalChanges, buildChangeSet } from "./transaction/index.js";
 export type { IndexPlan, IndexCatalog, RangeBound } from "./query/plan/index.js";
 export { planFilter } from "./query/plan/index.js";

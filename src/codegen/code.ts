@@ -13,7 +13,8 @@ export class Code {
 
   /** Only this module and `literal` create Code; callers go through `code`, `name`, `literal`. */
   constructor(source: string, token: typeof CODE_TOKEN) {
-    if (token !== CODE_TOKEN) throw new TypeError("Code can only be built with code``, name() or literal()");
+    if (token !== CODE_TOKEN)
+      throw new TypeError("Code can only be built with code``, name() or literal()");
     this.#source = source;
   }
 
@@ -71,7 +72,10 @@ export function code(strings: TemplateStringsArray, ...values: readonly Interpol
 }
 
 /** Joins fragments with a separator that is itself fixed source text (e.g. " && "). */
-export function joinCode(parts: readonly Code[], separator: "," | ", " | " && " | " || " | "\n" | "; "): Code {
+export function joinCode(
+  parts: readonly Code[],
+  separator: "," | ", " | " && " | " || " | "\n" | "; ",
+): Code {
   return new Code(parts.map(String).join(separator), CODE_TOKEN);
 }
 
@@ -81,5 +85,7 @@ export function joinCode(parts: readonly Code[], separator: "," | ", " | " && " 
  * @example property(name("o"), "a-b") // o["a-b"]
  */
 export function property(target: Code, key: string): Code {
-  return IDENTIFIER.test(key) ? code`${target}.${new Code(key, CODE_TOKEN)}` : code`${target}[${key}]`;
+  return IDENTIFIER.test(key)
+    ? code`${target}.${new Code(key, CODE_TOKEN)}`
+    : code`${target}[${key}]`;
 }

@@ -17,7 +17,9 @@ export type LiteralValue =
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
 function quote(text: string): string {
-  return JSON.stringify(text).replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"));
+  return JSON.stringify(text).replace(LINE_SEPARATORS, (c) =>
+    c === "\u2028" ? "\\u2028" : "\\u2029",
+  );
 }
 
 /**
@@ -61,9 +63,11 @@ function write(value: LiteralValue, seen: Set<object>): string {
   if (seen.has(value)) throw new TypeError("cannot write a circular value as a literal");
   seen.add(value);
   try {
-    if (Array.isArray(value)) return `[${(value as readonly LiteralValue[]).map((v) => write(v, seen)).join(", ")}]`;
+    if (Array.isArray(value))
+      return `[${(value as readonly LiteralValue[]).map((v) => write(v, seen)).join(", ")}]`;
     const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) throw new TypeError("only plain objects can be written as literals");
+    if (proto !== Object.prototype && proto !== null)
+      throw new TypeError("only plain objects can be written as literals");
     const entries = Object.keys(value).map((key) => {
       const item = write((value as Record<string, LiteralValue>)[key], seen);
       return key === "__proto__" ? `[${quote(key)}]: ${item}` : `${quote(key)}: ${item}`;

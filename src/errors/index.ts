@@ -31,7 +31,11 @@ export class QueryError extends PerstoreError {
     message: string,
     options: PerstoreErrorOptions & { readonly position?: number } = {},
   ) {
-    super(code, options.position === undefined ? message : `${message} (at position ${options.position})`, options);
+    super(
+      code,
+      options.position === undefined ? message : `${message} (at position ${options.position})`,
+      options,
+    );
     this.position = options.position;
   }
 }
@@ -99,7 +103,11 @@ export class SchemaError extends PerstoreError {
   ) {
     const line = location.line ?? 0;
     const column = location.column ?? 0;
-    super(code, `${location.file}:${line}:${column} ${location.pointer || "/"}: ${message}`, options);
+    super(
+      code,
+      `${location.file}:${line}:${column} ${location.pointer || "/"}: ${message}`,
+      options,
+    );
     this.file = location.file;
     this.pointer = location.pointer;
     this.line = line;

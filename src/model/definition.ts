@@ -215,7 +215,11 @@ export type ModelDefinitions = Readonly<Record<string, ModelDefinition<any, any,
 
 /** What `createModelRegistry` returns: one `Model` per definition, wired for links. */
 export type ModelRegistry<D extends ModelDefinitions> = {
-  readonly [K in keyof D]: D[K] extends ModelDefinition<infer TData, infer TInstance, infer TQueries>
+  readonly [K in keyof D]: D[K] extends ModelDefinition<
+    infer TData,
+    infer TInstance,
+    infer TQueries
+  >
     ? Model<TInstance, TData, TQueries>
     : never;
 };

@@ -18,10 +18,17 @@ export interface FacetQueryRules {
 }
 
 /** Throws AccessError (ACCESS_PROPERTY, ACCESS_OPERATOR, ACCESS_INDEX, ACCESS_LIMIT) when `query` breaks a rule. */
-export function checkFacetQuery(query: Query, rules: FacetQueryRules, parameters: readonly unknown[] = []): void {
+export function checkFacetQuery(
+  query: Query,
+  rules: FacetQueryRules,
+  parameters: readonly unknown[] = [],
+): void {
   const operator = (name: string): void => {
     if (rules.operators && !rules.operators.has(name)) {
-      throw new AccessError(`facet ${rules.facet} does not allow the ${name} operator`, "ACCESS_OPERATOR");
+      throw new AccessError(
+        `facet ${rules.facet} does not allow the ${name} operator`,
+        "ACCESS_OPERATOR",
+      );
     }
   };
   const visible = (path: Path): void => {
@@ -34,7 +41,10 @@ export function checkFacetQuery(query: Query, rules: FacetQueryRules, parameters
     visible(path);
     const head = path[0];
     if (rules.indexed && head !== undefined && !rules.indexed.has(head)) {
-      throw new AccessError(`facet ${rules.facet} allows queries on indexed properties only, not ${head}`, "ACCESS_INDEX");
+      throw new AccessError(
+        `facet ${rules.facet} allows queries on indexed properties only, not ${head}`,
+        "ACCESS_INDEX",
+      );
     }
   };
   const value = (node: ValueNode | undefined): void => {

@@ -28,7 +28,12 @@ function modelOf(record: Row, root: string): string {
  * A view of `shared` for `model`, whose records are those whose discriminator
  * is in `members` (the model and its sub-models); `root` owns untagged records.
  */
-export function hierarchyStore(shared: Store<any>, model: string, root: string, members: readonly string[]): Store<any> {
+export function hierarchyStore(
+  shared: Store<any>,
+  model: string,
+  root: string,
+  members: readonly string[],
+): Store<any> {
   const belongs = (record: unknown): record is Row =>
     record !== undefined && record !== null && members.includes(modelOf(record as Row, root));
   const isRoot = model === root;
@@ -46,27 +51,45 @@ export function hierarchyStore(shared: Store<any>, model: string, root: string, 
       const existing: unknown = id === undefined || !get ? undefined : await get.call(shared, id);
       if (existing !== undefined && existing !== null && !belongs(existing)) {
         const owner = modelOf(existing as Row, root);
-        throw new ConflictError(`${model} ${String(id)} is a record of ${owner}, which ${model} cannot replace`, "STORE_CONFLICT");
+        throw new ConflictError(
+          `${model} ${String(id)} is a record of ${owner}, which ${model} cannot replace`,
+          "STORE_CONFLICT",
+        );
       }
       // A replaced record keeps its model; a new one is this model's.
-      const type = existing === undefined || existing === null ? model : modelOf(existing as Row, root);
+      const type =
+        existing === undefined || existing === null ? model : modelOf(existing as Row, root);
       return put.call(shared, { ...record, [DISCRIMINATOR]: type }, options);
     };
   }
   if (add || put) {
     view.add = (record: Row, options: Omit<PutOptions, "overwrite"> = {}) => {
       const tagged = { ...record, [DISCRIMINATOR]: model };
-      return add ? add.call(shared, tagged, options) : put!.call(shared, tagged, { ...options, overwrite: false });
+      return add
+        ? add.call(shared, tagged, options)
+        : put!.call(shared, tagged, { ...options, overwrite: false });
     };
   }
   if (get && shared.delete) {
     const remove = shared.delete;
-    view.delete = async (id: Id) => (belongs(await get.call(shared, id)) ? remove.call(shared, id) : false);
+    view.delete = async (id: Id) =>
+      belongs(await get.call(shared, id)) ? remove.call(shared, id) : false;
   }
   if (query) {
     // The root model sees the whole shared store; a sub-model only its own records.
     view.query = (input: QueryInput, options?: QueryOptions) =>
-      query.call(shared, isRoot ? input : restrict(typeof input === "object" && "kind" in input && input.kind === "query" ? input : parseQuery(input), members), options);
+      query.call(
+        shared,
+        isRoot
+          ? input
+          : restrict(
+              typeof input === "object" && "kind" in input && input.kind === "query"
+                ? input
+                : parseQuery(input),
+              members,
+            ),
+        options,
+      );
   }
   return view;
 }
@@ -77,7 +100,10 @@ function restrict(query: Query, members: readonly string[]): Query {
     kind: "condition",
     op: "in",
     path: [DISCRIMINATOR],
-    value: { kind: "list", items: members.map((name) => ({ kind: "literal", value: name, type: "string" })) },
+    value: {
+      kind: "list",
+      items: members.map((name) => ({ kind: "literal", value: name, type: "string" })),
+    },
   };
   return { ...query, filter: { kind: "and", terms: [term, query.filter] } };
 }

@@ -25,17 +25,29 @@ export function instantiate<T extends AnyInstance>(
 }
 
 /** Replace an instance's own data with a copy of `record` (used after `save()` so the caller's object is current). */
-function setInstanceData(instance: AnyInstance, record: DataRecord, omit: ReadonlySet<string> = new Set()): void {
+function setInstanceData(
+  instance: AnyInstance,
+  record: DataRecord,
+  omit: ReadonlySet<string> = new Set(),
+): void {
   for (const key of Object.keys(instance)) delete (instance as unknown as DataRecord)[key];
   const data = copyRecord(record);
   for (const key of Object.keys(data)) {
     if (omit.has(key)) continue;
-    Object.defineProperty(instance, key, { value: data[key], writable: true, enumerable: true, configurable: true });
+    Object.defineProperty(instance, key, {
+      value: data[key],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
   }
 }
 
 /** `instance.save()`: store the instance with `put`, then make its data what the store holds (so the caller's object is current). */
-export async function saveInstance<T extends AnyInstance>(instance: T, put: (data: T) => Promise<AnyInstance>): Promise<T> {
+export async function saveInstance<T extends AnyInstance>(
+  instance: T,
+  put: (data: T) => Promise<AnyInstance>,
+): Promise<T> {
   setInstanceData(instance, { ...(await put(instance)) });
   return instance;
 }

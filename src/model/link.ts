@@ -20,14 +20,21 @@ export async function resolveLink(
   const link = model.definition.links?.find((candidate) => candidate.rel === rel);
   if (!link) throw new PerstoreError("MODEL_UNKNOWN_LINK", `${model.name} has no link "${rel}"`);
   const target = context.model(link.target);
-  if (!target) throw new PerstoreError("MODEL_UNKNOWN_LINK", `link "${rel}" of ${model.name} targets unknown model ${link.target}`);
+  if (!target)
+    throw new PerstoreError(
+      "MODEL_UNKNOWN_LINK",
+      `link "${rel}" of ${model.name} targets unknown model ${link.target}`,
+    );
   const value: unknown = Object.hasOwn(instance, link.property)
     ? (instance as unknown as Record<string, unknown>)[link.property]
     : undefined;
 
   if (!link.many) {
     if (value === undefined || value === null) return undefined;
-    if (link.targetProperty === target.primaryKey && (typeof value === "string" || typeof value === "number")) {
+    if (
+      link.targetProperty === target.primaryKey &&
+      (typeof value === "string" || typeof value === "number")
+    ) {
       const record = await target.fetch(value);
       return record && target.toInstance(record, binding);
     }
@@ -40,7 +47,8 @@ export async function resolveLink(
   // An array of ids: answer in the array's order, skipping ids with no record.
   const found = await lookup(target, link.targetProperty, "in", value, binding);
   const byKey = new Map<unknown, AnyInstance>();
-  for (const item of found) byKey.set((item as unknown as Record<string, unknown>)[link.targetProperty], item);
+  for (const item of found)
+    byKey.set((item as unknown as Record<string, unknown>)[link.targetProperty], item);
   return value.flatMap((key: unknown) => {
     const item = byKey.get(key);
     return item ? [item] : [];

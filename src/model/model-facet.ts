@@ -9,7 +9,13 @@ import { AccessError, NotFoundError } from "../errors/index.js";
 import { matches } from "../query/index.js";
 import type { FilterNode } from "../query/ast.js";
 import type { Id, QueryInput, Results } from "../store/types.js";
-import type { CreateInput, FacetDefinition, ModelFacet, ModelQueryOptions, NamedQueryMethods } from "./definition.js";
+import type {
+  CreateInput,
+  FacetDefinition,
+  ModelFacet,
+  ModelQueryOptions,
+  NamedQueryMethods,
+} from "./definition.js";
 import { recordOf, saveInstance, type DataRecord } from "./instantiate.js";
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding } from "./model-instance.js";
@@ -29,9 +35,10 @@ const GRANTS: Readonly<Record<string, readonly string[]>> = {
 };
 
 /** The runtime implementation of `ModelFacet`. */
-export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
-  implements ModelFacet<TInstance, TData, any>
-{
+export class ModelFacetView<
+  TInstance extends AnyInstance,
+  TData extends object,
+> implements ModelFacet<TInstance, TData, any> {
   readonly name: string;
   readonly model: string;
   readonly queries: NamedQueryMethods<TInstance>;
@@ -58,7 +65,9 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
     this.#rules = {
       facet: `${model.name}.${name}`,
       hidden: this.#hidden,
-      ...(restricted ? { operators: new Set(definition.operators), indexed: indexedProperties(model) } : {}),
+      ...(restricted
+        ? { operators: new Set(definition.operators), indexed: indexedProperties(model) }
+        : {}),
       ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
     };
     this.#via = { prepare: this.#prepare, binding: this.#bindingOf, omit: this.#hidden };
@@ -78,7 +87,10 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
         link: (instance, rel) => {
           const link = owner.definition.links?.find((candidate) => candidate.rel === rel);
           if (link && this.#hidden.has(link.property)) {
-            throw new AccessError(`facet ${this.#rules.facet} hides property ${link.property}`, "ACCESS_PROPERTY");
+            throw new AccessError(
+              `facet ${this.#rules.facet} hides property ${link.property}`,
+              "ACCESS_PROPERTY",
+            );
           }
           // Targets come back read-only: a facet never hands out a writable record.
           return resolveLink(owner, instance, rel, "readOnlyBinding", owner.context);
@@ -88,7 +100,9 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
         validate: (instance) => {
           // Hidden properties are not on the instance: judge only what the facet shows.
           const result = owner.check(recordOf(instance));
-          const errors = result.errors.filter((issue) => !this.#hidden.has(topProperty(issue.pointer)));
+          const errors = result.errors.filter(
+            (issue) => !this.#hidden.has(topProperty(issue.pointer)),
+          );
           return { valid: errors.length === 0, errors };
         },
       };
@@ -112,20 +126,32 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   readonly #prepare: PrepareWrite = (record, existing) => {
     // Whether the write sets `key`: a change to the stored value, or on create any value but the default.
     const writes = (key: string): boolean =>
-      existing ? !this.#model.sameValue(key, record[key], existing[key]) : key in record && !this.#isDefault(key, record[key]);
+      existing
+        ? !this.#model.sameValue(key, record[key], existing[key])
+        : key in record && !this.#isDefault(key, record[key]);
     const out = { ...record };
     for (const key of this.#hidden) {
       if (key in record && writes(key)) {
-        throw new AccessError(`facet ${this.#rules.facet} hides property ${key}`, "ACCESS_PROPERTY");
+        throw new AccessError(
+          `facet ${this.#rules.facet} hides property ${key}`,
+          "ACCESS_PROPERTY",
+        );
       }
       // A full replace through the facet keeps what the facet cannot see.
       if (existing && key in existing) out[key] = existing[key];
     }
     for (const key of this.#readonly) {
-      if (writes(key)) throw new AccessError(`facet ${this.#rules.facet} does not allow writing ${key}`, "ACCESS_READONLY");
+      if (writes(key))
+        throw new AccessError(
+          `facet ${this.#rules.facet} does not allow writing ${key}`,
+          "ACCESS_READONLY",
+        );
     }
     if (this.#filter && !matches(this.#filter, out, [])) {
-      throw new AccessError(`facet ${this.#rules.facet} cannot write records outside its filter`, "ACCESS_FILTER");
+      throw new AccessError(
+        `facet ${this.#rules.facet} cannot write records outside its filter`,
+        "ACCESS_FILTER",
+      );
     }
     return out;
   };
@@ -138,15 +164,25 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   async get(id: Id): Promise<TInstance | undefined> {
     this.#allow("get");
     const record = await this.#model.fetch(id);
-    return this.#visible(record) ? this.#model.toInstance(record, this.#bindingOf, this.#hidden) : undefined;
+    return this.#visible(record)
+      ? this.#model.toInstance(record, this.#bindingOf, this.#hidden)
+      : undefined;
   }
 
-  async query<R = Results<TInstance>>(query: QueryInput, options: ModelQueryOptions = {}): Promise<R> {
+  async query<R = Results<TInstance>>(
+    query: QueryInput,
+    options: ModelQueryOptions = {},
+  ): Promise<R> {
     this.#allow("query");
     const parsed = this.#model.parse(query);
     checkFacetQuery(parsed, this.#rules, options.parameters ?? []);
     const restricted = withFilter(parsed, this.#filter);
-    return this.#model.shape(restricted, await this.#model.run(restricted, options), this.#bindingOf, this.#hidden) as R;
+    return this.#model.shape(
+      restricted,
+      await this.#model.run(restricted, options),
+      this.#bindingOf,
+      this.#hidden,
+    ) as R;
   }
 
   async create(data: CreateInput<TData>): Promise<TInstance> {
@@ -157,15 +193,18 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
   async put(data: TData | TInstance): Promise<TInstance> {
     this.#allow("put");
     const id = (data as DataRecord)[this.#model.primaryKey];
-    const existing = typeof id === "string" || typeof id === "number" ? await this.#model.fetch(id) : undefined;
-    if (existing && !this.#visible(existing)) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
+    const existing =
+      typeof id === "string" || typeof id === "number" ? await this.#model.fetch(id) : undefined;
+    if (existing && !this.#visible(existing))
+      throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
     if (!existing) this.#allow("create");
     return this.#model.putRecord(data, this.#via);
   }
 
   async patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
     this.#allow("patch");
-    if (!this.#visible(await this.#model.fetch(id))) throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
+    if (!this.#visible(await this.#model.fetch(id)))
+      throw new NotFoundError(`${this.model} ${String(id)} does not exist`);
     return this.#model.patchRecord(id, changes, this.#via);
   }
 
@@ -178,7 +217,8 @@ export class ModelFacetView<TInstance extends AnyInstance, TData extends object>
 
 function indexedProperties(model: BoundModel<AnyInstance, object>): ReadonlySet<string> {
   const out = new Set<string>([model.primaryKey]);
-  for (const index of model.definition.indexes ?? []) for (const field of index.fields) out.add(field);
+  for (const index of model.definition.indexes ?? [])
+    for (const field of index.fields) out.add(field);
   return out;
 }
 

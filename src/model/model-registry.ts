@@ -30,11 +30,18 @@ type AnyDefinition = ModelDefinition<any, any, any>;
 
 async function sqlStore(db: Kysely<any>, definition: AnyDefinition): Promise<Store<any>> {
   if (!definition.sql) {
-    throw new StoreError("MODEL_NO_TABLE", `model ${definition.name} has no SQL table spec; rebuild with perstore build`);
+    throw new StoreError(
+      "MODEL_NO_TABLE",
+      `model ${definition.name} has no SQL table spec; rebuild with perstore build`,
+    );
   }
   // Loaded on first use: a memory-only program never loads the SQL layer.
   const { SqlStore } = await import("../store/sql/sql-store.js");
-  return new SqlStore({ db, table: definition.sql, querySchema: definition.querySchema }) as unknown as Store<any>;
+  return new SqlStore({
+    db,
+    table: definition.sql,
+    querySchema: definition.querySchema,
+  }) as unknown as Store<any>;
 }
 
 function memoryStore(primaryKey: string, definitions: readonly AnyDefinition[]): Store<any> {
@@ -43,7 +50,10 @@ function memoryStore(primaryKey: string, definitions: readonly AnyDefinition[]):
     const key = JSON.stringify([index.fields, index.unique === true]);
     indexes.set(key, { fields: [...index.fields], unique: index.unique === true });
   }
-  return new MemoryStore<Record<string, unknown>>({ idProperty: primaryKey, indexes: [...indexes.values()] }) as unknown as Store<any>;
+  return new MemoryStore<Record<string, unknown>>({
+    idProperty: primaryKey,
+    indexes: [...indexes.values()],
+  }) as unknown as Store<any>;
 }
 
 /** The models of each hierarchy: root name -> its members (root first), from the definitions' `base`. */
@@ -86,11 +96,16 @@ function storeSources(
   const sources = new Map<string, () => Promise<Store<any>>>();
   const db = options.db;
   for (const [root, members] of hierarchies(definitions)) {
-    const shared = members.length > 1 && !db ? (options.stores?.[root] ?? memoryStore(members[0]!.primaryKey, members)) : undefined;
+    const shared =
+      members.length > 1 && !db
+        ? (options.stores?.[root] ?? memoryStore(members[0]!.primaryKey, members))
+        : undefined;
     for (const definition of members) {
       const given = options.stores?.[definition.name];
       if (shared && (definition.name === root || !given)) {
-        const view = Promise.resolve(hierarchyStore(shared, definition.name, root, descendants(definition.name, members)));
+        const view = Promise.resolve(
+          hierarchyStore(shared, definition.name, root, descendants(definition.name, members)),
+        );
         sources.set(definition.name, () => view);
       } else if (given) {
         sources.set(definition.name, () => Promise.resolve(given));

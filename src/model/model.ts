@@ -44,9 +44,7 @@ export interface ModelContext {
  * records).
  */
 export type BindingChoice =
-  | "binding"
-  | "readOnlyBinding"
-  | ((model: BoundModel<AnyInstance, object>) => InstanceBinding);
+  "binding" | "readOnlyBinding" | ((model: BoundModel<AnyInstance, object>) => InstanceBinding);
 
 /** Called with the final record (and the stored one, if any) just before validation; may return a replacement. */
 export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined) => DataRecord;
@@ -63,9 +61,11 @@ function unsupported(model: string, method: string): PerstoreError {
 }
 
 /** The runtime implementation of `Model`. */
-export class BoundModel<TInstance extends AnyInstance, TData extends object>
-  implements Model<TInstance, TData, any>
-{
+export class BoundModel<TInstance extends AnyInstance, TData extends object> implements Model<
+  TInstance,
+  TData,
+  any
+> {
   readonly name: string;
   readonly queries: NamedQueryMethods<TInstance>;
   /** Binding of instances this model hands out: full access. */
@@ -92,8 +92,20 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     };
     this.readOnlyBinding = {
       link: (instance, rel) => resolveLink(this, instance, rel, "readOnlyBinding", this.context),
-      save: () => Promise.reject(new AccessError(`${this.name} instances reached through a facet cannot be saved`, "ACCESS_METHOD")),
-      delete: () => Promise.reject(new AccessError(`${this.name} instances reached through a facet cannot be deleted`, "ACCESS_METHOD")),
+      save: () =>
+        Promise.reject(
+          new AccessError(
+            `${this.name} instances reached through a facet cannot be saved`,
+            "ACCESS_METHOD",
+          ),
+        ),
+      delete: () =>
+        Promise.reject(
+          new AccessError(
+            `${this.name} instances reached through a facet cannot be deleted`,
+            "ACCESS_METHOD",
+          ),
+        ),
       validate: (instance) => this.check(recordOf(instance)),
     };
     this.queries = namedQueryMethods(this, undefined);
@@ -145,19 +157,27 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
   /** The model a stored record belongs to: the sub-model its discriminator names, else this one. */
   private modelFor(record: DataRecord): BoundModel<AnyInstance, object> {
     const type = record[DISCRIMINATOR];
-    return typeof type === "string" && type !== this.name && this.isBaseOf(type) ? (this.context.model(type) ?? this) : this;
+    return typeof type === "string" && type !== this.name && this.isBaseOf(type)
+      ? (this.context.model(type) ?? this)
+      : this;
   }
 
   /** An instance for a stored record: a sub-model's class when the discriminator names one. */
   toInstance(record: DataRecord, binding: BindingChoice, omit?: ReadonlySet<string>): TInstance {
     const model = this.modelFor(record);
-    const data = model.normalise(this.inHierarchy ? withoutKey(record, DISCRIMINATOR) : { ...record });
+    const data = model.normalise(
+      this.inHierarchy ? withoutKey(record, DISCRIMINATOR) : { ...record },
+    );
     const chosen = typeof binding === "string" ? model[binding] : binding(model);
     return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
   }
 
   private isBaseOf(name: string): boolean {
-    for (let model = this.context.model(name); model; model = model.definition.base ? this.context.model(model.definition.base) : undefined) {
+    for (
+      let model = this.context.model(name);
+      model;
+      model = model.definition.base ? this.context.model(model.definition.base) : undefined
+    ) {
       if (model.definition.base === this.name) return true;
     }
     return false;
@@ -181,14 +201,21 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
   }
 
   /** Shape a store answer: records become instances; projections and values stay plain (copied). */
-  shape(query: Query, result: unknown, binding: BindingChoice, omit?: ReadonlySet<string>): unknown {
+  shape(
+    query: Query,
+    result: unknown,
+    binding: BindingChoice,
+    omit?: ReadonlySet<string>,
+  ): unknown {
     const plain = query.projection !== undefined || query.aggregate !== undefined;
     // Projections of a hierarchy's records never show the internal discriminator.
     const hide = plain && this.inHierarchy ? new Set([...(omit ?? []), DISCRIMINATOR]) : omit;
     if (query.result && query.result.kind !== "first" && query.result.kind !== "one") return result;
     if (query.result) {
       if (result === undefined || result === null || typeof result !== "object") return result;
-      return plain ? stripKeys(copyRecord(result as DataRecord), hide) : this.toInstance(result as DataRecord, binding, omit);
+      return plain
+        ? stripKeys(copyRecord(result as DataRecord), hide)
+        : this.toInstance(result as DataRecord, binding, omit);
     }
     const rows = Array.isArray(result) ? result : [];
     const out = rows.map((row: unknown) =>
@@ -218,15 +245,24 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     let issues = validationIssues(this.definition.validate, record);
     if (ignoreMissingId) {
       const idPointer = `/${escapePointer(this.primaryKey)}`;
-      issues = issues.filter((issue) => !(issue.keyword === "required" && issue.pointer === idPointer));
+      issues = issues.filter(
+        (issue) => !(issue.keyword === "required" && issue.pointer === idPointer),
+      );
     }
     if (issues.length > 0) throw this.invalid(record, issues);
   }
 
   /** A ValidationError naming the model and record, then each issue at its pointer. */
-  private invalid(record: DataRecord, issues: readonly ValidationIssue[], code?: string): ValidationError {
+  private invalid(
+    record: DataRecord,
+    issues: readonly ValidationIssue[],
+    code?: string,
+  ): ValidationError {
     const id = record[this.primaryKey];
-    const what = typeof id === "string" || typeof id === "number" ? `${this.name} ${String(id)}` : `new ${this.name}`;
+    const what =
+      typeof id === "string" || typeof id === "number"
+        ? `${this.name} ${String(id)}`
+        : `new ${this.name}`;
     const list = issues.map((issue) => `${issue.pointer || "/"} ${issue.message}`).join("; ");
     return new ValidationError(issues, `${what} is invalid: ${list}`, code);
   }
@@ -273,7 +309,11 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
   /** Read the stored record back after a write (stores may add values), as an instance. */
   private async reread(id: Id, record: DataRecord, via: WriteVia): Promise<TInstance> {
     const stored = await this.fetch(id);
-    return this.toInstance(stored ?? { ...record, [this.primaryKey]: id }, via.binding ?? "binding", via.omit);
+    return this.toInstance(
+      stored ?? { ...record, [this.primaryKey]: id },
+      via.binding ?? "binding",
+      via.omit,
+    );
   }
 
   /** create(): defaults, an id when the key is a string, `prepare`, validation, add. */
@@ -305,7 +345,11 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
    * properties kept, validation, stored form. Called on the model the stored
    * record belongs to, so a sub-model's record is checked as the sub-model.
    */
-  private async replace(record: DataRecord, existing: DataRecord | undefined, via: WriteVia): Promise<TInstance> {
+  private async replace(
+    record: DataRecord,
+    existing: DataRecord | undefined,
+    via: WriteVia,
+  ): Promise<TInstance> {
     if (via.prepare) record = via.prepare(record, existing);
     if (existing) this.assertReadonlyKept(record, existing);
     this.assertValid(record, false);
@@ -325,7 +369,8 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object>
     const record = recordOf(data);
     delete record[DISCRIMINATOR];
     const id = record[this.primaryKey];
-    const existing = typeof id === "string" || typeof id === "number" ? await this.fetch(id) : undefined;
+    const existing =
+      typeof id === "string" || typeof id === "number" ? await this.fetch(id) : undefined;
     const owner = existing ? this.modelFor(existing) : this;
     return owner.replace(record, existing, via) as Promise<TInstance>;
   }
@@ -377,7 +422,14 @@ function withoutKey(record: DataRecord, key: string): DataRecord {
 }
 
 function stripKeys<T>(value: T, keys: ReadonlySet<string> | undefined): T {
-  if (!keys || keys.size === 0 || value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  if (
+    !keys ||
+    keys.size === 0 ||
+    value === null ||
+    typeof value !== "object" ||
+    Array.isArray(value)
+  )
+    return value;
   for (const key of keys) delete (value as DataRecord)[key];
   return value;
 }

@@ -49,7 +49,11 @@ function fits(type: FieldType, value: unknown): boolean {
 }
 
 /** Check the arguments against the query's declared parameters. */
-function checkParameters(name: string, definition: NamedQueryDefinition, parameters: readonly unknown[]): void {
+function checkParameters(
+  name: string,
+  definition: NamedQueryDefinition,
+  parameters: readonly unknown[],
+): void {
   if (parameters.length !== definition.parameters.length) {
     throw new QueryError(
       "QUERY_PARAMETERS",
@@ -61,7 +65,10 @@ function checkParameters(name: string, definition: NamedQueryDefinition, paramet
     // A parameter may be a list for `in`/`out`: check each item.
     const values = Array.isArray(value) && parameter.type !== "array" ? value : [value];
     if (!values.every((item) => fits(parameter.type, item))) {
-      throw new QueryError("QUERY_TYPE_MISMATCH", `parameter $${parameter.index} of query ${name} must be ${parameter.type}`);
+      throw new QueryError(
+        "QUERY_TYPE_MISMATCH",
+        `parameter $${parameter.index} of query ${name} must be ${parameter.type}`,
+      );
     }
   }
 }
@@ -71,8 +78,12 @@ function checkParameters(name: string, definition: NamedQueryDefinition, paramet
  * string argument compares by instant with stored values on every store:
  * "2024-01-01T00:00:00Z" finds a record created at that instant.
  */
-function storedForm(definition: NamedQueryDefinition, parameters: readonly unknown[]): readonly unknown[] {
-  const normal = (value: unknown): unknown => (typeof value === "string" ? normalDateTime(value) : value);
+function storedForm(
+  definition: NamedQueryDefinition,
+  parameters: readonly unknown[],
+): readonly unknown[] {
+  const normal = (value: unknown): unknown =>
+    typeof value === "string" ? normalDateTime(value) : value;
   const out = [...parameters];
   for (const { index, type } of definition.parameters) {
     if (type !== "date-time") continue;
@@ -91,7 +102,8 @@ async function runNamedQuery(
 ): Promise<unknown> {
   const queries = model.definition.queries ?? {};
   const definition = Object.hasOwn(queries, name) ? queries[name] : undefined;
-  if (!definition) throw new PerstoreError("MODEL_UNKNOWN_QUERY", `${model.name} has no query "${name}"`);
+  if (!definition)
+    throw new PerstoreError("MODEL_UNKNOWN_QUERY", `${model.name} has no query "${name}"`);
   restriction?.allow(name);
   checkParameters(name, definition, parameters);
   const args = storedForm(definition, parameters);
@@ -100,21 +112,31 @@ async function runNamedQuery(
   const binding = restriction?.binding ?? "binding";
   const store = await model.store();
   if (store.query) {
-    return model.shape(query, await store.query(query, { parameters: args }), binding, restriction?.hidden);
+    return model.shape(
+      query,
+      await store.query(query, { parameters: args }),
+      binding,
+      restriction?.hidden,
+    );
   }
   const find = (store as { find?: () => unknown }).find;
   if (typeof find === "function" && definition.predicate) {
     const predicate = definition.predicate;
     const all = (await find.call(store)) as Record<string, unknown>[];
     const filter = restriction?.filter;
-    const selected = all.filter((record) => predicate(record, args) && (!filter || matches(filter, record, [])));
+    const selected = all.filter(
+      (record) => predicate(record, args) && (!filter || matches(filter, record, [])),
+    );
     const result = executeQuery(selected, withoutFilter(capped), {
       parameters: args,
       idProperty: model.primaryKey,
     });
     return model.shape(query, result, binding, restriction?.hidden);
   }
-  throw new PerstoreError("MODEL_UNSUPPORTED", `the store of ${model.name} can run neither queries nor predicates`);
+  throw new PerstoreError(
+    "MODEL_UNSUPPORTED",
+    `the store of ${model.name} can run neither queries nor predicates`,
+  );
 }
 
 /** `model.queries`: one method per named query. */
@@ -122,9 +144,11 @@ export function namedQueryMethods<TInstance>(
   model: BoundModel<AnyInstance, object>,
   restriction: NamedQueryRestriction | undefined,
 ): NamedQueryMethods<TInstance> {
-  const methods: Record<string, (...parameters: unknown[]) => Promise<unknown>> = Object.create(null);
+  const methods: Record<string, (...parameters: unknown[]) => Promise<unknown>> =
+    Object.create(null);
   for (const name of Object.keys(model.definition.queries ?? {})) {
-    methods[name] = (...parameters: unknown[]) => runNamedQuery(model, name, parameters, restriction);
+    methods[name] = (...parameters: unknown[]) =>
+      runNamedQuery(model, name, parameters, restriction);
   }
   return Object.freeze(methods) as unknown as NamedQueryMethods<TInstance>;
 }

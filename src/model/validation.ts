@@ -19,12 +19,16 @@ function issueOf(error: AjvErrorLike): ValidationIssue {
       : error.keyword === "additionalProperties" && typeof params.additionalProperty === "string"
         ? params.additionalProperty
         : undefined;
-  const pointer = child === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(child)}`;
+  const pointer =
+    child === undefined ? error.instancePath : `${error.instancePath}/${escapePointer(child)}`;
   return { pointer, message: error.message ?? error.keyword, keyword: error.keyword, params };
 }
 
 /** Every issue the validator finds in `record` (empty when it is valid). */
-export function validationIssues(validate: ModelValidateFunction, record: unknown): ValidationIssue[] {
+export function validationIssues(
+  validate: ModelValidateFunction,
+  record: unknown,
+): ValidationIssue[] {
   if (validate(record)) return [];
   const errors = validate.errors ?? [];
   if (errors.length === 0) return [{ pointer: "", message: "is invalid", keyword: "schema" }];

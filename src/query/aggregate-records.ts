@@ -4,7 +4,11 @@ import { typedKey } from "./distinct-values.js";
 import { getPath } from "./path.js";
 
 /** `count`, `sum`, `mean`, `min`, `max` over the values at `path`; null and missing values are skipped. */
-export function aggregateValues(fn: AggregateFunction, items: readonly unknown[], path: Path | undefined): unknown {
+export function aggregateValues(
+  fn: AggregateFunction,
+  items: readonly unknown[],
+  path: Path | undefined,
+): unknown {
   if (fn === "count") return items.length;
   const values = items.map((item) => getPath(item, path ?? [])).filter((v) => v != null);
   switch (fn) {
@@ -43,7 +47,10 @@ export function aggregateValues(fn: AggregateFunction, items: readonly unknown[]
  * operators after `aggregate()` refer to.
  */
 export function aggregateOutputNames(clause: AggregateClause): string[] {
-  return [...clause.groupBy.map((path) => path.join("/")), ...clause.aggregates.map((spec) => spec.name)];
+  return [
+    ...clause.groupBy.map((path) => path.join("/")),
+    ...clause.aggregates.map((spec) => spec.name),
+  ];
 }
 
 /** Sets an own data property, even for names such as `__proto__` (plain assignment would set the prototype). */
@@ -56,7 +63,10 @@ function setOwn(row: Record<string, unknown>, name: string, value: unknown): voi
  * order of first appearance), holding the group's values and aggregates as
  * own properties named by `aggregateOutputNames`.
  */
-export function aggregateRecords(items: readonly unknown[], clause: AggregateClause): Record<string, unknown>[] {
+export function aggregateRecords(
+  items: readonly unknown[],
+  clause: AggregateClause,
+): Record<string, unknown>[] {
   const groups = new Map<string, { values: unknown[]; members: unknown[] }>();
   for (const item of items) {
     const values = clause.groupBy.map((path) => getPath(item, path));
@@ -73,7 +83,8 @@ export function aggregateRecords(items: readonly unknown[], clause: AggregateCla
   for (const { values, members } of groups.values()) {
     const row: Record<string, unknown> = {};
     clause.groupBy.forEach((path, i) => setOwn(row, path.join("/"), values[i]));
-    for (const spec of clause.aggregates) setOwn(row, spec.name, aggregateValues(spec.fn, members, spec.path));
+    for (const spec of clause.aggregates)
+      setOwn(row, spec.name, aggregateValues(spec.fn, members, spec.path));
     out.push(row);
   }
   return out;

@@ -16,15 +16,7 @@ export type Scalar = null | undefined | boolean | number | string | Date | RegEx
 
 /** The explicit type prefixes of RQL values (`number:3`, `date:...`). */
 export type ExplicitType =
-  | "number"
-  | "string"
-  | "boolean"
-  | "date"
-  | "epoch"
-  | "isodate"
-  | "re"
-  | "RE"
-  | "glob";
+  "number" | "string" | "boolean" | "date" | "epoch" | "isodate" | "re" | "RE" | "glob";
 
 export interface LiteralNode {
   readonly kind: "literal";
@@ -187,15 +179,7 @@ export type JsonQuery = JsonCondition | JsonJoin;
  * wrong type are `QUERY_TYPE_MISMATCH`; unknown paths are `QUERY_UNKNOWN_PROPERTY`.
  */
 export type FieldType =
-  | "string"
-  | "number"
-  | "integer"
-  | "boolean"
-  | "date-time"
-  | "date"
-  | "array"
-  | "object"
-  | "any";
+  "string" | "number" | "integer" | "boolean" | "date-time" | "date" | "array" | "object" | "any";
 
 export interface QuerySchema {
   readonly primaryKey: string;

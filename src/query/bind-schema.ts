@@ -32,10 +32,15 @@ function fieldType(schema: QuerySchema, path: Path, node: object): FieldType {
   if (Object.prototype.hasOwnProperty.call(fields, key)) return fields[key]!;
   for (let i = path.length - 1; i > 0; i--) {
     const prefix = path.slice(0, i).join("/");
-    if (Object.prototype.hasOwnProperty.call(fields, prefix) && OPEN_TYPES.has(fields[prefix]!)) return "any";
+    if (Object.prototype.hasOwnProperty.call(fields, prefix) && OPEN_TYPES.has(fields[prefix]!))
+      return "any";
   }
   if (key === schema.primaryKey) return "any";
-  throw new QueryError("QUERY_UNKNOWN_PROPERTY", `unknown property ${JSON.stringify(key)}`, positionOf(node));
+  throw new QueryError(
+    "QUERY_UNKNOWN_PROPERTY",
+    `unknown property ${JSON.stringify(key)}`,
+    positionOf(node),
+  );
 }
 
 /** Returns a new deep-frozen query whose literals are typed by `schema`; the input is not changed. */
@@ -54,7 +59,11 @@ export function bindSchema(query: Query, schema: QuerySchema): Query {
     const outputs = new Set(aggregateOutputNames(query.aggregate));
     after = (path, node) => {
       if (outputs.has(path.join("/"))) return "any";
-      throw new QueryError("QUERY_UNKNOWN_PROPERTY", `${JSON.stringify(path.join("/"))} is not an output of aggregate()`, positionOf(node));
+      throw new QueryError(
+        "QUERY_UNKNOWN_PROPERTY",
+        `${JSON.stringify(path.join("/"))} is not an output of aggregate()`,
+        positionOf(node),
+      );
     };
   }
   for (const key of query.sort) after(key.path, key);
@@ -98,14 +107,22 @@ function bindCondition(node: ConditionNode, schema: QuerySchema, prefix: Path): 
 }
 
 function bindValue(value: ValueNode, type: FieldType): ValueNode {
-  if (value.kind === "list") return { kind: "list", items: value.items.map((v) => bindValue(v, type)) };
+  if (value.kind === "list")
+    return { kind: "list", items: value.items.map((v) => bindValue(v, type)) };
   if (value.kind !== "literal") return value;
   return value.type === undefined ? retype(value, type) : checkExplicit(value, type);
 }
 
 function mismatch(node: LiteralNode, type: FieldType): QueryError {
-  const written = node.type === undefined ? JSON.stringify(node.raw ?? String(node.value)) : `${node.type}:${node.raw ?? ""}`;
-  return new QueryError("QUERY_TYPE_MISMATCH", `${written} is not a valid ${type} value`, positionOf(node));
+  const written =
+    node.type === undefined
+      ? JSON.stringify(node.raw ?? String(node.value))
+      : `${node.type}:${node.raw ?? ""}`;
+  return new QueryError(
+    "QUERY_TYPE_MISMATCH",
+    `${written} is not a valid ${type} value`,
+    positionOf(node),
+  );
 }
 
 function retype(node: LiteralNode, type: FieldType): LiteralNode {
@@ -113,7 +130,8 @@ function retype(node: LiteralNode, type: FieldType): LiteralNode {
   if (value === null || value === undefined) return node;
   const text = node.raw ?? (typeof value === "string" ? value : undefined);
   const make = (v: LiteralNode["value"]): LiteralNode => {
-    const out: LiteralNode = text === undefined ? { kind: "literal", value: v } : { kind: "literal", value: v, raw: text };
+    const out: LiteralNode =
+      text === undefined ? { kind: "literal", value: v } : { kind: "literal", value: v, raw: text };
     const position = nodePositions.get(node);
     if (position !== undefined) nodePositions.set(out, position);
     return out;
@@ -123,7 +141,9 @@ function retype(node: LiteralNode, type: FieldType): LiteralNode {
     case "date":
       // JSON Schema `format: date` values are strings ("2009-05-01").
       if (typeof value === "string") return node;
-      return text === undefined || value instanceof Date || value instanceof RegExp ? node : make(text);
+      return text === undefined || value instanceof Date || value instanceof RegExp
+        ? node
+        : make(text);
     case "number":
     case "integer": {
       if (typeof value === "number") return node;
@@ -154,9 +174,13 @@ function checkExplicit(node: LiteralNode, type: FieldType): LiteralNode {
       case "array":
         return true;
       case "string":
-        return explicit === "string" || explicit === "re" || explicit === "RE" || explicit === "glob";
+        return (
+          explicit === "string" || explicit === "re" || explicit === "RE" || explicit === "glob"
+        );
       case "date":
-        return explicit === "string" || explicit === "re" || explicit === "RE" || explicit === "glob";
+        return (
+          explicit === "string" || explicit === "re" || explicit === "RE" || explicit === "glob"
+        );
       case "number":
         return explicit === "number";
       case "integer":

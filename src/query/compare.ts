@@ -38,7 +38,9 @@ export function valueEquals(a: unknown, b: unknown): boolean {
     return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
   }
   if (a instanceof RegExp || b instanceof RegExp) {
-    return a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags;
+    return (
+      a instanceof RegExp && b instanceof RegExp && a.source === b.source && a.flags === b.flags
+    );
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
@@ -50,7 +52,8 @@ export function valueEquals(a: unknown, b: unknown): boolean {
   if (ka.length !== kb.length) return false;
   for (const key of ka) {
     if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
-    if (!valueEquals((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+    if (!valueEquals((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]))
+      return false;
   }
   return true;
 }

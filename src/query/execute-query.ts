@@ -24,7 +24,10 @@ export interface ExecuteQueryOptions {
 }
 
 /** The filter step: the matching records, in order, as a new array; `executeQuery` uses the compiled loop when it can. */
-export type RecordFilter = (records: readonly unknown[], parameters: readonly unknown[]) => unknown[];
+export type RecordFilter = (
+  records: readonly unknown[],
+  parameters: readonly unknown[],
+) => unknown[];
 
 let filterFor: (query: Query) => RecordFilter = (query) => {
   const filter: FilterNode = query.filter;
@@ -36,11 +39,22 @@ export function setFilterFactory(factory: (query: Query) => RecordFilter): void 
   filterFor = factory;
 }
 
-function pageNumber(node: ValueNode | undefined, parameters: readonly unknown[], what: string): number | undefined {
+function pageNumber(
+  node: ValueNode | undefined,
+  parameters: readonly unknown[],
+  what: string,
+): number | undefined {
   if (node === undefined) return undefined;
   const value = resolveValue(node, parameters);
-  if (typeof value !== "number" || !(value >= 0) || (!Number.isInteger(value) && value !== Infinity)) {
-    throw new QueryError("QUERY_BAD_VALUE", `limit() ${what} must be a non-negative whole number, got ${String(value)}`);
+  if (
+    typeof value !== "number" ||
+    !(value >= 0) ||
+    (!Number.isInteger(value) && value !== Infinity)
+  ) {
+    throw new QueryError(
+      "QUERY_BAD_VALUE",
+      `limit() ${what} must be a non-negative whole number, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -75,7 +89,10 @@ export function executeQuery<T>(
     const idProperty = options.idProperty ?? "id";
     const end = options.end !== undefined && options.end >= 0 ? options.end : Infinity;
     const page = parsed.distinct ? Infinity : count !== undefined ? start + count : end;
-    items = page < items.length ? firstSorted(items, parsed.sort, idProperty, page) : sortRecords(items, parsed.sort, idProperty);
+    items =
+      page < items.length
+        ? firstSorted(items, parsed.sort, idProperty, page)
+        : sortRecords(items, parsed.sort, idProperty);
   }
   if (parsed.projection) items = project(items, parsed.projection);
   if (parsed.distinct) items = distinctValues(items);
@@ -96,7 +113,10 @@ export function executeQuery<T>(
         return items[0];
       case "one":
         if (items.length !== 1) {
-          throw new QueryError("QUERY_NOT_ONE", `one() expected exactly one result, found ${items.length}`);
+          throw new QueryError(
+            "QUERY_NOT_ONE",
+            `one() expected exactly one result, found ${items.length}`,
+          );
         }
         return items[0];
       default:

@@ -10,7 +10,14 @@ export { matches } from "./matches.js";
 export { executeQuery } from "./execute-query.js";
 export type { ExecuteQueryOptions } from "./execute-query.js";
 export { getPath, queryOwn } from "./path.js";
-export { valueEquals, compareValues, compareStrings, queryOrder, queryIsDate, queryInstant } from "./compare.js";
+export {
+  valueEquals,
+  compareValues,
+  compareStrings,
+  queryOrder,
+  queryIsDate,
+  queryInstant,
+} from "./compare.js";
 export { sortRecords } from "./sort-records.js";
 export { resolveValue } from "./resolve-value.js";
 export { distinctValues } from "./distinct-values.js";

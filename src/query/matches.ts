@@ -11,7 +11,11 @@ import { resolveValue, setElementMatcher } from "./resolve-value.js";
  * QueryError (`QUERY_UNSUPPORTED`) here.
  * @example matches(parseQuery("age>=18").filter, { age: 20 }) // true
  */
-export function matches(filter: FilterNode, record: unknown, parameters: readonly unknown[] = []): boolean {
+export function matches(
+  filter: FilterNode,
+  record: unknown,
+  parameters: readonly unknown[] = [],
+): boolean {
   switch (filter.kind) {
     case "and":
       for (const term of filter.terms) if (!matches(term, record, parameters)) return false;
@@ -23,15 +27,23 @@ export function matches(filter: FilterNode, record: unknown, parameters: readonl
       return !matches(filter.term, record, parameters);
     case "condition": {
       const operator = getOperator(filter.op);
-      if (!operator) throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown operator ${JSON.stringify(filter.op)}`);
+      if (!operator)
+        throw new QueryError(
+          "QUERY_UNKNOWN_OPERATOR",
+          `unknown operator ${JSON.stringify(filter.op)}`,
+        );
       const actual = getPath(record, filter.path);
-      const expected = filter.value === undefined ? undefined : resolveValue(filter.value, parameters);
+      const expected =
+        filter.value === undefined ? undefined : resolveValue(filter.value, parameters);
       return operator.evaluate(actual, expected);
     }
     case "search":
       throw new QueryError("QUERY_UNSUPPORTED", "search() needs a store with a full-text index");
     default:
-      throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown query node ${JSON.stringify((filter as { kind?: unknown }).kind)}`);
+      throw new QueryError(
+        "QUERY_UNKNOWN_OPERATOR",
+        `unknown query node ${JSON.stringify((filter as { kind?: unknown }).kind)}`,
+      );
   }
 }
 

@@ -2,7 +2,8 @@ import { QueryError } from "../errors/index.js";
 import type { FilterNode, ValueNode } from "./ast.js";
 
 /** Evaluates a filter against one value; set by `matches.ts` (kept as a hook to avoid an import cycle). */
-let elementMatcher: ((filter: FilterNode, element: unknown, parameters: readonly unknown[]) => boolean) | undefined;
+let elementMatcher:
+  ((filter: FilterNode, element: unknown, parameters: readonly unknown[]) => boolean) | undefined;
 
 export function setElementMatcher(fn: typeof elementMatcher): void {
   elementMatcher = fn;
@@ -11,7 +12,10 @@ export function setElementMatcher(fn: typeof elementMatcher): void {
 /** Reads parameter `$index` (1-based); a missing one is QUERY_PARAMETER. */
 export function parameterValue(parameters: readonly unknown[] | undefined, index: number): unknown {
   if (!parameters || index < 1 || index > parameters.length) {
-    throw new QueryError("QUERY_PARAMETER", `parameter $${index} was not given (${parameters?.length ?? 0} given)`);
+    throw new QueryError(
+      "QUERY_PARAMETER",
+      `parameter $${index} was not given (${parameters?.length ?? 0} given)`,
+    );
   }
   return parameters[index - 1];
 }

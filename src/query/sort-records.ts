@@ -22,8 +22,18 @@ function rowOrder(keys: readonly SortKey[]): (a: Row<unknown>, b: Row<unknown>) 
   };
 }
 
-function toRow<T>(record: T, index: number, keys: readonly SortKey[], idPath: readonly string[]): Row<T> {
-  return { record, index, values: keys.map((k) => getPath(record, k.path)), id: getPath(record, idPath) };
+function toRow<T>(
+  record: T,
+  index: number,
+  keys: readonly SortKey[],
+  idPath: readonly string[],
+): Row<T> {
+  return {
+    record,
+    index,
+    values: keys.map((k) => getPath(record, k.path)),
+    id: getPath(record, idPath),
+  };
 }
 
 /**
@@ -31,7 +41,11 @@ function toRow<T>(record: T, index: number, keys: readonly SortKey[], idPath: re
  * and missing first ascending, last descending; ties broken by the primary
  * key, so every store gives the same order. The input is not changed.
  */
-export function sortRecords<T>(records: readonly T[], keys: readonly SortKey[], idProperty = "id"): T[] {
+export function sortRecords<T>(
+  records: readonly T[],
+  keys: readonly SortKey[],
+  idProperty = "id",
+): T[] {
   if (keys.length === 0) return records.slice();
   const idPath = [idProperty];
   // Decorate once so each record's sort values are read once, not per comparison.
@@ -45,8 +59,14 @@ export function sortRecords<T>(records: readonly T[], keys: readonly SortKey[], 
  * found without sorting the rest: a bounded max-heap of the best rows so
  * far, O(n log count). What a sorted page (`sort(...)&limit(50,1000)`) needs.
  */
-export function firstSorted<T>(records: readonly T[], keys: readonly SortKey[], idProperty: string, count: number): T[] {
-  if (count >= records.length || keys.length === 0) return sortRecords(records, keys, idProperty).slice(0, count);
+export function firstSorted<T>(
+  records: readonly T[],
+  keys: readonly SortKey[],
+  idProperty: string,
+  count: number,
+): T[] {
+  if (count >= records.length || keys.length === 0)
+    return sortRecords(records, keys, idProperty).slice(0, count);
   if (count <= 0) return [];
   const order = rowOrder(keys);
   const idPath = [idProperty];

@@ -7,7 +7,9 @@ import { QueryError } from "../errors/index.js";
 import type { ExplicitType, LiteralNode, ParamNode, Scalar } from "./ast.js";
 
 const EXPLICIT_TYPES: ReadonlyMap<string, ExplicitType> = new Map(
-  (["number", "string", "boolean", "date", "epoch", "isodate", "re", "RE", "glob"] as const).map((t) => [t, t]),
+  (["number", "string", "boolean", "date", "epoch", "isodate", "re", "RE", "glob"] as const).map(
+    (t) => [t, t],
+  ),
 );
 
 const AUTO_VALUES: ReadonlyMap<string, Scalar> = new Map<string, Scalar>([
@@ -32,7 +34,10 @@ export function decodeValue(raw: string, position?: number): string {
     return decodeURIComponent(raw);
   } catch {
     const offset = malformedEscape(raw);
-    throw bad(`malformed percent-encoding in ${JSON.stringify(raw)}`, position === undefined ? undefined : position + offset);
+    throw bad(
+      `malformed percent-encoding in ${JSON.stringify(raw)}`,
+      position === undefined ? undefined : position + offset,
+    );
   }
 }
 
@@ -102,7 +107,8 @@ export function readNumber(text: string): number | undefined {
   return Number.isNaN(n) ? undefined : n;
 }
 
-const ISO = /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO =
+  /^([+-]\d{6}|\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * Parses an ISO-8601 instant (`2009-05-01`, `2009-05-01T10:20:30.21Z`,
@@ -191,7 +197,8 @@ function typedValue(type: ExplicitType, text: string, position?: number): Scalar
     case "epoch": {
       const n = readNumber(text);
       const d = n === undefined ? undefined : new Date(n);
-      if (!d || Number.isNaN(d.getTime())) throw bad(`not an epoch time in milliseconds: ${JSON.stringify(text)}`, position);
+      if (!d || Number.isNaN(d.getTime()))
+        throw bad(`not an epoch time in milliseconds: ${JSON.stringify(text)}`, position);
       return d;
     }
     case "re":
@@ -212,7 +219,11 @@ export function readValue(raw: string, position?: number): LiteralNode | ParamNo
   const param = PARAMETER.exec(raw);
   if (param) return { kind: "param", index: Number(param[1]) };
   if (raw.startsWith("$") && /^\$[0-9]*$/.test(raw)) {
-    throw new QueryError("QUERY_PARAMETER", `parameters are numbered from $1: ${raw}`, position === undefined ? {} : { position });
+    throw new QueryError(
+      "QUERY_PARAMETER",
+      `parameters are numbered from $1: ${raw}`,
+      position === undefined ? {} : { position },
+    );
   }
   const colon = raw.indexOf(":");
   if (colon >= 0) {
@@ -222,9 +233,15 @@ export function readValue(raw: string, position?: number): LiteralNode | ParamNo
       // `2024-01-01T00:00:00Z` unencoded: its colons are a time's, not a type prefix.
       const text = decodeValue(raw, position);
       if (parseIsoInstant(text) !== undefined) return { kind: "literal", value: text, raw: text };
-      throw bad(`unknown value type ${JSON.stringify(prefix)} (write a literal colon as %3A)`, position);
+      throw bad(
+        `unknown value type ${JSON.stringify(prefix)} (write a literal colon as %3A)`,
+        position,
+      );
     }
-    const text = decodeValue(raw.slice(colon + 1), position === undefined ? undefined : position + colon + 1);
+    const text = decodeValue(
+      raw.slice(colon + 1),
+      position === undefined ? undefined : position + colon + 1,
+    );
     return { kind: "literal", value: typedValue(type, text, position), type, raw: text };
   }
   const text = decodeValue(raw, position);

@@ -13,19 +13,28 @@ import { fullFormats } from "ajv-formats/dist/formats.js";
 
 // CommonJS interop: under NodeNext the default import is module.exports.
 function interop<T>(module: T): T extends { default: infer D } ? D : T {
-  return ((module as { default?: unknown }).default ?? module) as T extends { default: infer D } ? D : T;
+  return ((module as { default?: unknown }).default ?? module) as T extends { default: infer D }
+    ? D
+    : T;
 }
 
 /** Deep equality used by `const`, `enum` and `uniqueItems`. */
-export const ajvEqual: (a: unknown, b: unknown) => boolean = interop(equalModule) as unknown as (a: unknown, b: unknown) => boolean;
+export const ajvEqual: (a: unknown, b: unknown) => boolean = interop(equalModule) as unknown as (
+  a: unknown,
+  b: unknown,
+) => boolean;
 /** String length in Unicode code points (`maxLength`, `minLength`). */
-export const ajvUcs2length: (s: string) => number = interop(ucs2lengthModule) as (s: string) => number;
+export const ajvUcs2length: (s: string) => number = interop(ucs2lengthModule) as (
+  s: string,
+) => number;
 /** The URI parser used by `format: uri` and friends. */
 export const ajvUri: unknown = interop(uriModule);
 /** The error class async validators throw. */
 export const AjvValidationError: unknown = interop(validationErrorModule);
 /** ajv-formats' full format table (`email`, `date-time`, `uuid`, `date`, `uri`, ...). */
-export const ajvFormats: Readonly<Record<string, unknown>> = fullFormats as Readonly<Record<string, unknown>>;
+export const ajvFormats: Readonly<Record<string, unknown>> = fullFormats as Readonly<
+  Record<string, unknown>
+>;
 
 /** Which perstore export replaces each `ajv/dist/runtime/<name>` module. */
 export const AJV_RUNTIME_EXPORTS: Readonly<Record<string, string>> = {

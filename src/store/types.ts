@@ -73,7 +73,12 @@ export type CommitMode = "replace" | "update" | "condensed";
 /** One net change, as a channel receives it. Values are copies captured when the change happened. */
 export type Change<T = Record<string, unknown>> =
   | { readonly type: "add"; readonly id: Id; readonly record: T }
-  | { readonly type: "change"; readonly id: Id; readonly changes: Readonly<Partial<T>>; readonly record: T }
+  | {
+      readonly type: "change";
+      readonly id: Id;
+      readonly changes: Readonly<Partial<T>>;
+      readonly record: T;
+    }
   | { readonly type: "remove"; readonly id: Id }
   | { readonly type: "clear" };
 

@@ -16,12 +16,33 @@ async function code(action: Promise<unknown> | (() => unknown)): Promise<string>
 }
 
 async function seeded() {
-  const stores = { Person: new MemoryStore<Record<string, unknown>>({}), Company: new MemoryStore<Record<string, unknown>>({}) };
+  const stores = {
+    Person: new MemoryStore<Record<string, unknown>>({}),
+    Company: new MemoryStore<Record<string, unknown>>({}),
+  };
   const models = createModels({ stores });
   const acme = await models.Company.create({ id: "acme", name: "Acme" });
-  const ann = await models.Person.create({ name: "Ann", email: "ann@example.com", age: 30, salary: 10, employerId: "acme" });
-  const bob = await models.Person.create({ name: "Bob", email: "bob@example.com", age: 40, salary: 20, active: false });
-  const cat = await models.Person.create({ name: "Cat", email: "cat@example.com", age: 20, salary: 30, friendIds: [] });
+  const ann = await models.Person.create({
+    name: "Ann",
+    email: "ann@example.com",
+    age: 30,
+    salary: 10,
+    employerId: "acme",
+  });
+  const bob = await models.Person.create({
+    name: "Bob",
+    email: "bob@example.com",
+    age: 40,
+    salary: 20,
+    active: false,
+  });
+  const cat = await models.Person.create({
+    name: "Cat",
+    email: "cat@example.com",
+    age: 20,
+    salary: 30,
+    friendIds: [],
+  });
   return { ...models, stores, acme, ann, bob, cat };
 }
 
@@ -66,7 +87,10 @@ describe("read-only facet (public)", () => {
 
   it("denies every write, by every path", async () => {
     const { Person: people, ann, bob, stores } = await seeded();
-    const view = people.facet("public") as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    const view = people.facet("public") as unknown as Record<
+      string,
+      (...args: unknown[]) => Promise<unknown>
+    >;
     expect(await code(view.create!({ name: "X", email: "x@example.com" }))).toBe("ACCESS_METHOD");
     expect(await code(view.put!({ ...ann, name: "X" }))).toBe("ACCESS_METHOD");
     expect(await code(view.patch!(ann.id!, { name: "X" }))).toBe("ACCESS_METHOD");
@@ -88,7 +112,9 @@ describe("read-only facet (public)", () => {
     expect(stores.Company.query("")).toHaveLength(1);
     expect((await people.get(bob.id!))?.name).toBe("Bob");
     // The facet exposes no way back to the model or its store.
-    expect(Object.values(people.facet("public")).some((v) => v === people || v instanceof MemoryStore)).toBe(false);
+    expect(
+      Object.values(people.facet("public")).some((v) => v === people || v instanceof MemoryStore),
+    ).toBe(false);
   });
 
   it("named queries through a facet apply its filter and hide its properties", async () => {
@@ -111,7 +137,8 @@ describe("read-only facet (public)", () => {
     for (const stores of [{}, { Person: listing }]) {
       const { Person: people } = createModels({ stores });
       const names = Array.from({ length: 12 }, (_, i) => `P${String(i).padStart(2, "0")}`);
-      for (const name of [...names].reverse()) await people.create({ name, email: `${name}@example.com`, age: 30 });
+      for (const name of [...names].reverse())
+        await people.create({ name, email: `${name}@example.com`, age: 30 });
       const capped = await people.facet("public").queries.adultsIn("FR");
       expect(capped.map((p) => p.name)).toEqual(names.slice(0, 10));
       // The model itself is not capped; a facet without maxLimit neither.
@@ -123,7 +150,9 @@ describe("read-only facet (public)", () => {
   it("withMaxLimit lowers a larger limit (literal or $n), adds one when missing, keeps a smaller one", () => {
     const count = (query: string, parameters: unknown[] = []) => {
       const limit = withMaxLimit(parseQuery(query), 10, parameters).limit;
-      return [limit?.count, limit?.start].map((node) => (node === undefined ? undefined : valueOf(node, parameters)));
+      return [limit?.count, limit?.start].map((node) =>
+        node === undefined ? undefined : valueOf(node, parameters),
+      );
     };
     expect(count("age=1")).toEqual([10, undefined]);
     expect(count("limit(5)")).toEqual([5, undefined]);
@@ -146,9 +175,15 @@ describe("editing facet (editor)", () => {
     const dee = await editor.create({ name: "Dee", email: "dee@example.com" });
     expect(dee).toBeInstanceOf(Person);
     expect(dee.country).toBe("FR");
-    expect(await code(editor.create({ name: "Eve", email: "eve@example.com", salary: 5 }))).toBe("ACCESS_PROPERTY");
-    expect(await code(editor.create({ name: "Fay", email: "fay@example.com", country: "US" }))).toBe("ACCESS_READONLY");
-    expect(await code(editor.create({ name: "Gus", email: "gus@example.com", active: false }))).toBe("ACCESS_FILTER");
+    expect(await code(editor.create({ name: "Eve", email: "eve@example.com", salary: 5 }))).toBe(
+      "ACCESS_PROPERTY",
+    );
+    expect(
+      await code(editor.create({ name: "Fay", email: "fay@example.com", country: "US" })),
+    ).toBe("ACCESS_READONLY");
+    expect(
+      await code(editor.create({ name: "Gus", email: "gus@example.com", active: false })),
+    ).toBe("ACCESS_FILTER");
     expect((await people.query("name=Eve|name=Fay|name=Gus")).length).toBe(0);
   });
 

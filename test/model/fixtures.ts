@@ -8,10 +8,17 @@ import Ajv2020Module from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import type { Query } from "../../src/query/ast.js";
 import type { Store } from "../../src/store/types.js";
-import { createModelRegistry, ModelInstance, type ModelDefinition, type ModelValidateFunction } from "../../src/model/index.js";
+import {
+  createModelRegistry,
+  ModelInstance,
+  type ModelDefinition,
+  type ModelValidateFunction,
+} from "../../src/model/index.js";
 
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ??
+  Ajv2020Module) as typeof Ajv2020Module.default;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as typeof addFormatsModule.default;
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
@@ -42,14 +49,27 @@ export const CompanyDefinition: ModelDefinition<CompanyData, Company> = {
   instanceClass: Company,
   validate: validator({
     type: "object",
-    properties: { id: { type: "string" }, name: { type: "string", minLength: 1 }, country: { type: "string" } },
+    properties: {
+      id: { type: "string" },
+      name: { type: "string", minLength: 1 },
+      country: { type: "string" },
+    },
     required: ["id", "name"],
   }),
   defaults: {},
   readonlyProperties: [],
   additionalProperties: true,
   indexes: [{ name: "company_name_key", fields: ["name"], unique: true }],
-  links: [{ rel: "employees", href: "Person?employerId={id}", target: "Person", property: "id", targetProperty: "employerId", many: true }],
+  links: [
+    {
+      rel: "employees",
+      href: "Person?employerId={id}",
+      target: "Person",
+      property: "id",
+      targetProperty: "employerId",
+      many: true,
+    },
+  ],
   querySchema: { primaryKey: "id", fields: { id: "string", name: "string", country: "string" } },
   queries: {},
   facets: {},
@@ -79,7 +99,10 @@ const mixin = {
 
 export interface Person extends PersonData {}
 export class Person extends ModelInstance<PersonData> {
-  describe(this: Person, ...args: Parameters<typeof mixin.describe>): ReturnType<typeof mixin.describe> {
+  describe(
+    this: Person,
+    ...args: Parameters<typeof mixin.describe>
+  ): ReturnType<typeof mixin.describe> {
     return mixin.describe.apply(this, args);
   }
   employer(): Promise<Company | undefined> {
@@ -96,7 +119,12 @@ export interface PersonQueries {
 
 const activeFilter: Query = {
   kind: "query",
-  filter: { kind: "condition", op: "eq", path: ["active"], value: { kind: "literal", value: true } },
+  filter: {
+    kind: "condition",
+    op: "eq",
+    path: ["active"],
+    value: { kind: "literal", value: true },
+  },
   sort: [],
   distinct: false,
 };
@@ -133,14 +161,36 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
     { name: "person_age_idx", fields: ["age"], unique: false },
   ],
   links: [
-    { rel: "employer", href: "Company/{employerId}", target: "Company", property: "employerId", targetProperty: "id", many: false },
-    { rel: "friends", href: "Person/{friendIds}", target: "Person", property: "friendIds", targetProperty: "id", many: true },
+    {
+      rel: "employer",
+      href: "Company/{employerId}",
+      target: "Company",
+      property: "employerId",
+      targetProperty: "id",
+      many: false,
+    },
+    {
+      rel: "friends",
+      href: "Person/{friendIds}",
+      target: "Person",
+      property: "friendIds",
+      targetProperty: "id",
+      many: true,
+    },
   ],
   querySchema: {
     primaryKey: "id",
     fields: {
-      id: "string", name: "string", email: "string", age: "integer", country: "string",
-      active: "boolean", salary: "number", employerId: "string", friendIds: "array", tags: "array",
+      id: "string",
+      name: "string",
+      email: "string",
+      age: "integer",
+      country: "string",
+      active: "boolean",
+      salary: "number",
+      employerId: "string",
+      friendIds: "array",
+      tags: "array",
     },
   },
   queries: {
@@ -160,7 +210,9 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
       },
       parameters: [{ index: 1, type: "string" }],
       predicate: function (record, parameters) {
-        return typeof record.age === "number" && record.age >= 18 && record.country === parameters[0];
+        return (
+          typeof record.age === "number" && record.age >= 18 && record.country === parameters[0]
+        );
       },
     },
   },
@@ -171,7 +223,21 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
       readonly: [],
       filter: activeFilter,
       maxLimit: 10,
-      operators: ["eq", "ne", "lt", "le", "gt", "ge", "in", "and", "sort", "limit", "select", "values", "count"],
+      operators: [
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "in",
+        "and",
+        "sort",
+        "limit",
+        "select",
+        "values",
+        "count",
+      ],
     },
     editor: {
       methods: ["get", "query", "create", "put", "patch"],

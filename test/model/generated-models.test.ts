@@ -5,11 +5,25 @@ import { createModels, Person } from "../../generated/index.js";
 describe("generated models on the model runtime", () => {
   it("create, mixins, named queries and a facet work on the memory store", async () => {
     const { Person: people } = createModels();
-    const ada = await people.create({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", country: "UK" });
+    const ada = await people.create({
+      firstName: "Ada",
+      lastName: "Lovelace",
+      email: "ada@example.com",
+      country: "UK",
+    });
     expect(ada).toBeInstanceOf(Person);
     expect(ada.fullName()).toContain("Ada");
-    await people.create({ firstName: "Alan", lastName: "Turing", email: "alan@example.com", country: "UK", nickname: null });
-    expect((await people.queries.inCountry("UK")).map((p: Person) => p.lastName)).toEqual(["Lovelace", "Turing"]);
+    await people.create({
+      firstName: "Alan",
+      lastName: "Turing",
+      email: "alan@example.com",
+      country: "UK",
+      nickname: null,
+    });
+    expect((await people.queries.inCountry("UK")).map((p: Person) => p.lastName)).toEqual([
+      "Lovelace",
+      "Turing",
+    ]);
     const alan = (await people.query("lastName=Turing"))[0]!;
     expect(alan.nickname).toBeNull();
     const directory = people.facet("directory");

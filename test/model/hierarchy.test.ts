@@ -9,7 +9,12 @@ import { createModels, definitions, Employee, Person } from "../../generated/ind
 const acme = "7d1f2c3a-0000-4000-8000-000000000001";
 
 async function people(models: ReturnType<typeof createModels>) {
-  const ada = await models.Person.create({ firstName: "Ada", lastName: "Lovelace", email: "ada@example.com", country: "UK" });
+  const ada = await models.Person.create({
+    firstName: "Ada",
+    lastName: "Lovelace",
+    email: "ada@example.com",
+    country: "UK",
+  });
   const bob = await models.Employee.create({
     firstName: "Bob",
     lastName: "Builder",
@@ -38,17 +43,29 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     expect(await models.Employee.get(ada.id)).toBeUndefined();
     expect(await models.Employee.query("count()")).toBe(1);
     expect(await models.Person.query("count()")).toBe(2);
-    expect((await models.Person.queries.inCountry("UK")).map((p: Person) => p.constructor.name)).toEqual(["Employee", "Person"]);
+    expect(
+      (await models.Person.queries.inCountry("UK")).map((p: Person) => p.constructor.name),
+    ).toEqual(["Employee", "Person"]);
   });
 
   it("the discriminator stays internal: not on instances, projections, nor a queryable property", async () => {
     const models = createModels();
     const { bob } = await people(models);
     expect(Object.keys((await models.Person.get(bob.id))!)).not.toContain("perstore_type");
-    expect([...(await models.Person.query("select(firstName)&sort(+firstName)"))]).toEqual([{ firstName: "Ada" }, { firstName: "Bob" }]);
-    await expect(models.Person.query("perstore_type=Employee")).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
+    expect([...(await models.Person.query("select(firstName)&sort(+firstName)"))]).toEqual([
+      { firstName: "Ada" },
+      { firstName: "Bob" },
+    ]);
+    await expect(models.Person.query("perstore_type=Employee")).rejects.toMatchObject({
+      code: "QUERY_UNKNOWN_PROPERTY",
+    });
     // A record naming another model is not honoured: the model decides.
-    const eve = await models.Person.create({ firstName: "Eve", lastName: "X", email: "eve@example.com", perstore_type: "Employee" } as never);
+    const eve = await models.Person.create({
+      firstName: "Eve",
+      lastName: "X",
+      email: "eve@example.com",
+      perstore_type: "Employee",
+    } as never);
     expect(eve).not.toBeInstanceOf(Employee);
     expect(await models.Employee.get(eve.id)).toBeUndefined();
   });
@@ -60,8 +77,13 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     const viaPerson = (await models.Person.get(bob.id))!;
     viaPerson.nickname = "Bobby";
     await viaPerson.save();
-    expect(await models.Employee.get(bob.id)).toMatchObject({ nickname: "Bobby", jobTitle: "Builder" });
-    await expect(models.Employee.patch(ada.id, { jobTitle: "x" } as never)).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
+    expect(await models.Employee.get(bob.id)).toMatchObject({
+      nickname: "Bobby",
+      jobTitle: "Builder",
+    });
+    await expect(models.Employee.patch(ada.id, { jobTitle: "x" } as never)).rejects.toMatchObject({
+      code: "STORE_NOT_FOUND",
+    });
     expect(await models.Employee.delete(ada.id)).toBe(false);
     expect(await models.Person.get(ada.id)).toBeDefined();
     await expect(
@@ -69,14 +91,23 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
     expect(await models.Person.get(ada.id)).not.toBeInstanceOf(Employee);
     await expect(
-      models.Employee.create({ firstName: "A", lastName: "B", email: "ada@example.com", employerId: acme, jobTitle: "T" }),
+      models.Employee.create({
+        firstName: "A",
+        lastName: "B",
+        email: "ada@example.com",
+        employerId: acme,
+        jobTitle: "T",
+      }),
     ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
     expect(await models.Person.delete(bob.id)).toBe(true);
     expect(await models.Employee.query("")).toHaveLength(0);
   });
 
   it("a base model's facet writes a sub-model's record as the sub-model and returns its class", async () => {
-    const Person = { ...definitions.Person, facets: { staff: { methods: ["get", "put", "patch"], hidden: ["email"] } } };
+    const Person = {
+      ...definitions.Person,
+      facets: { staff: { methods: ["get", "put", "patch"], hidden: ["email"] } },
+    };
     const models = createModelRegistry({ ...definitions, Person });
     const { bob } = await people(models as unknown as ReturnType<typeof createModels>);
     const staff = models.Person.facet("staff");
@@ -88,8 +119,14 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     expect("email" in patched).toBe(false);
     const put = await staff.put({ ...seen, lastName: "B2" });
     expect(put).toBeInstanceOf(Employee);
-    expect(await models.Employee.get(bob.id)).toMatchObject({ lastName: "B2", email: "bob@example.com", jobTitle: "Builder" });
-    await expect(staff.patch(bob.id, { salary: -1 } as never)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    expect(await models.Employee.get(bob.id)).toMatchObject({
+      lastName: "B2",
+      email: "bob@example.com",
+      jobTitle: "Builder",
+    });
+    await expect(staff.patch(bob.id, { salary: -1 } as never)).rejects.toMatchObject({
+      code: "VALIDATION_FAILED",
+    });
     // Its instances judge and link as Employees: Employee rules, Employee links (targets read-only).
     seen.salary = -1;
     expect(seen.validate().errors.map((issue) => issue.pointer)).toEqual(["/salary"]);
@@ -104,7 +141,9 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     const employer = await seen.employer();
     expect(employer?.name).toBe(company.name);
     await expect(employer!.save()).rejects.toMatchObject({ code: "ACCESS_METHOD" });
-    const listed = (await models.Person.facet("directory").query("sort(+firstName)&limit(5)"))[1] as Employee;
+    const listed = (
+      await models.Person.facet("directory").query("sort(+firstName)&limit(5)")
+    )[1] as Employee;
     expect((await listed.employer())?.id).toBe(acme);
   });
 

@@ -17,7 +17,10 @@ afterEach(async () => {
 function open() {
   return createModels({
     stores: {
-      Person: new JsonFileStore({ path: join(dir, "people.json"), indexes: [{ fields: ["email"], unique: true }, "country"] }),
+      Person: new JsonFileStore({
+        path: join(dir, "people.json"),
+        indexes: [{ fields: ["email"], unique: true }, "country"],
+      }),
       Company: new JsonFileStore({ path: join(dir, "companies.json") }),
     },
   });
@@ -27,7 +30,12 @@ describe("Model on JsonFileStore", () => {
   it("creates, saves, patches and deletes, persisted across reopen", async () => {
     const first = open();
     await first.Company.create({ id: "acme", name: "Acme" });
-    const ann = await first.Person.create({ name: "Ann", email: "ann@example.com", age: 30, employerId: "acme" });
+    const ann = await first.Person.create({
+      name: "Ann",
+      email: "ann@example.com",
+      age: 30,
+      employerId: "acme",
+    });
     ann.age = 31;
     await ann.save();
     await first.Person.patch(ann.id!, { tags: ["x"] });
@@ -48,7 +56,9 @@ describe("Model on JsonFileStore", () => {
     const models = open();
     const ann = await models.Person.create({ name: "Ann", email: "ann@example.com" });
     const before = await readFile(join(dir, "people.json"), "utf8");
-    await expect(models.Person.create({ name: "Twin", email: "ann@example.com" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      models.Person.create({ name: "Twin", email: "ann@example.com" }),
+    ).rejects.toBeInstanceOf(ConflictError);
     await expect(models.Person.patch(ann.id!, { age: -1 })).rejects.toBeInstanceOf(ValidationError);
     ann.email = "new@example.com";
     await expect(ann.save()).rejects.toMatchObject({ code: "MODEL_READONLY" });
@@ -57,7 +67,12 @@ describe("Model on JsonFileStore", () => {
 
   it("facets restrict a file-backed model the same way", async () => {
     const models = open();
-    const ann = await models.Person.create({ name: "Ann", email: "ann@example.com", age: 30, salary: 9 });
+    const ann = await models.Person.create({
+      name: "Ann",
+      email: "ann@example.com",
+      age: 30,
+      salary: 9,
+    });
     await models.Person.create({ name: "Off", email: "off@example.com", age: 30, active: false });
     const view = models.Person.facet("public");
     const found = await view.query("age=30&limit(5)");

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConflictError, NotFoundError, PerstoreError, QueryError, ValidationError } from "../../src/errors/index.js";
+import {
+  ConflictError,
+  NotFoundError,
+  PerstoreError,
+  QueryError,
+  ValidationError,
+} from "../../src/errors/index.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
 import { Company, createModels, Person } from "./fixtures.js";
 
@@ -16,8 +22,12 @@ async function caught(promise: Promise<unknown> | (() => unknown)): Promise<unkn
 
 function setup() {
   const stores = {
-    Company: new MemoryStore<Record<string, unknown>>({ indexes: [{ fields: ["name"], unique: true }] }),
-    Person: new MemoryStore<Record<string, unknown>>({ indexes: [{ fields: ["email"], unique: true }, "country", "age"] }),
+    Company: new MemoryStore<Record<string, unknown>>({
+      indexes: [{ fields: ["name"], unique: true }],
+    }),
+    Person: new MemoryStore<Record<string, unknown>>({
+      indexes: [{ fields: ["email"], unique: true }, "country", "age"],
+    }),
   };
   return { stores, ...createModels({ stores }) };
 }
@@ -35,7 +45,16 @@ describe("Model: create / get", () => {
     const again = await people.get(p.id!);
     expect(again).toBeInstanceOf(Person);
     expect(again?.describe()).toBe("Ada (36)");
-    expect(Object.keys(again!).sort()).toEqual(["active", "age", "country", "email", "id", "name", "salary", "tags"]);
+    expect(Object.keys(again!).sort()).toEqual([
+      "active",
+      "age",
+      "country",
+      "email",
+      "id",
+      "name",
+      "salary",
+      "tags",
+    ]);
   });
 
   it("hands out copies: mutating an instance or the defaults changes nothing stored", async () => {
@@ -63,7 +82,12 @@ describe("Model: create / get", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.code).toBe("VALIDATION_FAILED");
     const pointers = error.errors.map((e) => `${e.keyword} ${e.pointer}`).sort();
-    expect(pointers).toEqual(["additionalProperties /nickname", "format /email", "minimum /age", "required /name"]);
+    expect(pointers).toEqual([
+      "additionalProperties /nickname",
+      "format /email",
+      "minimum /age",
+      "required /name",
+    ]);
     expect(stores.Person.query("")).toHaveLength(0);
   });
 
@@ -78,12 +102,19 @@ describe("Model: create / get", () => {
 
   it("never honours a record's own __proto__ or $schema", async () => {
     const { Person: people, Company: companies, stores } = setup();
-    const input = JSON.parse('{"__proto__": {"polluted": true}, "name": "Eve", "email": "eve@example.com"}');
+    const input = JSON.parse(
+      '{"__proto__": {"polluted": true}, "name": "Eve", "email": "eve@example.com"}',
+    );
     const p = await people.create(input);
     expect(Object.getPrototypeOf(p)).toBe(Person.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((p as unknown as Record<string, unknown>).polluted).toBeUndefined();
-    stores.Company.put({ id: "c1", name: "Acme", $schema: "Person", __proto__: { evil: true } } as never);
+    stores.Company.put({
+      id: "c1",
+      name: "Acme",
+      $schema: "Person",
+      __proto__: { evil: true },
+    } as never);
     const c = await companies.get("c1");
     expect(c).toBeInstanceOf(Company);
     expect(Object.getPrototypeOf(c)).toBe(Company.prototype);
@@ -95,7 +126,14 @@ describe("Model: nulls from the store", () => {
   it("reads a null as absent unless the schema admits null", async () => {
     const { Person: people, stores } = setup();
     const id = "0b7e1a52-5d0c-4f1e-8f59-9a3d2c1b0a77";
-    stores.Person.put({ id, name: "Nil", email: "nil@example.com", salary: null, friendIds: null, employerId: null });
+    stores.Person.put({
+      id,
+      name: "Nil",
+      email: "nil@example.com",
+      salary: null,
+      friendIds: null,
+      employerId: null,
+    });
     const p = (await people.get(id))!;
     expect("salary" in p || "friendIds" in p).toBe(false);
     expect(p.employerId).toBeNull();
@@ -136,8 +174,12 @@ describe("Model: save / put / patch / delete", () => {
     const error = (await caught(p.save())) as ValidationError;
     expect(error.code).toBe("MODEL_READONLY");
     expect(error.errors[0]?.pointer).toBe("/email");
-    expect(((await caught(people.patch(p.id!, { email: "x@example.com" }))) as PerstoreError).code).toBe("MODEL_READONLY");
-    expect(((await caught(people.patch(p.id!, { id: "other" }))) as PerstoreError).code).toBe("MODEL_READONLY");
+    expect(
+      ((await caught(people.patch(p.id!, { email: "x@example.com" }))) as PerstoreError).code,
+    ).toBe("MODEL_READONLY");
+    expect(((await caught(people.patch(p.id!, { id: "other" }))) as PerstoreError).code).toBe(
+      "MODEL_READONLY",
+    );
     expect((await people.get(p.id!))?.email).toBe(ada.email);
   });
 
@@ -158,7 +200,9 @@ describe("Model: save / put / patch / delete", () => {
     expect(patched.age).toBe(40);
     expect(patched.name).toBe("Ada");
     expect("salary" in patched).toBe(false);
-    expect(await caught(people.patch(p.id!, { age: "old" as never }))).toBeInstanceOf(ValidationError);
+    expect(await caught(people.patch(p.id!, { age: "old" as never }))).toBeInstanceOf(
+      ValidationError,
+    );
     expect((await people.get(p.id!))?.age).toBe(40);
     expect(await caught(people.patch("missing", { age: 1 }))).toBeInstanceOf(NotFoundError);
   });
@@ -181,7 +225,10 @@ describe("Model: save / put / patch / delete", () => {
     expect(p.validate().errors.map((e) => e.pointer)).toEqual(["/age"]);
     const loose = new Person();
     expect(((await caught(() => loose.save())) as PerstoreError).code).toBe("MODEL_UNBOUND");
-    expect(JSON.parse(JSON.stringify(await people.get(p.id!)))).toMatchObject({ name: "Ada", age: 36 });
+    expect(JSON.parse(JSON.stringify(await people.get(p.id!)))).toMatchObject({
+      name: "Ada",
+      age: 36,
+    });
   });
 });
 
@@ -209,14 +256,18 @@ describe("Model: queries", () => {
     const first = await people.query<Person>("sort(+age)&first()");
     expect(first).toBeInstanceOf(Person);
     expect(first.name).toBe("Cleo");
-    const selected = await people.query<Record<string, unknown>[]>("sort(+name)&select(name)&limit(1)");
+    const selected = await people.query<Record<string, unknown>[]>(
+      "sort(+name)&select(name)&limit(1)",
+    );
     expect(selected[0]).toEqual({ name: "Abe" });
     expect(Object.getPrototypeOf(selected[0])).toBe(Object.prototype);
   });
 
   it("query() checks properties against the model's query schema", async () => {
     const { Person: people } = await seeded();
-    expect(((await caught(people.query("nosuch=1"))) as QueryError).code).toBe("QUERY_UNKNOWN_PROPERTY");
+    expect(((await caught(people.query("nosuch=1"))) as QueryError).code).toBe(
+      "QUERY_UNKNOWN_PROPERTY",
+    );
   });
 
   it("named queries run with typed parameters", async () => {
@@ -224,8 +275,16 @@ describe("Model: queries", () => {
     const fr = await people.queries.adultsIn("FR");
     expect(fr.map((p) => p.name)).toEqual(["Abe", "Dan"]);
     expect(fr[0]).toBeInstanceOf(Person);
-    expect(((await caught(() => people.queries.adultsIn(3 as never))) as QueryError).code).toBe("QUERY_TYPE_MISMATCH");
-    expect(((await caught(() => (people.queries.adultsIn as (...a: unknown[]) => unknown)()))as QueryError).code).toBe("QUERY_PARAMETERS");
+    expect(((await caught(() => people.queries.adultsIn(3 as never))) as QueryError).code).toBe(
+      "QUERY_TYPE_MISMATCH",
+    );
+    expect(
+      (
+        (await caught(() =>
+          (people.queries.adultsIn as (...a: unknown[]) => unknown)(),
+        )) as QueryError
+      ).code,
+    ).toBe("QUERY_PARAMETERS");
   });
 
   it("named queries use the precompiled predicate on a store that only lists records", async () => {
@@ -255,7 +314,11 @@ describe("Model: links", () => {
     const acme = await companies.create({ id: "acme", name: "Acme" });
     const bo = await people.create({ name: "Bo", email: "bo@example.com", employerId: "acme" });
     const al = await people.create({ name: "Al", email: "al@example.com", employerId: "acme" });
-    const cy = await people.create({ name: "Cy", email: "cy@example.com", friendIds: [al.id!, "missing", bo.id!] });
+    const cy = await people.create({
+      name: "Cy",
+      email: "cy@example.com",
+      friendIds: [al.id!, "missing", bo.id!],
+    });
     const employer = await bo.employer();
     expect(employer).toBeInstanceOf(Company);
     expect(employer?.name).toBe("Acme");
@@ -277,7 +340,9 @@ describe("createModelRegistry", () => {
   it("gives each model its own memory store with the model's indexes by default", async () => {
     const { Person: people, Company: companies } = createModels();
     await people.create(ada);
-    expect(await caught(people.create({ name: "Twin", email: ada.email }))).toBeInstanceOf(ConflictError);
+    expect(await caught(people.create({ name: "Twin", email: ada.email }))).toBeInstanceOf(
+      ConflictError,
+    );
     await companies.create({ id: "a", name: "Acme" });
     expect(await caught(companies.create({ id: "b", name: "Acme" }))).toBeInstanceOf(ConflictError);
     expect((await people.query("")).length).toBe(1);

@@ -37,7 +37,10 @@ const personSpec: SqlTableSpec = {
 
 const db = openDatabase("memory:");
 const models = createModelRegistry(
-  { Company: { ...CompanyDefinition, sql: companySpec }, Person: { ...PersonDefinition, sql: personSpec } },
+  {
+    Company: { ...CompanyDefinition, sql: companySpec },
+    Person: { ...PersonDefinition, sql: personSpec },
+  },
   { db },
 );
 
@@ -55,8 +58,18 @@ describe("createModelRegistry({ db })", () => {
     expect(await models.Person.store()).toBeInstanceOf(SqlStore);
     const acme = await models.Company.create({ id: "acme", name: "Acme" });
     expect(acme).toBeInstanceOf(Company);
-    const ann = await models.Person.create({ name: "Ann", email: "ann@example.com", age: 30, employerId: "acme" });
-    await models.Person.create({ name: "Kid", email: "kid@example.com", age: 9, employerId: "acme" });
+    const ann = await models.Person.create({
+      name: "Ann",
+      email: "ann@example.com",
+      age: 30,
+      employerId: "acme",
+    });
+    await models.Person.create({
+      name: "Kid",
+      email: "kid@example.com",
+      age: 9,
+      employerId: "acme",
+    });
     expect(ann).toBeInstanceOf(Person);
     ann.age = 31;
     await ann.save();
@@ -65,7 +78,9 @@ describe("createModelRegistry({ db })", () => {
     expect((await got!.employer())?.name).toBe("Acme");
     expect((await acme.employees()).map((p) => p.name).sort()).toEqual(["Ann", "Kid"]);
     expect((await models.Person.queries.adultsIn("FR")).map((p) => p.name)).toEqual(["Ann"]);
-    await expect(models.Person.create({ name: "Twin", email: "ann@example.com" })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      models.Person.create({ name: "Twin", email: "ann@example.com" }),
+    ).rejects.toBeInstanceOf(ConflictError);
     const view = models.Person.facet("public");
     expect((await view.query("age>=18&limit(5)")).map((p) => p.name)).toEqual(["Ann"]);
   });

@@ -16,7 +16,12 @@ import { JsonFileStore } from "../../src/store/json-file/json-file-store.js";
 import { SqlStore } from "../../src/store/sql/sql-store.js";
 import { tableQuerySchema, type SqlTableSpec } from "../../src/store/sql/table-spec.js";
 import type { Results } from "../../src/store/types.js";
-import { createTable, openTestDatabase, testTargets, type TestDatabase } from "../store/sql/sql-test-db.js";
+import {
+  createTable,
+  openTestDatabase,
+  testTargets,
+  type TestDatabase,
+} from "../store/sql/sql-test-db.js";
 
 interface Item {
   id: number;
@@ -48,31 +53,61 @@ const spec: SqlTableSpec = {
     { name: "list", type: "array", sqlType: "jsonb", nullable: true },
   ],
 };
-const querySchema = { ...tableQuerySchema(spec), fields: { ...tableQuerySchema(spec).fields, "meta/k": "any" as const } };
+const querySchema = {
+  ...tableQuerySchema(spec),
+  fields: { ...tableQuerySchema(spec).fields, "meta/k": "any" as const },
+};
 
 // Small domains so conditions often hit; mixed case, digits and a non-ASCII letter test code-point order.
 const words = ["a", "B", "ab", "Ab", "b_", "%x", "é", "z1", ""];
 const word = fc.constantFrom(...words);
 const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
 // date-time values as the SQL store reads them back (normalised ISO strings), so every store holds the same text.
-const instants = ["2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00.001Z", "2019-12-31T23:59:59.999Z", "1999-05-06T07:08:09.100Z"];
+const instants = [
+  "2020-01-01T00:00:00.000Z",
+  "2020-01-01T00:00:00.001Z",
+  "2019-12-31T23:59:59.999Z",
+  "1999-05-06T07:08:09.100Z",
+];
 /**
  * Query values for date-time comparisons, passed as `$1…` parameters (a schema types literals on a date-time
  * property as Dates): normalised and not normalised strings compare with the stored ISO string by code point.
  */
-const AT_PARAMETERS = ["2020-01-01T00:00:00.000Z", "2020-01-01T00:00:00Z", "2020", "1999-05-06T07:08:09.100Z", "2019-12-31T23:59:59.999+00:00"];
+const AT_PARAMETERS = [
+  "2020-01-01T00:00:00.000Z",
+  "2020-01-01T00:00:00Z",
+  "2020",
+  "1999-05-06T07:08:09.100Z",
+  "2019-12-31T23:59:59.999+00:00",
+];
 /**
  * Text that is (or looks like, or is not) an ISO-8601 date-time, in a text column, array elements and jsonb:
  * a Date query value ($6…$8) compares with it by instant, and never matches the rest.
  */
-const ISO_TEXTS = ["2020-01-01T00:00:00Z", "2020-01-01", "2020-01-01T01:00:00+01:00", "2019-12-31t23:59:59.999z", "2020-01-01T00:00:00.0011Z", "2020-02-30T00:00:00Z", "2020", "not a date", "-000001-01-01T00:00:00Z"];
-const DATE_PARAMETERS = [new Date("2020-01-01T00:00:00Z"), new Date("2019-12-31T23:59:59.999Z"), new Date("2020-01-01T00:00:00.001Z")];
+const ISO_TEXTS = [
+  "2020-01-01T00:00:00Z",
+  "2020-01-01",
+  "2020-01-01T01:00:00+01:00",
+  "2019-12-31t23:59:59.999z",
+  "2020-01-01T00:00:00.0011Z",
+  "2020-02-30T00:00:00Z",
+  "2020",
+  "not a date",
+  "-000001-01-01T00:00:00Z",
+];
+const DATE_PARAMETERS = [
+  new Date("2020-01-01T00:00:00Z"),
+  new Date("2019-12-31T23:59:59.999Z"),
+  new Date("2020-01-01T00:00:00.001Z"),
+];
 /** $9: a plain match value (read as re:, case-insensitive). */
 const PARAMETERS: readonly unknown[] = [...AT_PARAMETERS, ...DATE_PARAMETERS, "^A"];
 const dateParameter = fc.integer({ min: 6, max: 8 }).map((i) => `$${i}`);
 /** Patterns as values: re: and RE: (case-insensitive / sensitive), glob: (anchored, case-insensitive). */
 const patternArb = fc.oneof(
-  fc.tuple(fc.constantFrom("re", "RE"), fc.constantFrom("a", "^a", "b$", "^20", "B", "\\d")).map(([t, p]) => `${t}:${p}`),
+  fc
+    .tuple(fc.constantFrom("re", "RE"), fc.constantFrom("a", "^a", "b$", "^20", "B", "\\d"))
+    .map(([t, p]) => `${t}:${p}`),
   // Case-sensitive only: non-ASCII letters under the i flag are QUERY_UNSUPPORTED on SQL.
   fc.constantFrom("RE:%C3%A9", "RE:.%C3%A9"),
   fc.constantFrom("a*", "*b", "%3F", "2020*", "*01*", "*%25x").map((g) => `glob:${g}`),
@@ -85,56 +120,149 @@ const itemArb = (id: number): fc.Arbitrary<Item> =>
     score: nullable(fc.constantFrom(-1.5, 0, 0.25, 2, 1e6)),
     active: nullable(fc.boolean()),
     tags: nullable(fc.array(fc.oneof(word, fc.constantFrom(...ISO_TEXTS)), { maxLength: 3 })),
-    meta: nullable(fc.record({ k: fc.oneof(fc.integer({ min: 0, max: 3 }), word, fc.constantFrom(...ISO_TEXTS)) })),
-    list: nullable(fc.array(fc.oneof(word, fc.constantFrom(...ISO_TEXTS), fc.integer({ min: 0, max: 2 })), { maxLength: 3 })),
+    meta: nullable(
+      fc.record({
+        k: fc.oneof(fc.integer({ min: 0, max: 3 }), word, fc.constantFrom(...ISO_TEXTS)),
+      }),
+    ),
+    list: nullable(
+      fc.array(fc.oneof(word, fc.constantFrom(...ISO_TEXTS), fc.integer({ min: 0, max: 2 })), {
+        maxLength: 3,
+      }),
+    ),
     at: nullable(fc.constantFrom(...instants)),
     note: nullable(fc.oneof(word, fc.constantFrom(...ISO_TEXTS))),
   });
-const itemsArb = fc.integer({ min: 0, max: 12 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(i + 1))));
+const itemsArb = fc
+  .integer({ min: 0, max: 12 })
+  .chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => itemArb(i + 1))));
 
-const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const enc = (s: string) =>
+  encodeURIComponent(s).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 const str = word.map((w) => `string:${enc(w)}`);
 const num = fc.constantFrom(-2, 0, 1, 3, 0.25, 2);
 const scalarCondition = fc.oneof(
-  fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"), fc.constantFrom("age", "score"), num).map(([op, p, v]) => `${op}(${p},${v})`),
-  fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge", "starts", "ends", "contains", "excludes"), str).map(([op, v]) => `${op}(name,${v})`),
+  fc
+    .tuple(
+      fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"),
+      fc.constantFrom("age", "score"),
+      num,
+    )
+    .map(([op, p, v]) => `${op}(${p},${v})`),
+  fc
+    .tuple(
+      fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge", "starts", "ends", "contains", "excludes"),
+      str,
+    )
+    .map(([op, v]) => `${op}(name,${v})`),
   fc.tuple(fc.constantFrom("eq", "ne"), fc.boolean()).map(([op, v]) => `${op}(active,${v})`),
-  fc.tuple(fc.constantFrom("in", "out"), fc.array(word, { minLength: 1, maxLength: 3 })).map(([op, v]) => `${op}(name,(${v.map((w) => `string:${enc(w)}`).join(",")}))`),
-  fc.tuple(fc.constantFrom("in", "out"), fc.array(num, { minLength: 1, maxLength: 3 })).map(([op, v]) => `${op}(age,(${v.join(",")}))`),
+  fc
+    .tuple(fc.constantFrom("in", "out"), fc.array(word, { minLength: 1, maxLength: 3 }))
+    .map(([op, v]) => `${op}(name,(${v.map((w) => `string:${enc(w)}`).join(",")}))`),
+  fc
+    .tuple(fc.constantFrom("in", "out"), fc.array(num, { minLength: 1, maxLength: 3 }))
+    .map(([op, v]) => `${op}(age,(${v.join(",")}))`),
   fc.tuple(fc.constantFrom("contains", "excludes"), str).map(([op, v]) => `${op}(tags,${v})`),
-  fc.tuple(fc.constantFrom("eq", "ne", "lt", "ge"), fc.oneof(num.map(String), str)).map(([op, v]) => `${op}(meta/k,${v})`),
-  fc.tuple(fc.constantFrom("isnull", "notnull"), fc.constantFrom("age", "score", "active", "tags", "meta", "meta/k", "at")).map(([op, p]) => `${op}(${p})`),
-  fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"), fc.integer({ min: 1, max: AT_PARAMETERS.length })).map(([op, i]) => `${op}(at,$${i})`),
-  fc.tuple(fc.constantFrom("in", "out"), fc.integer({ min: 1, max: AT_PARAMETERS.length })).map(([op, i]) => `${op}(at,($${i},$1))`),
-  fc.tuple(fc.constantFrom("a", "B", "^a", "b$", "\\d"), fc.boolean()).map(([re, ci]) => `match(name,${ci ? "re" : "RE"}:${enc(re)})`),
+  fc
+    .tuple(fc.constantFrom("eq", "ne", "lt", "ge"), fc.oneof(num.map(String), str))
+    .map(([op, v]) => `${op}(meta/k,${v})`),
+  fc
+    .tuple(
+      fc.constantFrom("isnull", "notnull"),
+      fc.constantFrom("age", "score", "active", "tags", "meta", "meta/k", "at"),
+    )
+    .map(([op, p]) => `${op}(${p})`),
+  fc
+    .tuple(
+      fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"),
+      fc.integer({ min: 1, max: AT_PARAMETERS.length }),
+    )
+    .map(([op, i]) => `${op}(at,$${i})`),
+  fc
+    .tuple(fc.constantFrom("in", "out"), fc.integer({ min: 1, max: AT_PARAMETERS.length }))
+    .map(([op, i]) => `${op}(at,($${i},$1))`),
+  fc
+    .tuple(fc.constantFrom("a", "B", "^a", "b$", "\\d"), fc.boolean())
+    .map(([re, ci]) => `match(name,${ci ? "re" : "RE"}:${enc(re)})`),
   // Dates compare by instant with date-time columns and with ISO-8601 text (column, array elements, jsonb).
-  fc.tuple(fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"), fc.constantFrom("at", "note", "meta/k"), dateParameter).map(([op, p, v]) => `${op}(${p},${v})`),
-  fc.tuple(fc.constantFrom("in", "out"), fc.constantFrom("at", "note", "meta/k"), dateParameter).map(([op, p, v]) => `${op}(${p},(${v},$3))`),
-  fc.tuple(fc.constantFrom("at", "note"), dateParameter, dateParameter).map(([p, lo, hi]) => `between(${p},(${lo},${hi}))`),
-  fc.tuple(fc.constantFrom("contains", "excludes"), fc.constantFrom("tags", "list"), dateParameter).map(([op, p, v]) => `${op}(${p},${v})`),
+  fc
+    .tuple(
+      fc.constantFrom("eq", "ne", "lt", "le", "gt", "ge"),
+      fc.constantFrom("at", "note", "meta/k"),
+      dateParameter,
+    )
+    .map(([op, p, v]) => `${op}(${p},${v})`),
+  fc
+    .tuple(fc.constantFrom("in", "out"), fc.constantFrom("at", "note", "meta/k"), dateParameter)
+    .map(([op, p, v]) => `${op}(${p},(${v},$3))`),
+  fc
+    .tuple(fc.constantFrom("at", "note"), dateParameter, dateParameter)
+    .map(([p, lo, hi]) => `between(${p},(${lo},${hi}))`),
+  fc
+    .tuple(fc.constantFrom("contains", "excludes"), fc.constantFrom("tags", "list"), dateParameter)
+    .map(([op, p, v]) => `${op}(${p},${v})`),
   // Patterns as values of eq/ne/in/out/contains/excludes, and plain match values.
-  fc.tuple(fc.constantFrom("eq", "ne"), fc.constantFrom("name", "note", "meta/k", "tags"), patternArb).map(([op, p, v]) => `${op}(${p},${v})`),
-  fc.tuple(fc.constantFrom("in", "out"), fc.constantFrom("name", "note"), patternArb).map(([op, p, v]) => `${op}(${p},(${v},string:b_))`),
-  fc.tuple(fc.constantFrom("contains", "excludes"), fc.constantFrom("name", "tags", "meta/k", "note", "list"), patternArb).map(([op, p, v]) => `${op}(${p},${v})`),
+  fc
+    .tuple(
+      fc.constantFrom("eq", "ne"),
+      fc.constantFrom("name", "note", "meta/k", "tags"),
+      patternArb,
+    )
+    .map(([op, p, v]) => `${op}(${p},${v})`),
+  fc
+    .tuple(fc.constantFrom("in", "out"), fc.constantFrom("name", "note"), patternArb)
+    .map(([op, p, v]) => `${op}(${p},(${v},string:b_))`),
+  fc
+    .tuple(
+      fc.constantFrom("contains", "excludes"),
+      fc.constantFrom("name", "tags", "meta/k", "note", "list"),
+      patternArb,
+    )
+    .map(([op, p, v]) => `${op}(${p},${v})`),
   fc.constantFrom("name", "note", "meta/k").map((p) => `match(${p},$9)`),
 );
 const filterArb: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
   f: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     scalarCondition,
-    fc.tuple(fc.constantFrom("and", "or"), fc.array(tie("f"), { minLength: 1, maxLength: 3 })).map(([op, terms]) => `${op}(${terms.join(",")})`),
+    fc
+      .tuple(fc.constantFrom("and", "or"), fc.array(tie("f"), { minLength: 1, maxLength: 3 }))
+      .map(([op, terms]) => `${op}(${terms.join(",")})`),
     tie("f").map((t) => `not(${t})`),
   ),
 })).f;
-const sortArb = fc.uniqueArray(fc.constantFrom("name", "age", "score", "active", "at", "meta/k", "id"), { maxLength: 2 }).chain((keys) =>
-  fc.tuple(...keys.map((k) => fc.boolean().map((d) => `${d ? "-" : "+"}${k}`))),
-);
+const sortArb = fc
+  .uniqueArray(fc.constantFrom("name", "age", "score", "active", "at", "meta/k", "id"), {
+    maxLength: 2,
+  })
+  .chain((keys) => fc.tuple(...keys.map((k) => fc.boolean().map((d) => `${d ? "-" : "+"}${k}`))));
 const tailArb = fc.oneof(
   fc.constant({ kind: "records" as const, text: "" }),
-  fc.tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 4 })).map(([c, s]) => ({ kind: "records" as const, text: `&limit(${c},${s})` })),
-  fc.constantFrom("count()", "sum(age)", "mean(score)", "min(name)", "max(age)", "min(score)", "min(at)", "max(at)", "first()").map((r) => ({ kind: "value" as const, text: `&${r}` })),
-  fc.constantFrom("values(name)", "select(id,age)").map((p) => ({ kind: "records" as const, text: `&${p}` })),
-  fc.constantFrom("values(name)&distinct()", "select(active)&distinct()").map((p) => ({ kind: "records" as const, text: `&${p}` })),
+  fc
+    .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 4 }))
+    .map(([c, s]) => ({ kind: "records" as const, text: `&limit(${c},${s})` })),
+  fc
+    .constantFrom(
+      "count()",
+      "sum(age)",
+      "mean(score)",
+      "min(name)",
+      "max(age)",
+      "min(score)",
+      "min(at)",
+      "max(at)",
+      "first()",
+    )
+    .map((r) => ({ kind: "value" as const, text: `&${r}` })),
+  fc
+    .constantFrom("values(name)", "select(id,age)")
+    .map((p) => ({ kind: "records" as const, text: `&${p}` })),
+  fc
+    .constantFrom("values(name)&distinct()", "select(active)&distinct()")
+    .map((p) => ({ kind: "records" as const, text: `&${p}` })),
 );
 const queryArb = fc.record({ filter: filterArb, sort: sortArb, tail: tailArb });
 
@@ -159,7 +287,12 @@ for (const target of testTargets()) {
         fc.asyncProperty(itemsArb, queryArb, async (items, q) => {
           run++;
           await sql`truncate table ${sql.id(database.schema, spec.table)}`.execute(database.db);
-          const sqlStore = new SqlStore<Item>({ db: database.db, table: spec, schema: database.schema, querySchema });
+          const sqlStore = new SqlStore<Item>({
+            db: database.db,
+            table: spec,
+            schema: database.schema,
+            querySchema,
+          });
           const memory = new MemoryStore<Item>({ idProperty: "id" });
           const file = new JsonFileStore<Item>({ path: join(dir, `run-${run}.json`) });
           for (const item of items) {
@@ -172,7 +305,12 @@ for (const target of testTargets()) {
           const sorted = q.sort.length > 0;
           const sortText = sorted ? `&sort(${q.sort.join(",")})` : "";
           // A page or first() of an unsorted query depends on each store's natural order; pin it by id.
-          const needsOrder = !sorted && (q.tail.text.includes("limit") || q.tail.text.includes("first") || q.tail.text.includes("values") || q.tail.text.includes("select"));
+          const needsOrder =
+            !sorted &&
+            (q.tail.text.includes("limit") ||
+              q.tail.text.includes("first") ||
+              q.tail.text.includes("values") ||
+              q.tail.text.includes("select"));
           const text = `${q.filter}${sortText}${needsOrder ? "&sort(+id)" : ""}${q.tail.text}`;
           const options = { parameters: PARAMETERS };
           const [fromMemory, fromFile, fromSql] = await Promise.all([
@@ -180,10 +318,12 @@ for (const target of testTargets()) {
             settle(() => file.query(text, options)),
             settle(() => sqlStore.query(text, options)),
           ]);
-          const norm = (r: Settled) => normalise(r, q.tail.kind === "records" && !sorted && !needsOrder);
+          const norm = (r: Settled) =>
+            normalise(r, q.tail.kind === "records" && !sorted && !needsOrder);
           expect(norm(fromSql), `SQL vs memory for ${text}`).toEqual(norm(fromMemory));
           expect(norm(fromFile), `JSON file vs memory for ${text}`).toEqual(norm(fromMemory));
-          if (!fromMemory.ok) failures.set(fromMemory.code, (failures.get(fromMemory.code) ?? 0) + 1);
+          if (!fromMemory.ok)
+            failures.set(fromMemory.code, (failures.get(fromMemory.code) ?? 0) + 1);
         }),
         { numRuns: Number(process.env.PARITY_RUNS ?? 100) },
       );

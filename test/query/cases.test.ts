@@ -4,11 +4,44 @@ import { deepFreeze } from "./deep-freeze.js";
 
 // Each case: a query and the ids it must match; run through the interpreter and the compiled predicate.
 const records = deepFreeze<(Record<string, unknown> & { id: number })[]>([
-  { id: 1, name: "Smith", age: 30, country: "Canada", province: "Ontario", tags: ["a", "b"], kids: [{ age: 1 }, { age: 5 }], born: new Date("1990-01-01T00:00:00Z"), active: true, nested: { x: 1 }, at: "2020-01-01T00:00:00.000Z" },
-  { id: 2, name: "Jones", age: 15, country: "India", province: "Quebec", tags: ["b"], kids: [], born: new Date("2005-06-01T00:00:00Z"), active: false, nested: { x: 2 }, at: "2021-06-01T10:00:00+02:00" },
+  {
+    id: 1,
+    name: "Smith",
+    age: 30,
+    country: "Canada",
+    province: "Ontario",
+    tags: ["a", "b"],
+    kids: [{ age: 1 }, { age: 5 }],
+    born: new Date("1990-01-01T00:00:00Z"),
+    active: true,
+    nested: { x: 1 },
+    at: "2020-01-01T00:00:00.000Z",
+  },
+  {
+    id: 2,
+    name: "Jones",
+    age: 15,
+    country: "India",
+    province: "Quebec",
+    tags: ["b"],
+    kids: [],
+    born: new Date("2005-06-01T00:00:00Z"),
+    active: false,
+    nested: { x: 2 },
+    at: "2021-06-01T10:00:00+02:00",
+  },
   { id: 3, name: "smith", age: null, country: "France", tags: [], active: true, at: "not a date" },
   { id: 4, name: "Li", age: "40", country: "India", province: null, at: "2020-01-01" },
-  { id: 5, name: "Zoë 😀", age: 40, country: "Canada", province: "Quebec", tags: [1, "1"], nested: { x: "1" }, at: new Date("2020-01-01T00:00:00Z") },
+  {
+    id: 5,
+    name: "Zoë 😀",
+    age: 40,
+    country: "Canada",
+    province: "Quebec",
+    tags: [1, "1"],
+    nested: { x: "1" },
+    at: new Date("2020-01-01T00:00:00Z"),
+  },
   { id: 6, constructor: "yes", toString: 1, __proto__x: 2, age: 18 },
 ]);
 
@@ -107,7 +140,11 @@ const cases: [query: string, ids: number[], parameters?: unknown[]][] = [
   ["at=$1", [1, 4, 5], [new Date("2020-01-01T00:00:00Z")]],
   ["at>$1", [2], [new Date("2020-01-01T00:00:00Z")]],
   ["ne(at,$1)", [2, 3, 6], [new Date("2020-01-01T00:00:00Z")]],
-  ["between(at,$1)", [1, 4, 5], [[new Date("2020-01-01T00:00:00Z"), new Date("2021-01-01T00:00:00Z")]]],
+  [
+    "between(at,$1)",
+    [1, 4, 5],
+    [[new Date("2020-01-01T00:00:00Z"), new Date("2021-01-01T00:00:00Z")]],
+  ],
   // A string compares with strings by code point (an unencoded ISO date-time is a value, not a type prefix).
   ["at=2020-01-01T00:00:00.000Z", [1]],
   ["at>=2020-01-01T00:00:00Z", [2, 3]], // "...00.000Z" < "...00Z": "." sorts before "Z"
@@ -119,12 +156,16 @@ describe("query cases: interpreter and compiled predicate agree", () => {
     it(query || "(empty)", () => {
       const parsed = parseQuery(query);
       const compiled = compileQuery(query);
-      const interpreted = records.filter((r) => matches(parsed.filter, r, parameters)).map((r) => r.id);
+      const interpreted = records
+        .filter((r) => matches(parsed.filter, r, parameters))
+        .map((r) => r.id);
       const viaCompiled = records.filter((r) => compiled.predicate(r, parameters)).map((r) => r.id);
       expect(interpreted).toEqual(ids);
       expect(viaCompiled).toEqual(ids);
       expect(compiled.filter(records, parameters).map((r) => r.id)).toEqual(ids);
-      const executed = executeQuery(records, query, { parameters: parameters ?? [] }) as { id: number }[];
+      const executed = executeQuery(records, query, { parameters: parameters ?? [] }) as {
+        id: number;
+      }[];
       expect(executed.map((r) => r.id)).toEqual(ids);
     });
   }
@@ -164,7 +205,9 @@ describe("query cases: interpreter and compiled predicate agree", () => {
   });
 
   it("inlines typed comparisons for literal operands (no helper call per record on plain objects)", () => {
-    const { source, helpers } = compileQuery("(name=Smith|age>=18)&country=in=(Canada,India)&province!=Quebec");
+    const { source, helpers } = compileQuery(
+      "(name=Smith|age>=18)&country=in=(Canada,India)&province!=Quebec",
+    );
     const fast = source.slice(0, source.indexOf("}"));
     expect(fast).toContain('record.name === "Smith"');
     expect(fast).toContain('typeof record.age === "number" && record.age >= 18');
@@ -187,7 +230,11 @@ describe("query cases: interpreter and compiled predicate agree", () => {
     expect(compileQuery("a=1")).toBe(compileQuery("a=1"));
     const parsed = parseQuery("a=1");
     expect(compileQuery(parsed)).toBe(compileQuery(parsed));
-    const where: { field: string; compare: "equals"; value: number } = { field: "a", compare: "equals", value: 1 };
+    const where: { field: string; compare: "equals"; value: number } = {
+      field: "a",
+      compare: "equals",
+      value: 1,
+    };
     expect(compileQuery(where).predicate({ a: 1 })).toBe(true);
     where.value = 2;
     expect(compileQuery(where).predicate({ a: 2 })).toBe(true);
@@ -195,7 +242,11 @@ describe("query cases: interpreter and compiled predicate agree", () => {
   });
 
   it("a missing parameter is QUERY_PARAMETER on both paths", () => {
-    expect(() => compileQuery("a=$2").predicate({ a: 1 }, [1])).toThrow(expect.objectContaining({ code: "QUERY_PARAMETER" }));
-    expect(() => matches(parseQuery("a=$2").filter, { a: 1 }, [1])).toThrow(expect.objectContaining({ code: "QUERY_PARAMETER" }));
+    expect(() => compileQuery("a=$2").predicate({ a: 1 }, [1])).toThrow(
+      expect.objectContaining({ code: "QUERY_PARAMETER" }),
+    );
+    expect(() => matches(parseQuery("a=$2").filter, { a: 1 }, [1])).toThrow(
+      expect.objectContaining({ code: "QUERY_PARAMETER" }),
+    );
   });
 });

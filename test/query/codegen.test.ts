@@ -13,7 +13,10 @@ describe("codegen", () => {
     expect(evaluate(literal(undefined).toString())).toBeUndefined();
     expect(evaluate(literal(new Date(123)).toString())).toEqual(new Date(123));
     expect(evaluate(literal(/a"\/b/giu).toString())).toEqual(/a"\/b/giu);
-    expect(evaluate(literal({ a: [1, "x", null], __proto__x: 1 }).toString())).toEqual({ a: [1, "x", null], __proto__x: 1 });
+    expect(evaluate(literal({ a: [1, "x", null], __proto__x: 1 }).toString())).toEqual({
+      a: [1, "x", null],
+      __proto__x: 1,
+    });
     const withProto = JSON.parse('{"__proto__": {"polluted": true}}') as LiteralValue;
     const back = evaluate(literal(withProto).toString()) as object;
     expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
@@ -36,7 +39,8 @@ describe("codegen", () => {
 
   it("only accepts safe identifiers as names", () => {
     expect(name("record").toString()).toBe("record");
-    for (const bad of ["a b", "1a", "a;b", "return", "constructor()", "", "a-b"]) expect(() => name(bad)).toThrow(TypeError);
+    for (const bad of ["a b", "1a", "a;b", "return", "constructor()", "", "a-b"])
+      expect(() => name(bad)).toThrow(TypeError);
     expect(property(name("o"), "a-b").toString()).toBe('o["a-b"]');
     expect(property(name("o"), "ab").toString()).toBe("o.ab");
   });

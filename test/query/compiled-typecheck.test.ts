@@ -47,14 +47,20 @@ describe("compiled predicate source", () => {
     const getSource = host.getSourceFile.bind(host);
     host.getSourceFile = (file, lang, ...rest) => {
       const text = files.get(file);
-      return text !== undefined ? ts.createSourceFile(file, text, lang) : getSource(file, lang, ...rest);
+      return text !== undefined
+        ? ts.createSourceFile(file, text, lang)
+        : getSource(file, lang, ...rest);
     };
     const program = ts.createProgram([...files.keys()], options, host);
     const control = ts.getPreEmitDiagnostics(program, program.getSourceFile("/virtual/control.ts"));
     expect(control.length).toBeGreaterThan(0);
-    const diagnostics = [...files.keys()].filter((f) => !f.endsWith("control.ts")).flatMap((file) =>
-      ts.getPreEmitDiagnostics(program, program.getSourceFile(file)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
-    );
+    const diagnostics = [...files.keys()]
+      .filter((f) => !f.endsWith("control.ts"))
+      .flatMap((file) =>
+        ts
+          .getPreEmitDiagnostics(program, program.getSourceFile(file))
+          .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n")),
+      );
     expect(diagnostics).toEqual([]);
   }, 60_000);
 });

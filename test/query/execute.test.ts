@@ -36,17 +36,45 @@ describe("executeQuery", () => {
     expect(r.totalCount).toBe(5);
     expect((executeQuery(people, "limit(1,0,3)") as Results<unknown>).totalCount).toBe(3);
     expect(ids(executeQuery(people, "sort(+id)", { start: 3, end: 5 }))).toEqual([4, 5]);
-    expect(ids(executeQuery(people, "sort(+id)&limit($1,$2)", { parameters: [1, 4] }))).toEqual([5]);
-    expect(() => executeQuery(people, "limit($1)", { parameters: [-1] })).toThrow(expect.objectContaining({ code: "QUERY_BAD_VALUE" }));
+    expect(ids(executeQuery(people, "sort(+id)&limit($1,$2)", { parameters: [1, 4] }))).toEqual([
+      5,
+    ]);
+    expect(() => executeQuery(people, "limit($1)", { parameters: [-1] })).toThrow(
+      expect.objectContaining({ code: "QUERY_BAD_VALUE" }),
+    );
   });
 
   it("projects with select, unselect and values, then distinct by value and type", () => {
-    expect(plain(executeQuery(people, "id<3&sort(id)&select(id,name)"))).toEqual([{ id: 1, name: "a" }, { id: 2, name: "c" }]);
-    expect(plain(executeQuery(people, "id=1&unselect(country,age)"))).toEqual([{ id: 1, name: "a" }]);
-    expect(plain(executeQuery(people, "sort(id)&values(country)&distinct()"))).toEqual(["IN", "CA", "FR"]);
-    expect(plain(executeQuery(people, "id<3&sort(id)&values(id,name)"))).toEqual([[1, "a"], [2, "c"]]);
-    expect(plain(executeQuery([{ v: 1 }, { v: "1" }, { v: 1 }, { v: null }, {}], "values(v)&distinct()"))).toEqual([1, "1", null]);
-    expect(executeQuery([{ a: 1, b: 2 }, { b: 2, a: 1 }], "distinct()")).toHaveLength(1);
+    expect(plain(executeQuery(people, "id<3&sort(id)&select(id,name)"))).toEqual([
+      { id: 1, name: "a" },
+      { id: 2, name: "c" },
+    ]);
+    expect(plain(executeQuery(people, "id=1&unselect(country,age)"))).toEqual([
+      { id: 1, name: "a" },
+    ]);
+    expect(plain(executeQuery(people, "sort(id)&values(country)&distinct()"))).toEqual([
+      "IN",
+      "CA",
+      "FR",
+    ]);
+    expect(plain(executeQuery(people, "id<3&sort(id)&values(id,name)"))).toEqual([
+      [1, "a"],
+      [2, "c"],
+    ]);
+    expect(
+      plain(
+        executeQuery([{ v: 1 }, { v: "1" }, { v: 1 }, { v: null }, {}], "values(v)&distinct()"),
+      ),
+    ).toEqual([1, "1", null]);
+    expect(
+      executeQuery(
+        [
+          { a: 1, b: 2 },
+          { b: 2, a: 1 },
+        ],
+        "distinct()",
+      ),
+    ).toHaveLength(1);
   });
 
   it("computes result operators with defined empty cases", () => {
@@ -61,12 +89,18 @@ describe("executeQuery", () => {
     expect(executeQuery(people, "sort(-id)&first()")).toEqual(people[4]);
     expect(executeQuery(people, "id>10&first()")).toBeUndefined();
     expect(executeQuery(people, "id=4&one()")).toEqual(people[3]);
-    expect(() => executeQuery(people, "id>10&one()")).toThrow(expect.objectContaining({ code: "QUERY_NOT_ONE" }));
-    expect(() => executeQuery(people, "one()")).toThrow(expect.objectContaining({ code: "QUERY_NOT_ONE" }));
+    expect(() => executeQuery(people, "id>10&one()")).toThrow(
+      expect.objectContaining({ code: "QUERY_NOT_ONE" }),
+    );
+    expect(() => executeQuery(people, "one()")).toThrow(
+      expect.objectContaining({ code: "QUERY_NOT_ONE" }),
+    );
   });
 
   it("aggregates groups and recurses trees", () => {
-    expect(plain(executeQuery(people, "aggregate(country,count(),sum(age),max(age))&sort(country)"))).toEqual([
+    expect(
+      plain(executeQuery(people, "aggregate(country,count(),sum(age),max(age))&sort(country)")),
+    ).toEqual([
       { country: "CA", count: 2, sum_age: 60, max_age: 30 },
       { country: "FR", count: 1, sum_age: 0, max_age: undefined },
       { country: "IN", count: 2, sum_age: 20, max_age: 20 },
@@ -81,18 +115,30 @@ describe("executeQuery", () => {
       { country: "FR", count: 1 },
     ]);
     const nested = [{ a: { b: 1, c: 5 } }, { a: { b: 2, c: 7 } }, { a: { b: 1, c: 9 } }];
-    expect(plain(executeQuery(nested, "aggregate(a/b,max(a/c))&sort(-max_a/c)&values(a/b)"))).toEqual([1, 2]);
+    expect(
+      plain(executeQuery(nested, "aggregate(a/b,max(a/c))&sort(-max_a/c)&values(a/b)")),
+    ).toEqual([1, 2]);
     expect(executeQuery(nested, "aggregate(a/b,count())&max(count)")).toBe(2);
     // Group names that are also Object.prototype names are ordinary own properties of the rows.
-    const rows = executeQuery([{ constructor: "x" }, { constructor: "x" }], "aggregate(constructor,count())") as object[];
+    const rows = executeQuery(
+      [{ constructor: "x" }, { constructor: "x" }],
+      "aggregate(constructor,count())",
+    ) as object[];
     expect(Object.getOwnPropertyDescriptor(rows[0], "constructor")?.value).toBe("x");
     expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
   });
 
   it("accepts JSON queries, and checks against a schema when given", () => {
-    expect(ids(executeQuery(people, { field: "country", compare: "in", value: ["FR", "IN"] }))).toEqual([1, 4, 5]);
-    const schema = { primaryKey: "id", fields: { id: "integer", name: "string", age: "number", country: "string" } } as const;
-    expect(() => executeQuery(people, "nope=1", { schema })).toThrow(expect.objectContaining({ code: "QUERY_UNKNOWN_PROPERTY" }));
+    expect(
+      ids(executeQuery(people, { field: "country", compare: "in", value: ["FR", "IN"] })),
+    ).toEqual([1, 4, 5]);
+    const schema = {
+      primaryKey: "id",
+      fields: { id: "integer", name: "string", age: "number", country: "string" },
+    } as const;
+    expect(() => executeQuery(people, "nope=1", { schema })).toThrow(
+      expect.objectContaining({ code: "QUERY_UNKNOWN_PROPERTY" }),
+    );
   });
 
   it("never mutates records even with projections, sorts and aggregates", () => {
@@ -115,11 +161,22 @@ describe("building blocks", () => {
 
   it("compareValues orders nulls, then by type, strings by code point", () => {
     // (Array.prototype.sort keeps undefined out of the comparator, so only null here.)
-    const sorted = [new Date(2), "b", 2, null, true, "\u{1F600}", "\uFF5E", 1, new Date(1)].sort(compareValues);
+    const sorted = [new Date(2), "b", 2, null, true, "\u{1F600}", "\uFF5E", 1, new Date(1)].sort(
+      compareValues,
+    );
     expect(sorted[0]).toBe(null);
     expect(compareValues(undefined, null)).toBe(0);
     expect(compareValues(undefined, false)).toBeLessThan(0);
-    expect(sorted.slice(1)).toEqual([true, 1, 2, "b", "\uFF5E", "\u{1F600}", new Date(1), new Date(2)]);
+    expect(sorted.slice(1)).toEqual([
+      true,
+      1,
+      2,
+      "b",
+      "\uFF5E",
+      "\u{1F600}",
+      new Date(1),
+      new Date(2),
+    ]);
   });
 
   it("sortRecords returns a new array", () => {

@@ -18,7 +18,12 @@ describe("RQL parsing", () => {
     expect(parseQuery("age=ge=18")).toEqual(a);
     expect(parseQuery("ge(age,18)")).toEqual(a);
     expect(parseQuery("age%3E=18")).toEqual(a);
-    expect(a.filter).toEqual({ kind: "condition", op: "ge", path: ["age"], value: { kind: "literal", value: 18, raw: "18" } });
+    expect(a.filter).toEqual({
+      kind: "condition",
+      op: "ge",
+      path: ["age"],
+      value: { kind: "literal", value: 18, raw: "18" },
+    });
   });
 
   it("returns a deep-frozen AST", () => {
@@ -29,7 +34,8 @@ describe("RQL parsing", () => {
   });
 
   it("auto-types values only when they print back identically", () => {
-    const value = (s: string) => (parseQuery(`a=${s}`).filter as { value: { value: unknown } }).value.value;
+    const value = (s: string) =>
+      (parseQuery(`a=${s}`).filter as { value: { value: unknown } }).value.value;
     expect(value("42")).toBe(42);
     expect(value("-2")).toBe(-2);
     expect(value("1.5")).toBe(1.5);
@@ -47,13 +53,17 @@ describe("RQL parsing", () => {
     expect(value("%27a%5C%27b%22c%5Cn%27")).toBe("a'b\"c\n");
     expect(value("%22hello%22")).toBe('"hello"'); // only single quotes quote
     expect(value("%27open")).toBe("'open");
-    expect(() => value("%27bad%5Cx%27")).toThrow(expect.objectContaining({ code: "QUERY_BAD_VALUE" }));
+    expect(() => value("%27bad%5Cx%27")).toThrow(
+      expect.objectContaining({ code: "QUERY_BAD_VALUE" }),
+    );
     expect(value("a%2Cb%28c%26")).toBe("a,b(c&");
     expect(value("")).toBe("");
     expect(value("string:3")).toBe("3");
     expect(value("number:3")).toBe(3);
     expect(value("boolean:false")).toBe(false);
-    expect(value("date:2009-05-01T10:20:30.21Z")).toEqual(new Date(Date.UTC(2009, 4, 1, 10, 20, 30, 210)));
+    expect(value("date:2009-05-01T10:20:30.21Z")).toEqual(
+      new Date(Date.UTC(2009, 4, 1, 10, 20, 30, 210)),
+    );
     expect(value("date:2009-05-01T12:00:00%2B02:00")).toEqual(new Date(Date.UTC(2009, 4, 1, 10)));
     expect(value("epoch:1000")).toEqual(new Date(1000));
     expect(value("isodate:2009-05")).toEqual(new Date(Date.UTC(2009, 4, 1)));
@@ -86,18 +96,27 @@ describe("RQL parsing", () => {
 
   it("groups with & and | and parentheses", () => {
     expect(parseQuery("a=1|b=2").filter.kind).toBe("or");
-    expect(parseQuery("a=1&(b=2|c=3)").filter).toMatchObject({ kind: "and", terms: [{ op: "eq" }, { kind: "or" }] });
+    expect(parseQuery("a=1&(b=2|c=3)").filter).toMatchObject({
+      kind: "and",
+      terms: [{ op: "eq" }, { kind: "or" }],
+    });
     expect(parseQuery("a=1,b=2").filter.kind).toBe("and");
   });
 
   it("collects every result operator", () => {
-    const q = parseQuery("a=1&sort(+b,-c/d,e)&limit(10,20,100)&select(a,b)&distinct()&sum(x)&recurse(kids)");
+    const q = parseQuery(
+      "a=1&sort(+b,-c/d,e)&limit(10,20,100)&select(a,b)&distinct()&sum(x)&recurse(kids)",
+    );
     expect(q.sort).toEqual([
       { path: ["b"], descending: false },
       { path: ["c", "d"], descending: true },
       { path: ["e"], descending: false },
     ]);
-    expect(q.limit).toMatchObject({ count: { value: 10 }, start: { value: 20 }, maxCount: { value: 100 } });
+    expect(q.limit).toMatchObject({
+      count: { value: 10 },
+      start: { value: 20 },
+      maxCount: { value: 100 },
+    });
     expect(q.projection).toEqual({ kind: "select", paths: [["a"], ["b"]] });
     expect(q.distinct).toBe(true);
     expect(q.result).toEqual({ kind: "sum", path: ["x"] });
@@ -109,7 +128,8 @@ describe("RQL parsing", () => {
         { name: "mean_age", fn: "mean", path: ["age"] },
       ],
     });
-    for (const op of ["count", "first", "one"]) expect(parseQuery(`${op}()`).result).toEqual({ kind: op });
+    for (const op of ["count", "first", "one"])
+      expect(parseQuery(`${op}()`).result).toEqual({ kind: op });
     expect(parseQuery("values(a,b)").projection).toEqual({ kind: "values", paths: [["a"], ["b"]] });
     expect(parseQuery("unselect(a)").projection).toEqual({ kind: "unselect", paths: [["a"]] });
     expect(parseQuery("search(hello)").filter).toMatchObject({ kind: "search" });
@@ -176,9 +196,28 @@ describe("JSON query objects", () => {
       kind: "or",
       terms: [
         { kind: "condition", op: "gt", path: ["age"], value: { kind: "literal", value: 22 } },
-        { kind: "not", term: { kind: "condition", op: "starts", path: ["name"], value: { kind: "literal", value: "Ji" } } },
+        {
+          kind: "not",
+          term: {
+            kind: "condition",
+            op: "starts",
+            path: ["name"],
+            value: { kind: "literal", value: "Ji" },
+          },
+        },
         { kind: "condition", op: "isnull", path: ["x"] },
-        { kind: "condition", op: "in", path: ["c"], value: { kind: "list", items: [{ kind: "literal", value: "a" }, { kind: "literal", value: 1 }] } },
+        {
+          kind: "condition",
+          op: "in",
+          path: ["c"],
+          value: {
+            kind: "list",
+            items: [
+              { kind: "literal", value: "a" },
+              { kind: "literal", value: 1 },
+            ],
+          },
+        },
         { kind: "condition", op: "eq", path: ["p"], value: { kind: "param", index: 1 } },
       ],
     });
@@ -204,7 +243,9 @@ describe("JSON query objects", () => {
   it("never reads compare or field from a prototype", () => {
     const sneaky = Object.create({ field: "a", compare: "equals", value: 1 }) as never;
     expect(() => parseQuery(sneaky)).toThrow(QueryError);
-    const parsed = JSON.parse('{"field":"a","compare":"equals","value":1,"__proto__":{"not":true}}') as never;
+    const parsed = JSON.parse(
+      '{"field":"a","compare":"equals","value":1,"__proto__":{"not":true}}',
+    ) as never;
     expect(parseQuery(parsed).filter.kind).toBe("condition");
   });
 });
@@ -212,17 +253,31 @@ describe("JSON query objects", () => {
 describe("bindSchema", () => {
   const schema: QuerySchema = {
     primaryKey: "id",
-    fields: { id: "integer", zip: "string", age: "number", born: "date-time", active: "boolean", meta: "object", tags: "array" },
+    fields: {
+      id: "integer",
+      zip: "string",
+      age: "number",
+      born: "date-time",
+      active: "boolean",
+      meta: "object",
+      tags: "array",
+    },
   };
 
   it("re-types auto-typed literals to the property type", () => {
     expect(parseQuery("zip=02139", { schema }).filter).toMatchObject({ value: { value: "02139" } });
     expect(parseQuery("zip=30", { schema }).filter).toMatchObject({ value: { value: "30" } });
     expect(parseQuery("age=03", { schema }).filter).toMatchObject({ value: { value: 3 } });
-    expect(parseQuery("born=2009-05-01", { schema }).filter).toMatchObject({ value: { value: new Date(Date.UTC(2009, 4, 1)) } });
-    expect(parseQuery("in(zip,(1,2))", { schema }).filter).toMatchObject({ value: { items: [{ value: "1" }, { value: "2" }] } });
+    expect(parseQuery("born=2009-05-01", { schema }).filter).toMatchObject({
+      value: { value: new Date(Date.UTC(2009, 4, 1)) },
+    });
+    expect(parseQuery("in(zip,(1,2))", { schema }).filter).toMatchObject({
+      value: { items: [{ value: "1" }, { value: "2" }] },
+    });
     expect(parseQuery("zip=null", { schema }).filter).toMatchObject({ value: { value: null } });
-    expect(parseQuery("meta/x/y=1&contains(tags,1)", { schema }).filter).toMatchObject({ kind: "and" });
+    expect(parseQuery("meta/x/y=1&contains(tags,1)", { schema }).filter).toMatchObject({
+      kind: "and",
+    });
   });
 
   it("rejects unknown properties and wrong explicit types, with positions", () => {
@@ -236,23 +291,37 @@ describe("bindSchema", () => {
     expect(mismatch.position).toBe(4);
     expect(failure("zip=number:3", schema).code).toBe("QUERY_TYPE_MISMATCH");
     expect(failure("age=abc", schema).code).toBe("QUERY_TYPE_MISMATCH");
-    expect(failure("born=date:2009-05-01&active=number:1", schema).code).toBe("QUERY_TYPE_MISMATCH");
+    expect(failure("born=date:2009-05-01&active=number:1", schema).code).toBe(
+      "QUERY_TYPE_MISMATCH",
+    );
   });
 
   it("checks sort, projection and result after aggregate() against its outputs, not the schema", () => {
-    const q = parseQuery("aggregate(zip,count(),sum(age))&sort(-count,zip)&select(zip,sum_age)", { schema });
+    const q = parseQuery("aggregate(zip,count(),sum(age))&sort(-count,zip)&select(zip,sum_age)", {
+      schema,
+    });
     expect(q.sort).toEqual([
       { path: ["count"], descending: true },
       { path: ["zip"], descending: false },
     ]);
-    expect(parseQuery("aggregate(zip,max(meta/x))&max(max_meta/x)", { schema }).result).toEqual({ kind: "max", path: ["max_meta/x"] });
+    expect(parseQuery("aggregate(zip,max(meta/x))&max(max_meta/x)", { schema }).result).toEqual({
+      kind: "max",
+      path: ["max_meta/x"],
+    });
     const wrong = failure("aggregate(zip,count())&sort(-age)", schema);
     expect(wrong.code).toBe("QUERY_UNKNOWN_PROPERTY");
     expect(wrong.position).toBe(28);
     // A hand-built AST (no parser check) gets the same answer from bindSchema.
-    const built = { ...parseQuery("aggregate(zip,count())"), sort: [{ path: ["age"], descending: false }] };
-    expect(() => bindSchema(built, schema)).toThrow(expect.objectContaining({ code: "QUERY_UNKNOWN_PROPERTY" }));
-    expect(bindSchema({ ...built, sort: [{ path: ["count"], descending: true }] }, schema).sort).toHaveLength(1);
+    const built = {
+      ...parseQuery("aggregate(zip,count())"),
+      sort: [{ path: ["age"], descending: false }],
+    };
+    expect(() => bindSchema(built, schema)).toThrow(
+      expect.objectContaining({ code: "QUERY_UNKNOWN_PROPERTY" }),
+    );
+    expect(
+      bindSchema({ ...built, sort: [{ path: ["count"], descending: true }] }, schema).sort,
+    ).toHaveLength(1);
   });
 
   it("does not change the query it binds", () => {

@@ -63,7 +63,10 @@ function instantiate(source: string, helpers: readonly string[], query: Query): 
       ...fns: unknown[]
     ) => CompiledPredicate;
     const test = factory(...helpers.map((h) => queryHelpers[h]));
-    instance = { test, loop: (new Function("test", LOOP_SOURCE) as (test: CompiledPredicate) => FilterLoop)(test) };
+    instance = {
+      test,
+      loop: (new Function("test", LOOP_SOURCE) as (test: CompiledPredicate) => FilterLoop)(test),
+    };
   } catch (error) {
     if (!(error instanceof EvalError)) throw error;
     const filter = query.filter;
@@ -85,7 +88,12 @@ function instantiate(source: string, helpers: readonly string[], query: Query): 
  * // function (record, parameters) {\n  const v0 = queryOwn(record, "name");\n  return (v0 === "Smith");\n}
  */
 export function compileQuery(input: Query | string | JsonQuery): CompiledQuery {
-  const cached = typeof input === "string" ? byString.get(input) : Object.isFrozen(input) ? byObject.get(input) : undefined;
+  const cached =
+    typeof input === "string"
+      ? byString.get(input)
+      : Object.isFrozen(input)
+        ? byObject.get(input)
+        : undefined;
   if (cached) return cached;
   const query = parseQuery(input);
   const compiled = byObject.get(query) ?? build(query);
@@ -105,8 +113,10 @@ function build(query: Query): CompiledQuery {
     source,
     helpers: Object.freeze(helpers),
     query,
-    predicate: (record: unknown, parameters?: readonly unknown[]) => test(record, parameters ?? NO_PARAMETERS),
-    filter: <T>(records: readonly T[], parameters?: readonly unknown[]) => loop(records, parameters ?? NO_PARAMETERS) as T[],
+    predicate: (record: unknown, parameters?: readonly unknown[]) =>
+      test(record, parameters ?? NO_PARAMETERS),
+    filter: <T>(records: readonly T[], parameters?: readonly unknown[]) =>
+      loop(records, parameters ?? NO_PARAMETERS) as T[],
   });
 }
 

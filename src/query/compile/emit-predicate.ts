@@ -64,14 +64,17 @@ class PredicateEmitter {
   /** The variable holding the value at `path`, declared on first use. */
   value(path: Path, scope: Scope): Code {
     if (path.length === 0) return scope.record;
-    if (scope.direct && path.length === 1 && isDirectKey(path[0]!)) return property(scope.record, path[0]!);
+    if (scope.direct && path.length === 1 && isDirectKey(path[0]!))
+      return property(scope.record, path[0]!);
     const key = JSON.stringify(path);
     let variable = scope.vars.get(key);
     if (variable === undefined) {
       let access: Code = scope.record;
       path.forEach((step, i) => {
         access =
-          i === 0 && scope.direct && isDirectKey(step) ? property(access, step) : code`queryOwn(${access}, ${step})`;
+          i === 0 && scope.direct && isDirectKey(step)
+            ? property(access, step)
+            : code`queryOwn(${access}, ${step})`;
       });
       variable = this.fresh("v");
       scope.vars.set(key, variable);
@@ -85,24 +88,37 @@ class PredicateEmitter {
       case "and":
         return filter.terms.length === 0
           ? code`true`
-          : code`(${joinCode(filter.terms.map((t) => this.expression(t, scope)), " && ")})`;
+          : code`(${joinCode(
+              filter.terms.map((t) => this.expression(t, scope)),
+              " && ",
+            )})`;
       case "or":
         return filter.terms.length === 0
           ? code`false`
-          : code`(${joinCode(filter.terms.map((t) => this.expression(t, scope)), " || ")})`;
+          : code`(${joinCode(
+              filter.terms.map((t) => this.expression(t, scope)),
+              " || ",
+            )})`;
       case "not":
         return code`!${this.expression(filter.term, scope)}`;
       case "search":
         throw new QueryError("QUERY_UNSUPPORTED", "search() needs a store with a full-text index");
       case "condition": {
         const operator = getOperator(filter.op);
-        if (!operator) throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown operator ${JSON.stringify(filter.op)}`);
+        if (!operator)
+          throw new QueryError(
+            "QUERY_UNKNOWN_OPERATOR",
+            `unknown operator ${JSON.stringify(filter.op)}`,
+          );
         const actual = this.value(filter.path, scope);
         const operand = filter.value === undefined ? undefined : this.operand(filter.value);
         return code`(${operator.emit(actual, operand)})`;
       }
       default:
-        throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown query node ${JSON.stringify((filter as { kind?: unknown }).kind)}`);
+        throw new QueryError(
+          "QUERY_UNKNOWN_OPERATOR",
+          `unknown query node ${JSON.stringify((filter as { kind?: unknown }).kind)}`,
+        );
     }
   }
 
@@ -115,7 +131,9 @@ class PredicateEmitter {
         if (items.every((item) => item.constant)) {
           return { constant: true, value: items.map((item) => (item as { value: unknown }).value) };
         }
-        const parts = items.map((item) => (item.constant ? code`${item.value as string}` : item.code));
+        const parts = items.map((item) =>
+          item.constant ? code`${item.value as string}` : item.code,
+        );
         return { constant: false, code: code`[${joinCode(parts, ", ")}]` };
       }
       case "param":

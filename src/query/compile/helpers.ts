@@ -20,7 +20,9 @@ export function queryParameter(parameters: readonly unknown[] | undefined, index
 }
 
 /** Gives a nested query's element test its type (`(element: unknown) => boolean`) in emitted source. */
-export function queryElementTest(test: (element: unknown) => boolean): (element: unknown) => boolean {
+export function queryElementTest(
+  test: (element: unknown) => boolean,
+): (element: unknown) => boolean {
   return test;
 }
 
@@ -52,4 +54,13 @@ export const queryHelpers: Readonly<Record<string, (...args: never[]) => unknown
 
 export const HELPER_NAMES: readonly string[] = Object.keys(queryHelpers);
 
-export { queryBetween, queryContains, queryEnds, queryEq, queryIn, queryMatch, queryStarts, queryTest };
+export {
+  queryBetween,
+  queryContains,
+  queryEnds,
+  queryEq,
+  queryIn,
+  queryMatch,
+  queryStarts,
+  queryTest,
+};

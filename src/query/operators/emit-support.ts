@@ -22,5 +22,9 @@ export function isCodeUnitSafe(text: string): boolean {
 
 /** Scalars `===` compares exactly as `eq` does. */
 export function isStrictScalar(value: unknown): value is string | boolean | number {
-  return typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && !Number.isNaN(value));
+  return (
+    typeof value === "string" ||
+    typeof value === "boolean" ||
+    (typeof value === "number" && !Number.isNaN(value))
+  );
 }

@@ -14,7 +14,8 @@ export const inOperator: Operator = {
       if (items.every((v) => v == null || isStrictScalar(v))) {
         const tests: Code[] = [];
         if (items.some((v) => v == null)) tests.push(code`${actual} == null`);
-        for (const v of items) if (v != null) tests.push(code`${actual} === ${v as string | number | boolean}`);
+        for (const v of items)
+          if (v != null) tests.push(code`${actual} === ${v as string | number | boolean}`);
         return code`(${joinCode(tests, " || ")})`;
       }
     }

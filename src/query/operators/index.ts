@@ -19,9 +19,24 @@ import { out } from "./out.js";
 import { starts } from "./starts.js";
 
 export const operators: ReadonlyMap<string, Operator> = new Map(
-  [eq, ne, lt, le, gt, ge, inOperator, out, contains, excludes, starts, ends, match, between, isnull, notnull].map(
-    (op) => [op.name, op],
-  ),
+  [
+    eq,
+    ne,
+    lt,
+    le,
+    gt,
+    ge,
+    inOperator,
+    out,
+    contains,
+    excludes,
+    starts,
+    ends,
+    match,
+    between,
+    isnull,
+    notnull,
+  ].map((op) => [op.name, op]),
 );
 
 /** The operator named `op`; a QueryError for anything else (including `constructor`, `__proto__`). */

@@ -50,9 +50,12 @@ export function orderingOperator(relation: Relation & ConditionOperator): Operat
       if (operand?.constant) {
         const v = operand.value;
         if (v === null || v === undefined) return code`false`;
-        if (typeof v === "number" && !Number.isNaN(v)) return code`(typeof ${actual} === "number" && ${actual} ${symbol} ${v})`;
-        if (typeof v === "string" && isCodeUnitSafe(v)) return code`(typeof ${actual} === "string" && ${actual} ${symbol} ${v})`;
-        if (typeof v === "string") return code`(typeof ${actual} === "string" && queryCompareStrings(${actual}, ${v}) ${symbol} 0)`;
+        if (typeof v === "number" && !Number.isNaN(v))
+          return code`(typeof ${actual} === "number" && ${actual} ${symbol} ${v})`;
+        if (typeof v === "string" && isCodeUnitSafe(v))
+          return code`(typeof ${actual} === "string" && ${actual} ${symbol} ${v})`;
+        if (typeof v === "string")
+          return code`(typeof ${actual} === "string" && queryCompareStrings(${actual}, ${v}) ${symbol} 0)`;
         if (v instanceof Date && !Number.isNaN(v.getTime())) {
           return code`queryInstant(${actual}) ${symbol} ${v.getTime()}`;
         }

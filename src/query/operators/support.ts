@@ -20,7 +20,8 @@ export function queryRegExp(source: string, flags: string): RegExp {
 
 /** Tests a string against a pattern without touching a global/sticky RegExp's state. */
 export function testPattern(pattern: RegExp, text: string): boolean {
-  if (pattern.global || pattern.sticky) return queryRegExp(pattern.source, pattern.flags).test(text);
+  if (pattern.global || pattern.sticky)
+    return queryRegExp(pattern.source, pattern.flags).test(text);
   return pattern.test(text);
 }
 
@@ -36,7 +37,8 @@ export function queryTest(text: unknown, source: string, flags: string): boolean
  * otherwise strict, typed, deep equality (`valueEquals`).
  */
 export function queryEq(actual: unknown, expected: unknown): boolean {
-  if (expected instanceof RegExp) return typeof actual === "string" && testPattern(expected, actual);
+  if (expected instanceof RegExp)
+    return typeof actual === "string" && testPattern(expected, actual);
   if (expected instanceof Date) return queryInstant(actual) === expected.getTime();
   return valueEquals(actual, expected);
 }

@@ -8,12 +8,23 @@ import type { ConditionOperator, FilterNode, Path, Query, Scalar, ValueNode } fr
 import { PARAMETER } from "../values.js";
 
 const COMPARE: ReadonlyMap<string, ConditionOperator> = new Map<string, ConditionOperator>([
-  ["equals", "eq"], ["in", "in"], ["gt", "gt"], ["ge", "ge"], ["lt", "lt"], ["le", "le"],
-  ["starts", "starts"], ["ends", "ends"], ["contains", "contains"], ["isnull", "isnull"], ["notnull", "notnull"],
+  ["equals", "eq"],
+  ["in", "in"],
+  ["gt", "gt"],
+  ["ge", "ge"],
+  ["lt", "lt"],
+  ["le", "le"],
+  ["starts", "starts"],
+  ["ends", "ends"],
+  ["contains", "contains"],
+  ["isnull", "isnull"],
+  ["notnull", "notnull"],
 ]);
 
 function own(object: object, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+  return Object.prototype.hasOwnProperty.call(object, key)
+    ? (object as Record<string, unknown>)[key]
+    : undefined;
 }
 
 function has(object: object, key: string): boolean {
@@ -31,7 +42,10 @@ const CONDITION_KEYS: ReadonlySet<string> = new Set(["field", "compare", "value"
 function checkKeys(input: object, allowed: ReadonlySet<string>, where: string): void {
   for (const key of Object.keys(input)) {
     if (!allowed.has(key) && key !== "__proto__") {
-      throw new QueryError("QUERY_SYNTAX", `${where}: unknown key ${JSON.stringify(key)} (expected ${[...allowed].join(", ")})`);
+      throw new QueryError(
+        "QUERY_SYNTAX",
+        `${where}: unknown key ${JSON.stringify(key)} (expected ${[...allowed].join(", ")})`,
+      );
     }
   }
 }
@@ -49,17 +63,24 @@ function toFilter(input: unknown, where: string): FilterNode {
     checkKeys(input, JOIN_KEYS, where);
     const join = own(input, "join");
     if (join !== "and" && join !== "or") {
-      throw new QueryError("QUERY_UNKNOWN_OPERATOR", `${where}.join: unknown join ${JSON.stringify(join)} (use "and" or "or")`);
+      throw new QueryError(
+        "QUERY_UNKNOWN_OPERATOR",
+        `${where}.join: unknown join ${JSON.stringify(join)} (use "and" or "or")`,
+      );
     }
     const terms = own(input, "terms");
-    if (!Array.isArray(terms)) throw new QueryError("QUERY_SYNTAX", `${where}.terms: must be an array`);
+    if (!Array.isArray(terms))
+      throw new QueryError("QUERY_SYNTAX", `${where}.terms: must be an array`);
     return { kind: join, terms: terms.map((t, i) => toFilter(t, `${where}.terms[${i}]`)) };
   }
   checkKeys(input, CONDITION_KEYS, where);
   const compare = own(input, "compare");
   const op = typeof compare === "string" ? COMPARE.get(compare) : undefined;
   if (op === undefined) {
-    throw new QueryError("QUERY_UNKNOWN_OPERATOR", `${where}.compare: unknown compare ${JSON.stringify(compare)}`);
+    throw new QueryError(
+      "QUERY_UNKNOWN_OPERATOR",
+      `${where}.compare: unknown compare ${JSON.stringify(compare)}`,
+    );
   }
   const path = toPath(own(input, "field"), `${where}.field`);
   const not = own(input, "not");
@@ -69,7 +90,11 @@ function toFilter(input: unknown, where: string): FilterNode {
   let node: FilterNode;
   if (op === "isnull" || op === "notnull") node = { kind: "condition", op, path };
   else {
-    if (!has(input, "value")) throw new QueryError("QUERY_BAD_VALUE", `${where}.value: missing (compare ${String(compare)} needs a value)`);
+    if (!has(input, "value"))
+      throw new QueryError(
+        "QUERY_BAD_VALUE",
+        `${where}.value: missing (compare ${String(compare)} needs a value)`,
+      );
     let value = toValue(own(input, "value"), `${where}.value`);
     if (op === "in" && value.kind === "literal") value = { kind: "list", items: [value] };
     node = { kind: "condition", op, path, value };
@@ -79,13 +104,15 @@ function toFilter(input: unknown, where: string): FilterNode {
 
 function toPath(field: unknown, where: string): Path {
   if (typeof field === "string" && field !== "") return field.split("/");
-  if (Array.isArray(field) && field.every((p) => typeof p === "string")) return [...(field as string[])];
+  if (Array.isArray(field) && field.every((p) => typeof p === "string"))
+    return [...(field as string[])];
   throw new QueryError("QUERY_BAD_VALUE", `${where}: missing or not a property name`);
 }
 
 /** JSON values: scalars, Dates, RegExps, arrays (lists); a string `"$1"` is parameter 1. */
 function toValue(value: unknown, where: string): ValueNode {
-  if (Array.isArray(value)) return { kind: "list", items: value.map((v, i) => toValue(v, `${where}[${i}]`)) };
+  if (Array.isArray(value))
+    return { kind: "list", items: value.map((v, i) => toValue(v, `${where}[${i}]`)) };
   if (typeof value === "string") {
     const param = PARAMETER.exec(value);
     if (param) return { kind: "param", index: Number(param[1]) };
@@ -100,6 +127,10 @@ function toValue(value: unknown, where: string): ValueNode {
     return { kind: "literal", value };
   }
   if (value instanceof Date) return { kind: "literal", value: new Date(value.getTime()) };
-  if (value instanceof RegExp) return { kind: "literal", value: new RegExp(value.source, value.flags.replace(/[gy]/g, "")) as Scalar };
+  if (value instanceof RegExp)
+    return {
+      kind: "literal",
+      value: new RegExp(value.source, value.flags.replace(/[gy]/g, "")) as Scalar,
+    };
   throw new QueryError("QUERY_BAD_VALUE", `${where}: unsupported value of type ${typeof value}`);
 }

@@ -27,19 +27,58 @@ import { at, nodePositions, positionOf } from "./positions.js";
 import { type RqlItem, parseRqlSyntax } from "./rql-syntax.js";
 
 const CONDITION_OPERATORS: ReadonlySet<string> = new Set<ConditionOperator>([
-  "eq", "ne", "lt", "le", "gt", "ge", "in", "out", "contains", "excludes",
-  "starts", "ends", "match", "between", "isnull", "notnull",
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "in",
+  "out",
+  "contains",
+  "excludes",
+  "starts",
+  "ends",
+  "match",
+  "between",
+  "isnull",
+  "notnull",
 ]);
 
 const SUGAR: ReadonlyMap<string, ConditionOperator> = new Map<string, ConditionOperator>([
-  ["=", "eq"], ["==", "eq"], ["!=", "ne"], ["<", "lt"], ["<=", "le"], [">", "gt"], [">=", "ge"],
+  ["=", "eq"],
+  ["==", "eq"],
+  ["!=", "ne"],
+  ["<", "lt"],
+  ["<=", "le"],
+  [">", "gt"],
+  [">=", "ge"],
 ]);
 
-const AGGREGATES: ReadonlySet<string> = new Set<AggregateFunction>(["count", "sum", "mean", "min", "max"]);
+const AGGREGATES: ReadonlySet<string> = new Set<AggregateFunction>([
+  "count",
+  "sum",
+  "mean",
+  "min",
+  "max",
+]);
 
 const CLAUSES: ReadonlySet<string> = new Set([
-  "sort", "limit", "select", "unselect", "values", "distinct", "count", "sum", "mean", "min", "max",
-  "first", "one", "aggregate", "recurse",
+  "sort",
+  "limit",
+  "select",
+  "unselect",
+  "values",
+  "distinct",
+  "count",
+  "sum",
+  "mean",
+  "min",
+  "max",
+  "first",
+  "one",
+  "aggregate",
+  "recurse",
 ]);
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -51,7 +90,12 @@ function syntax(message: string, position: number): QueryError {
 /** Parses an RQL / URL query string into a (not yet frozen) Query. */
 export function parseRql(input: string): Query {
   const top = parseRqlSyntax(input);
-  const query: Mutable<Query> = { kind: "query", filter: { kind: "and", terms: [] }, sort: [], distinct: false };
+  const query: Mutable<Query> = {
+    kind: "query",
+    filter: { kind: "and", terms: [] },
+    sort: [],
+    distinct: false,
+  };
   const terms: FilterNode[] = [];
   const items = top.join === "and" ? top.items : [top];
   for (const item of items) {
@@ -84,10 +128,17 @@ function nameAggregateOutputs(query: Mutable<Query>, clause: AggregateClause): v
     }
     return [name];
   };
-  query.sort = query.sort.map((key) => moved(key, { path: output(key.path, key), descending: key.descending }));
+  query.sort = query.sort.map((key) =>
+    moved(key, { path: output(key.path, key), descending: key.descending }),
+  );
   const { projection, result } = query;
-  if (projection) query.projection = moved(projection, { kind: projection.kind, paths: projection.paths.map((p) => output(p, projection)) });
-  if (result && "path" in result) query.result = moved(result, { kind: result.kind, path: output(result.path, result) });
+  if (projection)
+    query.projection = moved(projection, {
+      kind: projection.kind,
+      paths: projection.paths.map((p) => output(p, projection)),
+    });
+  if (result && "path" in result)
+    query.result = moved(result, { kind: result.kind, path: output(result.path, result) });
 }
 
 /** `replacement`, keeping the position recorded for `node`. */
@@ -99,7 +150,10 @@ function moved<T extends object>(node: object, replacement: T): T {
 function toFilter(item: RqlItem): FilterNode {
   switch (item.t) {
     case "word":
-      throw syntax(`expected a condition, found the value ${JSON.stringify(item.raw)}`, item.position);
+      throw syntax(
+        `expected a condition, found the value ${JSON.stringify(item.raw)}`,
+        item.position,
+      );
     case "group": {
       const terms = item.items.map(toFilter);
       return terms.length === 1 ? terms[0]! : { kind: item.join, terms };
@@ -107,9 +161,13 @@ function toFilter(item: RqlItem): FilterNode {
     case "compare": {
       const op = item.fiql ? item.op : SUGAR.get(item.op);
       if (op === undefined || !CONDITION_OPERATORS.has(op)) {
-        throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown operator ${JSON.stringify(item.op)}`, {
-          position: item.opPosition,
-        });
+        throw new QueryError(
+          "QUERY_UNKNOWN_OPERATOR",
+          `unknown operator ${JSON.stringify(item.op)}`,
+          {
+            position: item.opPosition,
+          },
+        );
       }
       return condition(op as ConditionOperator, toPath(item.lhs), item.value, item.position);
     }
@@ -121,7 +179,10 @@ function toFilter(item: RqlItem): FilterNode {
 function callFilter(item: RqlItem & { t: "call" }): FilterNode {
   const { name, args, position } = item;
   if (name === "and" || name === "or") {
-    return at({ kind: name, terms: args.filter((a) => !(a.t === "word" && a.raw === "")).map(toFilter) }, position);
+    return at(
+      { kind: name, terms: args.filter((a) => !(a.t === "word" && a.raw === "")).map(toFilter) },
+      position,
+    );
   }
   if (name === "not") {
     if (args.length !== 1) throw syntax("not() takes exactly one query", position);
@@ -143,14 +204,24 @@ function callFilter(item: RqlItem & { t: "call" }): FilterNode {
     if (args.length === 1) return condition(op, [], args[0], position);
     const rest = args.slice(1);
     const value: RqlItem =
-      rest.length === 1 ? rest[0]! : { t: "group", items: rest, join: "and", position: rest[0]!.position };
+      rest.length === 1
+        ? rest[0]!
+        : { t: "group", items: rest, join: "and", position: rest[0]!.position };
     return condition(op, toPath(args[0]!), value, position);
   }
-  if (CLAUSES.has(name)) throw syntax(`${name}() is only allowed at the top level of a query`, position);
-  throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown operator ${JSON.stringify(name)}`, { position });
+  if (CLAUSES.has(name))
+    throw syntax(`${name}() is only allowed at the top level of a query`, position);
+  throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown operator ${JSON.stringify(name)}`, {
+    position,
+  });
 }
 
-function condition(op: ConditionOperator, path: Path, item: RqlItem | undefined, position: number): ConditionNode {
+function condition(
+  op: ConditionOperator,
+  path: Path,
+  item: RqlItem | undefined,
+  position: number,
+): ConditionNode {
   if (item === undefined) return at({ kind: "condition", op, path }, position);
   let value = toValue(item);
   switch (op) {
@@ -173,7 +244,12 @@ function condition(op: ConditionOperator, path: Path, item: RqlItem | undefined,
     case "starts":
     case "ends":
       // An auto-typed value is text here: `starts(code,12)` means the prefix "12".
-      if (value.kind === "literal" && value.type === undefined && value.raw !== undefined && value.value !== null) {
+      if (
+        value.kind === "literal" &&
+        value.type === undefined &&
+        value.raw !== undefined &&
+        value.value !== null
+      ) {
         value = at({ kind: "literal", value: value.raw, raw: value.raw }, item.position);
       }
       break;
@@ -181,14 +257,19 @@ function condition(op: ConditionOperator, path: Path, item: RqlItem | undefined,
       // A plain value is a pattern, read as `re:` (case-insensitive).
       if (value.kind === "literal" && !(value.value instanceof RegExp)) {
         const text = value.raw ?? String(value.value);
-        value = at({ kind: "literal", value: makeRegExp(text, "i", item.position), type: "re", raw: text }, item.position);
+        value = at(
+          { kind: "literal", value: makeRegExp(text, "i", item.position), type: "re", raw: text },
+          item.position,
+        );
       }
       break;
     default:
       break;
   }
   if (value.kind === "subquery" && op !== "contains" && op !== "excludes") {
-    throw new QueryError("QUERY_BAD_VALUE", `${op}() cannot take a query as its value`, { position: item.position });
+    throw new QueryError("QUERY_BAD_VALUE", `${op}() cannot take a query as its value`, {
+      position: item.position,
+    });
   }
   return at({ kind: "condition", op, path, value }, position);
 }
@@ -222,7 +303,11 @@ function toPath(item: RqlItem): Path {
       return decodeValue(part, position);
     });
   }
-  if (item.t === "group" && item.join === "and" && item.items.every((i) => i.t === "word" && i.raw !== "")) {
+  if (
+    item.t === "group" &&
+    item.join === "and" &&
+    item.items.every((i) => i.t === "word" && i.raw !== "")
+  ) {
     return item.items.map((i) => decodeValue((i as { raw: string }).raw, i.position));
   }
   throw syntax("expected a property name or a (list,of,names) path", item.position);
@@ -246,7 +331,8 @@ function addClause(query: Mutable<Query>, item: RqlItem & { t: "call" }): void {
     case "unselect":
     case "values": {
       once(query.projection !== undefined, "projection (select, unselect or values)");
-      if (args.length === 0 && name === "values") throw syntax("values() needs at least one property", position);
+      if (args.length === 0 && name === "values")
+        throw syntax("values() needs at least one property", position);
       query.projection = at<Projection>({ kind: name, paths: args.map(toPath) }, position);
       return;
     }
@@ -284,21 +370,39 @@ function sortKey(item: RqlItem): SortKey {
   const sign = item.raw[0];
   const descending = sign === "-";
   const rest = sign === "+" || sign === "-" ? item.raw.slice(1) : item.raw;
-  return at({ path: toPath({ t: "word", raw: rest, position: item.position + item.raw.length - rest.length }), descending }, item.position);
+  return at(
+    {
+      path: toPath({
+        t: "word",
+        raw: rest,
+        position: item.position + item.raw.length - rest.length,
+      }),
+      descending,
+    },
+    item.position,
+  );
 }
 
 function limitClause(args: readonly RqlItem[], position: number): LimitClause {
-  if (args.length < 1 || args.length > 3) throw syntax("limit() takes count, start and maxCount", position);
+  if (args.length < 1 || args.length > 3)
+    throw syntax("limit() takes count, start and maxCount", position);
   const [count, start, maxCount] = args.map((arg) => {
     const value = arg.t === "word" ? readValue(arg.raw, arg.position) : undefined;
     if (value === undefined || !isPageNumber(value)) {
-      throw new QueryError("QUERY_BAD_VALUE", "limit() takes non-negative whole numbers or $n parameters", {
-        position: arg.position,
-      });
+      throw new QueryError(
+        "QUERY_BAD_VALUE",
+        "limit() takes non-negative whole numbers or $n parameters",
+        {
+          position: arg.position,
+        },
+      );
     }
     return at(value, arg.position);
   });
-  return at({ count: count!, ...(start ? { start } : {}), ...(maxCount ? { maxCount } : {}) }, position);
+  return at(
+    { count: count!, ...(start ? { start } : {}), ...(maxCount ? { maxCount } : {}) },
+    position,
+  );
 }
 
 function isPageNumber(value: LiteralNode | { kind: "param" }): boolean {
@@ -314,9 +418,13 @@ function aggregateClause(args: readonly RqlItem[], position: number) {
   for (const arg of args) {
     if (arg.t === "call") {
       if (!AGGREGATES.has(arg.name)) {
-        throw new QueryError("QUERY_UNKNOWN_OPERATOR", `unknown aggregate ${JSON.stringify(arg.name)}`, {
-          position: arg.position,
-        });
+        throw new QueryError(
+          "QUERY_UNKNOWN_OPERATOR",
+          `unknown aggregate ${JSON.stringify(arg.name)}`,
+          {
+            position: arg.position,
+          },
+        );
       }
       const fn = arg.name as AggregateFunction;
       if (fn === "count") {
@@ -331,14 +439,22 @@ function aggregateClause(args: readonly RqlItem[], position: number) {
       groupBy.push(toPath(arg));
     }
     // Each output is a property of the rows: two of one name would overwrite each other.
-    const output = arg.t === "call" ? aggregates[aggregates.length - 1]!.name : groupBy[groupBy.length - 1]!.join("/");
+    const output =
+      arg.t === "call"
+        ? aggregates[aggregates.length - 1]!.name
+        : groupBy[groupBy.length - 1]!.join("/");
     if (outputs.has(output)) {
-      throw new QueryError("QUERY_BAD_VALUE", `aggregate() would give two outputs named ${JSON.stringify(output)}`, {
-        position: arg.position,
-      });
+      throw new QueryError(
+        "QUERY_BAD_VALUE",
+        `aggregate() would give two outputs named ${JSON.stringify(output)}`,
+        {
+          position: arg.position,
+        },
+      );
     }
     outputs.add(output);
   }
-  if (aggregates.length === 0) throw syntax("aggregate() needs at least one count/sum/mean/min/max", position);
+  if (aggregates.length === 0)
+    throw syntax("aggregate() needs at least one count/sum/mean/min/max", position);
   return at({ groupBy, aggregates }, position);
 }

@@ -7,8 +7,18 @@ import { type RqlToken, tokenizeRql } from "./rql-tokenizer.js";
 
 export type RqlItem =
   | { readonly t: "word"; readonly raw: string; readonly position: number }
-  | { readonly t: "group"; readonly items: readonly RqlItem[]; readonly join: "and" | "or"; readonly position: number }
-  | { readonly t: "call"; readonly name: string; readonly args: readonly RqlItem[]; readonly position: number }
+  | {
+      readonly t: "group";
+      readonly items: readonly RqlItem[];
+      readonly join: "and" | "or";
+      readonly position: number;
+    }
+  | {
+      readonly t: "call";
+      readonly name: string;
+      readonly args: readonly RqlItem[];
+      readonly position: number;
+    }
   | {
       readonly t: "compare";
       readonly lhs: RqlItem;
@@ -57,20 +67,28 @@ class Reader {
     }
     for (;;) {
       const token = this.peek();
-      const empty = token.type === "," || token.type === "&" || token.type === "|" || token.type === close;
+      const empty =
+        token.type === "," || token.type === "&" || token.type === "|" || token.type === close;
       // Empty terms at top level (`a=1&`) are skipped, as in the original RQL; elsewhere they are "".
       if (empty && !top) items.push({ t: "word", raw: "", position: token.position });
       else if (!empty) items.push(this.item());
       const sep = this.next();
       if (sep.type === close) return { t: "group", items, join: join ?? "and", position };
       if (sep.type !== "," && sep.type !== "&" && sep.type !== "|") {
-        throw unexpected(sep, close === "end" ? "'&', '|' or the end of the query" : "',', '&', '|' or ')'");
+        throw unexpected(
+          sep,
+          close === "end" ? "'&', '|' or the end of the query" : "',', '&', '|' or ')'",
+        );
       }
       const kind = sep.type === "|" ? "or" : "and";
       if (join !== undefined && join !== kind) {
-        throw new QueryError("QUERY_MIXED_GROUP", "'&' and '|' cannot be mixed in one group; use parentheses", {
-          position: sep.position,
-        });
+        throw new QueryError(
+          "QUERY_MIXED_GROUP",
+          "'&' and '|' cannot be mixed in one group; use parentheses",
+          {
+            position: sep.position,
+          },
+        );
       }
       join = kind;
     }
@@ -86,12 +104,16 @@ class Reader {
     }
     for (;;) {
       const token = this.peek();
-      if (token.type === "," || token.type === ")") args.push({ t: "word", raw: "", position: token.position });
+      if (token.type === "," || token.type === ")")
+        args.push({ t: "word", raw: "", position: token.position });
       else args.push(this.item());
       const sep = this.next();
       if (sep.type === ")") return args;
       if (sep.type !== ",") {
-        throw unexpected(sep, sep.type === "end" ? `')' to close the '(' at ${open.position}` : "',' or ')'");
+        throw unexpected(
+          sep,
+          sep.type === "end" ? `')' to close the '(' at ${open.position}` : "',' or ')'",
+        );
       }
     }
   }
@@ -121,7 +143,12 @@ class Reader {
     let fiql = false;
     let opPosition = opToken.position;
     // FIQL: `prop=op=value`.
-    if (op === "=" && this.peek().type === "word" && this.peek(1).type === "op" && this.peek(1).text === "=") {
+    if (
+      op === "=" &&
+      this.peek().type === "word" &&
+      this.peek(1).type === "op" &&
+      this.peek(1).text === "="
+    ) {
       const name = this.next();
       this.next();
       op = name.text;
@@ -149,5 +176,7 @@ class Reader {
 
 function unexpected(token: RqlToken, expected: string): QueryError {
   const found = token.type === "end" ? "the end of the query" : JSON.stringify(token.text);
-  return new QueryError("QUERY_SYNTAX", `expected ${expected}, found ${found}`, { position: token.position });
+  return new QueryError("QUERY_SYNTAX", `expected ${expected}, found ${found}`, {
+    position: token.position,
+  });
 }

@@ -57,7 +57,8 @@ export function tokenizeRql(input: string): RqlToken[] {
       i++;
     } else if (WORD_CHAR.test(c)) {
       const start = i;
-      while (i < input.length && WORD_CHAR.test(input[i]!) && encodedAngle(input, i) === undefined) i++;
+      while (i < input.length && WORD_CHAR.test(input[i]!) && encodedAngle(input, i) === undefined)
+        i++;
       tokens.push({ type: "word", text: input.slice(start, i), position: start });
     } else {
       const message =

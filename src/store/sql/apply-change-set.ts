@@ -13,7 +13,13 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import { ConflictError } from "../../errors/index.js";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
 import { copyRecord } from "../copy.js";
-import { checkProperties, discriminatorColumn, discriminatorOf, recordset, rowToRecord } from "./sql-rows.js";
+import {
+  checkProperties,
+  discriminatorColumn,
+  discriminatorOf,
+  recordset,
+  rowToRecord,
+} from "./sql-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { checkedSqlType } from "./sql-values.js";
 import type { SqlColumnSpec } from "./table-spec.js";
@@ -24,28 +30,54 @@ type Row = Record<string, unknown>;
 /** Records per statement (each statement carries its batch as one jsonb parameter). */
 const BATCH = 10_000;
 
-export async function applyChangeSet(db: Kysely<any>, table: SqlTable, changeSet: ChangeSet<Row>): Promise<ChannelResponse<Row>> {
+export async function applyChangeSet(
+  db: Kysely<any>,
+  table: SqlTable,
+  changeSet: ChangeSet<Row>,
+): Promise<ChannelResponse<Row>> {
   const ids = new Map<Id, Id>();
   const written: Row[] = [];
   if (changeSet.mode === "replace") {
     await clear(db, table);
-    await insertRows(db, table, (changeSet.records ?? []).map((r) => ({ id: r[table.spec.primaryKey] as Id, record: r })), ids, written);
+    await insertRows(
+      db,
+      table,
+      (changeSet.records ?? []).map((r) => ({ id: r[table.spec.primaryKey] as Id, record: r })),
+      ids,
+      written,
+    );
     return { ids, data: written };
   }
-  const ordered = changeSet.mode === "condensed" ? condensedOrder(changeSet.changes) : changeSet.changes;
+  const ordered =
+    changeSet.mode === "condensed" ? condensedOrder(changeSet.changes) : changeSet.changes;
   for (const batch of batches(ordered)) {
     switch (batch.type) {
       case "clear":
         await clear(db, table);
         break;
       case "add":
-        await insertRows(db, table, batch.changes.map((c) => c as { id: Id; record: Row }), ids, written);
+        await insertRows(
+          db,
+          table,
+          batch.changes.map((c) => c as { id: Id; record: Row }),
+          ids,
+          written,
+        );
         break;
       case "change":
-        await updateRows(db, table, batch.changes.map((c) => (c as { record: Row }).record), written);
+        await updateRows(
+          db,
+          table,
+          batch.changes.map((c) => (c as { record: Row }).record),
+          written,
+        );
         break;
       case "remove":
-        await deleteRows(db, table, batch.changes.map((c) => (c as { id: Id }).id));
+        await deleteRows(
+          db,
+          table,
+          batch.changes.map((c) => (c as { id: Id }).id),
+        );
         break;
     }
   }
@@ -67,7 +99,15 @@ function condensedOrder(changes: readonly Change<Row>[]): Change<Row>[] {
   const rank = { remove: 0, change: 1, add: 2 } as const;
   let segment: Change<Row>[] = [];
   const flush = () => {
-    out.push(...segment.map((c, i) => [c, i] as const).sort(([a, i], [b, j]) => rank[a.type as keyof typeof rank] - rank[b.type as keyof typeof rank] || i - j).map(([c]) => c));
+    out.push(
+      ...segment
+        .map((c, i) => [c, i] as const)
+        .sort(
+          ([a, i], [b, j]) =>
+            rank[a.type as keyof typeof rank] - rank[b.type as keyof typeof rank] || i - j,
+        )
+        .map(([c]) => c),
+    );
     segment = [];
   };
   for (const change of changes) {
@@ -87,7 +127,12 @@ function batches(changes: readonly Change<Row>[]): Batch[] {
   let seen = new Set<Id>();
   for (const change of changes) {
     const id = "id" in change ? change.id : undefined;
-    if (current === undefined || current.type !== change.type || change.type === "clear" || (id !== undefined && seen.has(id))) {
+    if (
+      current === undefined ||
+      current.type !== change.type ||
+      change.type === "clear" ||
+      (id !== undefined && seen.has(id))
+    ) {
       current = { type: change.type, changes: [] };
       out.push(current);
       seen = new Set();
@@ -134,7 +179,13 @@ function collect(table: SqlTable, rows: readonly Row[], written: Row[]): void {
   for (const row of rows) written.push(rowToRecord(row, table.readColumns, table.dates));
 }
 
-async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id: Id; record: Row }[], ids: Map<Id, Id>, written: Row[]): Promise<void> {
+async function insertRows(
+  db: Kysely<any>,
+  table: SqlTable,
+  adds: readonly { id: Id; record: Row }[],
+  ids: Map<Id, Id>,
+  written: Row[],
+): Promise<void> {
   const { spec } = table;
   const pk = spec.primaryKey;
   const withId = adds.filter((a) => a.record[pk] !== undefined && a.record[pk] !== null);
@@ -146,22 +197,40 @@ async function insertRows(db: Kysely<any>, table: SqlTable, adds: readonly { id:
   if (sets.length === 0) sets.push(sql`${sql.id(pk)} = excluded.${sql.id(pk)}`);
   const upsert = sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}${spec.discriminator === undefined ? sql`` : sql` where ${discriminatorFilter(table, table.ref)}`}`;
   for (const chunk of chunks(withId, BATCH)) {
-    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) ${selectRows(table, all, chunk.map((a) => prepared(table, a.record)))}${upsert}${returning(table)}`.execute(db);
+    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) ${selectRows(
+      table,
+      all,
+      chunk.map((a) => prepared(table, a.record)),
+    )}${upsert}${returning(table)}`.execute(db);
     if (rows.length < chunk.length) {
       const stored = new Set(rows.map((row) => String(row[pk])));
       const refused = chunk.find((a) => !stored.has(String(a.record[pk])));
-      throw new ConflictError(`${spec.table}: id ${String(refused?.record[pk])} is a record of a model outside ${spec.discriminator?.values.join(", ")}, which this store cannot replace`);
+      throw new ConflictError(
+        `${spec.table}: id ${String(refused?.record[pk])} is a record of a model outside ${spec.discriminator?.values.join(", ")}, which this store cannot replace`,
+      );
     }
     collect(table, rows, written);
   }
   // Ids from the column default, in VALUES order (RETURNING keeps it for a multi-row INSERT).
   for (const chunk of chunks(withoutId, BATCH)) {
     // RETURNING follows the order the SELECT produced the rows in, which is the batch order.
-    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, rest)}) ${selectRows(table, rest, chunk.map((a) => prepared(table, a.record)))}${returning(table)}`.execute(db);
+    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, rest)}) ${selectRows(
+      table,
+      rest,
+      chunk.map((a) => prepared(table, a.record)),
+    )}${returning(table)}`.execute(db);
     collect(table, rows, written);
     chunk.forEach((add, i) => {
       const assigned = rows[i]?.[pk];
-      if (assigned !== undefined) ids.set(add.id, typeof assigned === "string" && /^\d+$/.test(assigned) && Number.isSafeInteger(Number(assigned)) ? Number(assigned) : (assigned as Id));
+      if (assigned !== undefined)
+        ids.set(
+          add.id,
+          typeof assigned === "string" &&
+            /^\d+$/.test(assigned) &&
+            Number.isSafeInteger(Number(assigned))
+            ? Number(assigned)
+            : (assigned as Id),
+        );
     });
   }
 }
@@ -173,12 +242,19 @@ function names(table: SqlTable, columns: readonly SqlColumnSpec[]): Sql {
 }
 
 /** The columns a batch carries: the given ones, plus the discriminator a record may name. */
-function batchColumns(table: SqlTable, columns: readonly SqlColumnSpec[]): readonly SqlColumnSpec[] {
+function batchColumns(
+  table: SqlTable,
+  columns: readonly SqlColumnSpec[],
+): readonly SqlColumnSpec[] {
   const d = discriminatorColumn(table.spec);
   return d === undefined ? columns : [...columns, d];
 }
 
-function selectRows(table: SqlTable, columns: readonly SqlColumnSpec[], records: readonly Row[]): Sql {
+function selectRows(
+  table: SqlTable,
+  columns: readonly SqlColumnSpec[],
+  records: readonly Row[],
+): Sql {
   const d = table.spec.discriminator;
   const values = columns.map((c) => sql`v.${sql.id(c.name)}`);
   // A record naming its model keeps it; others are this store's model.
@@ -186,17 +262,28 @@ function selectRows(table: SqlTable, columns: readonly SqlColumnSpec[], records:
   return sql`select ${sql.join(values)} from ${recordset(batchColumns(table, columns), records)}`;
 }
 
-async function updateRows(db: Kysely<any>, table: SqlTable, records: readonly Row[], written: Row[]): Promise<void> {
+async function updateRows(
+  db: Kysely<any>,
+  table: SqlTable,
+  records: readonly Row[],
+  written: Row[],
+): Promise<void> {
   const { spec } = table;
   const pk = spec.primaryKey;
   const columns = spec.columns;
   const rest = columns.filter((c) => c.name !== pk);
   const sets = rest.map((c) => sql`${sql.id(c.name)} = v.${sql.id(c.name)}`);
   const d = spec.discriminator;
-  if (d !== undefined) sets.push(sql`${sql.id(d.column)} = coalesce(v.${sql.id(d.column)}, t.${sql.id(d.column)})`);
+  if (d !== undefined)
+    sets.push(sql`${sql.id(d.column)} = coalesce(v.${sql.id(d.column)}, t.${sql.id(d.column)})`);
   if (sets.length === 0) return;
   for (const chunk of chunks(records, BATCH)) {
-    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from ${recordset(batchColumns(table, columns), chunk.map((r) => prepared(table, r)))} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table, sql.id("t"))}${returning(table, "t")}`.execute(db);
+    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from ${recordset(
+      batchColumns(table, columns),
+      chunk.map((r) => prepared(table, r)),
+    )} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table, sql.id("t"))}${returning(table, "t")}`.execute(
+      db,
+    );
     collect(table, updated.rows, written);
   }
 }
@@ -206,6 +293,8 @@ async function deleteRows(db: Kysely<any>, table: SqlTable, ids: readonly Id[]):
   const type = sql.raw(checkedSqlType(pk));
   for (const chunk of chunks(ids, 10_000)) {
     const list = sql`array(select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb)::${type})`;
-    await sql`delete from ${table.ref} where ${sql.id(pk.name)} = any(${list}) and ${discriminatorFilter(table)}`.execute(db);
+    await sql`delete from ${table.ref} where ${sql.id(pk.name)} = any(${list}) and ${discriminatorFilter(table)}`.execute(
+      db,
+    );
   }
 }

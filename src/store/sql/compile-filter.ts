@@ -48,7 +48,13 @@ export interface FilterContext {
 
 /** A value being tested: a typed SQL column (or array element), or a jsonb value. */
 type Operand =
-  | { readonly kind: "typed"; readonly category: ColumnCategory; readonly sqlType: string; readonly expr: Sql; readonly dates?: DateTimeMode }
+  | {
+      readonly kind: "typed";
+      readonly category: ColumnCategory;
+      readonly sqlType: string;
+      readonly expr: Sql;
+      readonly dates?: DateTimeMode;
+    }
   | { readonly kind: "json"; readonly expr: Sql };
 
 const TRUE: RawBuilder<SqlBool> = sql<SqlBool>`true`;
@@ -64,7 +70,12 @@ export function compileFilter(node: FilterNode, context: FilterContext): RawBuil
   return compileNode(node, context, false, undefined);
 }
 
-function compileNode(node: FilterNode, context: FilterContext, negated: boolean, element: Operand | undefined): RawBuilder<SqlBool> {
+function compileNode(
+  node: FilterNode,
+  context: FilterContext,
+  negated: boolean,
+  element: Operand | undefined,
+): RawBuilder<SqlBool> {
   switch (node.kind) {
     case "and":
     case "or": {
@@ -94,7 +105,11 @@ const NEGATIONS: Readonly<Partial<Record<ConditionNode["op"], ConditionNode["op"
   notnull: "isnull",
 };
 
-function compileCondition(node: ConditionNode, context: FilterContext, element: Operand | undefined): RawBuilder<SqlBool> {
+function compileCondition(
+  node: ConditionNode,
+  context: FilterContext,
+  element: Operand | undefined,
+): RawBuilder<SqlBool> {
   const positiveOp = NEGATIONS[node.op];
   if (positiveOp !== undefined) {
     const positive = compileCondition({ ...node, op: positiveOp }, context, element);
@@ -102,9 +117,11 @@ function compileCondition(node: ConditionNode, context: FilterContext, element: 
   }
   const operand = resolveOperand(node.path, context, element);
   if (node.op === "isnull") return isNull(operand);
-  if (node.value === undefined) throw new QueryError("QUERY_BAD_VALUE", `${node.op}() needs a value`);
+  if (node.value === undefined)
+    throw new QueryError("QUERY_BAD_VALUE", `${node.op}() needs a value`);
   if (node.value.kind === "subquery") {
-    if (node.op !== "contains") throw unsupported(`a nested query is only allowed in contains/excludes, not ${node.op}()`);
+    if (node.op !== "contains")
+      throw unsupported(`a nested query is only allowed in contains/excludes, not ${node.op}()`);
     return containsMatching(operand, node.value.filter, context);
   }
   const value = resolve(node.value, context.parameters);
@@ -120,20 +137,28 @@ function compileCondition(node: ConditionNode, context: FilterContext, element: 
     case "ge":
       return order(operand, ">=", value);
     case "between": {
-      if (!Array.isArray(value) || value.length !== 2) throw new QueryError("QUERY_BAD_VALUE", "between() needs a list (low, high)");
+      if (!Array.isArray(value) || value.length !== 2)
+        throw new QueryError("QUERY_BAD_VALUE", "between() needs a list (low, high)");
       return sql<SqlBool>`(${order(operand, ">=", value[0])} and ${order(operand, "<", value[1])})`;
     }
     case "in": {
       const items = Array.isArray(value) ? value : [value];
       if (items.length === 0) return FALSE;
-      return sql<SqlBool>`(${sql.join(items.map((item) => equals(operand, item)), sql` or `)})`;
+      return sql<SqlBool>`(${sql.join(
+        items.map((item) => equals(operand, item)),
+        sql` or `,
+      )})`;
     }
     case "contains":
       return contains(operand, value);
     case "starts":
       return textTest(operand, value, (text, v) => sql<SqlBool>`starts_with(${text}, ${v}::text)`);
     case "ends":
-      return textTest(operand, value, (text, v) => sql<SqlBool>`${text} like ${likeSuffix(v)}::text`);
+      return textTest(
+        operand,
+        value,
+        (text, v) => sql<SqlBool>`${text} like ${likeSuffix(v)}::text`,
+      );
     case "match":
       return match(operand, value);
     default:
@@ -157,9 +182,18 @@ function resolveOperand(path: Path, context: FilterContext, element: Operand | u
   const category = categoryOf(column);
   const expr = sql.id(column.name) as Sql;
   if (rest.length === 0) {
-    return category === "json" ? { kind: "json", expr } : { kind: "typed", category, sqlType: column.sqlType, expr, dates: context.dates ?? "string" };
+    return category === "json"
+      ? { kind: "json", expr }
+      : {
+          kind: "typed",
+          category,
+          sqlType: column.sqlType,
+          expr,
+          dates: context.dates ?? "string",
+        };
   }
-  if (category !== "json") throw unsupported(`"${column.name}" is not an object; cannot query ${path.join("/")}`);
+  if (category !== "json")
+    throw unsupported(`"${column.name}" is not an object; cannot query ${path.join("/")}`);
   return { kind: "json", expr: jsonPath(expr, rest) };
 }
 
@@ -188,7 +222,8 @@ export function resolve(node: ValueNode, parameters: readonly unknown[]): unknow
 /* ---------- conditions ---------- */
 
 function isNull(operand: Operand): RawBuilder<SqlBool> {
-  if (operand.kind === "json") return sql<SqlBool>`(${operand.expr} is null or ${operand.expr} = 'null'::jsonb)`;
+  if (operand.kind === "json")
+    return sql<SqlBool>`(${operand.expr} is null or ${operand.expr} = 'null'::jsonb)`;
   return sql<SqlBool>`${operand.expr} is null`;
 }
 
@@ -214,7 +249,8 @@ function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
   if (value instanceof RegExp) return match(operand, value);
   if (value instanceof Date) return instantCompare(operand, "=", value);
   if (operand.kind === "json") {
-    if (typeof value === "object") return sql<SqlBool>`${operand.expr} = ${JSON.stringify(value)}::jsonb`;
+    if (typeof value === "object")
+      return sql<SqlBool>`${operand.expr} = ${JSON.stringify(value)}::jsonb`;
     const scalar = jsonScalar(value);
     return scalar === undefined ? FALSE : sql<SqlBool>`${operand.expr} = ${scalar}`;
   }
@@ -222,7 +258,8 @@ function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
     if (!Array.isArray(value)) return FALSE;
     return sql<SqlBool>`${operand.expr} = ${arrayFromJson(value, operand.sqlType)}`;
   }
-  if (operand.category === "timestamp" && typeof value === "string") return isoTextCompare(operand, "=", value);
+  if (operand.category === "timestamp" && typeof value === "string")
+    return isoTextCompare(operand, "=", value);
   if (!isComparable(operand.category, value)) return FALSE;
   return sql<SqlBool>`${operand.expr} = ${typedParam(operand, value)}`;
 }
@@ -234,7 +271,8 @@ function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
  * jsonb values that are strings (NULL otherwise).
  */
 function textOf(operand: Operand): Sql | undefined {
-  if (operand.kind === "json") return sql`(case when jsonb_typeof(${operand.expr}) = 'string' then ${operand.expr} #>> '{}' end)`;
+  if (operand.kind === "json")
+    return sql`(case when jsonb_typeof(${operand.expr}) = 'string' then ${operand.expr} #>> '{}' end)`;
   switch (operand.category) {
     case "text":
       return operand.expr;
@@ -284,7 +322,11 @@ type Comparison = "<" | "<=" | ">" | ">=";
  * (`toISOString()`, what the store reads back) by code point when records hold
  * strings, and never when they hold Dates (no coercion). A Date compares by instant.
  */
-function isoTextCompare(operand: { expr: Sql; dates?: DateTimeMode }, op: Comparison | "=", value: string): RawBuilder<SqlBool> {
+function isoTextCompare(
+  operand: { expr: Sql; dates?: DateTimeMode },
+  op: Comparison | "=",
+  value: string,
+): RawBuilder<SqlBool> {
   if (operand.dates === "Date") return FALSE;
   return sql<SqlBool>`${isoText(operand.expr)} collate "C" ${sql.raw(op)} ${value}::text`;
 }
@@ -307,7 +349,8 @@ function order(operand: Operand, op: Comparison, value: unknown): RawBuilder<Sql
     if (scalar === undefined) return FALSE;
     return sql<SqlBool>`(jsonb_typeof(${e}) = jsonb_typeof(${scalar}) and ${e} ${cmp} ${scalar})`;
   }
-  if (operand.category === "timestamp" && typeof value === "string") return isoTextCompare(operand, op, value);
+  if (operand.category === "timestamp" && typeof value === "string")
+    return isoTextCompare(operand, op, value);
   if (!isComparable(operand.category, value)) return FALSE;
   if (operand.category === "text" || operand.category === "uuid") {
     return sql<SqlBool>`${operand.expr}::text collate "C" ${cmp} ${value}::text`;
@@ -323,12 +366,19 @@ function contains(operand: Operand, value: unknown): RawBuilder<SqlBool> {
     return sql<SqlBool>`(case jsonb_typeof(${e}) when 'array' then ${inArray} when 'string' then ${substring(operand, value)} else false end)`;
   }
   if (operand.category === "array") {
-    if (value === null || value === undefined) return sql<SqlBool>`(array_position(${operand.expr}, null) is not null)`;
+    if (value === null || value === undefined)
+      return sql<SqlBool>`(array_position(${operand.expr}, null) is not null)`;
     const sqlType = operand.sqlType.replace(/\[\]$/, "");
     const elementCategory = categoryOfSqlType(sqlType);
     if (value instanceof RegExp || value instanceof Date) {
       const alias = nextAlias();
-      const element: Operand = { kind: "typed", category: elementCategory, sqlType, expr: sql`${alias}.v`, dates: operand.dates };
+      const element: Operand = {
+        kind: "typed",
+        category: elementCategory,
+        sqlType,
+        expr: sql`${alias}.v`,
+        dates: operand.dates,
+      };
       return sql<SqlBool>`exists (select 1 from unnest(${operand.expr}) as ${alias}(v) where ${equals(element, value)})`;
     }
     if (!isComparable(elementCategory, value)) return FALSE;
@@ -349,7 +399,11 @@ function nextAlias(): Sql {
 }
 
 /** `contains(kids, age=1)`: some element matches the nested filter. */
-function containsMatching(operand: Operand, filter: FilterNode, context: FilterContext): RawBuilder<SqlBool> {
+function containsMatching(
+  operand: Operand,
+  filter: FilterNode,
+  context: FilterContext,
+): RawBuilder<SqlBool> {
   const alias = nextAlias();
   if (operand.kind === "json") {
     const element: Operand = { kind: "json", expr: sql`${alias}.v` };
@@ -358,14 +412,23 @@ function containsMatching(operand: Operand, filter: FilterNode, context: FilterC
   }
   if (operand.category === "array") {
     const sqlType = operand.sqlType.replace(/\[\]$/, "");
-    const element: Operand = { kind: "typed", category: categoryOfSqlType(sqlType), sqlType, expr: sql`${alias}.v` };
+    const element: Operand = {
+      kind: "typed",
+      category: categoryOfSqlType(sqlType),
+      sqlType,
+      expr: sql`${alias}.v`,
+    };
     const test = compileNode(filter, context, false, element);
     return sql<SqlBool>`exists (select 1 from unnest(${operand.expr}) as ${alias}(v) where ${test})`;
   }
   return FALSE;
 }
 
-function textTest(operand: Operand, value: unknown, test: (text: Sql, value: string) => RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+function textTest(
+  operand: Operand,
+  value: unknown,
+  test: (text: Sql, value: string) => RawBuilder<SqlBool>,
+): RawBuilder<SqlBool> {
   if (typeof value !== "string") return FALSE;
   const text = textOf(operand);
   return text === undefined ? FALSE : test(text, value);

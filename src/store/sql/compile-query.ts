@@ -30,9 +30,14 @@ export interface Page {
   readonly maxCount: number | undefined;
 }
 
-export function pageOf(query: Query, parameters: readonly unknown[], options: { start?: number; end?: number }): Page {
+export function pageOf(
+  query: Query,
+  parameters: readonly unknown[],
+  options: { start?: number; end?: number },
+): Page {
   const number = (value: unknown, what: string): number => {
-    if (typeof value !== "number" || !(value >= 0)) throw new QueryError("QUERY_BAD_VALUE", `${what} must be a number >= 0`);
+    if (typeof value !== "number" || !(value >= 0))
+      throw new QueryError("QUERY_BAD_VALUE", `${what} must be a number >= 0`);
     return Math.floor(value);
   };
   let offset = 0;
@@ -41,8 +46,10 @@ export function pageOf(query: Query, parameters: readonly unknown[], options: { 
   if (query.limit !== undefined) {
     const limitCount = resolve(query.limit.count, parameters);
     if (limitCount !== Infinity) count = number(limitCount, "limit count");
-    if (query.limit.start !== undefined) offset = number(resolve(query.limit.start, parameters), "limit start");
-    if (query.limit.maxCount !== undefined) maxCount = number(resolve(query.limit.maxCount, parameters), "limit maxCount");
+    if (query.limit.start !== undefined)
+      offset = number(resolve(query.limit.start, parameters), "limit start");
+    if (query.limit.maxCount !== undefined)
+      maxCount = number(resolve(query.limit.maxCount, parameters), "limit maxCount");
   }
   // The caller's start/end page within the query's own page.
   const start = options.start === undefined ? 0 : number(options.start, "start");
@@ -58,8 +65,10 @@ export function pageOf(query: Query, parameters: readonly unknown[], options: { 
 export function column(context: QueryContext, path: Path, what: string): SqlColumnSpec {
   const [name, ...rest] = path;
   const spec = name === undefined ? undefined : context.columns.get(name);
-  if (spec === undefined) throw new QueryError("QUERY_UNKNOWN_PROPERTY", `unknown property "${path.join("/")}"`);
-  if (rest.length > 0) throw unsupported(`${what} on the nested path ${path.join("/")} has no SQL translation`);
+  if (spec === undefined)
+    throw new QueryError("QUERY_UNKNOWN_PROPERTY", `unknown property "${path.join("/")}"`);
+  if (rest.length > 0)
+    throw unsupported(`${what} on the nested path ${path.join("/")} has no SQL translation`);
   return spec;
 }
 
@@ -71,18 +80,30 @@ export function orderBy(context: QueryContext, sort: readonly SortKey[]): Sql {
     const [name, ...rest] = key.path;
     const top = name === undefined ? undefined : context.columns.get(name);
     if (top !== undefined && rest.length > 0 && categoryOf(top) === "json") {
-      terms.push(...jsonSortTerms(sql`jsonb_extract_path(${sql.id(top.name)}, ${sql.join(rest.map((k) => sql`${k}::text`))})`, key.descending));
+      terms.push(
+        ...jsonSortTerms(
+          sql`jsonb_extract_path(${sql.id(top.name)}, ${sql.join(rest.map((k) => sql`${k}::text`))})`,
+          key.descending,
+        ),
+      );
       continue;
     }
     const spec = column(context, key.path, "sort");
     const category = categoryOf(spec);
-    if (category === "json" || category === "array") throw unsupported(`sort on "${spec.name}" (${spec.sqlType}) has no SQL translation`);
+    if (category === "json" || category === "array")
+      throw unsupported(`sort on "${spec.name}" (${spec.sqlType}) has no SQL translation`);
     seen.add(spec.name);
     terms.push(sortTerm(sql.id(spec.name), category === "text", key.descending));
   }
   if (!seen.has(context.spec.primaryKey)) {
     const pk = context.columns.get(context.spec.primaryKey);
-    terms.push(sortTerm(sql.id(context.spec.primaryKey), pk !== undefined && categoryOf(pk) === "text", false));
+    terms.push(
+      sortTerm(
+        sql.id(context.spec.primaryKey),
+        pk !== undefined && categoryOf(pk) === "text",
+        false,
+      ),
+    );
   }
   return sql.join(terms);
 }
@@ -142,16 +163,22 @@ export function projectedColumns(context: QueryContext, query: Query): SqlColumn
 }
 
 /** `count(*)` window or the aggregate expression for `fn(column)`. */
-export function aggregateExpression(fn: "count" | "sum" | "mean" | "min" | "max", spec: SqlColumnSpec | undefined, source: Sql): Sql {
+export function aggregateExpression(
+  fn: "count" | "sum" | "mean" | "min" | "max",
+  spec: SqlColumnSpec | undefined,
+  source: Sql,
+): Sql {
   if (fn === "count") return sql`count(*)::float8`;
   if (spec === undefined) throw new QueryError("QUERY_BAD_VALUE", `${fn}() needs a property`);
   const category = categoryOf(spec);
   const ref = sql`${source}.${sql.id(spec.name)}`;
   if (fn === "sum" || fn === "mean") {
-    if (category !== "integer" && category !== "float") throw unsupported(`${fn}() of the non-numeric "${spec.name}" has no SQL translation`);
+    if (category !== "integer" && category !== "float")
+      throw unsupported(`${fn}() of the non-numeric "${spec.name}" has no SQL translation`);
     return fn === "sum" ? sql`coalesce(sum(${ref})::float8, 0)` : sql`avg(${ref})::float8`;
   }
-  if (category === "json" || category === "array") throw unsupported(`${fn}() of "${spec.name}" (${spec.sqlType}) has no SQL translation`);
+  if (category === "json" || category === "array")
+    throw unsupported(`${fn}() of "${spec.name}" (${spec.sqlType}) has no SQL translation`);
   const value = category === "text" ? sql`${ref} collate "C"` : ref;
   return sql`${sql.raw(fn)}(${value})`;
 }

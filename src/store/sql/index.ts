@@ -4,4 +4,9 @@ export { PGliteDialect, type PGliteDialectConfig } from "./pglite-dialect.js";
 export { SqlStore, type SqlStoreOptions } from "./sql-store.js";
 export { sqlChannel } from "./sql-channel.js";
 export type { DateTimeMode } from "./sql-rows.js";
-export { tableQuerySchema, type SqlColumnSpec, type SqlDiscriminatorSpec, type SqlTableSpec } from "./table-spec.js";
+export {
+  tableQuerySchema,
+  type SqlColumnSpec,
+  type SqlDiscriminatorSpec,
+  type SqlTableSpec,
+} from "./table-spec.js";

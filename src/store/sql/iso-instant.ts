@@ -10,7 +10,8 @@ import { sql, type RawBuilder } from "kysely";
 type Sql = RawBuilder<unknown>;
 
 /** The ISO grammar of `parseIsoInstant`, written for PostgreSQL (`[0-9]` for `\d`, both cases of `T` and `Z`). */
-const ISO = "^([+-][0-9]{6}|[0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$";
+const ISO =
+  "^([+-][0-9]{6}|[0-9]{4})-([0-9]{2})-([0-9]{2})(?:[Tt ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.([0-9]+))?)?)?([Zz]|[+-][0-9]{2}:?[0-9]{2})?$";
 
 /**
  * A `timestamptz` expression: the instant of the text `text`, or NULL.

@@ -61,7 +61,9 @@ export function defaultDatabaseUrl(cwd: string = process.cwd()): string {
  */
 export function openDatabase<DB = any>(url: string = defaultDatabaseUrl()): Kysely<DB> {
   if (url === "memory:" || url.startsWith("memory:")) {
-    return new Kysely<DB>({ dialect: new PGliteDialect({ pglite: () => createPGlite(undefined) }) });
+    return new Kysely<DB>({
+      dialect: new PGliteDialect({ pglite: () => createPGlite(undefined) }),
+    });
   }
   if (url.startsWith("pglite:")) {
     const dir = resolve(url.slice("pglite:".length) || ".perstore/db");

@@ -97,7 +97,8 @@ class PGliteDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     const connection = this.#connection;
-    if (connection === undefined) throw new Error("PGliteDialect: the driver is not initialised or was destroyed");
+    if (connection === undefined)
+      throw new Error("PGliteDialect: the driver is not initialised or was destroyed");
     // Chain onto the queue: we hold the connection until releaseConnection.
     const previous = this.#queue;
     let release!: () => void;
@@ -113,11 +114,15 @@ class PGliteDriver implements Driver {
     release?.();
   }
 
-  async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+  async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
     let sql = "begin";
     if (settings.isolationLevel !== undefined || settings.accessMode !== undefined) {
       sql = "start transaction";
-      if (settings.isolationLevel !== undefined) sql += ` isolation level ${settings.isolationLevel}`;
+      if (settings.isolationLevel !== undefined)
+        sql += ` isolation level ${settings.isolationLevel}`;
       if (settings.accessMode !== undefined) sql += ` ${settings.accessMode}`;
     }
     await connection.executeQuery(CompiledQuery.raw(sql));
@@ -147,7 +152,8 @@ class PGliteDriver implements Driver {
     const pglite = this.#pglite;
     this.#pglite = undefined;
     this.#connection = undefined;
-    if (pglite !== undefined && this.#config.closeOnDestroy !== false && !pglite.closed) await pglite.close();
+    if (pglite !== undefined && this.#config.closeOnDestroy !== false && !pglite.closed)
+      await pglite.close();
   }
 }
 

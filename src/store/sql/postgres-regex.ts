@@ -21,7 +21,10 @@ const MAX = 0x10ffff;
 const MAX_BOUND = 255;
 
 function unsupported(source: string, why: string): QueryError {
-  return new QueryError("QUERY_UNSUPPORTED", `regular expression /${source}/ has no SQL translation: ${why}`);
+  return new QueryError(
+    "QUERY_UNSUPPORTED",
+    `regular expression /${source}/ has no SQL translation: ${why}`,
+  );
 }
 
 function normalise(ranges: (readonly [number, number])[]): CharSet {
@@ -54,14 +57,30 @@ function has(set: CharSet, c: number): boolean {
   return set.some(([lo, hi]) => lo <= c && c <= hi);
 }
 
-const chars = (...cs: string[]): CharSet => normalise(cs.map((c) => [c.codePointAt(0)!, c.codePointAt(0)!]));
+const chars = (...cs: string[]): CharSet =>
+  normalise(cs.map((c) => [c.codePointAt(0)!, c.codePointAt(0)!]));
 const range = (lo: string, hi: string): CharSet => [[lo.codePointAt(0)!, hi.codePointAt(0)!]];
 
 const DIGITS = range("0", "9");
 const WORD = union(range("A", "Z"), range("a", "z"), DIGITS, chars("_"));
 /** JavaScript's WhiteSpace and LineTerminator. */
 const SPACE = union(
-  chars("\t", "\n", "\v", "\f", "\r", " ", "\u00a0", "\u1680", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"),
+  chars(
+    "\t",
+    "\n",
+    "\v",
+    "\f",
+    "\r",
+    " ",
+    "\u00a0",
+    "\u1680",
+    "\u2028",
+    "\u2029",
+    "\u202f",
+    "\u205f",
+    "\u3000",
+    "\ufeff",
+  ),
   range("\u2000", "\u200a"),
 );
 const LINE_TERMINATORS = chars("\n", "\r", "\u2028", "\u2029");
@@ -81,7 +100,10 @@ class Translator {
   readonly #ignoreCase: boolean;
   readonly #dotAll: boolean;
 
-  constructor(readonly source: string, flags: string) {
+  constructor(
+    readonly source: string,
+    flags: string,
+  ) {
     for (const flag of flags) {
       if (!"giuysd".includes(flag)) throw unsupported(source, `the "${flag}" flag`);
     }
@@ -93,7 +115,8 @@ class Translator {
 
   translate(): string {
     const out = this.disjunction();
-    if (this.#i < this.#text.length) throw unsupported(this.source, `unexpected ${this.#text[this.#i]}`);
+    if (this.#i < this.#text.length)
+      throw unsupported(this.source, `unexpected ${this.#text[this.#i]}`);
     return out;
   }
 
@@ -109,7 +132,8 @@ class Translator {
   next(): number {
     const c = this.#unicode ? this.#text.codePointAt(this.#i)! : this.#text.charCodeAt(this.#i);
     this.#i += c > 0xffff ? 2 : 1;
-    if (c >= 0xd800 && c <= 0xdfff) this.fail("a character outside the Basic Multilingual Plane without the u flag");
+    if (c >= 0xd800 && c <= 0xdfff)
+      this.fail("a character outside the Basic Multilingual Plane without the u flag");
     return c;
   }
 
@@ -158,9 +182,14 @@ class Translator {
     if (c === "\\") {
       this.#i++;
       const escape = this.escape(false);
-      return this.emitSet(typeof escape === "number" ? this.expand([{ set: [[escape, escape]], closed: false }]) : escape.set);
+      return this.emitSet(
+        typeof escape === "number"
+          ? this.expand([{ set: [[escape, escape]], closed: false }])
+          : escape.set,
+      );
     }
-    if ("*+?".includes(c) || (c === "{" && this.bound() !== undefined)) this.fail("nothing to repeat");
+    if ("*+?".includes(c) || (c === "{" && this.bound() !== undefined))
+      this.fail("nothing to repeat");
     const code = this.next();
     return this.emitSet(this.expand([{ set: [[code, code]], closed: false }]));
   }
@@ -170,7 +199,10 @@ class Translator {
     const m = /^\{(\d+)(,(\d*))?\}/.exec(this.#text.slice(this.#i));
     if (!m) return undefined;
     if (consume) {
-      if (Number(m[1]) > MAX_BOUND || (m[3] !== undefined && m[3] !== "" && Number(m[3]) > MAX_BOUND)) {
+      if (
+        Number(m[1]) > MAX_BOUND ||
+        (m[3] !== undefined && m[3] !== "" && Number(m[3]) > MAX_BOUND)
+      ) {
         this.fail(`a repetition bound above ${MAX_BOUND}`);
       }
       this.#i += m[0].length;
@@ -239,7 +271,13 @@ class Translator {
   }
 
   classEscape(c: string): Piece | undefined {
-    const word = this.#ignoreCase && this.#unicode ? union(WORD, [[LONG_S, LONG_S], [KELVIN, KELVIN]]) : WORD;
+    const word =
+      this.#ignoreCase && this.#unicode
+        ? union(WORD, [
+            [LONG_S, LONG_S],
+            [KELVIN, KELVIN],
+          ])
+        : WORD;
     switch (c) {
       case "d":
         return { set: DIGITS, closed: true };
@@ -275,7 +313,10 @@ class Translator {
           continue;
         }
         // `[\d-z]` (web compatibility): the escape, a hyphen and the other end.
-        pieces.push(typeof from === "number" ? { set: [[from, from]], closed: false } : from, { set: chars("-"), closed: false });
+        pieces.push(typeof from === "number" ? { set: [[from, from]], closed: false } : from, {
+          set: chars("-"),
+          closed: false,
+        });
         pieces.push(typeof to === "number" ? { set: [[to, to]], closed: false } : to);
         continue;
       }
@@ -303,18 +344,23 @@ class Translator {
       if (piece.closed) continue;
       for (const [lo, hi] of piece.set) {
         // ASCII letters: the other case.
-        for (const [a, z, shift] of [[0x41, 0x5a, 32], [0x61, 0x7a, -32]] as const) {
+        for (const [a, z, shift] of [
+          [0x41, 0x5a, 32],
+          [0x61, 0x7a, -32],
+        ] as const) {
           const l = Math.max(lo, a);
           const h = Math.min(hi, z);
           if (l <= h) extra.push([l + shift, h + shift]);
         }
         if (hi < 0x80) continue;
         const start = Math.max(lo, 0x80);
-        if (hi - start > 0x3000) this.fail("a case-insensitive range over many non-ASCII characters");
+        if (hi - start > 0x3000)
+          this.fail("a case-insensitive range over many non-ASCII characters");
         for (let c = start; c <= hi; c++) {
           if (this.#unicode && (c === KELVIN || c === LONG_S)) continue;
           const s = String.fromCodePoint(c);
-          if (s.toLowerCase() !== s || s.toUpperCase() !== s) this.fail("case-insensitive non-ASCII letters");
+          if (s.toLowerCase() !== s || s.toUpperCase() !== s)
+            this.fail("case-insensitive non-ASCII letters");
         }
       }
     }
@@ -326,7 +372,12 @@ class Translator {
         [LONG_S, [0x53, 0x73]],
       ];
       for (const [special, ascii] of fold) {
-        if (has(set, special) || ascii.some((c) => has(set, c))) set = union(set, [[special, special]], ascii.map((c) => [c, c] as const));
+        if (has(set, special) || ascii.some((c) => has(set, c)))
+          set = union(
+            set,
+            [[special, special]],
+            ascii.map((c) => [c, c] as const),
+          );
       }
     }
     return set;

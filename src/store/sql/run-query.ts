@@ -29,8 +29,19 @@ import type { SqlColumnSpec } from "./table-spec.js";
 type Row = Record<string, unknown>;
 type Sql = RawBuilder<unknown>;
 
-export async function runQuery(db: Kysely<any>, table: SqlTable, query: Query, options: QueryOptions): Promise<unknown> {
-  const context: QueryContext = { spec: table.spec, columns: table.columns, table: table.ref, parameters: options.parameters ?? [], dates: table.dates };
+export async function runQuery(
+  db: Kysely<any>,
+  table: SqlTable,
+  query: Query,
+  options: QueryOptions,
+): Promise<unknown> {
+  const context: QueryContext = {
+    spec: table.spec,
+    columns: table.columns,
+    table: table.ref,
+    parameters: options.parameters ?? [],
+    dates: table.dates,
+  };
   if (query.recurse !== undefined) throw unsupported("recurse() has no SQL translation");
   const page = pageOf(query, context.parameters, options);
   if (query.aggregate !== undefined) return runAggregate(db, table, context, query, page);
@@ -54,19 +65,27 @@ export async function runQuery(db: Kysely<any>, table: SqlTable, query: Query, o
 
   const withTotal = page.count !== undefined || page.offset > 0;
   const total = withTotal ? sql`, count(*) over () as ${sql.id(TOTAL_COLUMN)}` : sql``;
-  const { rows } = await sql<Row>`select ${selectList(columns)}${total} from ${source} where ${sourceWhere} order by ${sourceOrder}${limitClause(page)}`.execute(db);
+  const { rows } =
+    await sql<Row>`select ${selectList(columns)}${total} from ${source} where ${sourceWhere} order by ${sourceOrder}${limitClause(page)}`.execute(
+      db,
+    );
   let totalCount = rows.length;
   if (withTotal) {
     const first = rows[0];
     if (first !== undefined) totalCount = Number(first[TOTAL_COLUMN]);
     else {
-      const counted = await sql<Row>`select count(*)::float8 as n from ${source} where ${sourceWhere}`.execute(db);
+      const counted =
+        await sql<Row>`select count(*)::float8 as n from ${source} where ${sourceWhere}`.execute(
+          db,
+        );
       totalCount = Number(counted.rows[0]?.n ?? 0);
     }
   }
   if (page.maxCount !== undefined) totalCount = Math.min(totalCount, page.maxCount);
   const records = rows.map((row) => rowToRecord(row, columns, table.dates));
-  const out = (query.projection?.kind === "values" ? records.map((r) => valuesOf(r, columns)) : records) as Results<unknown>;
+  const out = (
+    query.projection?.kind === "values" ? records.map((r) => valuesOf(r, columns)) : records
+  ) as Results<unknown>;
   out.totalCount = totalCount;
   return out;
 }
@@ -76,7 +95,14 @@ function valuesOf(record: Row, columns: readonly SqlColumnSpec[]): unknown {
   return columns.map((c) => record[c.name] ?? undefined);
 }
 
-async function runResult(db: Kysely<any>, table: SqlTable, query: Query, columns: readonly SqlColumnSpec[], inner: Sql, page: Page): Promise<unknown> {
+async function runResult(
+  db: Kysely<any>,
+  table: SqlTable,
+  query: Query,
+  columns: readonly SqlColumnSpec[],
+  inner: Sql,
+  page: Page,
+): Promise<unknown> {
   const result = query.result!;
   switch (result.kind) {
     case "count": {
@@ -88,8 +114,14 @@ async function runResult(db: Kysely<any>, table: SqlTable, query: Query, columns
     case "min":
     case "max": {
       const spec = columns.find((c) => c.name === result.path[0] && result.path.length === 1);
-      if (spec === undefined) throw unsupported(`${result.kind}(${result.path.join("/")}) needs a top-level property kept by the projection`);
-      const { rows } = await sql<Row>`select ${aggregateExpression(result.kind, spec, sql`x`)} as v from (${inner}) x`.execute(db);
+      if (spec === undefined)
+        throw unsupported(
+          `${result.kind}(${result.path.join("/")}) needs a top-level property kept by the projection`,
+        );
+      const { rows } =
+        await sql<Row>`select ${aggregateExpression(result.kind, spec, sql`x`)} as v from (${inner}) x`.execute(
+          db,
+        );
       const value = rows[0]?.v;
       if (value === null || value === undefined) return undefined;
       if (result.kind === "sum" || result.kind === "mean") return Number(value);
@@ -97,10 +129,16 @@ async function runResult(db: Kysely<any>, table: SqlTable, query: Query, columns
     }
     case "first":
     case "one": {
-      const { rows } = await sql<Row>`select * from (${inner}) x limit ${result.kind === "first" ? 1 : 2}`.execute(db);
+      const { rows } =
+        await sql<Row>`select * from (${inner}) x limit ${result.kind === "first" ? 1 : 2}`.execute(
+          db,
+        );
       void page;
       if (result.kind === "one" && rows.length !== 1) {
-        throw new QueryError("QUERY_NOT_ONE", `one() expected exactly one record, found ${rows.length === 0 ? "none" : "more"}`);
+        throw new QueryError(
+          "QUERY_NOT_ONE",
+          `one() expected exactly one record, found ${rows.length === 0 ? "none" : "more"}`,
+        );
       }
       const row = rows[0];
       if (row === undefined) return undefined;
@@ -111,10 +149,18 @@ async function runResult(db: Kysely<any>, table: SqlTable, query: Query, columns
 }
 
 /** `aggregate(g1, g2, fn(p), ...)`: GROUP BY in SQL, then sort and page the groups. */
-async function runAggregate(db: Kysely<any>, table: SqlTable, context: QueryContext, query: Query, page: Page): Promise<unknown> {
+async function runAggregate(
+  db: Kysely<any>,
+  table: SqlTable,
+  context: QueryContext,
+  query: Query,
+  page: Page,
+): Promise<unknown> {
   const clause = query.aggregate!;
   if (query.projection !== undefined || query.result !== undefined || query.distinct) {
-    throw unsupported("aggregate() with a projection, distinct() or a result operator has no SQL translation");
+    throw unsupported(
+      "aggregate() with a projection, distinct() or a result operator has no SQL translation",
+    );
   }
   const groups = clause.groupBy.map((path) => column(context, path, "aggregate"));
   const outputs = new Map<string, SqlColumnSpec | "number">();
@@ -127,16 +173,32 @@ async function runAggregate(db: Kysely<any>, table: SqlTable, context: QueryCont
     terms.push(sql`${aggregateExpression(spec.fn, target, sql`t`)} as ${sql.id(spec.name)}`);
     outputs.set(spec.name, spec.fn === "min" || spec.fn === "max" ? target! : "number");
   }
-  const groupBy = groups.length === 0 ? sql`` : sql` group by ${sql.join(groups.map((g) => sql`t.${sql.id(g.name)}`))}`;
+  const groupBy =
+    groups.length === 0
+      ? sql``
+      : sql` group by ${sql.join(groups.map((g) => sql`t.${sql.id(g.name)}`))}`;
   const grouped = sql`select ${sql.join(terms)} from ${context.table} t where ${whereOf(context, query)}${groupBy}`;
   const order = aggregateOrder(query.sort, groups, outputs);
-  const { rows } = await sql<Row>`select a.*, count(*) over () as ${sql.id(TOTAL_COLUMN)} from (${grouped}) a order by ${order}${limitClause(page)}`.execute(db);
+  const { rows } =
+    await sql<Row>`select a.*, count(*) over () as ${sql.id(TOTAL_COLUMN)} from (${grouped}) a order by ${order}${limitClause(page)}`.execute(
+      db,
+    );
   const out = rows.map((row) => {
     const record: Row = {};
     for (const [name, kind] of outputs) {
       const raw = row[name];
-      const value = kind === "number" ? (raw === null || raw === undefined ? undefined : Number(raw)) : rowToRecord({ [kind.name]: raw }, [kind], table.dates)[kind.name];
-      Object.defineProperty(record, name, { value: value ?? (kind === "number" ? undefined : null), enumerable: value !== undefined || kind !== "number", writable: true, configurable: true });
+      const value =
+        kind === "number"
+          ? raw === null || raw === undefined
+            ? undefined
+            : Number(raw)
+          : rowToRecord({ [kind.name]: raw }, [kind], table.dates)[kind.name];
+      Object.defineProperty(record, name, {
+        value: value ?? (kind === "number" ? undefined : null),
+        enumerable: value !== undefined || kind !== "number",
+        writable: true,
+        configurable: true,
+      });
     }
     return record;
   }) as Results<unknown>;
@@ -150,12 +212,20 @@ async function runAggregate(db: Kysely<any>, table: SqlTable, context: QueryCont
   return out;
 }
 
-function aggregateOrder(sort: readonly SortKey[], groups: readonly SqlColumnSpec[], outputs: ReadonlyMap<string, SqlColumnSpec | "number">): Sql {
+function aggregateOrder(
+  sort: readonly SortKey[],
+  groups: readonly SqlColumnSpec[],
+  outputs: ReadonlyMap<string, SqlColumnSpec | "number">,
+): Sql {
   const keys = sort.length > 0 ? sort : groups.map((g) => ({ path: [g.name], descending: false }));
   const terms = keys.map((key) => {
     const name = key.path.length === 1 ? key.path[0]! : undefined;
     const kind = name === undefined ? undefined : outputs.get(name);
-    if (name === undefined || kind === undefined) throw new QueryError("QUERY_UNKNOWN_PROPERTY", `sort on "${key.path.join("/")}", which aggregate() does not produce`);
+    if (name === undefined || kind === undefined)
+      throw new QueryError(
+        "QUERY_UNKNOWN_PROPERTY",
+        `sort on "${key.path.join("/")}", which aggregate() does not produce`,
+      );
     const text = kind !== "number" && categoryOf(kind) === "text";
     const ref = text ? sql`a.${sql.id(name)} collate "C"` : sql`a.${sql.id(name)}`;
     return key.descending ? sql`${ref} desc nulls last` : sql`${ref} asc nulls first`;

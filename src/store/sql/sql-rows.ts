@@ -15,32 +15,51 @@ type Sql = RawBuilder<unknown>;
 export type DateTimeMode = "Date" | "string";
 
 /** A fresh record from a row; SQL NULL reads as `null`. Keys are defined, never assigned, so no name reaches a prototype. */
-export function rowToRecord(row: Readonly<Record<string, unknown>>, columns: readonly SqlColumnSpec[], dates: DateTimeMode): Record<string, unknown> {
+export function rowToRecord(
+  row: Readonly<Record<string, unknown>>,
+  columns: readonly SqlColumnSpec[],
+  dates: DateTimeMode,
+): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (const column of columns) {
     let value = fromColumn(column, row[column.name]);
-    if (dates === "Date" && typeof value === "string" && categoryOf(column) === "timestamp") value = new Date(value);
+    if (dates === "Date" && typeof value === "string" && categoryOf(column) === "timestamp")
+      value = new Date(value);
     if (value !== null && typeof value === "object") value = copyRecord(value);
-    Object.defineProperty(record, column.name, { value: value ?? null, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(record, column.name, {
+      value: value ?? null,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return record;
 }
 
 /** The column's type for an explicit cast: varchar(n) would silently truncate, so the unbounded type (the column's own limit then refuses). */
 function castType(column: SqlColumnSpec): string {
-  return checkedSqlType(column).replace(/^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i, "$1");
+  return checkedSqlType(column).replace(
+    /^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i,
+    "$1",
+  );
 }
 
 /**
  * Many records as ONE parameter: `jsonb_to_recordset($1::jsonb) AS v("id" bigint, ...)`,
  * so a batch of thousands of rows costs one parameter, not thousands.
  */
-export function recordset(columns: readonly SqlColumnSpec[], records: readonly Readonly<Record<string, unknown>>[]): Sql {
+export function recordset(
+  columns: readonly SqlColumnSpec[],
+  records: readonly Readonly<Record<string, unknown>>[],
+): Sql {
   const rows = records.map((record) => {
     const row: Record<string, unknown> = {};
     for (const column of columns) {
       const value = record[column.name];
-      Object.defineProperty(row, column.name, { value: value instanceof Date ? value.toISOString() : (value ?? null), enumerable: true });
+      Object.defineProperty(row, column.name, {
+        value: value instanceof Date ? value.toISOString() : (value ?? null),
+        enumerable: true,
+      });
     }
     return row;
   });
@@ -66,7 +85,9 @@ export function columnValue(column: SqlColumnSpec, value: unknown): Sql {
  */
 export function discriminatorColumn(spec: SqlTableSpec): SqlColumnSpec | undefined {
   const d = spec.discriminator;
-  return d === undefined ? undefined : { name: d.column, type: "string", sqlType: "text", nullable: false, enum: d.values };
+  return d === undefined
+    ? undefined
+    : { name: d.column, type: "string", sqlType: "text", nullable: false, enum: d.values };
 }
 
 /** The columns a record is read with: the table's, then the discriminator. */
@@ -79,14 +100,24 @@ export function readColumns(spec: SqlTableSpec): readonly SqlColumnSpec[] {
  * The model a (copied) record names in its discriminator property, checked
  * against the models this table spec writes; `undefined` when it names none.
  */
-export function discriminatorOf(record: Readonly<Record<string, unknown>>, spec: SqlTableSpec): string | undefined {
+export function discriminatorOf(
+  record: Readonly<Record<string, unknown>>,
+  spec: SqlTableSpec,
+): string | undefined {
   const d = spec.discriminator;
   if (d === undefined || !Object.hasOwn(record, d.column)) return undefined;
   const value = record[d.column];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string" || !d.values.includes(value)) {
     throw new ValidationError(
-      [{ pointer: `/${d.column}`, message: `must be one of ${d.values.join(", ")} (the models stored through this ${d.value} store)`, keyword: "enum", params: { allowedValues: d.values } }],
+      [
+        {
+          pointer: `/${d.column}`,
+          message: `must be one of ${d.values.join(", ")} (the models stored through this ${d.value} store)`,
+          keyword: "enum",
+          params: { allowedValues: d.values },
+        },
+      ],
       `${spec.table}: ${d.column} ${JSON.stringify(value)} is not one of ${d.values.join(", ")}`,
     );
   }
@@ -94,13 +125,24 @@ export function discriminatorOf(record: Readonly<Record<string, unknown>>, spec:
 }
 
 /** Checks a (copied) record's properties against the table: every property must be a column (or the discriminator). */
-export function checkProperties(record: Readonly<Record<string, unknown>>, columns: ReadonlyMap<string, SqlColumnSpec>, spec: SqlTableSpec): void {
+export function checkProperties(
+  record: Readonly<Record<string, unknown>>,
+  columns: ReadonlyMap<string, SqlColumnSpec>,
+  spec: SqlTableSpec,
+): void {
   const table = spec.table;
   const discriminator = spec.discriminator?.column;
-  const unknown = Object.keys(record).filter((key) => !columns.has(key) && key !== discriminator && !isPrototypeKey(key));
+  const unknown = Object.keys(record).filter(
+    (key) => !columns.has(key) && key !== discriminator && !isPrototypeKey(key),
+  );
   if (unknown.length > 0) {
     throw new ValidationError(
-      unknown.map((key) => ({ pointer: `/${key}`, message: `is not a column of table ${table}`, keyword: "additionalProperties", params: { additionalProperty: key } })),
+      unknown.map((key) => ({
+        pointer: `/${key}`,
+        message: `is not a column of table ${table}`,
+        keyword: "additionalProperties",
+        params: { additionalProperty: key },
+      })),
     );
   }
 }
@@ -110,9 +152,13 @@ export function storeErrorOf(error: unknown, spec: SqlTableSpec): PerstoreError 
   if (error instanceof PerstoreError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === "23505") return new ConflictError(`${spec.table}: ${message}`, "STORE_CONFLICT", { cause: error });
+  if (code === "23505")
+    return new ConflictError(`${spec.table}: ${message}`, "STORE_CONFLICT", { cause: error });
   if (typeof code === "string" && (code.startsWith("22") || code === "23502" || code === "23514")) {
-    return new ValidationError([{ pointer: "", message, keyword: "sql" }], `${spec.table}: ${message}`);
+    return new ValidationError(
+      [{ pointer: "", message, keyword: "sql" }],
+      `${spec.table}: ${message}`,
+    );
   }
   return new StoreError("STORE_SQL_FAILED", `${spec.table}: ${message}`, { cause: error });
 }

@@ -33,7 +33,15 @@ import type {
 import { StoreEvents } from "../memory/store-events.js";
 import { runQuery } from "./run-query.js";
 import { applyChangeSet } from "./apply-change-set.js";
-import { checkProperties, columnValue, discriminatorOf, readColumns, rowToRecord, storeErrorOf, type DateTimeMode } from "./sql-rows.js";
+import {
+  checkProperties,
+  columnValue,
+  discriminatorOf,
+  readColumns,
+  rowToRecord,
+  storeErrorOf,
+  type DateTimeMode,
+} from "./sql-rows.js";
 import { categoryOf, checkedSqlType } from "./sql-values.js";
 import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
 
@@ -82,11 +90,18 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   constructor(options: SqlStoreOptions, shared?: Shared, pending?: StoreEvent<T>[]) {
     const spec = options.table;
     const columns = new Map(spec.columns.map((c) => [c.name, c] as const));
-    if (!columns.has(spec.primaryKey)) throw new QueryError("QUERY_UNKNOWN_PROPERTY", `table ${spec.table} has no column for its primary key "${spec.primaryKey}"`);
+    if (!columns.has(spec.primaryKey))
+      throw new QueryError(
+        "QUERY_UNKNOWN_PROPERTY",
+        `table ${spec.table} has no column for its primary key "${spec.primaryKey}"`,
+      );
     // Type names are written into statements as SQL text: check each once, here.
     for (const column of spec.columns) checkedSqlType(column);
     if (spec.discriminator !== undefined && columns.has(spec.discriminator.column)) {
-      throw new QueryError("QUERY_UNSUPPORTED", `table ${spec.table}: a property may not be named "${spec.discriminator.column}", the discriminator column`);
+      throw new QueryError(
+        "QUERY_UNSUPPORTED",
+        `table ${spec.table}: a property may not be named "${spec.discriminator.column}", the discriminator column`,
+      );
     }
     this.idProperty = spec.primaryKey;
     this.#db = options.db;
@@ -111,9 +126,15 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   async get(id: Id): Promise<T | undefined> {
     const key = this.#normaliseId(id);
     if (key === undefined) return undefined;
-    const { rows } = await sql<Record<string, unknown>>`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(this.#db);
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
+      this.#db,
+    );
     const row = rows[0];
-    return row === undefined ? undefined : (rowToRecord(row, this.#table.readColumns, this.#table.dates) as T);
+    return row === undefined
+      ? undefined
+      : (rowToRecord(row, this.#table.readColumns, this.#table.dates) as T);
   }
 
   async put(object: T, options: PutOptions = {}): Promise<Id> {
@@ -126,21 +147,40 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     if (id === undefined || id === null) id = this.#newId();
     if (id !== undefined) {
       const key = this.#normaliseId(id);
-      if (key === undefined) throw new QueryError("QUERY_BAD_VALUE", `${String(id)} is not a valid id for ${spec.table}`);
+      if (key === undefined)
+        throw new QueryError(
+          "QUERY_BAD_VALUE",
+          `${String(id)} is not a valid id for ${spec.table}`,
+        );
       record[spec.primaryKey] = key;
     }
     const pk = sql.id(spec.primaryKey);
     try {
       if (options.overwrite === true) {
-        const sets = spec.columns.filter((c) => c.name !== spec.primaryKey).map((c) => sql`${sql.id(c.name)} = ${columnValue(c, record[c.name])}`);
-        if (type !== undefined) sets.push(sql`${sql.id(spec.discriminator!.column)} = ${type}::text`);
-        const { rows } = await sql<{ id: unknown; type?: string }>`update ${this.#table.ref} set ${sql.join(sets)} where ${this.#whereId(record[spec.primaryKey] as Id)} returning ${pk} as id${this.#returnType()}`.execute(this.#db);
-        if (rows.length === 0) throw new NotFoundError(`${spec.table}: no record with id ${String(id)}`);
+        const sets = spec.columns
+          .filter((c) => c.name !== spec.primaryKey)
+          .map((c) => sql`${sql.id(c.name)} = ${columnValue(c, record[c.name])}`);
+        if (type !== undefined)
+          sets.push(sql`${sql.id(spec.discriminator!.column)} = ${type}::text`);
+        const { rows } = await sql<{
+          id: unknown;
+          type?: string;
+        }>`update ${this.#table.ref} set ${sql.join(sets)} where ${this.#whereId(record[spec.primaryKey] as Id)} returning ${pk} as id${this.#returnType()}`.execute(
+          this.#db,
+        );
+        if (rows.length === 0)
+          throw new NotFoundError(`${spec.table}: no record with id ${String(id)}`);
         if (spec.discriminator !== undefined) record[spec.discriminator.column] = rows[0]!.type;
-        this.#emit({ type: "change", ids: [record[spec.primaryKey] as Id], records: [this.#outRecord(record)] });
+        this.#emit({
+          type: "change",
+          ids: [record[spec.primaryKey] as Id],
+          records: [this.#outRecord(record)],
+        });
         return record[spec.primaryKey] as Id;
       }
-      const written = spec.columns.filter((c) => c.name !== spec.primaryKey || record[spec.primaryKey] !== undefined);
+      const written = spec.columns.filter(
+        (c) => c.name !== spec.primaryKey || record[spec.primaryKey] !== undefined,
+      );
       const names = written.map((c) => sql.id(c.name));
       const values = written.map((c) => columnValue(c, record[c.name]));
       const discriminator = spec.discriminator;
@@ -150,21 +190,42 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
       }
       let conflict = sql``;
       if (options.overwrite === undefined) {
-        const sets = written.filter((c) => c.name !== spec.primaryKey).map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
+        const sets = written
+          .filter((c) => c.name !== spec.primaryKey)
+          .map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
         // Without a discriminator in the record, a replaced row keeps its model.
-        if (type !== undefined) sets.push(sql`${sql.id(discriminator!.column)} = excluded.${sql.id(discriminator!.column)}`);
-        const guard = discriminator === undefined ? sql`` : sql` where ${this.#table.ref}.${sql.id(discriminator.column)} in (${sql.join(discriminator.values.map((v) => sql`${v}::text`))})`;
+        if (type !== undefined)
+          sets.push(
+            sql`${sql.id(discriminator!.column)} = excluded.${sql.id(discriminator!.column)}`,
+          );
+        const guard =
+          discriminator === undefined
+            ? sql``
+            : sql` where ${this.#table.ref}.${sql.id(discriminator.column)} in (${sql.join(discriminator.values.map((v) => sql`${v}::text`))})`;
         // A key-only table still "updates" the key, so RETURNING reports the row.
         if (sets.length === 0) sets.push(sql`${pk} = excluded.${pk}`);
         conflict = sql` on conflict (${pk}) do update set ${sql.join(sets)}${guard}`;
       }
-      const { rows } = await sql<{ id: unknown; inserted: boolean; type?: string }>`insert into ${this.#table.ref} (${sql.join(names)}) values (${sql.join(values)})${conflict} returning ${pk} as id, (xmax = 0) as inserted${this.#returnType()}`.execute(this.#db);
+      const { rows } = await sql<{
+        id: unknown;
+        inserted: boolean;
+        type?: string;
+      }>`insert into ${this.#table.ref} (${sql.join(names)}) values (${sql.join(values)})${conflict} returning ${pk} as id, (xmax = 0) as inserted${this.#returnType()}`.execute(
+        this.#db,
+      );
       const row = rows[0];
-      if (row === undefined) throw new ConflictError(`${spec.table}: id ${String(id)} is a record of a model outside ${discriminator?.values.join(", ")}, which this store cannot replace`);
+      if (row === undefined)
+        throw new ConflictError(
+          `${spec.table}: id ${String(id)} is a record of a model outside ${discriminator?.values.join(", ")}, which this store cannot replace`,
+        );
       const newId = this.#idOut(row.id);
       record[spec.primaryKey] = newId;
       if (discriminator !== undefined) record[discriminator.column] = row.type;
-      this.#emit({ type: row.inserted ? "add" : "change", ids: [newId], records: [this.#outRecord(record)] });
+      this.#emit({
+        type: row.inserted ? "add" : "change",
+        ids: [newId],
+        records: [this.#outRecord(record)],
+      });
       return newId;
     } catch (error) {
       throw storeErrorOf(error, spec);
@@ -178,7 +239,9 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   async delete(id: Id): Promise<boolean> {
     const key = this.#normaliseId(id);
     if (key === undefined) return false;
-    const result = await sql`delete from ${this.#table.ref} where ${this.#whereId(key)}`.execute(this.#db);
+    const result = await sql`delete from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
+      this.#db,
+    );
     const existed = (result.numAffectedRows ?? 0n) > 0n;
     if (existed) this.#emit({ type: "remove", ids: [key] });
     return existed;
@@ -215,7 +278,9 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   async applyChangeSet(changeSet: ChangeSet<T>): Promise<ChannelResponse<T>> {
     const run = (db: Kysely<any>) => applyChangeSet(db, this.#table, changeSet as ChangeSet<any>);
     try {
-      const response = this.#db.isTransaction ? await run(this.#db) : await this.#db.transaction().execute(run);
+      const response = this.#db.isTransaction
+        ? await run(this.#db)
+        : await this.#db.transaction().execute(run);
       return response as ChannelResponse<T>;
     } catch (error) {
       throw storeErrorOf(error, this.#table.spec);
@@ -247,10 +312,14 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     const category = categoryOf(pk);
     if (category === "integer") {
       const n = typeof id === "number" ? id : /^-?\d+$/.test(id) ? Number(id) : NaN;
-      if (!Number.isSafeInteger(n)) return typeof id === "string" && /^-?\d+$/.test(id) ? id : undefined;
+      if (!Number.isSafeInteger(n))
+        return typeof id === "string" && /^-?\d+$/.test(id) ? id : undefined;
       return n;
     }
-    if (category === "uuid") return typeof id === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id) ? id.toLowerCase() : undefined;
+    if (category === "uuid")
+      return typeof id === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id)
+        ? id.toLowerCase()
+        : undefined;
     return typeof id === "number" && category === "text" ? String(id) : id;
   }
 
@@ -280,6 +349,10 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   #deliver(event: StoreEvent<T>): void {
     // Each listener gets its own copies, so none can change what another (or the store) sees.
     const { type, ...rest } = event;
-    this.#shared.events.emit(type, () => ({ ...rest, ...(rest.records ? { records: rest.records.map((r) => copyRecord(r)) } : {}), ...(rest.ids ? { ids: [...rest.ids] } : {}) }));
+    this.#shared.events.emit(type, () => ({
+      ...rest,
+      ...(rest.records ? { records: rest.records.map((r) => copyRecord(r)) } : {}),
+      ...(rest.ids ? { ids: [...rest.ids] } : {}),
+    }));
   }
 }

@@ -12,14 +12,18 @@ import { QueryError } from "../../errors/index.js";
 import type { SqlColumnSpec } from "./table-spec.js";
 
 /** What the SQL layer treats a column as, decided from its SQL type. */
-export type ColumnCategory = "text" | "uuid" | "integer" | "float" | "boolean" | "timestamp" | "date" | "json" | "array";
+export type ColumnCategory =
+  "text" | "uuid" | "integer" | "float" | "boolean" | "timestamp" | "date" | "json" | "array";
 
 /** Only plain type names ever reach SQL text (they come from the compiler, but are checked anyway). */
 const SQL_TYPE = /^[a-z][a-z0-9_ ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i;
 
 export function checkedSqlType(column: SqlColumnSpec): string {
   if (!SQL_TYPE.test(column.sqlType)) {
-    throw new QueryError("QUERY_UNSUPPORTED", `column "${column.name}" has an unsupported SQL type "${column.sqlType}"`);
+    throw new QueryError(
+      "QUERY_UNSUPPORTED",
+      `column "${column.name}" has an unsupported SQL type "${column.sqlType}"`,
+    );
   }
   return column.sqlType;
 }
@@ -66,7 +70,9 @@ export function isComparable(category: ColumnCategory, value: unknown): boolean 
     case "boolean":
       return typeof value === "boolean";
     case "timestamp":
-      return value instanceof Date ? !Number.isNaN(value.getTime()) : typeof value === "string" && !Number.isNaN(Date.parse(value));
+      return value instanceof Date
+        ? !Number.isNaN(value.getTime())
+        : typeof value === "string" && !Number.isNaN(Date.parse(value));
     case "date":
       return typeof value === "string" && DAY.test(value);
     default:
@@ -88,9 +94,14 @@ export function castFor(category: ColumnCategory, value: unknown, sqlType: strin
       return "uuid";
     case "integer":
       // A fraction or an infinity compared with an integer column must not be cast to bigint.
-      return Number.isInteger(value) && Math.abs(value as number) <= Number.MAX_SAFE_INTEGER ? "bigint" : "float8";
+      return Number.isInteger(value) && Math.abs(value as number) <= Number.MAX_SAFE_INTEGER
+        ? "bigint"
+        : "float8";
     case "float":
-      return sqlType.toLowerCase().startsWith("numeric") || sqlType.toLowerCase().startsWith("decimal") ? "numeric" : "float8";
+      return sqlType.toLowerCase().startsWith("numeric") ||
+        sqlType.toLowerCase().startsWith("decimal")
+        ? "numeric"
+        : "float8";
     case "boolean":
       return "boolean";
     case "timestamp":

@@ -18,11 +18,30 @@ const uuid = () => crypto.randomUUID();
 async function checkDateQueries(models: ReturnType<typeof createModels>): Promise<void> {
   const { Author, Book, Person, Review } = models;
   const author = await Author.create({ name: "Mary Shelley" } as never);
-  const book = await Book.create({ isbn: "9780000000003", title: "Frankenstein", authorId: author.id } as never);
+  const book = await Book.create({
+    isbn: "9780000000003",
+    title: "Frankenstein",
+    authorId: author.id,
+  } as never);
   const reviews: { id: string; createdAt: string }[] = [];
-  for (const createdAt of ["2023-12-31T23:59:59.999Z", "2024-01-01T00:00:00Z", "2024-03-01T10:00:00+02:00"]) {
-    const reviewer = await Person.create({ id: uuid(), firstName: "R", lastName: "V", email: `${uuid()}@example.org` } as never);
-    const review = await Review.create({ id: uuid(), bookIsbn: book.isbn, reviewerId: reviewer.id, rating: 4, createdAt } as never);
+  for (const createdAt of [
+    "2023-12-31T23:59:59.999Z",
+    "2024-01-01T00:00:00Z",
+    "2024-03-01T10:00:00+02:00",
+  ]) {
+    const reviewer = await Person.create({
+      id: uuid(),
+      firstName: "R",
+      lastName: "V",
+      email: `${uuid()}@example.org`,
+    } as never);
+    const review = await Review.create({
+      id: uuid(),
+      bookIsbn: book.isbn,
+      reviewerId: reviewer.id,
+      rating: 4,
+      createdAt,
+    } as never);
     reviews.push({ id: review.id, createdAt });
   }
   const ids = async (query: string) => (await Review.query(query)).map((r) => r.id).sort();
@@ -31,9 +50,15 @@ async function checkDateQueries(models: ReturnType<typeof createModels>): Promis
   expect(await ids("createdAt<2024-01-01T00:00:00Z")).toEqual(expected(0));
   expect(await ids("createdAt=2024-03-01T08:00:00.000Z")).toEqual(expected(2)); // another offset, the same instant
   expect(await ids("createdAt!=2024-01-01T00:00:00Z")).toEqual(expected(0, 2));
-  expect(await ids("createdAt=ge=2024-01-01T00%3A00%3A00Z&createdAt<date:2024-02-01")).toEqual(expected(1));
-  expect(await ids("between(createdAt,(2023-12-31T23:59:59.999Z,2024-03-01T08:00:00Z))")).toEqual(expected(0, 1));
-  expect(await ids("in(createdAt,(2024-01-01T00:00:00Z,2023-12-31T23:59:59.999Z))")).toEqual(expected(0, 1));
+  expect(await ids("createdAt=ge=2024-01-01T00%3A00%3A00Z&createdAt<date:2024-02-01")).toEqual(
+    expected(1),
+  );
+  expect(await ids("between(createdAt,(2023-12-31T23:59:59.999Z,2024-03-01T08:00:00Z))")).toEqual(
+    expected(0, 1),
+  );
+  expect(await ids("in(createdAt,(2024-01-01T00:00:00Z,2023-12-31T23:59:59.999Z))")).toEqual(
+    expected(0, 1),
+  );
 }
 
 afterAll(async () => closeDatabases());

@@ -24,7 +24,9 @@ describe("openDatabase", () => {
           throw new Error("abort");
         }),
       ).rejects.toThrow("abort");
-      const { rows } = await sql<{ id: number; d: string; n: unknown }>`select * from t`.execute(db);
+      const { rows } = await sql<{ id: number; d: string; n: unknown }>`select * from t`.execute(
+        db,
+      );
       // date as text, bigint beyond 2^53 as its exact decimal string; the aborted row is gone
       expect(rows).toEqual([{ id: 1, d: "2020-02-03", n: "9007199254740993" }]);
     } finally {
@@ -82,6 +84,8 @@ describe("openDatabase", () => {
   });
 
   it("rejects an unknown URL scheme with STORE_BAD_URL", () => {
-    expect(() => openDatabase("mysql://x")).toThrow(expect.objectContaining({ code: "STORE_BAD_URL" }));
+    expect(() => openDatabase("mysql://x")).toThrow(
+      expect.objectContaining({ code: "STORE_BAD_URL" }),
+    );
   });
 });

@@ -1,7 +1,12 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe } from "vitest";
 import { SqlStore } from "../../../src/store/sql/sql-store.js";
-import { contractQuerySchema, contractTableSpec, describeStoreContract, type ContractRecord } from "../../store-contract.js";
+import {
+  contractQuerySchema,
+  contractTableSpec,
+  describeStoreContract,
+  type ContractRecord,
+} from "../../store-contract.js";
 import { createTable, openTestDatabase, testTargets, type TestDatabase } from "./sql-test-db.js";
 
 for (const target of testTargets()) {
@@ -14,9 +19,17 @@ for (const target of testTargets()) {
     afterAll(async () => database?.close());
 
     describeStoreContract(`SqlStore (${target.name})`, async () => {
-      await sql`truncate table ${sql.id(database.schema, contractTableSpec.table)}`.execute(database.db);
+      await sql`truncate table ${sql.id(database.schema, contractTableSpec.table)}`.execute(
+        database.db,
+      );
       // ContractRecord declares createdAt as a Date, so this store reads date-times as Dates.
-      return new SqlStore<ContractRecord>({ db: database.db, table: contractTableSpec, schema: database.schema, querySchema: contractQuerySchema, dates: "Date" });
+      return new SqlStore<ContractRecord>({
+        db: database.db,
+        table: contractTableSpec,
+        schema: database.schema,
+        querySchema: contractQuerySchema,
+        dates: "Date",
+      });
     });
   });
 }

@@ -53,7 +53,9 @@ for (const target of testTargets()) {
     });
     afterAll(async () => database?.close());
     beforeEach(async () => {
-      await sql`truncate table ${sql.id(database.schema, "book")} restart identity`.execute(database.db);
+      await sql`truncate table ${sql.id(database.schema, "book")} restart identity`.execute(
+        database.db,
+      );
       store = new SqlStore<Book>({ db: database.db, table: books, schema: database.schema });
     });
     const ids = (r: unknown) => (r as Book[]).map((b) => b.id);
@@ -67,10 +69,32 @@ for (const target of testTargets()) {
     });
 
     it("round-trips date-times as normalised ISO strings, dates as days, jsonb and arrays as equal values", async () => {
-      const reviews = [{ stars: 5, by: "ann" }, { stars: 2, by: "bo" }];
-      await store.put(book(1, "Dune", 1965, { published: "1965-08-01T10:00:00+02:00", day: "1965-08-01", reviews, tags: ["sf", "a,b", 'q"'] }));
-      expect(await store.get(1)).toEqual(book(1, "Dune", 1965, { published: "1965-08-01T08:00:00.000Z", day: "1965-08-01", reviews, tags: ["sf", "a,b", 'q"'] }));
-      const asDates = new SqlStore<Book>({ db: database.db, table: books, schema: database.schema, dates: "Date" });
+      const reviews = [
+        { stars: 5, by: "ann" },
+        { stars: 2, by: "bo" },
+      ];
+      await store.put(
+        book(1, "Dune", 1965, {
+          published: "1965-08-01T10:00:00+02:00",
+          day: "1965-08-01",
+          reviews,
+          tags: ["sf", "a,b", 'q"'],
+        }),
+      );
+      expect(await store.get(1)).toEqual(
+        book(1, "Dune", 1965, {
+          published: "1965-08-01T08:00:00.000Z",
+          day: "1965-08-01",
+          reviews,
+          tags: ["sf", "a,b", 'q"'],
+        }),
+      );
+      const asDates = new SqlStore<Book>({
+        db: database.db,
+        table: books,
+        schema: database.schema,
+        dates: "Date",
+      });
       expect((await asDates.get(1))?.published).toEqual(new Date("1965-08-01T08:00:00.000Z"));
     });
 
@@ -97,7 +121,15 @@ for (const target of testTargets()) {
 
     it("answers contains with a nested query on jsonb arrays, and on text arrays", async () => {
       await store.put(book(1, "A", 1, { reviews: [{ stars: 5, by: "ann" }], tags: ["x", "y"] }));
-      await store.put(book(2, "B", 2, { reviews: [{ stars: 1, by: "ann" }, { stars: 3, by: "cy" }], tags: ["y"] }));
+      await store.put(
+        book(2, "B", 2, {
+          reviews: [
+            { stars: 1, by: "ann" },
+            { stars: 3, by: "cy" },
+          ],
+          tags: ["y"],
+        }),
+      );
       await store.put(book(3, "C", 3));
       expect(ids(await store.query("contains(reviews,and(stars=ge=3,by=ann))"))).toEqual([1]);
       expect(ids(await store.query("contains(reviews,stars=3)"))).toEqual([2]);
@@ -129,11 +161,19 @@ for (const target of testTargets()) {
     });
 
     it("refuses what it cannot translate, and unknown properties, with QueryError codes", async () => {
-      await expect(store.query("recurse(reviews)")).rejects.toMatchObject({ code: "QUERY_UNSUPPORTED" });
-      await expect(store.query("sort(+reviews)")).rejects.toMatchObject({ code: "QUERY_UNSUPPORTED" });
-      await expect(store.query('nope=1')).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
-      await expect(store.query("eq(title%22%3B%20drop%20table%20book%3B--,1)")).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
-      await expect(store.put({ ...book(1, "A", 1), extra: 1 } as Book)).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+      await expect(store.query("recurse(reviews)")).rejects.toMatchObject({
+        code: "QUERY_UNSUPPORTED",
+      });
+      await expect(store.query("sort(+reviews)")).rejects.toMatchObject({
+        code: "QUERY_UNSUPPORTED",
+      });
+      await expect(store.query("nope=1")).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
+      await expect(
+        store.query("eq(title%22%3B%20drop%20table%20book%3B--,1)"),
+      ).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
+      await expect(store.put({ ...book(1, "A", 1), extra: 1 } as Book)).rejects.toMatchObject({
+        code: "VALIDATION_FAILED",
+      });
     });
 
     it("rolls a transaction back and delivers its events only after commit", async () => {
@@ -163,7 +203,9 @@ for (const target of testTargets()) {
         memory.insert([book(4, "D", 4)]);
         memory.update({ title: "D2" }, "id=4");
         await memory.commit({ mode: "condensed" });
-        expect([...((await store.query("sort(+id)")) as Book[])].map((b) => [b.id, b.title, b.year])).toEqual([
+        expect(
+          [...((await store.query("sort(+id)")) as Book[])].map((b) => [b.id, b.title, b.year]),
+        ).toEqual([
           [1, "A", 1],
           [2, "B", 20],
           [4, "D2", 4],
@@ -177,13 +219,19 @@ for (const target of testTargets()) {
         await sql`truncate table ${sql.id(database.schema, "book")}`.execute(database.db);
         await store.put(book(8, "changed?", 8));
         await store.put(book(9, "removed?", 9));
-        const memory = new MemoryStore<Book>({ idProperty: "id", channel, data: [book(8, "changed?", 8), book(9, "removed?", 9)] });
+        const memory = new MemoryStore<Book>({
+          idProperty: "id",
+          channel,
+          data: [book(8, "changed?", 8), book(9, "removed?", 9)],
+        });
         // The remove and the change run (as earlier batches) before the add that fails: all must roll back.
         memory.remove("id=9");
         memory.update({ year: 80 }, "id=8");
         memory.insert([book(1, "A", 1), book(2, "x".repeat(81), 2)], { append: true }); // varchar(80) refuses the second
         const journal = [...memory.journal];
-        await expect(memory.commit({ mode: "condensed" })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+        await expect(memory.commit({ mode: "condensed" })).rejects.toMatchObject({
+          code: "VALIDATION_FAILED",
+        });
         expect([...memory.journal]).toEqual(journal);
         expect(ids(await memory.query("sort(+id)"))).toEqual([1, 2, 8]);
         expect([...((await store.query("sort(+id)")) as Book[])]).toMatchObject([
