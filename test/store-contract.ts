@@ -19,7 +19,13 @@
  * the stores that lack one).
  */
 import { afterEach, beforeEach, describe, expect, it, type TestContext } from "vitest";
-import { ConflictError, NotFoundError, PerstoreError, QueryError } from "../src/errors/index.js";
+import {
+  ConflictError,
+  NotFoundError,
+  PerstoreError,
+  QueryError,
+  ValidationError,
+} from "../src/errors/index.js";
 import { MemoryStore } from "../src/store/memory/memory-store.js";
 import type { FieldType, QuerySchema } from "../src/query/ast.js";
 import type { SqlTableSpec } from "../src/store/sql/table-spec.js";
@@ -307,6 +313,29 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(first).not.toEqual(second);
         const stored = await get(first);
         expect(stored).toEqual({ ...data, id: first });
+      });
+
+      it("refuses an id that is neither a string nor a finite number with STORE_INVALID_ID", async (ctx) => {
+        need(ctx, "put", "get");
+        for (const id of [true, {}, Number.NaN, Number.POSITIVE_INFINITY]) {
+          const error = await put(record("i1"), { id: id as unknown as Id }).catch(
+            (e: unknown) => e,
+          );
+          expect(error, String(id)).toBeInstanceOf(ValidationError);
+          expect(error, String(id)).toMatchObject({
+            code: "STORE_INVALID_ID",
+            errors: [{ pointer: "/id" }],
+          });
+        }
+        expect(await get("i1")).toBeUndefined();
+      });
+
+      it("refuses a record that is not an object with STORE_INVALID_RECORD", async (ctx) => {
+        need(ctx, "put");
+        for (const value of [null, 5, "text", [record("i1")]]) {
+          const error = await put(value as unknown as ContractRecord).catch((e: unknown) => e);
+          expect(error, JSON.stringify(value)).toMatchObject({ code: "STORE_INVALID_RECORD" });
+        }
       });
     });
 

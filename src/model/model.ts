@@ -28,7 +28,8 @@ import { instantiate, recordOf, saveInstance, type DataRecord } from "./instanti
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding, ValidationResult } from "./model-instance.js";
 import { namedQueryMethods } from "./named-query.js";
-import { escapePointer, validationIssues } from "./validation.js";
+import { escapePointer } from "../errors/json-pointer.js";
+import { validationIssues } from "./validation.js";
 import { ModelFacetView } from "./model-facet.js";
 import { DISCRIMINATOR } from "./hierarchy-store.js";
 import { normalDateTime } from "./date-time.js";

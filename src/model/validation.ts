@@ -4,12 +4,8 @@
  * `additionalProperties`, the property itself rather than its parent).
  */
 import type { ValidationIssue } from "../errors/index.js";
+import { escapePointer } from "../errors/json-pointer.js";
 import type { AjvErrorLike, ModelValidateFunction } from "./definition.js";
-
-/** JSON pointer segment escaping (RFC 6901). */
-export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
-}
 
 function issueOf(error: AjvErrorLike): ValidationIssue {
   const params = error.params ?? {};

@@ -32,7 +32,7 @@ import type {
 import { copyJournalEntry } from "./copy-journal-entry.js";
 import { MemoryState, type IndexSpec, type Slot } from "./memory-state.js";
 import { readLoadData } from "./read-load-data.js";
-import { assertRecord, recordId } from "./record-id.js";
+import { assertRecord, recordId } from "../record-id.js";
 import { StoreEvents } from "./store-events.js";
 
 export type { IndexSpec } from "./memory-state.js";

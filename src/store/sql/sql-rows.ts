@@ -5,6 +5,7 @@
  */
 import { sql, type RawBuilder } from "kysely";
 import { ConflictError, PerstoreError, StoreError, ValidationError } from "../../errors/index.js";
+import { escapePointer } from "../../errors/json-pointer.js";
 import { copyRecord, isPrototypeKey } from "../copy.js";
 import { categoryOf, checkedSqlType, elementSqlType, fromColumn, toColumn } from "./sql-values.js";
 import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
@@ -138,7 +139,7 @@ export function checkProperties(
   if (unknown.length > 0) {
     throw new ValidationError(
       unknown.map((key) => ({
-        pointer: `/${key}`,
+        pointer: `/${escapePointer(key)}`,
         message: `is not a column of table ${table}`,
         keyword: "additionalProperties",
         params: { additionalProperty: key },

@@ -16,6 +16,7 @@ import { ConflictError, NotFoundError, QueryError } from "../../errors/index.js"
 import type { Query, QuerySchema } from "../../query/ast.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { copyRecord } from "../copy.js";
+import { assertRecord, invalidIdError, isId } from "../record-id.js";
 import type {
   ChangeSet,
   ChannelResponse,
@@ -139,6 +140,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
 
   async put(object: T, options: PutOptions = {}): Promise<Id> {
     const { spec, columns } = this.#table;
+    assertRecord(object);
     const record = copyRecord(object) as Record<string, unknown>;
     checkProperties(record, columns, spec);
     // A record read through a base model's store names its sub-model: writing it back keeps that model.
@@ -147,11 +149,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     if (id === undefined || id === null) id = this.#newId();
     if (id !== undefined) {
       const key = this.#normaliseId(id);
-      if (key === undefined)
-        throw new QueryError(
-          "QUERY_BAD_VALUE",
-          `${String(id)} is not a valid id for ${spec.table}`,
-        );
+      if (key === undefined) throw this.#invalidId(id);
       record[spec.primaryKey] = key;
     }
     const pk = sql.id(spec.primaryKey);
@@ -308,6 +306,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
 
   /** The id as the primary key column takes it, or undefined when no record can have it. */
   #normaliseId(id: Id): Id | undefined {
+    if (!isId(id)) return undefined;
     const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
     const category = categoryOf(pk);
     if (category === "integer") {
@@ -321,6 +320,20 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         ? id.toLowerCase()
         : undefined;
     return typeof id === "number" && category === "text" ? String(id) : id;
+  }
+
+  /** STORE_INVALID_ID, as every store says it, naming what this primary key column takes. */
+  #invalidId(id: unknown): Error {
+    const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
+    const category = categoryOf(pk);
+    if (!isId(id) || (category !== "integer" && category !== "uuid")) {
+      return invalidIdError(id, pk.name);
+    }
+    return invalidIdError(
+      id,
+      pk.name,
+      category === "integer" ? "must be an integer" : "must be a UUID",
+    );
   }
 
   /** A new id made here, or undefined to let the database's default assign it (integer keys). */
