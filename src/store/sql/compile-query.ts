@@ -9,7 +9,7 @@ import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { QueryError } from "../../errors/index.js";
 import type { Path, Query, SortKey } from "../../query/ast.js";
 import { compileFilter, resolve, unsupported, type FilterContext } from "./compile-filter.js";
-import { categoryOf, checkedSqlType } from "./sql-values.js";
+import { categoryOf } from "./sql-values.js";
 import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
 
 type Sql = RawBuilder<unknown>;
@@ -182,5 +182,3 @@ export function aggregateExpression(
   const value = category === "text" ? sql`${ref} collate "C"` : ref;
   return sql`${sql.raw(fn)}(${value})`;
 }
-
-export { checkedSqlType };

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import { ConflictError, NotFoundError, QueryError } from "../../errors/index.js";
+import { ConflictError, NotFoundError, StoreError } from "../../errors/index.js";
 import type { Query, QuerySchema } from "../../query/ast.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { copyRecord } from "../copy.js";
@@ -92,15 +92,15 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     const spec = options.table;
     const columns = new Map(spec.columns.map((c) => [c.name, c] as const));
     if (!columns.has(spec.primaryKey))
-      throw new QueryError(
-        "QUERY_UNKNOWN_PROPERTY",
+      throw new StoreError(
+        "STORE_BAD_OPTION",
         `table ${spec.table} has no column for its primary key "${spec.primaryKey}"`,
       );
     // Type names are written into statements as SQL text: check each once, here.
     for (const column of spec.columns) checkedSqlType(column);
     if (spec.discriminator !== undefined && columns.has(spec.discriminator.column)) {
-      throw new QueryError(
-        "QUERY_UNSUPPORTED",
+      throw new StoreError(
+        "STORE_BAD_OPTION",
         `table ${spec.table}: a property may not be named "${spec.discriminator.column}", the discriminator column`,
       );
     }

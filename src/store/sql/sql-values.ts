@@ -8,7 +8,7 @@
  * - jsonb: the parsed JSON value; arrays (`text[]`, ...): arrays;
  * - SQL NULL: the property is left out of the record (missing and null are one "no value").
  */
-import { QueryError } from "../../errors/index.js";
+import { StoreError } from "../../errors/index.js";
 import type { SqlColumnSpec } from "./table-spec.js";
 
 /** What the SQL layer treats a column as, decided from its SQL type. */
@@ -18,10 +18,11 @@ export type ColumnCategory =
 /** Only plain type names ever reach SQL text (they come from the compiler, but are checked anyway). */
 const SQL_TYPE = /^[a-z][a-z0-9_ ]*(\(\d+(,\s*\d+)?\))?(\[\])?$/i;
 
+/** The column's SQL type; a table spec whose type is not a plain name is STORE_BAD_OPTION. */
 export function checkedSqlType(column: SqlColumnSpec): string {
   if (!SQL_TYPE.test(column.sqlType)) {
-    throw new QueryError(
-      "QUERY_UNSUPPORTED",
+    throw new StoreError(
+      "STORE_BAD_OPTION",
       `column "${column.name}" has an unsupported SQL type "${column.sqlType}"`,
     );
   }

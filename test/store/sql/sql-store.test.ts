@@ -43,6 +43,35 @@ const book = (id: number, title: string, year: number | null, extra: Partial<Boo
   ...extra,
 });
 
+describe("SqlStore table spec checks", () => {
+  // The constructor never touches the database, so none is needed here.
+  const db = {} as never;
+
+  it("refuses a spec it cannot work over with STORE_BAD_OPTION, as MemoryStore refuses a bad idProperty", () => {
+    const noKey: SqlTableSpec = { ...books, primaryKey: "isbn" };
+    const badType: SqlTableSpec = {
+      ...books,
+      columns: [
+        ...books.columns,
+        { name: "x", type: "string", sqlType: "text); drop table book; --", nullable: true },
+      ],
+    };
+    const clash: SqlTableSpec = {
+      ...books,
+      columns: [
+        ...books.columns,
+        { name: "perstore_type", type: "string", sqlType: "text", nullable: true },
+      ],
+      discriminator: { column: "perstore_type", value: "Book", values: ["Book"] },
+    };
+    for (const table of [noKey, badType, clash]) {
+      expect(() => new SqlStore({ db, table }), table.primaryKey).toThrow(
+        expect.objectContaining({ name: "StoreError", code: "STORE_BAD_OPTION" }),
+      );
+    }
+  });
+});
+
 for (const target of testTargets()) {
   describe(`SqlStore specifics on ${target.name}`, () => {
     let database: TestDatabase;
