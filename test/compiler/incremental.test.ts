@@ -94,6 +94,26 @@ describe("validators", () => {
       ].join(""),
     );
   });
+
+  it("pruning drops unreferenced scope consts and sourceURL comments, and nothing else", () => {
+    const code = [
+      `export const validateX = validate5;`,
+      `const schema3 = {"a":"b;c","d":[1,{"e":"f"}]};`,
+      `const schema4 = {"enum":["x"]};`,
+      `const formats9 = /^a;b$/;`,
+      `function validate5(data) {/*# sourceURL="X" */;/* kept */ if (!formats9.test(data)) { return {allowed: schema4.enum, note: "/*# sourceURL=\\"Y\\" */"}; } return true; }`,
+    ].join("");
+    expect(renumberAjvNames(code, { prune: true })).toBe(
+      [
+        `export const validateX = validate0;`,
+        `const schema0 = {"enum":["x"]};`,
+        `const formats0 = /^a;b$/;`,
+        `function validate0(data) {/* kept */ if (!formats0.test(data)) { return {allowed: schema0.enum, note: "/*# sourceURL=\\"Y\\" */"}; } return true; }`,
+      ].join(""),
+    );
+    // Without the option nothing is dropped.
+    expect(renumberAjvNames(code)).toContain(`const schema0 = {"a":"b;c"`);
+  });
 });
 
 describe("mixin exports", () => {

@@ -34,7 +34,7 @@ export function emitValidators(ir: ProjectIR, context: Pick<EmitContext, "models
   for (const model of ir.models) ajv.addSchema(structuredClone(model.schema) as object, model.name);
   return models.flatMap((model) => {
     const fn = `validate${model.name}`;
-    const code = renumberAjvNames(toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name));
+    const code = renumberAjvNames(toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name), { prune: true });
     const base = kebabCase(model.name);
     return [
       { path: `${base}.validator.js`, source: model.file, contents: code, model: model.name },
