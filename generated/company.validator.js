@@ -33,18 +33,6 @@ const schema0 = {
   queries: { bySize: "eq(size,$1)&sort(+name)" },
   $id: "Company",
 };
-const schema1 = {
-  title: "Address",
-  type: "object",
-  properties: {
-    street: { type: "string" },
-    city: { type: "string" },
-    postalCode: { type: "string" },
-    country: { type: "string", minLength: 2, maxLength: 2 },
-  },
-  required: ["city", "country"],
-  additionalProperties: false,
-};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats1 = ajvFormats.date;
 const func0 = ajvUcs2length;
@@ -52,7 +40,7 @@ function validate0(
   data,
   { instancePath = "", parentData, parentDataProperty, rootData = data, dynamicAnchors = {} } = {},
 ) {
-  /*# sourceURL="Company" */ let vErrors = null;
+  let vErrors = null;
   let errors = 0;
   const evaluated0 = validate0.evaluated;
   if (evaluated0.dynamicProps) {
