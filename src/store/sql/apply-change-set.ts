@@ -10,13 +10,14 @@
  * (a condensed set is first ordered removes, changes, adds, so each kind is one batch).
  */
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import { ConflictError } from "../../errors/index.js";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
 import { copyRecord } from "../copy.js";
 import {
   checkProperties,
   discriminatorColumn,
+  discriminatorFilter,
   discriminatorOf,
+  outsideModelsError,
   recordset,
   rowToRecord,
 } from "./sql-rows.js";
@@ -143,16 +144,8 @@ function batches(changes: readonly Change<Row>[]): Batch[] {
   return out;
 }
 
-/** `perstore_type IN (...)`: the rows of this store's model and its sub-models (`true` for a plain table). */
-function discriminatorFilter(table: SqlTable, qualifier?: Sql): Sql {
-  const d = table.spec.discriminator;
-  if (d === undefined) return sql`true`;
-  const column = qualifier === undefined ? sql.id(d.column) : sql`${qualifier}.${sql.id(d.column)}`;
-  return sql`${column} in (${sql.join(d.values.map((v) => sql`${v}::text`))})`;
-}
-
 async function clear(db: Kysely<any>, table: SqlTable): Promise<void> {
-  await sql`delete from ${table.ref} where ${discriminatorFilter(table)}`.execute(db);
+  await sql`delete from ${table.ref} where ${discriminatorFilter(table.spec)}`.execute(db);
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -195,7 +188,7 @@ async function insertRows(
   // An add over an existing row replaces it (keeping its model), never a row of a model outside this store's.
   const sets = rest.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
   if (sets.length === 0) sets.push(sql`${sql.id(pk)} = excluded.${sql.id(pk)}`);
-  const upsert = sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}${spec.discriminator === undefined ? sql`` : sql` where ${discriminatorFilter(table, table.ref)}`}`;
+  const upsert = sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}${spec.discriminator === undefined ? sql`` : sql` where ${discriminatorFilter(table.spec, table.ref)}`}`;
   for (const chunk of chunks(withId, BATCH)) {
     const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) ${selectRows(
       table,
@@ -205,9 +198,7 @@ async function insertRows(
     if (rows.length < chunk.length) {
       const stored = new Set(rows.map((row) => String(row[pk])));
       const refused = chunk.find((a) => !stored.has(String(a.record[pk])));
-      throw new ConflictError(
-        `${spec.table}: id ${String(refused?.record[pk])} is a record of a model outside ${spec.discriminator?.values.join(", ")}, which this store cannot replace`,
-      );
+      throw outsideModelsError(spec, refused?.record[pk]);
     }
     collect(table, rows, written);
   }
@@ -281,7 +272,7 @@ async function updateRows(
     const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from ${recordset(
       batchColumns(table, columns),
       chunk.map((r) => prepared(table, r)),
-    )} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table, sql.id("t"))}${returning(table, "t")}`.execute(
+    )} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table.spec, sql.id("t"))}${returning(table, "t")}`.execute(
       db,
     );
     collect(table, updated.rows, written);
@@ -293,7 +284,7 @@ async function deleteRows(db: Kysely<any>, table: SqlTable, ids: readonly Id[]):
   const type = sql.raw(checkedSqlType(pk));
   for (const chunk of chunks(ids, 10_000)) {
     const list = sql`array(select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb)::${type})`;
-    await sql`delete from ${table.ref} where ${sql.id(pk.name)} = any(${list}) and ${discriminatorFilter(table)}`.execute(
+    await sql`delete from ${table.ref} where ${sql.id(pk.name)} = any(${list}) and ${discriminatorFilter(table.spec)}`.execute(
       db,
     );
   }

@@ -9,6 +9,7 @@ import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { QueryError } from "../../errors/index.js";
 import type { Path, Query, SortKey } from "../../query/ast.js";
 import { compileFilter, resolve, unsupported, type FilterContext } from "./compile-filter.js";
+import { discriminatorFilter } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
 import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
 
@@ -134,10 +135,8 @@ function sortTerm(expr: Sql, text: boolean, descending: boolean): Sql {
 /** The WHERE clause: the filter, plus the discriminator of an inherited model. */
 export function whereOf(context: QueryContext, query: Query): RawBuilder<SqlBool> {
   const filter = compileFilter(query.filter, context);
-  const discriminator = context.spec.discriminator;
-  if (discriminator === undefined) return filter;
-  const values = sql.join(discriminator.values.map((v) => sql`${v}::text`));
-  return sql<SqlBool>`${filter} and ${sql.id(discriminator.column)} in (${values})`;
+  if (context.spec.discriminator === undefined) return filter;
+  return sql<SqlBool>`${filter} and ${discriminatorFilter(context.spec)}`;
 }
 
 export function selectList(columns: readonly SqlColumnSpec[]): Sql {

@@ -125,6 +125,24 @@ export function discriminatorOf(
   return value;
 }
 
+/**
+ * `perstore_type IN (...)`: the rows of this store's model and its sub-models
+ * (`true` for a plain table). `qualifier` names the table the column is read from.
+ */
+export function discriminatorFilter(spec: SqlTableSpec, qualifier?: Sql): Sql {
+  const d = spec.discriminator;
+  if (d === undefined) return sql`true`;
+  const column = qualifier === undefined ? sql.id(d.column) : sql`${qualifier}.${sql.id(d.column)}`;
+  return sql`${column} in (${sql.join(d.values.map((v) => sql`${v}::text`))})`;
+}
+
+/** STORE_CONFLICT for a write that would replace a row of a model outside this store's hierarchy branch. */
+export function outsideModelsError(spec: SqlTableSpec, id: unknown): ConflictError {
+  return new ConflictError(
+    `${spec.table}: id ${String(id)} is a record of a model outside ${spec.discriminator?.values.join(", ")}, which this store cannot replace`,
+  );
+}
+
 /** Checks a (copied) record's properties against the table: every property must be a column (or the discriminator). */
 export function checkProperties(
   record: Readonly<Record<string, unknown>>,

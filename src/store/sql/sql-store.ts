@@ -1,18 +1,6 @@
-/**
- * The SQL store: the store contract over one table, through Kysely, on
- * PostgreSQL (a server through `pg`) or embedded PGlite. Queries compile to one
- * SELECT each (see compile-query.ts) with the memory store's exact results;
- * writes are single statements (a failed one changes nothing); `transaction`
- * is a database transaction.
- *
- * @example
- * const store = new SqlStore<Person>({ db: openDatabase("memory:"), table: PersonDefinition.sql });
- * await store.put({ id: "p1", name: "Ada" });
- * await store.query("name=Ada&sort(-age)&limit(10)"); // select ... where "name" = $1::text ...
- */
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely, type RawBuilder } from "kysely";
-import { ConflictError, NotFoundError, StoreError } from "../../errors/index.js";
+import { NotFoundError, StoreError } from "../../errors/index.js";
 import type { Query, QuerySchema } from "../../query/ast.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { copyRecord } from "../copy.js";
@@ -37,7 +25,9 @@ import { applyChangeSet } from "./apply-change-set.js";
 import {
   checkProperties,
   columnValue,
+  discriminatorFilter,
   discriminatorOf,
+  outsideModelsError,
   readColumns,
   rowToRecord,
   storeErrorOf,
@@ -46,6 +36,7 @@ import {
 import { categoryOf, checkedSqlType } from "./sql-values.js";
 import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
 
+/** Options of `new SqlStore(...)`. */
 export interface SqlStoreOptions {
   /** A Kysely instance (see `openDatabase`), or a transaction. */
   readonly db: Kysely<any>;
@@ -78,6 +69,19 @@ export interface SqlTable {
   readonly dates: DateTimeMode;
   readonly querySchema: QuerySchema;
 }
+
+/**
+ * The SQL store: the store contract over one table, through Kysely, on
+ * PostgreSQL (a server through `pg`) or embedded PGlite. Queries compile to one
+ * SELECT each (see compile-query.ts) with the memory store's exact results;
+ * writes are single statements (a failed one changes nothing); `transaction`
+ * is a database transaction.
+ *
+ * @example
+ * const store = new SqlStore<Person>({ db: openDatabase("memory:"), table: PersonDefinition.sql });
+ * await store.put({ id: "p1", name: "Ada" });
+ * await store.query("name=Ada&sort(-age)&limit(10)"); // select ... where "name" = $1::text ...
+ */
 
 export class SqlStore<T extends object = Record<string, unknown>> implements Store<T> {
   readonly idProperty: string;
@@ -199,7 +203,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         const guard =
           discriminator === undefined
             ? sql``
-            : sql` where ${this.#table.ref}.${sql.id(discriminator.column)} in (${sql.join(discriminator.values.map((v) => sql`${v}::text`))})`;
+            : sql` where ${discriminatorFilter(spec, this.#table.ref)}`;
         // A key-only table still "updates" the key, so RETURNING reports the row.
         if (sets.length === 0) sets.push(sql`${pk} = excluded.${pk}`);
         conflict = sql` on conflict (${pk}) do update set ${sql.join(sets)}${guard}`;
@@ -212,10 +216,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         this.#db,
       );
       const row = rows[0];
-      if (row === undefined)
-        throw new ConflictError(
-          `${spec.table}: id ${String(id)} is a record of a model outside ${discriminator?.values.join(", ")}, which this store cannot replace`,
-        );
+      if (row === undefined) throw outsideModelsError(spec, id);
       const newId = this.#idOut(row.id);
       record[spec.primaryKey] = newId;
       if (discriminator !== undefined) record[discriminator.column] = row.type;
@@ -299,9 +300,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     const { spec, columns } = this.#table;
     const pk = columns.get(spec.primaryKey)!;
     const byId = sql`${sql.id(spec.primaryKey)} = ${columnValue(pk, id)}`;
-    const d = spec.discriminator;
-    if (d === undefined) return byId;
-    return sql`${byId} and ${sql.id(d.column)} in (${sql.join(d.values.map((v) => sql`${v}::text`))})`;
+    return spec.discriminator === undefined ? byId : sql`${byId} and ${discriminatorFilter(spec)}`;
   }
 
   /** The id as the primary key column takes it, or undefined when no record can have it. */
