@@ -3,12 +3,14 @@
  * and tests can rely on; messages are for people and may change.
  */
 
+/** Options every perstore error takes. */
 export interface PerstoreErrorOptions {
   readonly cause?: unknown;
   /** Extra structured details (kept on `details`). */
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
+/** The base of every perstore error: `code` is stable, the message is for people. */
 export class PerstoreError extends Error {
   readonly code: string;
   readonly details: Readonly<Record<string, unknown>> | undefined;

@@ -18,6 +18,7 @@ export type Scalar = null | undefined | boolean | number | string | Date | RegEx
 export type ExplicitType =
   "number" | "string" | "boolean" | "date" | "epoch" | "isodate" | "re" | "RE" | "glob";
 
+/** A value written in the query: `3`, `string:3`, `date:2024-01-01`, `re:^a`. */
 export interface LiteralNode {
   readonly kind: "literal";
   readonly value: Scalar;
@@ -27,6 +28,7 @@ export interface LiteralNode {
   readonly raw?: string;
 }
 
+/** `(a,b,c)`: the values of `in`, `out` and `between`. */
 export interface ListNode {
   readonly kind: "list";
   readonly items: readonly ValueNode[];
@@ -44,8 +46,10 @@ export interface SubqueryNode {
   readonly filter: FilterNode;
 }
 
+/** Anything that stands where a condition takes a value. */
 export type ValueNode = LiteralNode | ListNode | ParamNode | SubqueryNode;
 
+/** The operators of a condition (QUERY.md defines each). */
 export type ConditionOperator =
   | "eq"
   | "ne"
@@ -72,16 +76,19 @@ export interface ConditionNode {
   readonly value?: ValueNode;
 }
 
+/** All terms hold; `and()` with no terms matches every record. */
 export interface AndNode {
   readonly kind: "and";
   readonly terms: readonly FilterNode[];
 }
 
+/** At least one term holds; `or()` with no terms matches nothing. */
 export interface OrNode {
   readonly kind: "or";
   readonly terms: readonly FilterNode[];
 }
 
+/** The term does not hold. */
 export interface NotNode {
   readonly kind: "not";
   readonly term: FilterNode;
@@ -93,26 +100,32 @@ export interface SearchNode {
   readonly value: ValueNode;
 }
 
+/** A node of a query's filter tree. */
 export type FilterNode = ConditionNode | AndNode | OrNode | NotNode | SearchNode;
 
+/** One key of `sort(+a,-b)`. */
 export interface SortKey {
   readonly path: Path;
   readonly descending: boolean;
 }
 
+/** `limit(count, start, maxCount)`. */
 export interface LimitClause {
   readonly count: ValueNode;
   readonly start?: ValueNode;
   readonly maxCount?: ValueNode;
 }
 
+/** `select(a,b)`, `unselect(a)` or `values(a)`: what each result row holds. */
 export type Projection =
   | { readonly kind: "select"; readonly paths: readonly Path[] }
   | { readonly kind: "unselect"; readonly paths: readonly Path[] }
   | { readonly kind: "values"; readonly paths: readonly Path[] };
 
+/** The functions `aggregate()` computes per group. */
 export type AggregateFunction = "count" | "sum" | "mean" | "min" | "max";
 
+/** One computed column of `aggregate()`. */
 export interface AggregateSpec {
   /** Output property name, e.g. `count` or `sum_price` unless written otherwise. */
   readonly name: string;
@@ -126,12 +139,14 @@ export interface AggregateClause {
   readonly aggregates: readonly AggregateSpec[];
 }
 
+/** A result operator: the query returns its value instead of records. */
 export type ResultOperator =
   | { readonly kind: "count" }
   | { readonly kind: "sum" | "mean" | "min" | "max"; readonly path: Path }
   | { readonly kind: "first" }
   | { readonly kind: "one" };
 
+/** A parsed, deep-frozen query; every back end evaluates it in the order at the top of this file. */
 export interface Query {
   readonly kind: "query";
   /** `and()` with no terms when the query has no conditions. */
@@ -145,7 +160,7 @@ export interface Query {
   readonly result?: ResultOperator;
 }
 
-/** JSORM-style JSON query objects. */
+/** The `compare` values of JSORM-style JSON query conditions. */
 export type JsonCompare =
   | "equals"
   | "in"
@@ -159,6 +174,7 @@ export type JsonCompare =
   | "isnull"
   | "notnull";
 
+/** `{ field, compare, value, not? }`: one JSON query condition. */
 export interface JsonCondition {
   readonly field: string;
   readonly compare: JsonCompare;
@@ -166,21 +182,25 @@ export interface JsonCondition {
   readonly not?: boolean;
 }
 
+/** `{ join: "and" | "or", terms }`: JSON query conditions combined. */
 export interface JsonJoin {
   readonly join: "and" | "or";
   readonly terms: readonly JsonQuery[];
 }
 
+/** A JSORM-style JSON query object. */
 export type JsonQuery = JsonCondition | JsonJoin;
 
-/**
- * What a schema tells the query layer about a property, keyed by path joined
- * with "/". Auto-typed literals are re-typed to it; explicit values of the
- * wrong type are `QUERY_TYPE_MISMATCH`; unknown paths are `QUERY_UNKNOWN_PROPERTY`.
- */
+/** The type of a property as the query layer sees it. */
 export type FieldType =
   "string" | "number" | "integer" | "boolean" | "date-time" | "date" | "array" | "object" | "any";
 
+/**
+ * What a schema tells the query layer about its properties: their types keyed
+ * by path joined with "/". Auto-typed literals are re-typed to them; explicit
+ * values of the wrong type are `QUERY_TYPE_MISMATCH`; unknown paths are
+ * `QUERY_UNKNOWN_PROPERTY`.
+ */
 export interface QuerySchema {
   readonly primaryKey: string;
   readonly fields: Readonly<Record<string, FieldType>>;

@@ -10,6 +10,7 @@ import { recurseRecords } from "./recurse-records.js";
 import { resolveValue } from "./resolve-value.js";
 import { firstSorted, sortRecords } from "./sort-records.js";
 
+/** Options of `executeQuery`: parameters, tie-breaking key, schema and a page. */
 export interface ExecuteQueryOptions {
   /** Values for `$1`, `$2`, ... */
   readonly parameters?: readonly unknown[];

@@ -5,6 +5,7 @@ import { deepFreeze } from "./parse/freeze.js";
 import { parseJsonQuery } from "./parse/json-query.js";
 import { parseRql } from "./parse/rql-query.js";
 
+/** Options of `parseQuery`. */
 export interface ParseQueryOptions {
   /** When given, the query is checked and typed against it (see `bindSchema`). */
   readonly schema?: QuerySchema;

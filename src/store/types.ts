@@ -14,9 +14,12 @@
  */
 import type { JsonQuery, Query } from "../query/ast.js";
 
+/** A record's primary key: a string or a finite number. */
 export type Id = string | number;
+/** A value a store may give at once or through a promise; callers always `await` it. */
 export type MaybePromise<T> = T | Promise<T>;
 
+/** Options of `put` and `add`. */
 export interface PutOptions {
   /** The id to store under; wins over the record's id property. */
   readonly id?: Id;
@@ -24,6 +27,7 @@ export interface PutOptions {
   readonly overwrite?: boolean;
 }
 
+/** Paging and parameters of `query`. */
 export interface QueryOptions {
   /** Page start (0-based), applied after the query's own `limit`. */
   readonly start?: number;
@@ -36,8 +40,10 @@ export interface QueryOptions {
 /** Records matching a query, with the number that matched before paging. */
 export type Results<T> = T[] & { totalCount: number };
 
+/** The events a store reports through `on`. */
 export type StoreEventName = "add" | "change" | "remove" | "clear" | "load" | "commit" | "reject";
 
+/** What a listener receives; each listener gets its own copies. */
 export interface StoreEvent<T = unknown> {
   readonly type: StoreEventName;
   /** Records concerned (copies), where the event has them. */
@@ -50,10 +56,13 @@ export interface StoreEvent<T = unknown> {
   readonly count?: number;
 }
 
+/** A listener passed to `on`; one that throws never fails the write that raised the event. */
 export type StoreListener<T = unknown> = (event: StoreEvent<T>) => void;
 
+/** A query in any of its forms: an RQL string, a JSON query object, or a parsed `Query`. */
 export type QueryInput = Query | string | JsonQuery;
 
+/** The store contract (see the rules at the top of this file); every method is optional. */
 export interface Store<T extends object = Record<string, unknown>> {
   readonly idProperty?: string;
   get?(id: Id): MaybePromise<T | undefined>;
@@ -68,6 +77,7 @@ export interface Store<T extends object = Record<string, unknown>> {
 
 /* ---------- journal and channels (JSORM db) ---------- */
 
+/** How `commit` writes the journal to a channel: the whole data set, every entry, or the net change per record. */
 export type CommitMode = "replace" | "update" | "condensed";
 
 /** One net change, as a channel receives it. Values are copies captured when the change happened. */
@@ -82,6 +92,7 @@ export type Change<T = Record<string, unknown>> =
   | { readonly type: "remove"; readonly id: Id }
   | { readonly type: "clear" };
 
+/** What `commit` hands a channel. */
 export interface ChangeSet<T = Record<string, unknown>> {
   readonly mode: CommitMode;
   /** `replace`: empty; `update`/`condensed`: the changes in order. */
@@ -90,6 +101,7 @@ export interface ChangeSet<T = Record<string, unknown>> {
   readonly records?: readonly T[];
 }
 
+/** What a channel may answer a write with; the memory store applies it. */
 export interface ChannelResponse<T = Record<string, unknown>> {
   /** Authoritative ids for added records: temporary id -> assigned id. */
   readonly ids?: ReadonlyMap<Id, Id> | Readonly<Record<string, Id>>;
@@ -99,7 +111,10 @@ export interface ChannelResponse<T = Record<string, unknown>> {
   readonly data?: readonly T[];
 }
 
+/** Where a journaled store commits to and loads from (`storeChannel(store)` makes one of any store). */
 export interface Channel<T = Record<string, unknown>> {
+  /** Applies a change set; a rejection leaves the committing store's journal intact. */
   write(changeSet: ChangeSet<T>, mode: CommitMode): Promise<ChannelResponse<T> | void>;
+  /** The records (or their JSON text) `load()` without data reads. */
   read?(options?: Record<string, unknown>): Promise<readonly T[] | string>;
 }

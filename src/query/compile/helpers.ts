@@ -26,7 +26,9 @@ export function queryElementTest(
   return test;
 }
 
+/** Orders two strings by code point (compiled `sort` and string comparisons). */
 export const queryCompareStrings = compareStrings;
+/** `lt`, `le`, `gt` and `ge` of the query engine's one ordering (see `compareValues`). */
 export const { queryLt, queryLe, queryGt, queryGe } = orderingHelpers;
 
 /** Every helper by the name compiled source uses for it. */

@@ -11,6 +11,7 @@ export interface RangeBound {
   readonly inclusive: boolean;
 }
 
+/** A plan for narrowing candidates; `intersect` and `union` combine plans as `and` and `or` do. */
 export type IndexPlan =
   /** Every record is a candidate. */
   | { readonly kind: "scan" }

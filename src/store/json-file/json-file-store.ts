@@ -38,6 +38,7 @@ import {
 import { StoreEvents } from "../memory/store-events.js";
 import { withFileLock, type FileLockOptions } from "./file-lock.js";
 
+/** Options of `new JsonFileStore(...)`. */
 export interface JsonFileStoreOptions {
   /** The JSON file. A missing file is an empty store; it (and its directory) is created on the first write. */
   readonly path: string;

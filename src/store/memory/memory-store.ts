@@ -37,6 +37,7 @@ import { StoreEvents } from "./store-events.js";
 
 export type { IndexSpec } from "./memory-state.js";
 
+/** Options of `new MemoryStore(...)`. */
 export interface MemoryStoreOptions<T> {
   /** The id property (default `"id"`); always indexed. */
   readonly idProperty?: string;

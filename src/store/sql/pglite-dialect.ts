@@ -26,6 +26,7 @@ import {
   type TransactionSettings,
 } from "kysely";
 
+/** Options of `new PGliteDialect(...)`. */
 export interface PGliteDialectConfig {
   /** An open PGlite instance, or a factory that opens one on first use. */
   readonly pglite: PGlite | (() => Promise<PGlite>);

@@ -1,3 +1,6 @@
+import type { Channel, ChangeSet, ChannelResponse, CommitMode, Results } from "../types.js";
+import type { SqlStore } from "./sql-store.js";
+
 /**
  * A channel that writes a memory store's commits to an SQL store: each change
  * set in ONE database transaction with batched statements (see
@@ -9,9 +12,6 @@
  * people.insert([{ id: 1, name: "Ada" }], { append: true });
  * await people.commit({ mode: "condensed" });
  */
-import type { Channel, ChangeSet, ChannelResponse, CommitMode, Results } from "../types.js";
-import type { SqlStore } from "./sql-store.js";
-
 export function sqlChannel<T extends object>(store: SqlStore<T>): Channel<T> {
   return {
     async write(changeSet: ChangeSet<T>, mode: CommitMode): Promise<ChannelResponse<T>> {
