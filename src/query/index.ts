@@ -22,11 +22,8 @@ export { sortRecords } from "./sort-records.js";
 export { resolveValue } from "./resolve-value.js";
 export { distinctValues } from "./distinct-values.js";
 export { parseIsoInstant, globToRegExp } from "./values.js";
-export { getOperator } from "./operators/index.js";
-export type { Operand, Operator } from "./operators/index.js";
 export { compileQuery } from "./compile/compile-query.js";
 export type { CompiledPredicate, CompiledQuery } from "./compile/compile-query.js";
-export { emitPredicate } from "./compile/emit-predicate.js";
 export {
   queryHelpers,
   queryTest,
