@@ -9,7 +9,7 @@
  */
 import { join, posix, resolve } from "node:path";
 import { loadConfig, type PerstoreConfig } from "./config.js";
-import { EMITTERS } from "./emit/emitters.js";
+import { MODEL_EMITTERS, PROJECT_EMITTERS } from "./emit/emitters.js";
 import type { EmittedFile } from "./emit/emitted-file.js";
 import { loadFormatCache, saveFormatCache } from "./format-cache-file.js";
 import { formatFile, formatKey, type FormatCache } from "./format-file.js";
@@ -80,6 +80,16 @@ interface Previous {
   readonly outDir: string;
 }
 
+/** Models emitted per batch when prettier runs on workers: small enough that they start early, large enough that per-emit setup stays small. */
+const EMIT_BATCH = 20;
+
+function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  if (items.length <= size) return items.length === 0 ? [] : [[...items]];
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export function createBuildSession(options: SessionOptions = {}): BuildSession {
   const sourceCache: SourceCache = new Map();
   const mixinCache: MixinCache = new Map();
@@ -119,15 +129,18 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     const affected = new Set(ir.models.filter((m) => reuse?.fingerprints.get(m.name) !== fingerprints.get(m.name)).map((m) => m.name));
     const formatted: Promise<Formatted & { model?: string }>[] = [];
     const cachedBefore = formatCache.size;
-    // Emitters run one after another; each one's files go to prettier as soon as it returns.
-    for (const emit of EMITTERS) {
-      const emitted: EmittedFile[] = await emit(ir, { outDir, models: affected });
+    const dispatch = (emitted: readonly EmittedFile[]): void => {
       for (const file of emitted) {
         const key = formatKey(file, config.prettier);
         const text = formatFile(file, { prettier: config.prettier, cache: formatCache, key, ...(pool ? { pool } : {}) });
         formatted.push(text.then((contents) => ({ path: file.path, contents, key, model: file.model })));
       }
-    }
+    };
+    // Per-model files a batch of models at a time, each batch's files off to prettier's workers as soon as
+    // they exist (the workers format while the next batch is emitted); then the project-level files.
+    const batches = batchesOf(ir.models.filter((m) => affected.has(m.name)).map((m) => m.name), pool === undefined ? Infinity : EMIT_BATCH);
+    for (const batch of batches) for (const emit of MODEL_EMITTERS) dispatch(await emit(ir, { outDir, models: new Set(batch) }));
+    for (const emit of PROJECT_EMITTERS) dispatch(await emit(ir, { outDir, models: affected }));
     const fresh = await Promise.all(formatted);
     const formattedNew = formatCache.size > cachedBefore;
 

@@ -3,6 +3,14 @@
  * files are independent, so a large build spreads them over the machine's
  * cores. Each worker loads prettier once; the pool lives as long as a build
  * session (a watch keeps it warm).
+ *
+ * Every job is posted to every worker, and a worker takes the next job by
+ * bumping a shared counter (Atomics): whichever worker is free formats the
+ * next file, without a round trip through the main thread, which is busy
+ * emitting while the workers format. (Assigning jobs up front left one
+ * worker idle while the other still had a queue: files and threads differ
+ * in speed.) Posting a text twice costs microseconds; formatting it costs
+ * milliseconds.
  */
 import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
@@ -16,22 +24,57 @@ export interface FormatPool {
   close(): Promise<void>;
 }
 
-// A fixed script (no user input): loads prettier by absolute path, formats with the first parser that accepts the text.
+// A fixed script (no user input): loads prettier by absolute path; claims job numbers from the shared
+// counter, formats each with the first parser that accepts its text. Jobs arrive in the same order at
+// every worker, so a claimed number that has not arrived yet arrives later on this worker too.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const prettier = require(workerData.prettier);
-parentPort.on("message", async ({ id, text, parsers }) => {
+const next = new Int32Array(workerData.counter);
+const jobs = new Map();
+let received = 0;
+let claimed = -1;
+let running = false;
+async function format({ seq, text, parsers }) {
   let failure;
   for (const parser of parsers) {
     try {
-      const out = await prettier.format(text, { ...workerData.options, parser });
-      parentPort.postMessage({ id, text: out });
-      return;
+      return { seq, text: await prettier.format(text, { ...workerData.options, parser }) };
     } catch (error) {
       failure ??= error;
     }
   }
-  parentPort.postMessage({ id, error: failure instanceof Error ? failure.message : String(failure) });
+  return { seq, error: failure instanceof Error ? failure.message : String(failure) };
+}
+async function pump() {
+  if (running) return;
+  running = true;
+  for (;;) {
+    if (claimed < 0) {
+      if (Atomics.load(next, 0) >= received) break;
+      claimed = Atomics.add(next, 0, 1);
+      // Every lower number is someone's already: forget those texts.
+      for (const seq of jobs.keys()) {
+        if (seq >= claimed) break;
+        jobs.delete(seq);
+      }
+    }
+    const job = jobs.get(claimed);
+    if (job === undefined) break;
+    jobs.delete(claimed);
+    claimed = -1;
+    parentPort.postMessage(await format(job));
+  }
+  running = false;
+}
+parentPort.on("message", (job) => {
+  if (job.seq < Atomics.load(next, 0) && job.seq !== claimed) {
+    received = job.seq + 1;
+    return;
+  }
+  jobs.set(job.seq, job);
+  received = job.seq + 1;
+  void pump();
 });
 `;
 
@@ -45,44 +88,38 @@ export function poolSizeFor(jobs: number): number {
 
 export function createFormatPool(size: number): FormatPool {
   const prettier = createRequire(import.meta.url).resolve("prettier");
-  const pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void; worker: Worker }>();
-  const load = new Map<Worker, number>();
-  let nextId = 0;
+  const counter = new SharedArrayBuffer(4);
+  const pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+  let seq = 0;
+  const settle = (message: { seq: number; text?: string; error?: string }): void => {
+    const job = pending.get(message.seq);
+    if (!job) return;
+    pending.delete(message.seq);
+    // An idle pool never keeps the process alive; a busy one does.
+    if (pending.size === 0) for (const w of workers) w.unref();
+    if (message.text !== undefined) job.resolve(message.text);
+    else job.reject(new Error(`prettier: ${message.error}`));
+  };
+  const fail = (error: Error): void => {
+    // A dead worker may hold claimed jobs: fail everything outstanding rather than hang.
+    for (const job of pending.values()) job.reject(error);
+    pending.clear();
+  };
   const workers = Array.from({ length: size }, () => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettier, options: PRETTIER_OPTIONS } });
-    load.set(worker, 0);
-    worker.on("message", (message: { id: number; text?: string; error?: string }) => {
-      const job = pending.get(message.id);
-      if (!job) return;
-      pending.delete(message.id);
-      const left = load.get(worker)! - 1;
-      load.set(worker, left);
-      if (left === 0) worker.unref();
-      if (message.text !== undefined) job.resolve(message.text);
-      else job.reject(new Error(`prettier: ${message.error}`));
-    });
-    worker.on("error", (error) => {
-      for (const [id, job] of pending) {
-        if (job.worker !== worker) continue;
-        pending.delete(id);
-        job.reject(error);
-      }
-    });
-    worker.unref(); // an idle pool never keeps the process alive; a busy worker is ref'd
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettier, options: PRETTIER_OPTIONS, counter } });
+    worker.on("message", settle);
+    worker.on("error", fail);
+    worker.unref();
     return worker;
   });
   return {
     size,
     format(text, parsers) {
-      // Least-loaded worker: files differ a lot in size.
-      let worker = workers[0]!;
-      for (const w of workers) if (load.get(w)! < load.get(worker)!) worker = w;
-      const id = nextId++;
-      load.set(worker, load.get(worker)! + 1);
-      worker.ref();
+      const job = seq++;
+      if (pending.size === 0) for (const w of workers) w.ref();
       return new Promise<string>((resolve, reject) => {
-        pending.set(id, { resolve, reject, worker });
-        worker.postMessage({ id, text, parsers });
+        pending.set(job, { resolve, reject });
+        for (const w of workers) w.postMessage({ seq: job, text, parsers });
       });
     },
     async close() {

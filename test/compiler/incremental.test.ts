@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { compile, createBuildSession, loadConfig, readSchemaSources, buildProjectIR, type SchemaSource } from "perstore/compiler";
 import { emitValidators } from "../../src/compiler/emit/emit-validators.js";
+import { formatFile } from "../../src/compiler/format-file.js";
 import { renumberAjvNames } from "../../src/compiler/emit/renumber-ajv-names.js";
 import { readMixinExports } from "../../src/compiler/load/mixin-exports.js";
 
@@ -138,4 +139,30 @@ describe("mixin exports", () => {
     expect(found.get(join(dir, "mixin.ts"))).toEqual(["arrow", "hush", "quiet", "renamed", "shout"]);
     expect(found.get(join(dir, "missing.ts"))).toBeUndefined();
   });
+});
+
+describe("batched emission", () => {
+  it("a build of many models (prettier workers, models emitted in batches) gives each model the files it gets alone", async () => {
+    // 45 models: batches of 20, and each model $refs a $def of the one before, so refs cross batches.
+    const sources: SchemaSource[] = Array.from({ length: 45 }, (_, i) => ({
+      file: `schemas/m${i}.schema.json`,
+      text: JSON.stringify({
+        title: `M${i}`,
+        type: "object",
+        properties: { id: { type: "string" }, tag: i > 0 ? { $ref: `M${i - 1}#/$defs/Tag` } : { type: "string" } },
+        required: ["id"],
+        $defs: { Tag: { type: "string", maxLength: 10 + i } },
+      }),
+    }));
+    const all = await compile({ root, sources, config: { out: "generated-batch-test" } });
+    expect(all.files.filter((f) => f.path.endsWith(".validator.js"))).toHaveLength(45);
+    // Each validator as a one-model emit from a fresh IR (own ajv instance) and a main-thread prettier pass makes it.
+    const ir = buildProjectIR(sources, { readMixins: () => new Map() });
+    for (const name of ["M0", "M19", "M20", "M44"]) {
+      const [validator] = emitValidators(ir, { models: new Set([name]) });
+      const built = all.files.find((f) => f.path === validator!.path)!;
+      expect(built.contents).toBe(await formatFile(validator!, { prettier: true }));
+      expect(built.contents).toContain(`export const validate${name} =`);
+    }
+  }, 60_000);
 });

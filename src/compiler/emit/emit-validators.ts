@@ -2,7 +2,7 @@
  * ajv standalone validators, one per model, as ESM `.js` plus a `.d.ts`.
  * ajv's output still `require`s its runtime and ajv-formats; those are
  * rewritten to imports from `perstore`, so no generated code compiles a
- * schema at run time or uses eval/new Function. One ajv instance per emit
+ * schema at run time or uses eval/new Function. One ajv instance per IR
  * (every schema added, each compiled once, when first needed); ajv's
  * instance-wide name counters are renumbered per file so a file does not
  * depend on what else was compiled.
@@ -20,11 +20,17 @@ import { renumberAjvNames } from "./renumber-ajv-names.js";
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as typeof standaloneModule.default;
 
-/** `validate<Model>` validators for every model (or those `context.models` names). */
-export function emitValidators(ir: ProjectIR, context: Pick<EmitContext, "models"> = {}): EmittedFile[] {
-  const models = selectedModels(ir, context);
-  if (models.length === 0) return [];
-  const ajv = createAjv({
+/**
+ * One ajv instance per IR (~50 ms to create), shared by every emit of the
+ * same IR: a build emits its models in batches, and each schema then
+ * compiles once however many validators reference it.
+ */
+const ajvOf = new WeakMap<ProjectIR, ReturnType<typeof createAjv>>();
+
+function ajvFor(ir: ProjectIR): ReturnType<typeof createAjv> {
+  let ajv = ajvOf.get(ir);
+  if (ajv !== undefined) return ajv;
+  ajv = createAjv({
     allErrors: true,
     // The load step already checked every schema against the meta-schema.
     validateSchema: false,
@@ -32,6 +38,15 @@ export function emitValidators(ir: ProjectIR, context: Pick<EmitContext, "models
   });
   // Adding is cheap (nothing compiles until a validator needs it), and any model may be $ref'd.
   for (const model of ir.models) ajv.addSchema(structuredClone(model.schema) as object, model.name);
+  ajvOf.set(ir, ajv);
+  return ajv;
+}
+
+/** `validate<Model>` validators for every model (or those `context.models` names). */
+export function emitValidators(ir: ProjectIR, context: Pick<EmitContext, "models"> = {}): EmittedFile[] {
+  const models = selectedModels(ir, context);
+  if (models.length === 0) return [];
+  const ajv = ajvFor(ir);
   return models.flatMap((model) => {
     const fn = `validate${model.name}`;
     const code = renumberAjvNames(toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name), { prune: true });

@@ -31,3 +31,13 @@ export const EMITTERS: readonly Emitter[] = [
   emitIndex,
   emitDdl,
 ];
+
+/**
+ * The per-model emitters (files tagged with `model`, only for `context.models`),
+ * largest output first: a build runs them a batch of models at a time so
+ * prettier can start on the first files while later ones are emitted.
+ */
+export const MODEL_EMITTERS: readonly Emitter[] = [emitValidators, emitModelClasses, emitDataTypes];
+
+/** The project-level emitters (every file, whatever `context.models` says). */
+export const PROJECT_EMITTERS: readonly Emitter[] = EMITTERS.filter((e) => !MODEL_EMITTERS.includes(e));
