@@ -46,14 +46,25 @@ const FACET_MEMBERS: Readonly<Record<string, readonly string[]>> = {
 export function emitModelClasses(ir: ProjectIR, context: Pick<EmitContext, "outDir" | "models">): EmittedFile[] {
   const models = selectedModels(ir, context);
   if (models.length === 0) return [];
-  const specs = tableSpecsFromIR(ir);
-  const specOf = new Map(ir.models.map((m, i) => [m.name, specs[i]]));
-  const byName = new Map(ir.models.map((m) => [m.name, m]));
+  const { specOf, byName } = lookupsFor(ir);
   return models.map((model) => {
     const path = `${kebabCase(model.name)}.ts`;
     const contents = printStructure({ kind: StructureKind.SourceFile, statements: modelStatements(byName, model, context.outDir, specOf.get(model.name)) });
     return { path, source: model.file, contents, model: model.name };
   });
+}
+
+/** Table specs and models by name, once per IR (a build emits its models in batches). */
+const lookups = new WeakMap<ProjectIR, { specOf: ReadonlyMap<string, unknown>; byName: ReadonlyMap<string, ModelIR> }>();
+
+function lookupsFor(ir: ProjectIR): { specOf: ReadonlyMap<string, unknown>; byName: ReadonlyMap<string, ModelIR> } {
+  let found = lookups.get(ir);
+  if (found === undefined) {
+    const specs = tableSpecsFromIR(ir);
+    found = { specOf: new Map(ir.models.map((m, i) => [m.name, specs[i]])), byName: new Map(ir.models.map((m) => [m.name, m])) };
+    lookups.set(ir, found);
+  }
+  return found;
 }
 
 function modelStatements(byName: ReadonlyMap<string, ModelIR>, model: ModelIR, outDir: string, sql: unknown): StatementStructures[] {
