@@ -39,11 +39,7 @@ export function storeChannel<T extends object>(store: Store<T>): Channel<T> {
       return store.transaction ? store.transaction(apply) : apply(store);
     },
     async read(options: Record<string, unknown> = {}): Promise<readonly T[]> {
-      const query = typeof options.query === "string" ? options.query : "";
-      const found = await need(store, "query")(query);
-      if (!Array.isArray(found))
-        throw new StoreError("STORE_CHANNEL_FAILED", "the store's query did not return records");
-      return found as T[];
+      return allRecords(store, typeof options.query === "string" ? options.query : "");
     },
   };
 }
@@ -104,8 +100,9 @@ async function applyChange<T extends object>(
   }
 }
 
-async function allRecords<T extends object>(store: Store<T>): Promise<T[]> {
-  const found = await need(store, "query")("");
+/** The records `query` gives (every record for ""); STORE_CHANNEL_FAILED if it gives something else. */
+async function allRecords<T extends object>(store: Store<T>, query = ""): Promise<T[]> {
+  const found = await need(store, "query")(query);
   if (!Array.isArray(found))
     throw new StoreError("STORE_CHANNEL_FAILED", "the store's query did not return records");
   return found as T[];

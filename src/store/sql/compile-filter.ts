@@ -31,6 +31,7 @@ import {
   scalarParameter,
   type ColumnCategory,
 } from "./sql-values.js";
+import { parameterValue } from "../../query/resolve-value.js";
 import { isoInstant } from "./iso-instant.js";
 import { toPostgresRegex } from "./postgres-regex.js";
 import type { DateTimeMode } from "./sql-rows.js";
@@ -208,12 +209,8 @@ export function resolve(node: ValueNode, parameters: readonly unknown[]): unknow
       return node.value;
     case "list":
       return node.items.map((item) => resolve(item, parameters));
-    case "param": {
-      if (node.index < 1 || node.index > parameters.length) {
-        throw new QueryError("QUERY_PARAMETER", `parameter $${node.index} was not given`);
-      }
-      return parameters[node.index - 1];
-    }
+    case "param":
+      return parameterValue(parameters, node.index);
     case "subquery":
       throw unsupported("a nested query is only allowed as the value of contains/excludes");
   }
