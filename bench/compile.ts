@@ -65,8 +65,15 @@ async function child(n: number, tsc: boolean): Promise<Row> {
   try {
     await mkdir(join(root, "schemas"));
     await writeFile(join(root, "perstore.config.json"), "{}\n");
-    await writeFile(join(root, "package.json"), `${JSON.stringify({ type: "module", private: true })}\n`);
-    await Promise.all(Array.from({ length: n }, (_, i) => writeFile(join(root, `schemas/model${i}.schema.json`), syntheticSchema(i))));
+    await writeFile(
+      join(root, "package.json"),
+      `${JSON.stringify({ type: "module", private: true })}\n`,
+    );
+    await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        writeFile(join(root, `schemas/model${i}.schema.json`), syntheticSchema(i)),
+      ),
+    );
 
     const session = createBuildSession({ root });
     let cpu = process.cpuUsage();
@@ -74,27 +81,39 @@ async function child(n: number, tsc: boolean): Promise<Row> {
     const first = await session.build();
     const coldMs = performance.now() - t;
     const coldCpuMs = cpuMs(cpu);
-    if (first.written.length !== first.files.length) throw new Error("cold build did not write every file");
+    if (first.written.length !== first.files.length)
+      throw new Error("cold build did not write every file");
 
     const changed = Math.floor(n / 2);
     const walls: number[] = [];
     const cpus: number[] = [];
     for (let run = 1; run <= 7; run++) {
-      await writeFile(join(root, `schemas/model${changed}.schema.json`), syntheticSchema(changed, run));
+      await writeFile(
+        join(root, `schemas/model${changed}.schema.json`),
+        syntheticSchema(changed, run),
+      );
       cpu = process.cpuUsage();
       t = performance.now();
       const again = await session.build();
       walls.push(performance.now() - t);
       cpus.push(cpuMs(cpu));
-      if (again.emittedModels.join() !== `Model${changed}`) throw new Error(`rebuild re-emitted ${again.emittedModels.join(", ")}`);
-      const expected = [`model${changed}.validator.js`, `model${changed}.types.ts`, `model${changed}.ts`, "schema.sql", "db.ts"];
+      if (again.emittedModels.join() !== `Model${changed}`)
+        throw new Error(`rebuild re-emitted ${again.emittedModels.join(", ")}`);
+      const expected = [
+        `model${changed}.validator.js`,
+        `model${changed}.types.ts`,
+        `model${changed}.ts`,
+        "schema.sql",
+        "db.ts",
+      ];
       const unexpected = again.written.filter((f) => !expected.includes(f));
       if (unexpected.length > 0 || !again.written.includes(`model${changed}.validator.js`)) {
         throw new Error(`rebuild wrote ${again.written.join(", ")}`);
       }
       if (run === 7 && n <= 100) {
         const fresh = await compile({ root });
-        if (JSON.stringify(fresh.files) !== JSON.stringify(again.files)) throw new Error("rebuilt output differs from a fresh build");
+        if (JSON.stringify(fresh.files) !== JSON.stringify(again.files))
+          throw new Error("rebuilt output differs from a fresh build");
       }
     }
     await session.close();
@@ -105,16 +124,34 @@ async function child(n: number, tsc: boolean): Promise<Row> {
         join(root, "tsconfig.json"),
         JSON.stringify({
           extends: join(repo, "tsconfig.json"),
-          compilerOptions: { noEmit: true, typeRoots: [join(repo, "node_modules/@types")], paths: { perstore: [join(repo, "src/index.ts")] } },
+          compilerOptions: {
+            noEmit: true,
+            typeRoots: [join(repo, "node_modules/@types")],
+            paths: { perstore: [join(repo, "src/index.ts")] },
+          },
           include: [join(root, "generated")],
         }),
       );
       t = performance.now();
-      const result = spawnSync(process.execPath, [join(repo, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { encoding: "utf8" });
+      const result = spawnSync(
+        process.execPath,
+        [join(repo, "node_modules/typescript/bin/tsc"), "-p", join(root, "tsconfig.json")],
+        { encoding: "utf8" },
+      );
       tscMs = performance.now() - t;
-      if (result.status !== 0) throw new Error(`tsc failed over the generated code:\n${(result.stdout + result.stderr).slice(0, 2000)}`);
+      if (result.status !== 0)
+        throw new Error(
+          `tsc failed over the generated code:\n${(result.stdout + result.stderr).slice(0, 2000)}`,
+        );
     }
-    return { models: n, coldMs, coldCpuMs, rebuildMs: median(walls), rebuildCpuMs: median(cpus), ...(tscMs === undefined ? {} : { tscMs }) };
+    return {
+      models: n,
+      coldMs,
+      coldCpuMs,
+      rebuildMs: median(walls),
+      rebuildCpuMs: median(cpus),
+      ...(tscMs === undefined ? {} : { tscMs }),
+    };
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -126,13 +163,22 @@ if (childAt >= 0) {
   const row = await child(Number(args[childAt + 1]), !args.includes("--no-tsc"));
   console.log(JSON.stringify(row));
 } else {
-  const sizes = args.flatMap((a) => a.split(",")).map(Number).filter((n) => n > 0);
+  const sizes = args
+    .flatMap((a) => a.split(","))
+    .map(Number)
+    .filter((n) => n > 0);
   const tsc = !args.includes("--no-tsc");
-  console.log("| models | cold build (ms) | cold CPU (ms) | one-model rebuild (ms) | rebuild CPU (ms) | tsc over output (ms) |");
+  console.log(
+    "| models | cold build (ms) | cold CPU (ms) | one-model rebuild (ms) | rebuild CPU (ms) | tsc over output (ms) |",
+  );
   console.log("| ---: | ---: | ---: | ---: | ---: | ---: |");
   let failed = false;
   for (const n of sizes.length > 0 ? sizes : [10, 100, 200, 500]) {
-    const run = spawnSync(process.execPath, [...process.execArgv, here, "--child", String(n), ...(tsc ? [] : ["--no-tsc"])], { encoding: "utf8" });
+    const run = spawnSync(
+      process.execPath,
+      [...process.execArgv, here, "--child", String(n), ...(tsc ? [] : ["--no-tsc"])],
+      { encoding: "utf8" },
+    );
     const line = run.stdout.trim().split("\n").pop() ?? "";
     if (run.status !== 0 || !line.startsWith("{")) {
       console.error(`${n} models failed:\n${run.stdout}${run.stderr}`);
@@ -141,7 +187,9 @@ if (childAt >= 0) {
     }
     const r = JSON.parse(line) as Row;
     const f = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(0));
-    console.log(`| ${r.models} | ${f(r.coldMs)} | ${f(r.coldCpuMs)} | ${f(r.rebuildMs)} | ${f(r.rebuildCpuMs)} | ${f(r.tscMs)} |`);
+    console.log(
+      `| ${r.models} | ${f(r.coldMs)} | ${f(r.coldCpuMs)} | ${f(r.rebuildMs)} | ${f(r.rebuildCpuMs)} | ${f(r.tscMs)} |`,
+    );
   }
   if (failed) process.exitCode = 1;
 }

@@ -167,13 +167,11 @@ async function bench(target: string, url: string): Promise<string[]> {
               .insertInto("bench_person")
               .values(c.record)
               .onConflict((oc) =>
-                oc
-                  .column("id")
-                  .doUpdateSet({
-                    name: c.record.name,
-                    age: c.record.age,
-                    country: c.record.country,
-                  }),
+                oc.column("id").doUpdateSet({
+                  name: c.record.name,
+                  age: c.record.age,
+                  country: c.record.country,
+                }),
               )
               .execute();
           else if (c.type === "change")

@@ -5,8 +5,13 @@ let cli;
 try {
   cli = await import("../dist/cli/index.js");
 } catch (error) {
-  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/index.js")) {
-    console.error("perstore: dist/ is missing; run `npm run build` in the perstore package first [CLI_NOT_BUILT]");
+  if (
+    error?.code === "ERR_MODULE_NOT_FOUND" &&
+    String(error.message).includes("dist/cli/index.js")
+  ) {
+    console.error(
+      "perstore: dist/ is missing; run `npm run build` in the perstore package first [CLI_NOT_BUILT]",
+    );
     process.exit(1);
   }
   throw error;

@@ -70,12 +70,18 @@ async function memoryStoreTour(): Promise<void> {
   say("3. The journal: reject undoes, commit writes through the channel");
   people.update({ country: "Mexico" }, "name=Jones");
   people.remove("id=p3");
-  show("  journal", people.journal.map((entry) => entry.type));
+  show(
+    "  journal",
+    people.journal.map((entry) => entry.type),
+  );
   people.reject(1);
   show("  after reject(1), p3 is back", people.get("p3")?.name);
   await people.commit({ mode: "condensed" });
   show("  committed; journal now", people.journal.length);
-  show("  the JSON file store holds", (await backing.query("sort(+id)&values(id,country)")) as unknown);
+  show(
+    "  the JSON file store holds",
+    (await backing.query("sort(+id)&values(id,country)")) as unknown,
+  );
 
   rmSync(file, { force: true });
 }
@@ -118,18 +124,27 @@ async function modelTour(): Promise<void> {
   await Review.create({ bookIsbn: dune.isbn, reviewerId: ada.id, rating: 5 });
 
   show("  link: (await dune.author())?.name", (await dune.author())?.name);
-  show("  to-many link: (await herbert.books()).map(b => b.title)", (await herbert.books()).map((b) => b.title));
+  show(
+    "  to-many link: (await herbert.books()).map(b => b.title)",
+    (await herbert.books()).map((b) => b.title),
+  );
   show(
     "  named query Book.queries.publishedBetween(1960, 1966)",
     (await Book.queries.publishedBetween(1960, 1966)).map((b) => b.title),
   );
-  show("  ad-hoc query Book.query('year>1966')", (await Book.query("year>1966")).map((b) => b.title));
+  show(
+    "  ad-hoc query Book.query('year>1966')",
+    (await Book.query("year>1966")).map((b) => b.title),
+  );
 
   try {
     await Book.create({ isbn: "x", title: "", authorId: herbert.id, status: "lost" } as never);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    show("  ValidationError, nothing written", error.errors.map((e) => `${e.pointer} ${e.message}`));
+    show(
+      "  ValidationError, nothing written",
+      error.errors.map((e) => `${e.pointer} ${e.message}`),
+    );
   }
 
   const directory = personDirectoryFacet(Person);
@@ -164,7 +179,12 @@ async function sqlTour(): Promise<void> {
       jobTitle: "Rear Admiral",
       salary: 120000,
     });
-    await Person.create({ firstName: "Alan", lastName: "Turing", email: "alan@example.org", country: "UK" });
+    await Person.create({
+      firstName: "Alan",
+      lastName: "Turing",
+      email: "alan@example.org",
+      country: "UK",
+    });
 
     show("  link through SQL: (await grace.employer())?.name", (await grace.employer())?.name);
     show(

@@ -15,12 +15,16 @@ export interface Command {
 }
 
 /** Split `--flag` options from positional arguments; unknown flags are errors. */
-export function parseFlags(args: readonly string[], known: readonly string[]): { flags: Set<string>; positional: string[]; unknown: string[] } {
+export function parseFlags(
+  args: readonly string[],
+  known: readonly string[],
+): { flags: Set<string>; positional: string[]; unknown: string[] } {
   const flags = new Set<string>();
   const positional: string[] = [];
   const unknown: string[] = [];
   for (const arg of args) {
-    if (arg.startsWith("-")) (known.includes(arg) ? flags : { add: (a: string) => unknown.push(a) }).add(arg);
+    if (arg.startsWith("-"))
+      (known.includes(arg) ? flags : { add: (a: string) => unknown.push(a) }).add(arg);
     else positional.push(arg);
   }
   return { flags, positional, unknown };

@@ -1,5 +1,8 @@
 /** A spinner on TTYs only; silent elsewhere so logs and CI output stay clean. */
-export function startSpinner(stream: NodeJS.WritableStream & { isTTY?: boolean }, text: string): () => void {
+export function startSpinner(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  text: string,
+): () => void {
   if (!stream.isTTY) return () => {};
   const frames = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
   let i = 0;

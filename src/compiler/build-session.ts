@@ -110,36 +110,57 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     const useDisk = (options.diskCache ?? true) && config.prettier;
     if (useDisk && !diskCacheLoaded) {
       diskCacheLoaded = true;
-      for (const [key, text] of await loadFormatCache(config.root)) if (!formatCache.has(key)) formatCache.set(key, text);
+      for (const [key, text] of await loadFormatCache(config.root))
+        if (!formatCache.has(key)) formatCache.set(key, text);
     }
     const sources = buildOptions.sources ?? options.sources ?? (await readSchemaSources(config));
     // Start prettier workers now, so they load while the IR is built and emitted.
     const jobs = previous === undefined ? sources.length * 4 : 0;
-    if (pool === undefined && config.prettier && poolSizeFor(jobs) > 0) pool = createFormatPool(poolSizeFor(jobs));
+    if (pool === undefined && config.prettier && poolSizeFor(jobs) > 0)
+      pool = createFormatPool(poolSizeFor(jobs));
     const ir = buildProjectIR(sources, {
       sourceCache,
       readMixins: (modules) => {
-        const found = readMixinExports(modules.map((m) => join(config.root, m)), mixinCache);
+        const found = readMixinExports(
+          modules.map((m) => join(config.root, m)),
+          mixinCache,
+        );
         return new Map(modules.map((m) => [m, found.get(join(config.root, m))]));
       },
     });
 
     const fingerprints = modelFingerprints(ir);
     const reuse = previous !== undefined && previous.outDir === outDir ? previous : undefined;
-    const affected = new Set(ir.models.filter((m) => reuse?.fingerprints.get(m.name) !== fingerprints.get(m.name)).map((m) => m.name));
+    const affected = new Set(
+      ir.models
+        .filter((m) => reuse?.fingerprints.get(m.name) !== fingerprints.get(m.name))
+        .map((m) => m.name),
+    );
     const formatted: Promise<Formatted & { model?: string }>[] = [];
     const cachedBefore = formatCache.size;
     const dispatch = (emitted: readonly EmittedFile[]): void => {
       for (const file of emitted) {
         const key = formatKey(file, config.prettier);
-        const text = formatFile(file, { prettier: config.prettier, cache: formatCache, key, ...(pool ? { pool } : {}) });
-        formatted.push(text.then((contents) => ({ path: file.path, contents, key, model: file.model })));
+        const text = formatFile(file, {
+          prettier: config.prettier,
+          cache: formatCache,
+          key,
+          ...(pool ? { pool } : {}),
+        });
+        formatted.push(
+          text.then((contents) => ({ path: file.path, contents, key, model: file.model })),
+        );
       }
     };
     // Per-model files a batch of models at a time, each batch's files off to prettier's workers as soon as
     // they exist (the workers format while the next batch is emitted); then the project-level files.
-    const batches = batchesOf(ir.models.filter((m) => affected.has(m.name)).map((m) => m.name), pool === undefined ? Infinity : EMIT_BATCH);
-    for (const batch of batches) for (const emit of MODEL_EMITTERS) dispatch(await emit(ir, { outDir, models: new Set(batch) }));
+    const batches = batchesOf(
+      ir.models.filter((m) => affected.has(m.name)).map((m) => m.name),
+      pool === undefined ? Infinity : EMIT_BATCH,
+    );
+    for (const batch of batches)
+      for (const emit of MODEL_EMITTERS)
+        dispatch(await emit(ir, { outDir, models: new Set(batch) }));
     for (const emit of PROJECT_EMITTERS) dispatch(await emit(ir, { outDir, models: affected }));
     const fresh = await Promise.all(formatted);
     const formattedNew = formatCache.size > cachedBefore;
@@ -148,7 +169,8 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     const all: Formatted[] = [];
     for (const { path, contents, key, model } of fresh) {
       all.push({ path, contents, key });
-      if (model !== undefined) modelFiles.set(model, [...(modelFiles.get(model) ?? []), { path, contents, key }]);
+      if (model !== undefined)
+        modelFiles.set(model, [...(modelFiles.get(model) ?? []), { path, contents, key }]);
     }
     for (const model of ir.models) {
       if (affected.has(model.name)) continue;
@@ -159,7 +181,11 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     all.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     const files: OutputFile[] = all.map(({ path, contents }) => ({ path, contents }));
 
-    let report: { written: readonly string[]; unchanged: readonly string[]; removed: readonly string[] } = { written: [], unchanged: [], removed: [] };
+    let report: {
+      written: readonly string[];
+      unchanged: readonly string[];
+      removed: readonly string[];
+    } = { written: [], unchanged: [], removed: [] };
     if (!buildOptions.noWrite) {
       const target = resolve(config.root, config.out);
       const check = buildOptions.check ?? false;
@@ -168,7 +194,11 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       const rest = files.filter((f) => onDisk.get(join(target, f.path)) !== f.contents);
       const wrote = await writeFiles(target, rest, { check });
       const removed = await removeStaleFiles(target, new Set(files.map((f) => f.path)), { check });
-      report = { written: wrote.written, unchanged: [...known.map((f) => f.path), ...wrote.unchanged].sort(), removed };
+      report = {
+        written: wrote.written,
+        unchanged: [...known.map((f) => f.path), ...wrote.unchanged].sort(),
+        removed,
+      };
       if (!check) {
         for (const f of rest) onDisk.set(join(target, f.path), f.contents);
         for (const path of removed) onDisk.delete(join(target, path));
@@ -180,7 +210,8 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       const live = new Set(all.map((f) => f.key));
       for (const key of formatCache.keys()) if (!live.has(key)) formatCache.delete(key);
     }
-    if (useDisk && formattedNew && !buildOptions.noWrite && !buildOptions.check) await saveFormatCache(config.root, formatCache);
+    if (useDisk && formattedNew && !buildOptions.noWrite && !buildOptions.check)
+      await saveFormatCache(config.root, formatCache);
     const emittedModels = ir.models.filter((m) => affected.has(m.name)).map((m) => m.name);
     return { config, ir, files, emittedModels, ...report, durationMs: performance.now() - started };
   }

@@ -5,7 +5,11 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { SchemaError } from "../errors/index.js";
-import { JsonSyntaxError, parseJsonWithPointers, type SourcePosition } from "./load/json-source-map.js";
+import {
+  JsonSyntaxError,
+  parseJsonWithPointers,
+  type SourcePosition,
+} from "./load/json-source-map.js";
 
 export const CONFIG_FILE = "perstore.config.json";
 
@@ -32,7 +36,10 @@ export const DEFAULT_CONFIG = {
  * Read `perstore.config.json` from `root` (defaults when it is absent).
  * `DATABASE_URL` overrides `database`.
  */
-export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.env): Promise<PerstoreConfig> {
+export async function loadConfig(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PerstoreConfig> {
   const absRoot = resolve(root);
   let text: string | undefined;
   try {
@@ -48,19 +55,33 @@ export async function loadConfig(root: string, env: NodeJS.ProcessEnv = process.
       const parsed = result.data;
       pointers = result.pointers;
       if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-        throw new SchemaError("CONFIG_INVALID", "the configuration must be a JSON object", { file: CONFIG_FILE, pointer: "", line: 1, column: 1 });
+        throw new SchemaError("CONFIG_INVALID", "the configuration must be a JSON object", {
+          file: CONFIG_FILE,
+          pointer: "",
+          line: 1,
+          column: 1,
+        });
       }
       raw = parsed as Record<string, unknown>;
     } catch (error) {
       if (error instanceof JsonSyntaxError) {
-        throw new SchemaError("CONFIG_SYNTAX", error.message, { file: CONFIG_FILE, pointer: "", line: error.line, column: error.column });
+        throw new SchemaError("CONFIG_SYNTAX", error.message, {
+          file: CONFIG_FILE,
+          pointer: "",
+          line: error.line,
+          column: error.column,
+        });
       }
       throw error;
     }
   }
   const invalid = (key: string, message: string): SchemaError => {
     const at = pointers.get(`/${key}`);
-    return new SchemaError("CONFIG_INVALID", message, { file: CONFIG_FILE, pointer: `/${key}`, ...(at ? { line: at.line, column: at.column } : {}) });
+    return new SchemaError("CONFIG_INVALID", message, {
+      file: CONFIG_FILE,
+      pointer: `/${key}`,
+      ...(at ? { line: at.line, column: at.column } : {}),
+    });
   };
   const str = (key: keyof typeof DEFAULT_CONFIG & ("schemas" | "out" | "database")): string => {
     const value = raw[key];

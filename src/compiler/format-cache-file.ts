@@ -19,17 +19,30 @@ const TAG = `perstore-format-cache/1 prettier/${version} ${JSON.stringify(PRETTI
 /** Entries of the project's cache file (none when absent, corrupt or from another prettier). */
 export async function loadFormatCache(root: string): Promise<FormatCache> {
   try {
-    const data = JSON.parse(await readFile(join(root, FORMAT_CACHE_FILE), "utf8")) as { tag?: unknown; entries?: unknown };
-    if (data.tag !== TAG || data.entries === null || typeof data.entries !== "object") return new Map();
-    return new Map(Object.entries(data.entries as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === "string"));
+    const data = JSON.parse(await readFile(join(root, FORMAT_CACHE_FILE), "utf8")) as {
+      tag?: unknown;
+      entries?: unknown;
+    };
+    if (data.tag !== TAG || data.entries === null || typeof data.entries !== "object")
+      return new Map();
+    return new Map(
+      Object.entries(data.entries as Record<string, unknown>).filter(
+        (e): e is [string, string] => typeof e[1] === "string",
+      ),
+    );
   } catch {
     return new Map();
   }
 }
 
 /** Replace the cache file by `entries` (atomically). */
-export async function saveFormatCache(root: string, entries: ReadonlyMap<string, string>): Promise<void> {
+export async function saveFormatCache(
+  root: string,
+  entries: ReadonlyMap<string, string>,
+): Promise<void> {
   const file = join(root, FORMAT_CACHE_FILE);
   await mkdir(dirname(file), { recursive: true });
-  await writeFileAtomic(file, JSON.stringify({ tag: TAG, entries: Object.fromEntries(entries) }), { encoding: "utf8" });
+  await writeFileAtomic(file, JSON.stringify({ tag: TAG, entries: Object.fromEntries(entries) }), {
+    encoding: "utf8",
+  });
 }

@@ -46,7 +46,10 @@ export async function prettierFormat(text: string, parsers: readonly string[]): 
 
 /** The cache key of a file's formatted form. */
 export function formatKey(file: EmittedFile, usePrettier: boolean): string {
-  return createHash("sha1").update(`${file.path}\0${usePrettier}\0${file.source}\0${file.format}\0`).update(file.contents).digest("base64");
+  return createHash("sha1")
+    .update(`${file.path}\0${usePrettier}\0${file.source}\0${file.format}\0`)
+    .update(file.contents)
+    .digest("base64");
 }
 
 export interface FormatFileOptions {
@@ -66,7 +69,9 @@ export async function formatFile(file: EmittedFile, options: FormatFileOptions):
   if (hit !== undefined) return hit;
   const parsers = parsersFor(file.path);
   const shouldFormat = usePrettier && parsers !== undefined && file.format !== false;
-  let body = shouldFormat ? await (pool ? pool.format(file.contents, parsers) : prettierFormat(file.contents, parsers)) : file.contents;
+  let body = shouldFormat
+    ? await (pool ? pool.format(file.contents, parsers) : prettierFormat(file.contents, parsers))
+    : file.contents;
   if (!body.endsWith("\n")) body += "\n";
   const text = banner(file) + body.replace(/^\n+/, "");
   cache?.set(key, text);

@@ -89,7 +89,10 @@ export function poolSizeFor(jobs: number): number {
 export function createFormatPool(size: number): FormatPool {
   const prettier = createRequire(import.meta.url).resolve("prettier");
   const counter = new SharedArrayBuffer(4);
-  const pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (text: string) => void; reject: (error: Error) => void }
+  >();
   let seq = 0;
   const settle = (message: { seq: number; text?: string; error?: string }): void => {
     const job = pending.get(message.seq);
@@ -106,7 +109,10 @@ export function createFormatPool(size: number): FormatPool {
     pending.clear();
   };
   const workers = Array.from({ length: size }, () => {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { prettier, options: PRETTIER_OPTIONS, counter } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { prettier, options: PRETTIER_OPTIONS, counter },
+    });
     worker.on("message", settle);
     worker.on("error", fail);
     worker.unref();

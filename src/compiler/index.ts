@@ -78,7 +78,9 @@ export async function compile(options: CompileOptions = {}): Promise<CompileResu
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const session = createBuildSession(options);
   try {
-    const { config, ir, files, written, unchanged, removed, durationMs } = await session.build({ check: options.check ?? false });
+    const { config, ir, files, written, unchanged, removed, durationMs } = await session.build({
+      check: options.check ?? false,
+    });
     return { config, ir, files, written, unchanged, removed, durationMs };
   } finally {
     await session.close();

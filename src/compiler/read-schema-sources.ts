@@ -23,5 +23,7 @@ export async function readSchemaSources(config: PerstoreConfig): Promise<SchemaS
     .filter((e) => e.isFile() && e.name.endsWith(".schema.json"))
     .map((e) => relative(config.root, join(e.parentPath, e.name)).split(sep).join("/"))
     .sort();
-  return Promise.all(files.map(async (file) => ({ file, text: await readFile(join(config.root, file), "utf8") })));
+  return Promise.all(
+    files.map(async (file) => ({ file, text: await readFile(join(config.root, file), "utf8") })),
+  );
 }

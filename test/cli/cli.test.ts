@@ -9,7 +9,12 @@ function io(cwd: string) {
   let out = "";
   let err = "";
   const sink = (append: (s: string) => void) =>
-    new Writable({ write(chunk, _enc, cb) { append(String(chunk)); cb(); } });
+    new Writable({
+      write(chunk, _enc, cb) {
+        append(String(chunk));
+        cb();
+      },
+    });
   return {
     io: { cwd, stdout: sink((s) => (out += s)), stderr: sink((s) => (err += s)) },
     out: () => out,
@@ -35,13 +40,19 @@ describe("perstore CLI", () => {
 
     expect(await main(["build", "--check"], io(dir).io)).toBe(0);
     const schema = join(dir, "schemas/note.schema.json");
-    await writeFile(schema, (await readFile(schema, "utf8")).replace('"maxLength": 200', '"maxLength": 100'));
+    await writeFile(
+      schema,
+      (await readFile(schema, "utf8")).replace('"maxLength": 200', '"maxLength": 100'),
+    );
     const d = io(dir);
     expect(await main(["build", "--check"], d.io)).toBe(1);
     expect(d.err()).toContain("note.validator.js");
     expect(await readFile(join(dir, "generated/note.validator.js"), "utf8")).not.toContain("100");
 
-    await writeFile(schema, '{ "title": "Note", "type": "object", "properties": { "id": {"type":"string"} }, "queries": { "q": "eq(nope,1)" } }');
+    await writeFile(
+      schema,
+      '{ "title": "Note", "type": "object", "properties": { "id": {"type":"string"} }, "queries": { "q": "eq(nope,1)" } }',
+    );
     const e = io(dir);
     expect(await main(["build"], e.io)).toBe(1);
     expect(e.err()).toContain("SCHEMA_QUERY_UNKNOWN_PROPERTY");
@@ -81,7 +92,8 @@ describe("perstore init and stale output", () => {
   it("build removes the output of a deleted schema (only generated files); --check reports it", async () => {
     const dir = await mkdtemp(join(tmpdir(), "perstore-stale-"));
     await main(["init"], io(dir).io);
-    const tag = '{ "title": "Tag", "type": "object", "properties": { "id": { "type": "string" } }, "required": ["id"] }\n';
+    const tag =
+      '{ "title": "Tag", "type": "object", "properties": { "id": { "type": "string" } }, "required": ["id"] }\n';
     await writeFile(join(dir, "schemas/tag.schema.json"), tag);
     expect(await main(["build"], io(dir).io)).toBe(0);
     expect(await readdir(join(dir, "generated"))).toContain("tag.validator.js");
@@ -116,6 +128,8 @@ describe("perstore build: configuration errors", () => {
     await writeFile(join(dir, "perstore.config.json"), '{\n  "out": "gen",\n  "schemas": 3\n}\n');
     const b = io(dir);
     expect(await main(["build"], b.io)).toBe(1);
-    expect(b.err()).toContain('perstore.config.json:3:3 /schemas: "schemas" must be a non-empty string [CONFIG_INVALID]');
+    expect(b.err()).toContain(
+      'perstore.config.json:3:3 /schemas: "schemas" must be a non-empty string [CONFIG_INVALID]',
+    );
   });
 });

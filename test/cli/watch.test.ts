@@ -15,9 +15,26 @@ describe("perstore build --watch", () => {
     await mkdir(join(dir, "schemas"));
     await writeFile(join(dir, "perstore.config.json"), "{}\n");
     await writeFile(join(dir, "schemas/note.schema.json"), schema("Note", 200));
-    await writeFile(join(dir, "schemas/tag.schema.json"), schema("Tag", 40, { links: [{ rel: "note", href: "Note/{noteId}" }] }));
+    await writeFile(
+      join(dir, "schemas/tag.schema.json"),
+      schema("Tag", 40, { links: [{ rel: "note", href: "Note/{noteId}" }] }),
+    );
     let out = "";
-    const io = { cwd: dir, stdout: new Writable({ write(c, _e, cb) { out += String(c); cb(); } }), stderr: new Writable({ write(c, _e, cb) { out += String(c); cb(); } }) };
+    const io = {
+      cwd: dir,
+      stdout: new Writable({
+        write(c, _e, cb) {
+          out += String(c);
+          cb();
+        },
+      }),
+      stderr: new Writable({
+        write(c, _e, cb) {
+          out += String(c);
+          cb();
+        },
+      }),
+    };
 
     const stop = new AbortController();
     const rebuilds: (SessionBuildResult | undefined)[] = [];
@@ -32,10 +49,13 @@ describe("perstore build --watch", () => {
     });
     try {
       // The first build is done once the watch has started.
-      for (let i = 0; i < 200 && !out.includes("watching schemas/"); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && !out.includes("watching schemas/"); i++)
+        await new Promise((r) => setTimeout(r, 25));
       expect(out).toMatch(/compiled 2 models: \d+ files written/);
       const tagFiles = ["tag.ts", "tag.types.ts", "tag.validator.js", "tag.validator.d.ts"];
-      const before = await Promise.all(tagFiles.map(async (f) => (await stat(join(dir, "generated", f))).mtimeMs));
+      const before = await Promise.all(
+        tagFiles.map(async (f) => (await stat(join(dir, "generated", f))).mtimeMs),
+      );
 
       const next = new Promise<void>((resolve) => (rebuilt = resolve));
       await writeFile(join(dir, "schemas/note.schema.json"), schema("Note", 120));
@@ -44,13 +64,27 @@ describe("perstore build --watch", () => {
       expect(result.emittedModels).toEqual(["Note"]);
       expect(result.written).toContain("note.validator.js");
       // Note's own files and the project-level files, nothing of Tag's.
-      for (const file of result.written) expect(["note.ts", "note.types.ts", "note.validator.js", "note.validator.d.ts", "index.ts", "db.ts", "schema.sql"]).toContain(file);
-      const after = await Promise.all(tagFiles.map(async (f) => (await stat(join(dir, "generated", f))).mtimeMs));
+      for (const file of result.written)
+        expect([
+          "note.ts",
+          "note.types.ts",
+          "note.validator.js",
+          "note.validator.d.ts",
+          "index.ts",
+          "db.ts",
+          "schema.sql",
+        ]).toContain(file);
+      const after = await Promise.all(
+        tagFiles.map(async (f) => (await stat(join(dir, "generated", f))).mtimeMs),
+      );
       expect(after).toEqual(before);
       expect(out).toMatch(/rebuilt 1 of 2 models \(Note\)/);
       // What the watch wrote is what a fresh build writes.
       const fresh = await compile({ root: dir });
-      for (const file of fresh.files) expect(await readFile(join(dir, "generated", file.path), "utf8"), file.path).toBe(file.contents);
+      for (const file of fresh.files)
+        expect(await readFile(join(dir, "generated", file.path), "utf8"), file.path).toBe(
+          file.contents,
+        );
     } finally {
       stop.abort();
     }

@@ -7,9 +7,12 @@ describe("format pool", () => {
     const pool = createFormatPool(2);
     try {
       const texts = Array.from({ length: 40 }, (_, i) =>
-        i % 2 === 0 ? `const  a${i}={x:${i},y:[1,2,3]}` : `export interface I${i} { a : string ; b? : number }`,
+        i % 2 === 0
+          ? `const  a${i}={x:${i},y:[1,2,3]}`
+          : `export interface I${i} { a : string ; b? : number }`,
       );
-      const parsers = (i: number) => (i % 2 === 0 ? ["acorn", "babel"] : ["babel-ts", "typescript"]);
+      const parsers = (i: number) =>
+        i % 2 === 0 ? ["acorn", "babel"] : ["babel-ts", "typescript"];
       const first = await Promise.all(texts.map((t, i) => pool.format(t, parsers(i))));
       const expected = await Promise.all(texts.map((t, i) => prettierFormat(t, parsers(i))));
       expect(first).toEqual(expected);

@@ -4,12 +4,19 @@ import { validatePerson } from "../../generated/person.validator.js";
 import { BookDefinition } from "../../generated/book.js";
 import { PersonDefinition } from "../../generated/person.js";
 
-const person = { id: "8f7c1a52-7a43-4c5e-9a57-2a6fb9e1c0d1", firstName: "Ada", lastName: "Lovelace", email: "ada@example.org" };
+const person = {
+  id: "8f7c1a52-7a43-4c5e-9a57-2a6fb9e1c0d1",
+  firstName: "Ada",
+  lastName: "Lovelace",
+  email: "ada@example.org",
+};
 
 describe("generated validators", () => {
   it("accept valid records and report every error of invalid ones", () => {
     expect(validatePerson(person)).toBe(true);
-    expect(validatePerson({ ...person, email: "not-an-email", id: "nope", birthDate: "1815-13-40" })).toBe(false);
+    expect(
+      validatePerson({ ...person, email: "not-an-email", id: "nope", birthDate: "1815-13-40" }),
+    ).toBe(false);
     const pointers = validatePerson.errors!.map((e) => e.instancePath).sort();
     expect(pointers).toEqual(["/birthDate", "/email", "/id"]);
   });
@@ -41,8 +48,15 @@ describe("generated named-query predicates", () => {
   });
 
   it("carry facets and the SQL table spec", () => {
-    expect(BookDefinition.facets!["catalog"]).toMatchObject({ methods: ["get", "query"], hidden: ["price"], maxLimit: 50 });
+    expect(BookDefinition.facets!["catalog"]).toMatchObject({
+      methods: ["get", "query"],
+      hidden: ["price"],
+      maxLimit: 50,
+    });
     expect(BookDefinition.sql).toMatchObject({ table: "book", primaryKey: "isbn" });
-    expect(PersonDefinition.sql!.discriminator).toMatchObject({ column: "perstore_type", values: ["Employee", "Person"] });
+    expect(PersonDefinition.sql!.discriminator).toMatchObject({
+      column: "perstore_type",
+      values: ["Employee", "Person"],
+    });
   });
 });

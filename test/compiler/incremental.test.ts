@@ -3,7 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { compile, createBuildSession, loadConfig, readSchemaSources, buildProjectIR, type SchemaSource } from "perstore/compiler";
+import {
+  compile,
+  createBuildSession,
+  loadConfig,
+  readSchemaSources,
+  buildProjectIR,
+  type SchemaSource,
+} from "perstore/compiler";
 import { emitValidators } from "../../src/compiler/emit/emit-validators.js";
 import { formatFile } from "../../src/compiler/format-file.js";
 import { renumberAjvNames } from "../../src/compiler/emit/renumber-ajv-names.js";
@@ -14,7 +21,11 @@ const session = createBuildSession({ root, diskCache: false });
 afterAll(() => session.close());
 
 /** `sources` with one file's schema changed by `edit`. */
-function edited(sources: readonly SchemaSource[], file: string, edit: (schema: Record<string, any>) => void): SchemaSource[] {
+function edited(
+  sources: readonly SchemaSource[],
+  file: string,
+  edit: (schema: Record<string, any>) => void,
+): SchemaSource[] {
   return sources.map((s) => {
     if (s.file !== file) return s;
     const schema = JSON.parse(s.text) as Record<string, any>;
@@ -27,7 +38,14 @@ describe("incremental builds (watch mode)", () => {
   it("re-emits only the models a change affects, and the result equals a fresh build", async () => {
     const sources = await readSchemaSources(await loadConfig(root));
     const first = await session.build({ noWrite: true, sources });
-    expect(first.emittedModels).toEqual(["Author", "Book", "Company", "Employee", "Person", "Review"]);
+    expect(first.emittedModels).toEqual([
+      "Author",
+      "Book",
+      "Company",
+      "Employee",
+      "Person",
+      "Review",
+    ]);
 
     const same = await session.build({ noWrite: true, sources });
     expect(same.emittedModels).toEqual([]);
@@ -37,9 +55,17 @@ describe("incremental builds (watch mode)", () => {
       // A leaf: nothing refers to Review.
       ["schemas/review.schema.json", (s) => (s.properties.body.maxLength = 1234), ["Review"]],
       // Company's $defs/Address is $ref'd by Person, whose hierarchy includes Employee.
-      ["schemas/company.schema.json", (s) => (s.$defs.Address.properties.street.maxLength = 99), ["Company", "Employee", "Person"]],
+      [
+        "schemas/company.schema.json",
+        (s) => (s.$defs.Address.properties.street.maxLength = 99),
+        ["Company", "Employee", "Person"],
+      ],
       // A base model: its sub-model's table spec and inherited members change with it.
-      ["schemas/person.schema.json", (s) => (s.properties.nickname.description = "What friends say"), ["Employee", "Person"]],
+      [
+        "schemas/person.schema.json",
+        (s) => (s.properties.nickname.description = "What friends say"),
+        ["Employee", "Person"],
+      ],
     ];
     let changed = sources;
     for (const [file, edit, expected] of cases) {
@@ -59,7 +85,11 @@ describe("incremental builds (watch mode)", () => {
   it("keeps its state when a rebuild fails on schema errors", async () => {
     const sources = await readSchemaSources(await loadConfig(root));
     const good = await session.build({ noWrite: true, sources });
-    const broken = edited(sources, "schemas/review.schema.json", (s) => (s.queries = { bad: "eq(nope,1)" }));
+    const broken = edited(
+      sources,
+      "schemas/review.schema.json",
+      (s) => (s.queries = { bad: "eq(nope,1)" }),
+    );
     await expect(session.build({ noWrite: true, sources: broken })).rejects.toThrow(/nope/);
     const again = await session.build({ noWrite: true, sources });
     expect(again.emittedModels).toEqual([]);
@@ -70,13 +100,17 @@ describe("incremental builds (watch mode)", () => {
 describe("validators", () => {
   it("read the same whether compiled alone or after every other model (names renumbered per file)", async () => {
     const config = await loadConfig(root);
-    const ir = buildProjectIR(await readSchemaSources(config), { readMixins: (m) => new Map(m.map((x) => [x, ["ageOn", "fullName"]])) });
+    const ir = buildProjectIR(await readSchemaSources(config), {
+      readMixins: (m) => new Map(m.map((x) => [x, ["ageOn", "fullName"]])),
+    });
     const all = emitValidators(ir);
     for (const model of [...ir.models].reverse()) {
       const alone = emitValidators(ir, { models: new Set([model.name]) });
       expect(alone).toEqual(all.filter((f) => f.model === model.name));
     }
-    expect(all.find((f) => f.path === "employee.validator.js")!.contents).toMatch(/export const validateEmployee = validate0;/);
+    expect(all.find((f) => f.path === "employee.validator.js")!.contents).toMatch(
+      /export const validateEmployee = validate0;/,
+    );
   });
 
   it("renumbering leaves strings, regular expressions and property names alone", () => {
@@ -121,7 +155,10 @@ describe("mixin exports", () => {
   it("are read from the module and what it re-exports, without a type checker", async () => {
     const dir = await mkdtemp(join(tmpdir(), "perstore-mixins-"));
     await mkdir(join(dir, "lib"));
-    await writeFile(join(dir, "lib/helpers.ts"), "export function shout(this: unknown) { return 1; }\nexport const quiet = () => 0;\nexport const value = 3;\n");
+    await writeFile(
+      join(dir, "lib/helpers.ts"),
+      "export function shout(this: unknown) { return 1; }\nexport const quiet = () => 0;\nexport const value = 3;\n",
+    );
     await writeFile(
       join(dir, "mixin.ts"),
       [
@@ -136,7 +173,13 @@ describe("mixin exports", () => {
       ].join("\n"),
     );
     const found = readMixinExports([join(dir, "mixin.ts"), join(dir, "missing.ts")]);
-    expect(found.get(join(dir, "mixin.ts"))).toEqual(["arrow", "hush", "quiet", "renamed", "shout"]);
+    expect(found.get(join(dir, "mixin.ts"))).toEqual([
+      "arrow",
+      "hush",
+      "quiet",
+      "renamed",
+      "shout",
+    ]);
     expect(found.get(join(dir, "missing.ts"))).toBeUndefined();
   });
 });
@@ -149,7 +192,10 @@ describe("batched emission", () => {
       text: JSON.stringify({
         title: `M${i}`,
         type: "object",
-        properties: { id: { type: "string" }, tag: i > 0 ? { $ref: `M${i - 1}#/$defs/Tag` } : { type: "string" } },
+        properties: {
+          id: { type: "string" },
+          tag: i > 0 ? { $ref: `M${i - 1}#/$defs/Tag` } : { type: "string" },
+        },
         required: ["id"],
         $defs: { Tag: { type: "string", maxLength: 10 + i } },
       }),

@@ -2,12 +2,22 @@
 import { watch } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { SchemaErrors, PerstoreError } from "../../errors/index.js";
-import { createBuildSession, loadConfig, type BuildSession, type SessionBuildResult } from "../../compiler/index.js";
+import {
+  createBuildSession,
+  loadConfig,
+  type BuildSession,
+  type SessionBuildResult,
+} from "../../compiler/index.js";
 import { parseFlags, type CliIO, type Command } from "../command.js";
 import { startSpinner } from "../spinner.js";
 
 /** One build on `session`, reported on `io`; resolves to the exit code. */
-async function once(io: CliIO, session: BuildSession, check: boolean, rebuild: boolean): Promise<{ code: number; result?: SessionBuildResult }> {
+async function once(
+  io: CliIO,
+  session: BuildSession,
+  check: boolean,
+  rebuild: boolean,
+): Promise<{ code: number; result?: SessionBuildResult }> {
   const stop = startSpinner(io.stdout, "compiling schemas");
   try {
     const result = await session.build({ check });
@@ -16,22 +26,35 @@ async function once(io: CliIO, session: BuildSession, check: boolean, rebuild: b
     const models = result.ir.models.length;
     if (check) {
       if (result.written.length > 0 || result.removed.length > 0) {
-        const stale = [...result.written.map((f) => `  ${f}\n`), ...result.removed.map((f) => `  ${f} (no longer generated)\n`)];
-        io.stderr.write(`${result.config.out}/ is stale; run \`perstore build\`. Stale files:\n${stale.join("")}`);
+        const stale = [
+          ...result.written.map((f) => `  ${f}\n`),
+          ...result.removed.map((f) => `  ${f} (no longer generated)\n`),
+        ];
+        io.stderr.write(
+          `${result.config.out}/ is stale; run \`perstore build\`. Stale files:\n${stale.join("")}`,
+        );
         return { code: 1, result };
       }
-      io.stdout.write(`${result.config.out}/ is up to date (${models} models, ${result.files.length} files, ${ms} ms)\n`);
+      io.stdout.write(
+        `${result.config.out}/ is up to date (${models} models, ${result.files.length} files, ${ms} ms)\n`,
+      );
       return { code: 0, result };
     }
     for (const file of result.written) io.stdout.write(`  wrote ${result.config.out}/${file}\n`);
     for (const file of result.removed) io.stdout.write(`  removed ${result.config.out}/${file}\n`);
-    const what = rebuild ? `rebuilt ${result.emittedModels.length} of ${models} models${result.emittedModels.length > 0 ? ` (${result.emittedModels.join(", ")})` : ""}` : `compiled ${models} models`;
-    io.stdout.write(`${what}: ${result.written.length} files written, ${result.unchanged.length} unchanged${result.removed.length > 0 ? `, ${result.removed.length} removed` : ""} (${ms} ms)\n`);
+    const what = rebuild
+      ? `rebuilt ${result.emittedModels.length} of ${models} models${result.emittedModels.length > 0 ? ` (${result.emittedModels.join(", ")})` : ""}`
+      : `compiled ${models} models`;
+    io.stdout.write(
+      `${what}: ${result.written.length} files written, ${result.unchanged.length} unchanged${result.removed.length > 0 ? `, ${result.removed.length} removed` : ""} (${ms} ms)\n`,
+    );
     return { code: 0, result };
   } catch (error) {
     stop();
     if (error instanceof SchemaErrors) {
-      io.stderr.write(`${error.errors.length} schema error${error.errors.length === 1 ? "" : "s"}:\n`);
+      io.stderr.write(
+        `${error.errors.length} schema error${error.errors.length === 1 ? "" : "s"}:\n`,
+      );
       for (const e of error.errors) io.stderr.write(`  ${e.message} [${e.code}]\n`);
       return { code: 1 };
     }

@@ -32,7 +32,9 @@ async function ignorePrivateDir(cwd: string): Promise<string | undefined> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  const ignored = (text ?? "").split(/\r?\n/).some((line) => /^\/?\.perstore\/?(\*\*?)?\s*$/.test(line.trim()));
+  const ignored = (text ?? "")
+    .split(/\r?\n/)
+    .some((line) => /^\/?\.perstore\/?(\*\*?)?\s*$/.test(line.trim()));
   if (ignored) return undefined;
   const prefix = text === undefined || text === "" || text.endsWith("\n") ? "" : "\n";
   await writeFile(file, `${text ?? ""}${prefix}${PRIVATE_DIR}\n`);
@@ -65,7 +67,10 @@ is given.
     const flag = flags.has("--force") ? "w" : "wx";
     const files: [string, string][] = [
       [CONFIG_FILE, `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`],
-      [join(DEFAULT_CONFIG.schemas, "note.schema.json"), `${JSON.stringify(EXAMPLE_SCHEMA, null, 2)}\n`],
+      [
+        join(DEFAULT_CONFIG.schemas, "note.schema.json"),
+        `${JSON.stringify(EXAMPLE_SCHEMA, null, 2)}\n`,
+      ],
     ];
     await mkdir(join(io.cwd, DEFAULT_CONFIG.schemas), { recursive: true });
     for (const [file, text] of files) {

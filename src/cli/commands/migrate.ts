@@ -5,7 +5,12 @@ import { PerstoreError, SchemaErrors } from "../../errors/index.js";
 import { compile, loadConfig, type PerstoreConfig } from "../../compiler/index.js";
 import { createMigration } from "../../compiler/migrate/create-migration.js";
 import { loadMigrations } from "../../compiler/migrate/load-migrations.js";
-import { describeParallel, migrateDown, migrateUp, migrationStatus } from "../../compiler/migrate/migration-runner.js";
+import {
+  describeParallel,
+  migrateDown,
+  migrateUp,
+  migrationStatus,
+} from "../../compiler/migrate/migration-runner.js";
 import { openDatabase } from "../../store/sql/open-database.js";
 import { parseFlags, type CliIO, type Command } from "../command.js";
 
@@ -30,14 +35,20 @@ export const migrateCommand: Command = {
   summary: "create, apply, revert and list SQL migrations",
   help: HELP,
   async run(args, io) {
-    const { flags, positional, unknown } = parseFlags(args, ["--allow-destructive", "--help", "-h"]);
+    const { flags, positional, unknown } = parseFlags(args, [
+      "--allow-destructive",
+      "--help",
+      "-h",
+    ]);
     if (flags.has("--help") || flags.has("-h")) {
       io.stdout.write(HELP);
       return 0;
     }
     const [action, ...rest] = positional;
     if (unknown.length > 0 || action === undefined) {
-      io.stderr.write(`${unknown.length > 0 ? `unknown option ${unknown.join(", ")}\n` : ""}${HELP}`);
+      io.stderr.write(
+        `${unknown.length > 0 ? `unknown option ${unknown.join(", ")}\n` : ""}${HELP}`,
+      );
       return 2;
     }
     if (flags.has("--allow-destructive") && action !== "create") {
@@ -52,10 +63,13 @@ export const migrateCommand: Command = {
         case "up":
         case "status":
           if (rest.length > 0) return usageError(io, `migrate ${action} takes no arguments`);
-          return await withDatabase(io, (config, db) => (action === "up" ? up(io, config, db) : status(io, config, db)));
+          return await withDatabase(io, (config, db) =>
+            action === "up" ? up(io, config, db) : status(io, config, db),
+          );
         case "down": {
           const count = rest.length === 0 ? 1 : Number(rest[0]);
-          if (rest.length > 1 || !Number.isInteger(count) || count < 1) return usageError(io, "migrate down takes an optional count >= 1");
+          if (rest.length > 1 || !Number.isInteger(count) || count < 1)
+            return usageError(io, "migrate down takes an optional count >= 1");
           return await withDatabase(io, (config, db) => down(io, config, db, count));
         }
         default:
@@ -63,7 +77,9 @@ export const migrateCommand: Command = {
       }
     } catch (error) {
       if (error instanceof SchemaErrors) {
-        io.stderr.write(`${error.errors.length} schema error${error.errors.length === 1 ? "" : "s"}:\n`);
+        io.stderr.write(
+          `${error.errors.length} schema error${error.errors.length === 1 ? "" : "s"}:\n`,
+        );
         for (const e of error.errors) io.stderr.write(`  ${e.message} [${e.code}]\n`);
         return 1;
       }
@@ -93,22 +109,43 @@ async function create(io: CliIO, name: string, allowDestructive: boolean): Promi
     io.stdout.write("no schema changes since the last migration; nothing written\n");
     return 0;
   }
-  for (const step of created.plan.destructive) io.stdout.write(`  destructive (allowed): ${step.reason}\n`);
+  for (const step of created.plan.destructive)
+    io.stdout.write(`  destructive (allowed): ${step.reason}\n`);
   for (const step of created.plan.irreversible) io.stdout.write(`  irreversible: ${step.reason}\n`);
-  io.stdout.write(`  wrote ${config.out}/migrations/${created.fileName} (${created.plan.statements.length} steps)\n`);
+  io.stdout.write(
+    `  wrote ${config.out}/migrations/${created.fileName} (${created.plan.statements.length} steps)\n`,
+  );
   io.stdout.write(`  wrote ${config.out}/migrations/snapshot.json\n`);
   return 0;
 }
 
 async function up(io: CliIO, config: PerstoreConfig, db: Kysely<any>): Promise<number> {
-  const applied = await migrateUp(db, await loadMigrations(migrationsDir(config)), { log: (line) => io.stdout.write(`  ${line}\n`) });
-  io.stdout.write(applied.length === 0 ? "the database is up to date\n" : `applied ${applied.length} migration${applied.length === 1 ? "" : "s"}\n`);
+  const applied = await migrateUp(db, await loadMigrations(migrationsDir(config)), {
+    log: (line) => io.stdout.write(`  ${line}\n`),
+  });
+  io.stdout.write(
+    applied.length === 0
+      ? "the database is up to date\n"
+      : `applied ${applied.length} migration${applied.length === 1 ? "" : "s"}\n`,
+  );
   return 0;
 }
 
-async function down(io: CliIO, config: PerstoreConfig, db: Kysely<any>, count: number): Promise<number> {
-  const reverted = await migrateDown(db, await loadMigrations(migrationsDir(config)), { count, log: (line) => io.stdout.write(`  ${line}\n`) });
-  io.stdout.write(reverted.length === 0 ? "no applied migrations to revert\n" : `reverted ${reverted.length} migration${reverted.length === 1 ? "" : "s"}\n`);
+async function down(
+  io: CliIO,
+  config: PerstoreConfig,
+  db: Kysely<any>,
+  count: number,
+): Promise<number> {
+  const reverted = await migrateDown(db, await loadMigrations(migrationsDir(config)), {
+    count,
+    log: (line) => io.stdout.write(`  ${line}\n`),
+  });
+  io.stdout.write(
+    reverted.length === 0
+      ? "no applied migrations to revert\n"
+      : `reverted ${reverted.length} migration${reverted.length === 1 ? "" : "s"}\n`,
+  );
   return 0;
 }
 
@@ -116,12 +153,16 @@ async function status(io: CliIO, config: PerstoreConfig, db: Kysely<any>): Promi
   const report = await migrationStatus(db, await loadMigrations(migrationsDir(config)));
   if (report.entries.length === 0) io.stdout.write("no migrations\n");
   for (const entry of report.entries) {
-    io.stdout.write(`  ${entry.state.padEnd(8)} ${entry.id}_${entry.name}${entry.appliedAt === undefined ? "" : `  (applied ${entry.appliedAt})`}\n`);
+    io.stdout.write(
+      `  ${entry.state.padEnd(8)} ${entry.id}_${entry.name}${entry.appliedAt === undefined ? "" : `  (applied ${entry.appliedAt})`}\n`,
+    );
   }
   const problems = [
     ...report.edited.map((id) => `${id} was edited after it was applied (checksum mismatch)`),
     ...report.missing.map((id) => `${id} is applied but its file is missing`),
-    ...report.outOfOrder.map((id) => `${id} is pending but older than the newest applied migration`),
+    ...report.outOfOrder.map(
+      (id) => `${id} is pending but older than the newest applied migration`,
+    ),
     ...report.parallel.map((p) => `created on a parallel branch:\n${describeParallel(p)}`),
   ];
   for (const problem of problems) io.stderr.write(`problem: ${problem}\n`);
@@ -129,7 +170,10 @@ async function status(io: CliIO, config: PerstoreConfig, db: Kysely<any>): Promi
   return problems.length === 0 ? 0 : 1;
 }
 
-async function withDatabase(io: CliIO, fn: (config: PerstoreConfig, db: Kysely<any>) => Promise<number>): Promise<number> {
+async function withDatabase(
+  io: CliIO,
+  fn: (config: PerstoreConfig, db: Kysely<any>) => Promise<number>,
+): Promise<number> {
   const config = await loadConfig(io.cwd);
   const db = openDatabase(databaseUrl(config));
   try {

@@ -13,7 +13,17 @@ import type { EmittedFile } from "./emitted-file.js";
 import type { EmitContext } from "./emitters.js";
 import { selectedModels } from "./selected-models.js";
 
-const PERSTORE_KEYWORDS = ["primaryKey", "indexes", "links", "prototype", "queries", "facets", "$id", "$defs", "$schema"];
+const PERSTORE_KEYWORDS = [
+  "primaryKey",
+  "indexes",
+  "links",
+  "prototype",
+  "queries",
+  "facets",
+  "$id",
+  "$defs",
+  "$schema",
+];
 
 /** The TS name of a `$defs` entry: its title, else its key in PascalCase. */
 export function defTypeName(key: string, schema: unknown): string {
@@ -22,21 +32,30 @@ export function defTypeName(key: string, schema: unknown): string {
 }
 
 /** `<model>.types.ts` for every model (or those `context.models` names). */
-export async function emitDataTypes(ir: ProjectIR, context: Pick<EmitContext, "models"> = {}): Promise<EmittedFile[]> {
+export async function emitDataTypes(
+  ir: ProjectIR,
+  context: Pick<EmitContext, "models"> = {},
+): Promise<EmittedFile[]> {
   const byName = new Map(ir.models.map((m) => [m.name, m]));
   const files: EmittedFile[] = [];
   for (const model of selectedModels(ir, context)) files.push(await emitModelTypes(model, byName));
   return files;
 }
 
-async function emitModelTypes(model: ModelIR, byName: ReadonlyMap<string, ModelIR>): Promise<EmittedFile> {
+async function emitModelTypes(
+  model: ModelIR,
+  byName: ReadonlyMap<string, ModelIR>,
+): Promise<EmittedFile> {
   const imports = new Map<string, Set<string>>();
   const refType = (ref: string): string => {
     const hash = ref.indexOf("#");
     const target = hash < 0 ? ref : ref.slice(0, hash);
     const pointer = hash < 0 ? "" : ref.slice(hash + 1);
     const owner = target === "" ? model.name : target;
-    const name = pointer === "" ? `${owner}Data` : defTypeName(pointer.split("/").pop()!, getByPointer(byName.get(owner)?.schema, pointer));
+    const name =
+      pointer === ""
+        ? `${owner}Data`
+        : defTypeName(pointer.split("/").pop()!, getByPointer(byName.get(owner)?.schema, pointer));
     if (owner !== model.name) {
       const file = `./${kebabCase(owner)}.types.js`;
       if (!imports.has(file)) imports.set(file, new Set());
@@ -50,18 +69,31 @@ async function emitModelTypes(model: ModelIR, byName: ReadonlyMap<string, ModelI
     const record = node as Record<string, unknown>;
     if (typeof record["$ref"] === "string") {
       const name = refType(record["$ref"]);
-      return { tsType: name, ...(typeof record["description"] === "string" ? { description: record["description"] } : {}) };
+      return {
+        tsType: name,
+        ...(typeof record["description"] === "string"
+          ? { description: record["description"] }
+          : {}),
+      };
     }
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) {
       if (top && PERSTORE_KEYWORDS.includes(key)) continue;
       // Nested titles would become separate named types; keep nested types inline.
       if (!top && key === "title") continue;
-      out[key] = key === "properties" || key === "$defs" ? mapValues(value, (v) => prepare(v, false)) : prepare(value, false);
+      out[key] =
+        key === "properties" || key === "$defs"
+          ? mapValues(value, (v) => prepare(v, false))
+          : prepare(value, false);
     }
     return out;
   };
-  const options = { bannerComment: "", format: false, declareExternallyReferenced: true, additionalProperties: true } as const;
+  const options = {
+    bannerComment: "",
+    format: false,
+    declareExternallyReferenced: true,
+    additionalProperties: true,
+  } as const;
   const parts: string[] = [];
   const defs = model.schema["$defs"];
   if (defs !== null && typeof defs === "object") {
@@ -71,13 +103,21 @@ async function emitModelTypes(model: ModelIR, byName: ReadonlyMap<string, ModelI
       parts.push(await compile(schema, name, options));
     }
   }
-  const root = { ...(prepare(model.schema, true) as object), title: `${model.name}Data` } as JSONSchema4;
+  const root = {
+    ...(prepare(model.schema, true) as object),
+    title: `${model.name}Data`,
+  } as JSONSchema4;
   parts.push(await compile(root, `${model.name}Data`, options));
   const header = [...imports.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, names]) => `import type { ${[...names].sort().join(", ")} } from "${file}";`)
     .join("\n");
-  return { path: `${kebabCase(model.name)}.types.ts`, source: model.file, contents: `${header}\n\n${parts.join("\n")}`, model: model.name };
+  return {
+    path: `${kebabCase(model.name)}.types.ts`,
+    source: model.file,
+    contents: `${header}\n\n${parts.join("\n")}`,
+    model: model.name,
+  };
 }
 
 function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {

@@ -14,7 +14,8 @@ export function columnTsType(column: Pick<SqlColumnSpec, "sqlType" | "enum">): s
   const array = column.sqlType.endsWith("[]");
   const sql = array ? column.sqlType.slice(0, -2) : column.sqlType;
   let type: string;
-  if (column.enum && column.enum.length > 0 && !array) type = column.enum.map((v) => JSON.stringify(v)).join(" | ");
+  if (column.enum && column.enum.length > 0 && !array)
+    type = column.enum.map((v) => JSON.stringify(v)).join(" | ");
   else if (sql === "timestamptz") type = "Date";
   else if (sql === "integer" || sql === "bigint" || sql === "double precision") type = "number";
   else if (sql === "boolean") type = "boolean";
@@ -33,10 +34,14 @@ export function emitDatabase(ir: ProjectIR): EmittedFile[] {
   const names = [...tables.keys()].sort();
   const interfaces = names.map((table) => {
     const spec = tables.get(table)!;
-    const columns = spec.columns.map((c) => `  ${JSON.stringify(c.name)}: ${columnTsType(c)}${c.nullable ? " | null" : ""};`);
+    const columns = spec.columns.map(
+      (c) => `  ${JSON.stringify(c.name)}: ${columnTsType(c)}${c.nullable ? " | null" : ""};`,
+    );
     if (spec.discriminator) columns.push(`  ${JSON.stringify(spec.discriminator.column)}: string;`);
     return `/** Table \`${table}\`. */\nexport interface ${pascalCase(table)}Table {\n${columns.join("\n")}\n}`;
   });
   const database = `/** Every table, for \`Kysely<Database>\`. */\nexport interface Database {\n${names.map((t) => `  ${JSON.stringify(t)}: ${pascalCase(t)}Table;`).join("\n")}\n}`;
-  return [{ path: "db.ts", source: "schemas/", contents: `${interfaces.join("\n\n")}\n\n${database}\n` }];
+  return [
+    { path: "db.ts", source: "schemas/", contents: `${interfaces.join("\n\n")}\n\n${database}\n` },
+  ];
 }

@@ -4,7 +4,9 @@ import type { ProjectIR } from "../ir/types.js";
 import type { EmittedFile } from "./emitted-file.js";
 
 export function emitIndex(ir: ProjectIR): EmittedFile[] {
-  const lines: string[] = [`import { createModelRegistry, type ModelRegistryOptions, type Store } from "perstore";`];
+  const lines: string[] = [
+    `import { createModelRegistry, type ModelRegistryOptions, type Store } from "perstore";`,
+  ];
   for (const m of ir.models) {
     lines.push(`import { ${m.name}Definition } from "./${kebabCase(m.name)}.js";`);
   }

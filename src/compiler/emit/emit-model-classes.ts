@@ -43,31 +43,51 @@ const FACET_MEMBERS: Readonly<Record<string, readonly string[]>> = {
  * `<model>.ts` for every model (or those `context.models` names).
  * `context.outDir` is the output folder relative to the project root (for mixin imports).
  */
-export function emitModelClasses(ir: ProjectIR, context: Pick<EmitContext, "outDir" | "models">): EmittedFile[] {
+export function emitModelClasses(
+  ir: ProjectIR,
+  context: Pick<EmitContext, "outDir" | "models">,
+): EmittedFile[] {
   const models = selectedModels(ir, context);
   if (models.length === 0) return [];
   const { specOf, byName } = lookupsFor(ir);
   return models.map((model) => {
     const path = `${kebabCase(model.name)}.ts`;
-    const contents = printStructure({ kind: StructureKind.SourceFile, statements: modelStatements(byName, model, context.outDir, specOf.get(model.name)) });
+    const contents = printStructure({
+      kind: StructureKind.SourceFile,
+      statements: modelStatements(byName, model, context.outDir, specOf.get(model.name)),
+    });
     return { path, source: model.file, contents, model: model.name };
   });
 }
 
 /** Table specs and models by name, once per IR (a build emits its models in batches). */
-const lookups = new WeakMap<ProjectIR, { specOf: ReadonlyMap<string, unknown>; byName: ReadonlyMap<string, ModelIR> }>();
+const lookups = new WeakMap<
+  ProjectIR,
+  { specOf: ReadonlyMap<string, unknown>; byName: ReadonlyMap<string, ModelIR> }
+>();
 
-function lookupsFor(ir: ProjectIR): { specOf: ReadonlyMap<string, unknown>; byName: ReadonlyMap<string, ModelIR> } {
+function lookupsFor(ir: ProjectIR): {
+  specOf: ReadonlyMap<string, unknown>;
+  byName: ReadonlyMap<string, ModelIR>;
+} {
   let found = lookups.get(ir);
   if (found === undefined) {
     const specs = tableSpecsFromIR(ir);
-    found = { specOf: new Map(ir.models.map((m, i) => [m.name, specs[i]])), byName: new Map(ir.models.map((m) => [m.name, m])) };
+    found = {
+      specOf: new Map(ir.models.map((m, i) => [m.name, specs[i]])),
+      byName: new Map(ir.models.map((m) => [m.name, m])),
+    };
     lookups.set(ir, found);
   }
   return found;
 }
 
-function modelStatements(byName: ReadonlyMap<string, ModelIR>, model: ModelIR, outDir: string, sql: unknown): StatementStructures[] {
+function modelStatements(
+  byName: ReadonlyMap<string, ModelIR>,
+  model: ModelIR,
+  outDir: string,
+  sql: unknown,
+): StatementStructures[] {
   const name = model.name;
   const data = `${name}Data`;
   const queriesType = `${name}Queries`;
@@ -81,17 +101,32 @@ function modelStatements(byName: ReadonlyMap<string, ModelIR>, model: ModelIR, o
 
   const runtimeImports = [...(base ? [] : ["ModelInstance"]), ...helpers].sort();
   const imports: OptionalKind<ImportDeclarationStructure>[] = [];
-  if (runtimeImports.length > 0) imports.push({ moduleSpecifier: "perstore", namedImports: runtimeImports });
+  if (runtimeImports.length > 0)
+    imports.push({ moduleSpecifier: "perstore", namedImports: runtimeImports });
   imports.push({
     moduleSpecifier: "perstore",
     isTypeOnly: true,
     namedImports: ["ModelDefinition", "Model", "ModelFacet", "Results"].sort(),
   });
-  imports.push({ moduleSpecifier: `./${kebabCase(name)}.types.js`, isTypeOnly: true, namedImports: [data] });
-  const targets = [...new Set(model.links.map((l) => l.target))].filter((t) => t !== name && t !== base).sort();
-  for (const target of targets) imports.push({ moduleSpecifier: `./${kebabCase(target)}.js`, isTypeOnly: true, namedImports: [target] });
+  imports.push({
+    moduleSpecifier: `./${kebabCase(name)}.types.js`,
+    isTypeOnly: true,
+    namedImports: [data],
+  });
+  const targets = [...new Set(model.links.map((l) => l.target))]
+    .filter((t) => t !== name && t !== base)
+    .sort();
+  for (const target of targets)
+    imports.push({
+      moduleSpecifier: `./${kebabCase(target)}.js`,
+      isTypeOnly: true,
+      namedImports: [target],
+    });
   if (base) imports.push({ moduleSpecifier: `./${kebabCase(base)}.js`, namedImports: [base] });
-  imports.push({ moduleSpecifier: `./${kebabCase(name)}.validator.js`, namedImports: [`validate${name}`] });
+  imports.push({
+    moduleSpecifier: `./${kebabCase(name)}.validator.js`,
+    namedImports: [`validate${name}`],
+  });
   if (model.prototype) {
     let rel = posix.relative(outDir, model.prototype.module).replace(/\.ts$/, ".js");
     if (!rel.startsWith(".")) rel = `./${rel}`;
@@ -136,7 +171,12 @@ function modelStatements(byName: ReadonlyMap<string, ModelIR>, model: ModelIR, o
     const names = parameterNames(q.query, q.parameters.length);
     return {
       name: q.name,
-      docs: [`Named query \`${typeof q.source === "string" ? q.source : JSON.stringify(q.source)}\`.`.replace(/\*\//g, "*\\/")],
+      docs: [
+        `Named query \`${typeof q.source === "string" ? q.source : JSON.stringify(q.source)}\`.`.replace(
+          /\*\//g,
+          "*\\/",
+        ),
+      ],
       parameters: q.parameters.map((p, i) => ({ name: names[i]!, type: tsTypeOfField(p.type) })),
       returnType: `Promise<Results<${name}>>`,
     };
@@ -160,7 +200,12 @@ function modelStatements(byName: ReadonlyMap<string, ModelIR>, model: ModelIR, o
       docs: [`Typed wrappers for ${name}'s named queries.`],
       methods: queryMembers,
     },
-    { kind: StructureKind.TypeAlias, name: `${name}Model`, isExported: true, type: `Model<${name}, ${data}, ${queriesType}>` },
+    {
+      kind: StructureKind.TypeAlias,
+      name: `${name}Model`,
+      isExported: true,
+      type: `Model<${name}, ${data}, ${queriesType}>`,
+    },
   ];
   for (const facet of model.facets) statements.push(...facetStatements(model, facet));
   statements.push({
@@ -182,16 +227,23 @@ function modelStatements(byName: ReadonlyMap<string, ModelIR>, model: ModelIR, o
 function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] {
   const name = model.name;
   const type = `${name}${pascalCase(facet.name)}`;
-  const union = (names: readonly string[]): string => (names.length === 0 ? "never" : names.map((n) => JSON.stringify(n)).join(" | "));
+  const union = (names: readonly string[]): string =>
+    names.length === 0 ? "never" : names.map((n) => JSON.stringify(n)).join(" | ");
   const hidden = union(facet.hidden);
   const readonly = union(facet.readonly.filter((p) => !facet.hidden.includes(p)));
-  const members = ["name", "model", ...new Set(facet.methods.flatMap((m) => FACET_MEMBERS[m] ?? []))];
+  const members = [
+    "name",
+    "model",
+    ...new Set(facet.methods.flatMap((m) => FACET_MEMBERS[m] ?? [])),
+  ];
   return [
     {
       kind: StructureKind.TypeAlias,
       name: `${type}Record`,
       isExported: true,
-      docs: [`A ${name} as the ${facet.name} facet shows it: hidden properties removed, read-only ones readonly.`],
+      docs: [
+        `A ${name} as the ${facet.name} facet shows it: hidden properties removed, read-only ones readonly.`,
+      ],
       type: `{ readonly [K in keyof ${name} as K extends ${readonly} ? K : never]: ${name}[K] } & { [K in keyof ${name} as K extends ${hidden} | ${readonly} ? never : K]: ${name}[K] }`,
     },
     {
@@ -213,9 +265,18 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
   ];
 }
 
-function definitionLiteral(model: ModelIR, compiled: { q: ModelIR["queries"][number]; source: string }[], sql: unknown): string {
-  const defaults = Object.fromEntries(model.properties.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]));
-  const querySchema = { primaryKey: model.primaryKey, fields: Object.fromEntries(model.properties.map((p) => [p.name, p.type])) };
+function definitionLiteral(
+  model: ModelIR,
+  compiled: { q: ModelIR["queries"][number]; source: string }[],
+  sql: unknown,
+): string {
+  const defaults = Object.fromEntries(
+    model.properties.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]),
+  );
+  const querySchema = {
+    primaryKey: model.primaryKey,
+    fields: Object.fromEntries(model.properties.map((p) => [p.name, p.type])),
+  };
   const queries = compiled
     .map(
       ({ q, source }) =>

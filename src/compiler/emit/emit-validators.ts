@@ -18,7 +18,8 @@ import type { EmitContext } from "./emitters.js";
 import { selectedModels } from "./selected-models.js";
 import { renumberAjvNames } from "./renumber-ajv-names.js";
 
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as typeof standaloneModule.default;
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ??
+  standaloneModule) as typeof standaloneModule.default;
 
 /**
  * One ajv instance per IR (~50 ms to create), shared by every emit of the
@@ -43,13 +44,18 @@ function ajvFor(ir: ProjectIR): ReturnType<typeof createAjv> {
 }
 
 /** `validate<Model>` validators for every model (or those `context.models` names). */
-export function emitValidators(ir: ProjectIR, context: Pick<EmitContext, "models"> = {}): EmittedFile[] {
+export function emitValidators(
+  ir: ProjectIR,
+  context: Pick<EmitContext, "models"> = {},
+): EmittedFile[] {
   const models = selectedModels(ir, context);
   if (models.length === 0) return [];
   const ajv = ajvFor(ir);
   return models.flatMap((model) => {
     const fn = `validate${model.name}`;
-    const code = renumberAjvNames(toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name), { prune: true });
+    const code = renumberAjvNames(toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name), {
+      prune: true,
+    });
     const base = kebabCase(model.name);
     return [
       { path: `${base}.validator.js`, source: model.file, contents: code, model: model.name },
@@ -66,17 +72,22 @@ export function emitValidators(ir: ProjectIR, context: Pick<EmitContext, "models
 /** Replace ajv's `require(...)`s by imports from `perstore`; fail on anything unknown. */
 export function toEsm(code: string, model: string): string {
   const used = new Set<string>();
-  let out = code.replace(/^"use strict";/, "").replace(/require\("ajv-formats\/dist\/formats"\)\.fullFormats/g, () => {
-    used.add("ajvFormats");
-    return "ajvFormats";
-  });
+  let out = code
+    .replace(/^"use strict";/, "")
+    .replace(/require\("ajv-formats\/dist\/formats"\)\.fullFormats/g, () => {
+      used.add("ajvFormats");
+      return "ajvFormats";
+    });
   out = out.replace(/require\("ajv\/dist\/runtime\/(\w+)"\)\.default/g, (_match, name: string) => {
     const replacement = AJV_RUNTIME_EXPORTS[name];
-    if (replacement === undefined) throw new Error(`validator of ${model}: no perstore export for ajv runtime module ${name}`);
+    if (replacement === undefined)
+      throw new Error(`validator of ${model}: no perstore export for ajv runtime module ${name}`);
     used.add(replacement);
     return replacement;
   });
-  if (/\brequire\(/.test(out)) throw new Error(`validator of ${model}: unexpected require() in ajv standalone output`);
-  const imports = used.size === 0 ? "" : `import { ${[...used].sort().join(", ")} } from "perstore";\n`;
+  if (/\brequire\(/.test(out))
+    throw new Error(`validator of ${model}: unexpected require() in ajv standalone output`);
+  const imports =
+    used.size === 0 ? "" : `import { ${[...used].sort().join(", ")} } from "perstore";\n`;
   return `${imports}${out}\n`;
 }

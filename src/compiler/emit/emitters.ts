@@ -21,7 +21,10 @@ export interface EmitContext {
   readonly models?: ReadonlySet<string>;
 }
 
-export type Emitter = (ir: ProjectIR, context: EmitContext) => EmittedFile[] | Promise<EmittedFile[]>;
+export type Emitter = (
+  ir: ProjectIR,
+  context: EmitContext,
+) => EmittedFile[] | Promise<EmittedFile[]>;
 
 export const EMITTERS: readonly Emitter[] = [
   emitDataTypes,
@@ -40,4 +43,6 @@ export const EMITTERS: readonly Emitter[] = [
 export const MODEL_EMITTERS: readonly Emitter[] = [emitValidators, emitModelClasses, emitDataTypes];
 
 /** The project-level emitters (every file, whatever `context.models` says). */
-export const PROJECT_EMITTERS: readonly Emitter[] = EMITTERS.filter((e) => !MODEL_EMITTERS.includes(e));
+export const PROJECT_EMITTERS: readonly Emitter[] = EMITTERS.filter(
+  (e) => !MODEL_EMITTERS.includes(e),
+);

@@ -5,14 +5,30 @@
 import type { FilterNode, Query, ValueNode } from "../../query/ast.js";
 import { isIdentifier } from "../ir/names.js";
 
-const RESERVED = new Set(["this", "arguments", "eval", "default", "new", "delete", "in", "for", "function", "class", "return", "parameters"]);
+const RESERVED = new Set([
+  "this",
+  "arguments",
+  "eval",
+  "default",
+  "new",
+  "delete",
+  "in",
+  "for",
+  "function",
+  "class",
+  "return",
+  "parameters",
+]);
 
 export function parameterNames(query: Query, count: number): string[] {
   const hints = new Map<number, string>();
   const note = (value: ValueNode | undefined, hint: string): void => {
     if (!value) return;
     if (value.kind === "param" && !hints.has(value.index)) hints.set(value.index, hint);
-    else if (value.kind === "list") value.items.forEach((item, i) => note(item, value.items.length === 2 ? `${hint}${i === 0 ? "From" : "To"}` : hint));
+    else if (value.kind === "list")
+      value.items.forEach((item, i) =>
+        note(item, value.items.length === 2 ? `${hint}${i === 0 ? "From" : "To"}` : hint),
+      );
   };
   const walk = (node: FilterNode): void => {
     if (node.kind === "and" || node.kind === "or") node.terms.forEach(walk);

@@ -20,19 +20,47 @@
 import { ts } from "ts-morph";
 
 /** The prefixes of ajv's external scope (ajv/dist/core.js EXT_SCOPE_NAMES). */
-const EXT_NAME = /^(validate|serialize|parse|wrapper|root|schema|keyword|pattern|formats|func|obj|Error)(\d+)$/;
+const EXT_NAME =
+  /^(validate|serialize|parse|wrapper|root|schema|keyword|pattern|formats|func|obj|Error)(\d+)$/;
 /** ajv's funcSourceUrl comment (the id is a JSON string). */
 const SOURCE_URL = /^\/\*# sourceURL="(?:[^"\\]|\\.)*" \*\/$/;
 
 const K = ts.SyntaxKind;
 /** After these tokens a `/` starts a regular expression, not a division. */
 const BEFORE_REGEX = new Set<ts.SyntaxKind>([
-  K.Unknown, K.EqualsToken, K.OpenParenToken, K.CommaToken, K.ColonToken, K.OpenBracketToken, K.ExclamationToken,
-  K.AmpersandAmpersandToken, K.BarBarToken, K.QuestionToken, K.OpenBraceToken, K.CloseBraceToken, K.SemicolonToken,
-  K.ReturnKeyword, K.EqualsEqualsEqualsToken, K.ExclamationEqualsEqualsToken, K.EqualsEqualsToken, K.ExclamationEqualsToken,
+  K.Unknown,
+  K.EqualsToken,
+  K.OpenParenToken,
+  K.CommaToken,
+  K.ColonToken,
+  K.OpenBracketToken,
+  K.ExclamationToken,
+  K.AmpersandAmpersandToken,
+  K.BarBarToken,
+  K.QuestionToken,
+  K.OpenBraceToken,
+  K.CloseBraceToken,
+  K.SemicolonToken,
+  K.ReturnKeyword,
+  K.EqualsEqualsEqualsToken,
+  K.ExclamationEqualsEqualsToken,
+  K.EqualsEqualsToken,
+  K.ExclamationEqualsToken,
 ]);
-const DECLARES = new Set<ts.SyntaxKind>([K.ConstKeyword, K.LetKeyword, K.VarKeyword, K.FunctionKeyword]);
-const TRIVIA = new Set<ts.SyntaxKind>([K.WhitespaceTrivia, K.NewLineTrivia, K.SingleLineCommentTrivia, K.MultiLineCommentTrivia, K.ShebangTrivia, K.ConflictMarkerTrivia]);
+const DECLARES = new Set<ts.SyntaxKind>([
+  K.ConstKeyword,
+  K.LetKeyword,
+  K.VarKeyword,
+  K.FunctionKeyword,
+]);
+const TRIVIA = new Set<ts.SyntaxKind>([
+  K.WhitespaceTrivia,
+  K.NewLineTrivia,
+  K.SingleLineCommentTrivia,
+  K.MultiLineCommentTrivia,
+  K.ShebangTrivia,
+  K.ConflictMarkerTrivia,
+]);
 
 interface Hit {
   readonly start: number;
@@ -59,7 +87,12 @@ export interface RenumberOptions {
 /** Renumber ajv's top-level names in `code` from 0, per prefix, in order of first appearance. */
 export function renumberAjvNames(code: string, options: RenumberOptions = {}): string {
   const prune = options.prune ?? false;
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, code);
+  const scanner = ts.createScanner(
+    ts.ScriptTarget.Latest,
+    false,
+    ts.LanguageVariant.Standard,
+    code,
+  );
   const declared = new Set<string>();
   const hits: Hit[] = [];
   /** Ranges to cut: sourceURL comments, then dead statements. */
@@ -80,7 +113,8 @@ export function renumberAjvNames(code: string, options: RenumberOptions = {}): s
       }
       continue;
     }
-    if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && BEFORE_REGEX.has(previous)) kind = scanner.reScanSlashToken();
+    if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && BEFORE_REGEX.has(previous))
+      kind = scanner.reScanSlashToken();
     if (last !== undefined && kind === K.ColonToken) last.member = true;
     last = undefined;
     if (kind === K.OpenBraceToken) depth++;
@@ -94,8 +128,15 @@ export function renumberAjvNames(code: string, options: RenumberOptions = {}): s
       if (EXT_NAME.test(name)) {
         const declares = depth === 0 && DECLARES.has(previous);
         if (declares) declared.add(name);
-        if (declares && previous === K.ConstKeyword && open === undefined) open = { name, start: previousStart, end: -1 };
-        const hit: Hit = { start: scanner.getTokenStart(), end: scanner.getTokenEnd(), name, member: previous === K.DotToken || previous === K.QuestionDotToken, declares };
+        if (declares && previous === K.ConstKeyword && open === undefined)
+          open = { name, start: previousStart, end: -1 };
+        const hit: Hit = {
+          start: scanner.getTokenStart(),
+          end: scanner.getTokenEnd(),
+          name,
+          member: previous === K.DotToken || previous === K.QuestionDotToken,
+          declares,
+        };
         hits.push(hit);
         // A key is an identifier right after `{` or `,` and right before `:`.
         if (previous === K.OpenBraceToken || previous === K.CommaToken) last = hit;

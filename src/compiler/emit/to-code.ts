@@ -13,10 +13,13 @@ export function toCode(value: unknown): string {
   }
   if (typeof value === "string" || typeof value === "boolean") return JSON.stringify(value);
   if (value instanceof Date) return `new Date(${JSON.stringify(value.toISOString())})`;
-  if (value instanceof RegExp) return `new RegExp(${JSON.stringify(value.source)}, ${JSON.stringify(value.flags)})`;
+  if (value instanceof RegExp)
+    return `new RegExp(${JSON.stringify(value.source)}, ${JSON.stringify(value.flags)})`;
   if (Array.isArray(value)) return `[${value.map(toCode).join(", ")}]`;
   if (typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined || true);
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined || true,
+    );
     return `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${toCode(v)}`).join(", ")} }`;
   }
   throw new TypeError(`cannot emit a ${typeof value} as a literal`);

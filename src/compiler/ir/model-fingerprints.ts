@@ -15,7 +15,9 @@ import type { ModelIR, ProjectIR } from "./types.js";
 /** Model name -> hash of everything its per-model files are generated from. */
 export function modelFingerprints(ir: ProjectIR): Map<string, string> {
   const byName = new Map(ir.models.map((m) => [m.name, m]));
-  const own = new Map(ir.models.map((m) => [m.name, createHash("sha1").update(toCode(m)).digest("base64")]));
+  const own = new Map(
+    ir.models.map((m) => [m.name, createHash("sha1").update(toCode(m)).digest("base64")]),
+  );
   const edges = new Map(ir.models.map((m) => [m.name, directDependencies(m, byName)]));
   const out = new Map<string, string>();
   for (const model of ir.models) {
@@ -29,7 +31,8 @@ export function modelFingerprints(ir: ProjectIR): Map<string, string> {
       }
     }
     const hash = createHash("sha1").update(own.get(model.name)!);
-    for (const name of [...closure].sort()) if (name !== model.name) hash.update(`\0${name}\0${own.get(name)}`);
+    for (const name of [...closure].sort())
+      if (name !== model.name) hash.update(`\0${name}\0${own.get(name)}`);
     out.set(model.name, hash.digest("base64"));
   }
   return out;

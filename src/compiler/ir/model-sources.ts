@@ -5,7 +5,11 @@
  */
 import { posix } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { JsonSyntaxError, parseJsonWithPointers, type SourcePosition } from "../load/json-source-map.js";
+import {
+  JsonSyntaxError,
+  parseJsonWithPointers,
+  type SourcePosition,
+} from "../load/json-source-map.js";
 import type { Diagnostics } from "../load/diagnostics.js";
 import { perstoreMetaSchema } from "../load/vocabulary.js";
 import { createAjv } from "../load/create-ajv.js";
@@ -39,9 +43,17 @@ const SUFFIX = ".schema.json";
 
 /** One file's parse and keyword checks, which depend on nothing but its text. */
 interface CheckedFile {
-  readonly parsed?: { readonly raw: Record<string, unknown>; readonly pointers: ReadonlyMap<string, SourcePosition> };
+  readonly parsed?: {
+    readonly raw: Record<string, unknown>;
+    readonly pointers: ReadonlyMap<string, SourcePosition>;
+  };
   readonly pointers?: ReadonlyMap<string, SourcePosition>;
-  readonly errors: readonly { code: string; message: string; pointer: string; position?: SourcePosition }[];
+  readonly errors: readonly {
+    code: string;
+    message: string;
+    pointer: string;
+    position?: SourcePosition;
+  }[];
 }
 
 /**
@@ -54,8 +66,16 @@ export type SourceCache = Map<string, CheckedFile>;
 let checkers: { meta: ValidateFunction; schema: ReturnType<typeof createAjv> } | undefined;
 
 /** Parse every source and give each its model name; sources must be sorted by file. */
-export function readModelSources(sources: readonly SchemaSource[], diagnostics: Diagnostics, cache?: SourceCache): ModelSource[] {
-  const parsed: { file: string; raw: Record<string, unknown>; pointers: ReadonlyMap<string, SourcePosition> }[] = [];
+export function readModelSources(
+  sources: readonly SchemaSource[],
+  diagnostics: Diagnostics,
+  cache?: SourceCache,
+): ModelSource[] {
+  const parsed: {
+    file: string;
+    raw: Record<string, unknown>;
+    pointers: ReadonlyMap<string, SourcePosition>;
+  }[] = [];
   const seen = new Set<string>();
   for (const { file, text } of sources) {
     const key = `${file}\0${text}`;
@@ -66,23 +86,39 @@ export function readModelSources(sources: readonly SchemaSource[], diagnostics: 
       cache?.set(key, checked);
     }
     if (checked.pointers) diagnostics.addFile(file, checked.pointers);
-    for (const e of checked.errors) diagnostics.error(e.code, e.message, file, e.pointer, e.position);
+    for (const e of checked.errors)
+      diagnostics.error(e.code, e.message, file, e.pointer, e.position);
     // A cached raw object may be handed out again: everything downstream copies before changing anything.
     if (checked.parsed) parsed.push({ file, ...checked.parsed });
   }
   if (cache) for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
 
   const byName = new Map<string, string>();
-  const named: { name: string; file: string; raw: Record<string, unknown>; pointers: ReadonlyMap<string, SourcePosition> }[] = [];
+  const named: {
+    name: string;
+    file: string;
+    raw: Record<string, unknown>;
+    pointers: ReadonlyMap<string, SourcePosition>;
+  }[] = [];
   for (const entry of parsed) {
     const name = modelName(entry.file, entry.raw);
     if (!isIdentifier(name)) {
-      diagnostics.error("SCHEMA_BAD_MODEL_NAME", `model name ${JSON.stringify(name)} is not an identifier`, entry.file, "/title");
+      diagnostics.error(
+        "SCHEMA_BAD_MODEL_NAME",
+        `model name ${JSON.stringify(name)} is not an identifier`,
+        entry.file,
+        "/title",
+      );
       continue;
     }
     const previous = byName.get(name);
     if (previous !== undefined) {
-      diagnostics.error("SCHEMA_DUPLICATE_MODEL", `model ${name} is already defined in ${previous}`, entry.file, entry.raw["title"] === undefined ? "" : "/title");
+      diagnostics.error(
+        "SCHEMA_DUPLICATE_MODEL",
+        `model ${name} is already defined in ${previous}`,
+        entry.file,
+        entry.raw["title"] === undefined ? "" : "/title",
+      );
       continue;
     }
     byName.set(name, entry.file);
@@ -141,30 +177,58 @@ export function resolveReference(
   return { model, pointer };
 }
 
-function rewriteRefs(node: unknown, pointer: string, resolve: (ref: string, pointer: string) => string): unknown {
-  if (Array.isArray(node)) return node.map((item, i) => rewriteRefs(item, `${pointer}/${i}`, resolve));
+function rewriteRefs(
+  node: unknown,
+  pointer: string,
+  resolve: (ref: string, pointer: string) => string,
+): unknown {
+  if (Array.isArray(node))
+    return node.map((item, i) => rewriteRefs(item, `${pointer}/${i}`, resolve));
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     const at = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-    const copied = key === "$ref" && typeof value === "string" ? resolve(value, at) : rewriteRefs(value, at, resolve);
-    Object.defineProperty(out, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    const copied =
+      key === "$ref" && typeof value === "string"
+        ? resolve(value, at)
+        : rewriteRefs(value, at, resolve);
+    Object.defineProperty(out, key, {
+      value: copied,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
 
 function checkFile(text: string): CheckedFile {
-  const errors: { code: string; message: string; pointer: string; position?: SourcePosition }[] = [];
+  const errors: { code: string; message: string; pointer: string; position?: SourcePosition }[] =
+    [];
   let data: unknown;
   let pointers: ReadonlyMap<string, SourcePosition>;
   try {
     ({ data, pointers } = parseJsonWithPointers(text));
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
-    return { errors: [{ code: "SCHEMA_SYNTAX", message: error.message, pointer: "", position: { line: error.line, column: error.column } }] };
+    return {
+      errors: [
+        {
+          code: "SCHEMA_SYNTAX",
+          message: error.message,
+          pointer: "",
+          position: { line: error.line, column: error.column },
+        },
+      ],
+    };
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    return { pointers, errors: [{ code: "SCHEMA_INVALID", message: "a model schema must be a JSON object", pointer: "" }] };
+    return {
+      pointers,
+      errors: [
+        { code: "SCHEMA_INVALID", message: "a model schema must be a JSON object", pointer: "" },
+      ],
+    };
   }
   checkers ??= {
     meta: createAjv({ allErrors: true, strict: false }).compile(perstoreMetaSchema),
@@ -174,16 +238,21 @@ function checkFile(text: string): CheckedFile {
   if (!checkers.meta(raw)) errors.push(...ajvErrors(checkers.meta.errors ?? [], "SCHEMA_KEYWORD"));
   // ajv's own draft 2020-12 meta-schema; `$ref`s are not resolved here.
   const { $schema: _ignored, ...withoutMeta } = raw;
-  if (!checkers.schema.validateSchema(withoutMeta)) errors.push(...ajvErrors(checkers.schema.errors ?? [], "SCHEMA_INVALID"));
+  if (!checkers.schema.validateSchema(withoutMeta))
+    errors.push(...ajvErrors(checkers.schema.errors ?? [], "SCHEMA_INVALID"));
   return { parsed: { raw, pointers }, pointers, errors };
 }
 
-function ajvErrors(errors: readonly ErrorObject[], code: string): { code: string; message: string; pointer: string }[] {
+function ajvErrors(
+  errors: readonly ErrorObject[],
+  code: string,
+): { code: string; message: string; pointer: string }[] {
   const out: { code: string; message: string; pointer: string }[] = [];
   for (const e of errors) {
     // anyOf/oneOf summaries repeat their branches' errors.
     if (e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "if") continue;
-    const detail = e.keyword === "additionalProperties" ? ` (${String(e.params["additionalProperty"])})` : "";
+    const detail =
+      e.keyword === "additionalProperties" ? ` (${String(e.params["additionalProperty"])})` : "";
     out.push({ code, message: `${e.message ?? e.keyword}${detail}`, pointer: e.instancePath });
   }
   return out;

@@ -10,21 +10,39 @@ export type Deref = (schema: Record<string, unknown>) => Record<string, unknown>
 const JSON_TYPES = ["string", "integer", "number", "boolean", "array", "object"] as const;
 
 /** The field type, nullability and format of a (dereferenced) schema. */
-export function fieldTypeOf(schema: Record<string, unknown>): { type: FieldType; nullable: boolean; format?: string } {
+export function fieldTypeOf(schema: Record<string, unknown>): {
+  type: FieldType;
+  nullable: boolean;
+  format?: string;
+} {
   const declared = schema["type"];
-  const types: string[] = Array.isArray(declared) ? declared.filter((t): t is string => typeof t === "string") : typeof declared === "string" ? [declared] : [];
+  const types: string[] = Array.isArray(declared)
+    ? declared.filter((t): t is string => typeof t === "string")
+    : typeof declared === "string"
+      ? [declared]
+      : [];
   let nullable = types.includes("null");
   let main = types.find((t) => t !== "null");
   if (main === undefined && Array.isArray(schema["enum"])) {
     const values = schema["enum"] as unknown[];
     nullable ||= values.includes(null);
-    const kinds = new Set(values.filter((v) => v !== null).map((v) => (typeof v === "number" && Number.isInteger(v) ? "integer" : typeof v)));
+    const kinds = new Set(
+      values
+        .filter((v) => v !== null)
+        .map((v) => (typeof v === "number" && Number.isInteger(v) ? "integer" : typeof v)),
+    );
     if (kinds.size === 1) main = [...kinds][0];
   }
-  if (main === undefined && (schema["properties"] !== undefined || schema["additionalProperties"] !== undefined)) main = "object";
+  if (
+    main === undefined &&
+    (schema["properties"] !== undefined || schema["additionalProperties"] !== undefined)
+  )
+    main = "object";
   if (main === undefined && schema["items"] !== undefined) main = "array";
   const format = typeof schema["format"] === "string" ? schema["format"] : undefined;
-  let type: FieldType = (JSON_TYPES as readonly string[]).includes(main ?? "") ? (main as FieldType) : "any";
+  let type: FieldType = (JSON_TYPES as readonly string[]).includes(main ?? "")
+    ? (main as FieldType)
+    : "any";
   if (type === "string" && format === "date-time") type = "date-time";
   if (type === "string" && format === "date") type = "date";
   if (types.filter((t) => t !== "null").length > 1) type = "any";
@@ -58,7 +76,8 @@ export function propertyIR(
   if (typeof schema["maximum"] === "number") ir.maximum = schema["maximum"];
   if (type === "array" && schema["items"] !== null && typeof schema["items"] === "object") {
     const item = fieldTypeOf(deref(schema["items"] as Record<string, unknown>));
-    ir.items = item.format === undefined ? { type: item.type } : { type: item.type, format: item.format };
+    ir.items =
+      item.format === undefined ? { type: item.type } : { type: item.type, format: item.format };
   }
   const dflt = original["default"] ?? schema["default"];
   if (dflt !== undefined) ir.default = dflt;

@@ -8,7 +8,11 @@ import type { NamedQueryIR } from "./types.js";
 type Param = NamedQueryIR["parameters"][number];
 
 /** Parameters sorted by index; throws a message when `$1..$n` has gaps. */
-export function queryParameters(query: Query, schema: QuerySchema, itemTypes: ReadonlyMap<string, FieldType>): Param[] {
+export function queryParameters(
+  query: Query,
+  schema: QuerySchema,
+  itemTypes: ReadonlyMap<string, FieldType>,
+): Param[] {
   const found = new Map<number, FieldType>();
   const note = (value: ValueNode | undefined, type: FieldType): void => {
     if (value === undefined) return;
@@ -37,7 +41,14 @@ export function queryParameters(query: Query, schema: QuerySchema, itemTypes: Re
           if (node.value?.kind === "param") note(node.value, "array");
           else note(node.value, field);
         } else if (node.op === "contains" || node.op === "excludes") {
-          note(node.value, field === "array" ? (itemTypes.get(key) ?? "any") : field === "string" ? "string" : "any");
+          note(
+            node.value,
+            field === "array"
+              ? (itemTypes.get(key) ?? "any")
+              : field === "string"
+                ? "string"
+                : "any",
+          );
         } else if (node.op === "starts" || node.op === "ends") note(node.value, "string");
         else if (node.op === "match") note(node.value, "any");
         else note(node.value, field);
@@ -52,7 +63,10 @@ export function queryParameters(query: Query, schema: QuerySchema, itemTypes: Re
   }
   const indexes = [...found.keys()].sort((a, b) => a - b);
   indexes.forEach((index, i) => {
-    if (index !== i + 1) throw new Error(`parameters must be numbered $1 to $${indexes.length} without gaps (found $${index})`);
+    if (index !== i + 1)
+      throw new Error(
+        `parameters must be numbered $1 to $${indexes.length} without gaps (found $${index})`,
+      );
   });
   return indexes.map((index) => ({ index, type: found.get(index)! }));
 }

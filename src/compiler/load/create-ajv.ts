@@ -8,8 +8,10 @@ import type { Options } from "ajv";
 import { perstoreVocabulary } from "./vocabulary.js";
 
 // ajv and ajv-formats are CommonJS; under NodeNext their default export is module.exports.
-const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ?? Ajv2020Module) as typeof Ajv2020Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule.default;
+const Ajv2020 = ((Ajv2020Module as unknown as { default?: unknown }).default ??
+  Ajv2020Module) as typeof Ajv2020Module.default;
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ??
+  addFormatsModule) as typeof addFormatsModule.default;
 
 export type CompilerAjv = InstanceType<typeof Ajv2020>;
 

@@ -15,9 +15,22 @@ export class Diagnostics {
   }
 
   /** Report an error at `pointer` in `file`; unknown pointers fall back to their nearest parent. */
-  error(code: string, message: string, file: string, pointer: string, position?: SourcePosition): void {
+  error(
+    code: string,
+    message: string,
+    file: string,
+    pointer: string,
+    position?: SourcePosition,
+  ): void {
     const at = position ?? this.#locate(file, pointer);
-    this.errors.push(new SchemaError(code, message, { file, pointer, line: at?.line ?? 0, column: at?.column ?? 0 }));
+    this.errors.push(
+      new SchemaError(code, message, {
+        file,
+        pointer,
+        line: at?.line ?? 0,
+        column: at?.column ?? 0,
+      }),
+    );
   }
 
   #locate(file: string, pointer: string): SourcePosition | undefined {
@@ -34,7 +47,12 @@ export class Diagnostics {
   throwIfAny(): void {
     if (this.errors.length === 0) return;
     const sorted = [...this.errors].sort(
-      (a, b) => cmp(a.file, b.file) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message),
+      (a, b) =>
+        cmp(a.file, b.file) ||
+        a.line - b.line ||
+        a.column - b.column ||
+        cmp(a.code, b.code) ||
+        cmp(a.message, b.message),
     );
     throw new SchemaErrors(sorted);
   }

@@ -117,8 +117,13 @@ export function parseJsonWithPointers(text: string): ParsedJson {
       }
     }
     if (c === '"') return readString();
-    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(pos, pos + 400));
-    if (!literal) return fail(c === undefined ? "unexpected end of input" : `unexpected character ${JSON.stringify(c)}`);
+    const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(
+      text.slice(pos, pos + 400),
+    );
+    if (!literal)
+      return fail(
+        c === undefined ? "unexpected end of input" : `unexpected character ${JSON.stringify(c)}`,
+      );
     pos += literal[0].length;
     return JSON.parse(literal[0]) as unknown;
   };

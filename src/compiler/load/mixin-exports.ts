@@ -13,7 +13,11 @@ interface ModuleExports {
   /** Exported names bound to a local function. */
   readonly functions: readonly string[];
   /** `export { local as name }` of an imported binding, or `export { name } from "m"`. */
-  readonly forwarded: readonly { readonly name: string; readonly module: string; readonly imported: string }[];
+  readonly forwarded: readonly {
+    readonly name: string;
+    readonly module: string;
+    readonly imported: string;
+  }[];
   /** `export * from "m"`. */
   readonly star: readonly string[];
 }
@@ -22,7 +26,10 @@ interface ModuleExports {
 export type MixinCache = Map<string, { readonly text: string; readonly exports: ModuleExports }>;
 
 /** Exported function names of each module (sorted), or `undefined` for modules that do not exist. */
-export function readMixinExports(files: readonly string[], cache: MixinCache = new Map()): Map<string, readonly string[] | undefined> {
+export function readMixinExports(
+  files: readonly string[],
+  cache: MixinCache = new Map(),
+): Map<string, readonly string[] | undefined> {
   const result = new Map<string, readonly string[] | undefined>();
   for (const file of files) {
     const names = exportedFunctions(file, cache, new Set());
@@ -31,7 +38,11 @@ export function readMixinExports(files: readonly string[], cache: MixinCache = n
   return result;
 }
 
-function exportedFunctions(file: string, cache: MixinCache, visiting: Set<string>): Set<string> | undefined {
+function exportedFunctions(
+  file: string,
+  cache: MixinCache,
+  visiting: Set<string>,
+): Set<string> | undefined {
   if (visiting.has(file)) return new Set(); // an export cycle adds nothing new
   const parsed = parseModule(file, cache);
   if (parsed === undefined) return undefined;
@@ -39,11 +50,15 @@ function exportedFunctions(file: string, cache: MixinCache, visiting: Set<string
   const names = new Set(parsed.functions);
   for (const { name, module, imported } of parsed.forwarded) {
     const target = resolveModule(file, module);
-    if (target !== undefined && exportedFunctions(target, cache, visiting)?.has(imported)) names.add(name);
+    if (target !== undefined && exportedFunctions(target, cache, visiting)?.has(imported))
+      names.add(name);
   }
   for (const module of parsed.star) {
     const target = resolveModule(file, module);
-    for (const name of (target === undefined ? undefined : exportedFunctions(target, cache, visiting)) ?? []) names.add(name);
+    for (const name of (target === undefined
+      ? undefined
+      : exportedFunctions(target, cache, visiting)) ?? [])
+      names.add(name);
   }
   visiting.delete(file);
   names.delete("default");
@@ -55,17 +70,27 @@ function parseModule(file: string, cache: MixinCache): ModuleExports | undefined
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT" || (error as NodeJS.ErrnoException).code === "EISDIR") return undefined;
+    if (
+      (error as NodeJS.ErrnoException).code === "ENOENT" ||
+      (error as NodeJS.ErrnoException).code === "EISDIR"
+    )
+      return undefined;
     throw error;
   }
   const hit = cache.get(file);
   if (hit?.text === text) return hit.exports;
-  const kind = /\.[cm]?jsx?$/.test(file) ? ts.ScriptKind.JS : /\.tsx$/.test(file) ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+  const kind = /\.[cm]?jsx?$/.test(file)
+    ? ts.ScriptKind.JS
+    : /\.tsx$/.test(file)
+      ? ts.ScriptKind.TSX
+      : ts.ScriptKind.TS;
   const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, kind);
   const exported = (node: ts.Node): boolean =>
-    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+    ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   const isDefault = (node: ts.Node): boolean =>
-    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+    ts.canHaveModifiers(node) &&
+    (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
   const localFunctions = new Set<string>();
   const imports = new Map<string, { module: string; imported: string }>();
   const functions: string[] = [];
@@ -78,22 +103,38 @@ function parseModule(file: string, cache: MixinCache): ModuleExports | undefined
     } else if (ts.isVariableStatement(statement)) {
       for (const d of statement.declarationList.declarations) {
         const init = d.initializer;
-        if (!ts.isIdentifier(d.name) || init === undefined || !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))) continue;
+        if (
+          !ts.isIdentifier(d.name) ||
+          init === undefined ||
+          !(ts.isArrowFunction(init) || ts.isFunctionExpression(init))
+        )
+          continue;
         localFunctions.add(d.name.text);
         if (exported(statement)) functions.push(d.name.text);
       }
-    } else if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && !statement.importClause?.isTypeOnly) {
+    } else if (
+      ts.isImportDeclaration(statement) &&
+      ts.isStringLiteral(statement.moduleSpecifier) &&
+      !statement.importClause?.isTypeOnly
+    ) {
       const bindings = statement.importClause?.namedBindings;
       if (bindings && ts.isNamedImports(bindings)) {
         for (const element of bindings.elements) {
-          if (!element.isTypeOnly) imports.set(element.name.text, { module: statement.moduleSpecifier.text, imported: (element.propertyName ?? element.name).text });
+          if (!element.isTypeOnly)
+            imports.set(element.name.text, {
+              module: statement.moduleSpecifier.text,
+              imported: (element.propertyName ?? element.name).text,
+            });
         }
       }
     }
   }
   for (const statement of source.statements) {
     if (!ts.isExportDeclaration(statement) || statement.isTypeOnly) continue;
-    const module = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+    const module =
+      statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+        ? statement.moduleSpecifier.text
+        : undefined;
     const clause = statement.exportClause;
     if (clause === undefined) {
       if (module !== undefined) star.push(module);
@@ -119,6 +160,9 @@ function resolveModule(from: string, specifier: string): string | undefined {
   if (!specifier.startsWith(".")) return undefined;
   const base = join(dirname(from), specifier);
   const stem = base.replace(/\.[cm]?jsx?$/, "");
-  const candidates = stem === base ? [`${base}.ts`, `${base}.tsx`, `${base}.js`, join(base, "index.ts"), join(base, "index.js")] : [`${stem}.ts`, `${stem}.tsx`, base];
+  const candidates =
+    stem === base
+      ? [`${base}.ts`, `${base}.tsx`, `${base}.js`, join(base, "index.ts"), join(base, "index.js")]
+      : [`${stem}.ts`, `${stem}.tsx`, base];
   return candidates.find((c) => existsSync(c));
 }

@@ -9,7 +9,10 @@ import type { KeywordDefinition } from "ajv";
 const name = { type: "string", pattern: "^[A-Za-z_$][A-Za-z0-9_$]*$" } as const;
 const names = { type: "array", items: { type: "string" }, uniqueItems: true } as const;
 const query = {
-  anyOf: [{ type: "string" }, { type: "object", properties: { field: { type: "string" }, join: { enum: ["and", "or"] } } }],
+  anyOf: [
+    { type: "string" },
+    { type: "object", properties: { field: { type: "string" }, join: { enum: ["and", "or"] } } },
+  ],
 } as const;
 
 /** The meta-schema of each perstore keyword. */
@@ -19,7 +22,10 @@ export const keywordMetaSchemas = {
     type: "array",
     items: {
       type: "object",
-      properties: { fields: { type: "array", items: { type: "string" }, minItems: 1 }, unique: { type: "boolean" } },
+      properties: {
+        fields: { type: "array", items: { type: "string" }, minItems: 1 },
+        unique: { type: "boolean" },
+      },
       required: ["fields"],
       additionalProperties: false,
     },
@@ -38,7 +44,10 @@ export const keywordMetaSchemas = {
       { type: "string", minLength: 1 },
       {
         type: "object",
-        properties: { module: { type: "string", minLength: 1 }, exports: { type: "array", items: name } },
+        properties: {
+          module: { type: "string", minLength: 1 },
+          exports: { type: "array", items: name },
+        },
         required: ["module"],
         additionalProperties: false,
       },
@@ -51,7 +60,11 @@ export const keywordMetaSchemas = {
     additionalProperties: {
       type: "object",
       properties: {
-        methods: { type: "array", items: { enum: ["get", "query", "put", "add", "create", "patch", "delete", "save"] }, uniqueItems: true },
+        methods: {
+          type: "array",
+          items: { enum: ["get", "query", "put", "add", "create", "patch", "delete", "save"] },
+          uniqueItems: true,
+        },
         hidden: names,
         readonly: names,
         filter: query,

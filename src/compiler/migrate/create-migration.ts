@@ -5,8 +5,19 @@ import { PerstoreError } from "../../errors/index.js";
 import type { ProjectIR } from "../ir/types.js";
 import { diffSnapshots, type MigrationPlan } from "./diff-snapshots.js";
 import { loadMigrations } from "./load-migrations.js";
-import { isMigrationName, migrationId, renderMigration, type MigrationContent } from "./migration-file.js";
-import { emptySnapshot, parseSnapshot, serializeSnapshot, snapshotFromIR, type Snapshot } from "./snapshot.js";
+import {
+  isMigrationName,
+  migrationId,
+  renderMigration,
+  type MigrationContent,
+} from "./migration-file.js";
+import {
+  emptySnapshot,
+  parseSnapshot,
+  serializeSnapshot,
+  snapshotFromIR,
+  type Snapshot,
+} from "./snapshot.js";
 import { statementSql } from "./statement-sql.js";
 
 /** The snapshot's file name inside the migrations folder. */
@@ -38,9 +49,14 @@ export interface CreatedMigration {
  * allowed, and MIGRATION_PARALLEL when the snapshot does not follow the
  * newest migration file (a merge of two branches that each added one).
  */
-export async function createMigration(options: CreateMigrationOptions): Promise<CreatedMigration | undefined> {
+export async function createMigration(
+  options: CreateMigrationOptions,
+): Promise<CreatedMigration | undefined> {
   if (!isMigrationName(options.name)) {
-    throw new PerstoreError("MIGRATION_BAD_NAME", `"${options.name}" is not a migration name: use letters, digits, "_" and "-" (up to 60)`);
+    throw new PerstoreError(
+      "MIGRATION_BAD_NAME",
+      `"${options.name}" is not a migration name: use letters, digits, "_" and "-" (up to 60)`,
+    );
   }
   const previous = await readSnapshot(options.dir);
   const files = await loadMigrations(options.dir);
@@ -53,7 +69,9 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
     );
   }
   const next = snapshotFromIR(options.ir);
-  const plan = diffSnapshots(previous, next, { allowDestructive: options.allowDestructive ?? false });
+  const plan = diffSnapshots(previous, next, {
+    allowDestructive: options.allowDestructive ?? false,
+  });
   if (plan.statements.length === 0) return undefined;
   const content: MigrationContent = {
     name: options.name,
@@ -69,7 +87,10 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
   await mkdir(options.dir, { recursive: true });
   await writeFileAtomic(path, renderMigration(id, content));
   try {
-    await writeFileAtomic(join(options.dir, SNAPSHOT_FILE), serializeSnapshot({ ...next, parent: id }));
+    await writeFileAtomic(
+      join(options.dir, SNAPSHOT_FILE),
+      serializeSnapshot({ ...next, parent: id }),
+    );
   } catch (error) {
     await rm(path, { force: true }); // never leave a migration without its snapshot
     throw error;
@@ -81,7 +102,9 @@ export async function createMigration(options: CreateMigrationOptions): Promise<
 function laterThan(newest: string | null, now: Date): Date {
   if (newest === null) return now;
   const stamp = newest.slice(0, 14);
-  const last = new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(8, 10)}:${stamp.slice(10, 12)}:${stamp.slice(12, 14)}Z`);
+  const last = new Date(
+    `${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(8, 10)}:${stamp.slice(10, 12)}:${stamp.slice(12, 14)}Z`,
+  );
   return now.getTime() >= last.getTime() + 1000 ? now : new Date(last.getTime() + 1000);
 }
 

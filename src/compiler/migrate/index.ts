@@ -1,9 +1,27 @@
 /** Migrations: snapshot -> pure differ -> statements -> SQL; files; the runner. */
-export { createMigration, readSnapshot, SNAPSHOT_FILE, type CreateMigrationOptions, type CreatedMigration } from "./create-migration.js";
-export { diffSnapshots, type DiffOptions, type FlaggedStep, type MigrationPlan } from "./diff-snapshots.js";
+export {
+  createMigration,
+  readSnapshot,
+  SNAPSHOT_FILE,
+  type CreateMigrationOptions,
+  type CreatedMigration,
+} from "./create-migration.js";
+export {
+  diffSnapshots,
+  type DiffOptions,
+  type FlaggedStep,
+  type MigrationPlan,
+} from "./diff-snapshots.js";
 export { loadMigrations } from "./load-migrations.js";
 export { parallelMigrations, type ParallelMigration } from "./lineage.js";
-export { isMigrationName, migrationId, parseMigration, renderMigration, type MigrationContent, type MigrationFile } from "./migration-file.js";
+export {
+  isMigrationName,
+  migrationId,
+  parseMigration,
+  renderMigration,
+  type MigrationContent,
+  type MigrationFile,
+} from "./migration-file.js";
 export {
   MIGRATIONS_TABLE,
   migrateDown,
@@ -16,7 +34,19 @@ export {
   type MigrationStatus,
   type MigrationStatusEntry,
 } from "./migration-runner.js";
-export { emptySnapshot, parseSnapshot, serializeSnapshot, snapshotFromIR, SNAPSHOT_VERSION, type Snapshot } from "./snapshot.js";
+export {
+  emptySnapshot,
+  parseSnapshot,
+  serializeSnapshot,
+  snapshotFromIR,
+  SNAPSHOT_VERSION,
+  type Snapshot,
+} from "./snapshot.js";
 export { splitSql } from "./split-sql.js";
 export { statementSql } from "./statement-sql.js";
-export { classifyTypeChange, reverseStatement, type MigrationStatement, type TypeChange } from "./statements.js";
+export {
+  classifyTypeChange,
+  reverseStatement,
+  type MigrationStatement,
+  type TypeChange,
+} from "./statements.js";

@@ -26,7 +26,9 @@ export function parallelMigrations(migrations: readonly MigrationFile[]): Parall
         id: migration.id,
         parent: migration.parent,
         expected: previous,
-        siblings: migrations.filter((m) => m !== migration && m.parent === migration.parent).map((m) => m.id),
+        siblings: migrations
+          .filter((m) => m !== migration && m.parent === migration.parent)
+          .map((m) => m.id),
       });
     }
     previous = migration.id;

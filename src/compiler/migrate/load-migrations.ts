@@ -12,5 +12,7 @@ export async function loadMigrations(dir: string): Promise<MigrationFile[]> {
     throw error;
   }
   const files = names.filter(isMigrationFileName).sort();
-  return Promise.all(files.map(async (name) => parseMigration(name, await readFile(join(dir, name), "utf8"))));
+  return Promise.all(
+    files.map(async (name) => parseMigration(name, await readFile(join(dir, name), "utf8"))),
+  );
 }

@@ -84,14 +84,17 @@ export function renderMigration(id: string, content: MigrationContent): string {
 /** Reads a migration file; throws MIGRATION_FILE_INVALID naming the file. */
 export function parseMigration(fileName: string, text: string): MigrationFile {
   const match = FILE_NAME.exec(fileName);
-  if (match === null) throw invalid(fileName, "the name must be <yyyymmddhhmmss>_<8 hex>_<name>.sql");
+  if (match === null)
+    throw invalid(fileName, "the name must be <yyyymmddhhmmss>_<8 hex>_<name>.sql");
   const normal = text.replace(/\r\n/g, "\n");
   const lines = normal.split("\n");
   const upAt = lines.indexOf("-- up");
   const downAt = lines.indexOf("-- down");
-  if (upAt === -1 || downAt === -1 || downAt < upAt) throw invalid(fileName, 'expected a "-- up" line followed by a "-- down" line');
+  if (upAt === -1 || downAt === -1 || downAt < upAt)
+    throw invalid(fileName, 'expected a "-- up" line followed by a "-- down" line');
   const header = lines.slice(0, upAt);
-  const values = (key: string) => header.filter((l) => l.startsWith(`-- ${key}: `)).map((l) => l.slice(key.length + 5));
+  const values = (key: string) =>
+    header.filter((l) => l.startsWith(`-- ${key}: `)).map((l) => l.slice(key.length + 5));
   const parent = values("parent")[0];
   if (parent === undefined) throw invalid(fileName, 'the header has no "-- parent:" line');
   return {
@@ -113,7 +116,10 @@ function oneLine(text: string): string {
 }
 
 function badName(name: string): PerstoreError {
-  return new PerstoreError("MIGRATION_BAD_NAME", `"${name}" is not a migration name: use letters, digits, "_" and "-" (up to 60)`);
+  return new PerstoreError(
+    "MIGRATION_BAD_NAME",
+    `"${name}" is not a migration name: use letters, digits, "_" and "-" (up to 60)`,
+  );
 }
 
 function invalid(fileName: string, reason: string): PerstoreError {

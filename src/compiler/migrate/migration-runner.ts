@@ -56,12 +56,19 @@ export interface MigrateOptions {
 }
 
 /** Where the database stands against the migration files (reads only; no lock). */
-export async function migrationStatus(db: Kysely<any>, migrations: readonly MigrationFile[]): Promise<MigrationStatus> {
+export async function migrationStatus(
+  db: Kysely<any>,
+  migrations: readonly MigrationFile[],
+): Promise<MigrationStatus> {
   return statusOf(migrations, await readApplied(db));
 }
 
 /** Applies every pending migration, in order; returns the ids applied. */
-export async function migrateUp(db: Kysely<any>, migrations: readonly MigrationFile[], options: MigrateOptions = {}): Promise<string[]> {
+export async function migrateUp(
+  db: Kysely<any>,
+  migrations: readonly MigrationFile[],
+  options: MigrateOptions = {},
+): Promise<string[]> {
   return withMigrationLock(db, async (conn) => {
     await ensureMigrationsTable(conn);
     const status = statusOf(migrations, await readApplied(conn));
@@ -88,7 +95,10 @@ export async function migrateUp(db: Kysely<any>, migrations: readonly MigrationF
       if (!pending.has(migration.id)) continue;
       await conn.transaction().execute(async (trx) => {
         await runScript(trx, migration.up);
-        await trx.insertInto(MIGRATIONS_TABLE).values({ id: migration.id, name: migration.name, checksum: migration.checksum }).execute();
+        await trx
+          .insertInto(MIGRATIONS_TABLE)
+          .values({ id: migration.id, name: migration.name, checksum: migration.checksum })
+          .execute();
       });
       applied.push(migration.id);
       options.log?.(`applied ${migration.fileName}`);
@@ -108,15 +118,30 @@ export async function migrateDown(
     const applied = await readApplied(conn);
     const byId = new Map(migrations.map((m) => [m.id, m]));
     const count = options.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) throw new PerstoreError("MIGRATION_BAD_COUNT", `cannot revert ${count} migrations: give a whole number >= 1`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new PerstoreError(
+        "MIGRATION_BAD_COUNT",
+        `cannot revert ${count} migrations: give a whole number >= 1`,
+      );
     const targets = applied.slice(-count).reverse();
     // Check them all first, so a refusal changes nothing.
     for (const record of targets) {
       const file = byId.get(record.id);
-      if (file === undefined) throw new PerstoreError("MIGRATION_MISSING", `applied migration ${record.id}_${record.name} has no file: cannot revert it`);
-      if (file.checksum !== record.checksum) throw new PerstoreError("MIGRATION_EDITED", `${file.fileName} was edited after it was applied: its down part may not match; not reverting`);
+      if (file === undefined)
+        throw new PerstoreError(
+          "MIGRATION_MISSING",
+          `applied migration ${record.id}_${record.name} has no file: cannot revert it`,
+        );
+      if (file.checksum !== record.checksum)
+        throw new PerstoreError(
+          "MIGRATION_EDITED",
+          `${file.fileName} was edited after it was applied: its down part may not match; not reverting`,
+        );
       if (!file.reversible) {
-        throw new PerstoreError("MIGRATION_IRREVERSIBLE", `${file.fileName} is irreversible: ${file.irreversible.join("; ") || "marked so in its header"}`);
+        throw new PerstoreError(
+          "MIGRATION_IRREVERSIBLE",
+          `${file.fileName} is irreversible: ${file.irreversible.join("; ") || "marked so in its header"}`,
+        );
       }
     }
     const reverted: string[] = [];
@@ -134,7 +159,10 @@ export async function migrateDown(
 }
 
 /** Runs `fn` on one connection holding the migration advisory lock (waits for it). */
-export async function withMigrationLock<T>(db: Kysely<any>, fn: (conn: Kysely<any>) => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(
+  db: Kysely<any>,
+  fn: (conn: Kysely<any>) => Promise<T>,
+): Promise<T> {
   return db.connection().execute(async (conn) => {
     await sql`select pg_advisory_lock(${sql.lit(MIGRATION_LOCK_KEY)})`.execute(conn);
     try {
@@ -157,9 +185,15 @@ async function ensureMigrationsTable(db: Kysely<any>): Promise<void> {
 }
 
 async function readApplied(db: Kysely<any>): Promise<AppliedMigration[]> {
-  const exists = await sql<{ table: string | null }>`select to_regclass(${MIGRATIONS_TABLE})::text as "table"`.execute(db);
+  const exists = await sql<{
+    table: string | null;
+  }>`select to_regclass(${MIGRATIONS_TABLE})::text as "table"`.execute(db);
   if (exists.rows[0]?.table == null) return [];
-  const rows = await db.selectFrom(MIGRATIONS_TABLE).select(["id", "name", "checksum", "applied_at"]).orderBy("id").execute();
+  const rows = await db
+    .selectFrom(MIGRATIONS_TABLE)
+    .select(["id", "name", "checksum", "applied_at"])
+    .orderBy("id")
+    .execute();
   return rows.map((row) => ({
     id: String(row.id),
     name: String(row.name),
@@ -168,18 +202,37 @@ async function readApplied(db: Kysely<any>): Promise<AppliedMigration[]> {
   }));
 }
 
-function statusOf(migrations: readonly MigrationFile[], applied: readonly AppliedMigration[]): MigrationStatus {
+function statusOf(
+  migrations: readonly MigrationFile[],
+  applied: readonly AppliedMigration[],
+): MigrationStatus {
   const appliedById = new Map(applied.map((a) => [a.id, a]));
   const files = new Set(migrations.map((m) => m.id));
-  const newestApplied = applied.reduce<string | undefined>((max, a) => (max === undefined || a.id > max ? a.id : max), undefined);
+  const newestApplied = applied.reduce<string | undefined>(
+    (max, a) => (max === undefined || a.id > max ? a.id : max),
+    undefined,
+  );
   const entries: MigrationStatusEntry[] = [];
   for (const migration of migrations) {
     const record = appliedById.get(migration.id);
-    if (record === undefined) entries.push({ id: migration.id, name: migration.name, state: "pending" });
-    else entries.push({ id: migration.id, name: migration.name, state: record.checksum === migration.checksum ? "applied" : "edited", appliedAt: record.appliedAt });
+    if (record === undefined)
+      entries.push({ id: migration.id, name: migration.name, state: "pending" });
+    else
+      entries.push({
+        id: migration.id,
+        name: migration.name,
+        state: record.checksum === migration.checksum ? "applied" : "edited",
+        appliedAt: record.appliedAt,
+      });
   }
   for (const record of applied) {
-    if (!files.has(record.id)) entries.push({ id: record.id, name: record.name, state: "missing", appliedAt: record.appliedAt });
+    if (!files.has(record.id))
+      entries.push({
+        id: record.id,
+        name: record.name,
+        state: "missing",
+        appliedAt: record.appliedAt,
+      });
   }
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ids = (state: MigrationState) => entries.filter((e) => e.state === state).map((e) => e.id);
@@ -195,8 +248,12 @@ function statusOf(migrations: readonly MigrationFile[], applied: readonly Applie
 }
 
 function reportEdited(status: MigrationStatus, options: MigrateOptions): void {
-  for (const id of status.edited) options.log?.(`warning: ${id} was edited after it was applied (checksum mismatch); not re-running it`);
-  for (const id of status.missing) options.log?.(`warning: ${id} is applied but its file is missing`);
+  for (const id of status.edited)
+    options.log?.(
+      `warning: ${id} was edited after it was applied (checksum mismatch); not re-running it`,
+    );
+  for (const id of status.missing)
+    options.log?.(`warning: ${id} is applied but its file is missing`);
 }
 
 /** One line per parallel migration, for messages. */

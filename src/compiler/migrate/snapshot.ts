@@ -40,7 +40,11 @@ export function snapshotFromIR(ir: ProjectIR, parent: string | null = null): Sna
 
 /** Stable JSON text of a snapshot (rename hints dropped: they describe a change, not a state). */
 export function serializeSnapshot(snapshot: Snapshot): string {
-  const normal = { version: snapshot.version, parent: snapshot.parent, tables: snapshot.tables.map(normalTable) };
+  const normal = {
+    version: snapshot.version,
+    parent: snapshot.parent,
+    tables: snapshot.tables.map(normalTable),
+  };
   return `${JSON.stringify(normal, null, 2)}\n`;
 }
 
@@ -53,9 +57,16 @@ export function parseSnapshot(text: string, file = "snapshot.json"): Snapshot {
     throw invalid(file, `not JSON (${(error as Error).message})`);
   }
   const root = record(data, file, "");
-  if (root.version !== SNAPSHOT_VERSION) throw invalid(file, `unsupported version ${JSON.stringify(root.version)} (expected ${SNAPSHOT_VERSION})`);
-  if (root.parent !== null && typeof root.parent !== "string") throw invalid(file, "parent must be a string or null");
-  const tables = list(root.tables, file, "/tables").map((t, i) => readTable(t, file, `/tables/${i}`));
+  if (root.version !== SNAPSHOT_VERSION)
+    throw invalid(
+      file,
+      `unsupported version ${JSON.stringify(root.version)} (expected ${SNAPSHOT_VERSION})`,
+    );
+  if (root.parent !== null && typeof root.parent !== "string")
+    throw invalid(file, "parent must be a string or null");
+  const tables = list(root.tables, file, "/tables").map((t, i) =>
+    readTable(t, file, `/tables/${i}`),
+  );
   return { version: SNAPSHOT_VERSION, parent: root.parent, tables };
 }
 
@@ -64,13 +75,25 @@ function normalTable(table: DdlTable): DdlTable {
     name: table.name,
     primaryKey: table.primaryKey,
     columns: table.columns.map(normalColumn),
-    indexes: table.indexes.map((i) => ({ name: i.name, columns: [...i.columns], unique: i.unique })),
-    foreignKeys: table.foreignKeys.map((k) => ({ name: k.name, column: k.column, references: { table: k.references.table, column: k.references.column } })),
+    indexes: table.indexes.map((i) => ({
+      name: i.name,
+      columns: [...i.columns],
+      unique: i.unique,
+    })),
+    foreignKeys: table.foreignKeys.map((k) => ({
+      name: k.name,
+      column: k.column,
+      references: { table: k.references.table, column: k.references.column },
+    })),
   };
 }
 
 function normalColumn(column: DdlColumn): DdlColumn {
-  const out: { -readonly [K in keyof DdlColumn]: DdlColumn[K] } = { name: column.name, sqlType: column.sqlType, nullable: column.nullable };
+  const out: { -readonly [K in keyof DdlColumn]: DdlColumn[K] } = {
+    name: column.name,
+    sqlType: column.sqlType,
+    nullable: column.nullable,
+  };
   if (column.default !== undefined) out.default = column.default;
   if (column.enum !== undefined) out.enum = [...column.enum];
   if (column.identity === true) out.identity = true;
@@ -80,16 +103,21 @@ function normalColumn(column: DdlColumn): DdlColumn {
 function readTable(value: unknown, file: string, at: string): DdlTable {
   const t = record(value, file, at);
   const name = text(t.name, file, `${at}/name`);
-  if (!isTableName(name)) throw invalid(file, `${at}/name: "${name}" is not a snake_case table name`);
+  if (!isTableName(name))
+    throw invalid(file, `${at}/name: "${name}" is not a snake_case table name`);
   return {
     name,
     primaryKey: text(t.primaryKey, file, `${at}/primaryKey`),
-    columns: list(t.columns, file, `${at}/columns`).map((c, i) => readColumn(c, file, `${at}/columns/${i}`)),
+    columns: list(t.columns, file, `${at}/columns`).map((c, i) =>
+      readColumn(c, file, `${at}/columns/${i}`),
+    ),
     indexes: list(t.indexes, file, `${at}/indexes`).map((x, i): DdlIndex => {
       const index = record(x, file, `${at}/indexes/${i}`);
       return {
         name: text(index.name, file, `${at}/indexes/${i}/name`),
-        columns: list(index.columns, file, `${at}/indexes/${i}/columns`).map((c, j) => text(c, file, `${at}/indexes/${i}/columns/${j}`)),
+        columns: list(index.columns, file, `${at}/indexes/${i}/columns`).map((c, j) =>
+          text(c, file, `${at}/indexes/${i}/columns/${j}`),
+        ),
         unique: index.unique === true,
       };
     }),
@@ -97,11 +125,15 @@ function readTable(value: unknown, file: string, at: string): DdlTable {
       const key = record(x, file, `${at}/foreignKeys/${i}`);
       const references = record(key.references, file, `${at}/foreignKeys/${i}/references`);
       const refTable = text(references.table, file, `${at}/foreignKeys/${i}/references/table`);
-      if (!isTableName(refTable)) throw invalid(file, `${at}/foreignKeys/${i}/references/table: not a table name`);
+      if (!isTableName(refTable))
+        throw invalid(file, `${at}/foreignKeys/${i}/references/table: not a table name`);
       return {
         name: text(key.name, file, `${at}/foreignKeys/${i}/name`),
         column: text(key.column, file, `${at}/foreignKeys/${i}/column`),
-        references: { table: refTable, column: text(references.column, file, `${at}/foreignKeys/${i}/references/column`) },
+        references: {
+          table: refTable,
+          column: text(references.column, file, `${at}/foreignKeys/${i}/references/column`),
+        },
       };
     }),
   };
@@ -129,7 +161,8 @@ function readColumn(value: unknown, file: string, at: string): DdlColumn {
 }
 
 function record(value: unknown, file: string, at: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw invalid(file, `${at || "/"}: expected an object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw invalid(file, `${at || "/"}: expected an object`);
   return value as Record<string, unknown>;
 }
 
@@ -139,7 +172,8 @@ function list(value: unknown, file: string, at: string): unknown[] {
 }
 
 function text(value: unknown, file: string, at: string): string {
-  if (typeof value !== "string" || value === "") throw invalid(file, `${at}: expected a non-empty string`);
+  if (typeof value !== "string" || value === "")
+    throw invalid(file, `${at}: expected a non-empty string`);
   return value;
 }
 

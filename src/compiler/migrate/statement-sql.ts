@@ -7,7 +7,12 @@
 import { sql, type Compilable, type Expression, type RawBuilder } from "kysely";
 import { PerstoreError } from "../../errors/index.js";
 import { clampIdentifier, constraintName } from "../emit/ddl/constraint-name.js";
-import { isSqlType, type DdlColumn, type DdlDefault, type DdlTable } from "../emit/ddl/ddl-model.js";
+import {
+  isSqlType,
+  type DdlColumn,
+  type DdlDefault,
+  type DdlTable,
+} from "../emit/ddl/ddl-model.js";
 import { offlineKysely } from "../emit/ddl/offline-kysely.js";
 import type { EnumValues, MigrationStatement } from "./statements.js";
 
@@ -22,56 +27,129 @@ export function statementSql(statement: MigrationStatement): string[] {
       return [text(schema.dropTable(statement.table.name))];
     case "addColumn":
       return [
-        text(schema.alterTable(statement.table).addColumn(statement.column.name, type(statement.column.sqlType), (c) => columnOptions(c, statement.column))),
-        ...(statement.column.enum === undefined ? [] : [addCheckSql(statement.table, statement.column.name, statement.column.enum)]),
+        text(
+          schema
+            .alterTable(statement.table)
+            .addColumn(statement.column.name, type(statement.column.sqlType), (c) =>
+              columnOptions(c, statement.column),
+            ),
+        ),
+        ...(statement.column.enum === undefined
+          ? []
+          : [addCheckSql(statement.table, statement.column.name, statement.column.enum)]),
       ];
     case "dropColumn":
       return [text(schema.alterTable(statement.table).dropColumn(statement.column.name))];
     case "renameColumn": {
-      const out = [text(schema.alterTable(statement.table).renameColumn(statement.from, statement.to))];
+      const out = [
+        text(schema.alterTable(statement.table).renameColumn(statement.from, statement.to)),
+      ];
       if (statement.hasCheck) {
-        out.push(text(sql`alter table ${sql.id(statement.table)} rename constraint ${sql.id(checkName(statement.table, statement.from))} to ${sql.id(checkName(statement.table, statement.to))}`));
+        out.push(
+          text(
+            sql`alter table ${sql.id(statement.table)} rename constraint ${sql.id(checkName(statement.table, statement.from))} to ${sql.id(checkName(statement.table, statement.to))}`,
+          ),
+        );
       }
       return out;
     }
     case "alterColumnType":
-      return [text(sql`alter table ${sql.id(statement.table)} alter column ${sql.id(statement.column)} type ${type(statement.to)} using ${castExpression(statement.column, statement.from, statement.to)}`)];
+      return [
+        text(
+          sql`alter table ${sql.id(statement.table)} alter column ${sql.id(statement.column)} type ${type(statement.to)} using ${castExpression(statement.column, statement.from, statement.to)}`,
+        ),
+      ];
     case "setNotNull": {
       const out: string[] = [];
       if (statement.fill !== undefined) {
-        out.push(text(sql`update ${sql.id(statement.table)} set ${sql.id(statement.column)} = ${literal(statement.fill, statement.sqlType)} where ${sql.id(statement.column)} is null`));
+        out.push(
+          text(
+            sql`update ${sql.id(statement.table)} set ${sql.id(statement.column)} = ${literal(statement.fill, statement.sqlType)} where ${sql.id(statement.column)} is null`,
+          ),
+        );
       }
-      out.push(text(schema.alterTable(statement.table).alterColumn(statement.column, (c) => c.setNotNull())));
+      out.push(
+        text(
+          schema.alterTable(statement.table).alterColumn(statement.column, (c) => c.setNotNull()),
+        ),
+      );
       return out;
     }
     case "dropNotNull":
-      return [text(schema.alterTable(statement.table).alterColumn(statement.column, (c) => c.dropNotNull()))];
+      return [
+        text(
+          schema.alterTable(statement.table).alterColumn(statement.column, (c) => c.dropNotNull()),
+        ),
+      ];
     case "alterDefault": {
       const to = statement.to;
-      return [text(schema.alterTable(statement.table).alterColumn(statement.column, (c) => (to === undefined ? c.dropDefault() : c.setDefault(literal(to, statement.sqlType)))))];
+      return [
+        text(
+          schema
+            .alterTable(statement.table)
+            .alterColumn(statement.column, (c) =>
+              to === undefined ? c.dropDefault() : c.setDefault(literal(to, statement.sqlType)),
+            ),
+        ),
+      ];
     }
     case "alterCheck": {
       const out: string[] = [];
-      if (statement.from !== undefined) out.push(text(schema.alterTable(statement.table).dropConstraint(checkName(statement.table, statement.column))));
-      if (statement.to !== undefined) out.push(addCheckSql(statement.table, statement.column, statement.to));
+      if (statement.from !== undefined)
+        out.push(
+          text(
+            schema
+              .alterTable(statement.table)
+              .dropConstraint(checkName(statement.table, statement.column)),
+          ),
+        );
+      if (statement.to !== undefined)
+        out.push(addCheckSql(statement.table, statement.column, statement.to));
       return out;
     }
     case "alterIdentity":
-      return [text(statement.to
-        ? sql`alter table ${sql.id(statement.table)} alter column ${sql.id(statement.column)} add generated by default as identity`
-        : sql`alter table ${sql.id(statement.table)} alter column ${sql.id(statement.column)} drop identity`)];
+      return [
+        text(
+          statement.to
+            ? sql`alter table ${sql.id(statement.table)} alter column ${sql.id(statement.column)} add generated by default as identity`
+            : sql`alter table ${sql.id(statement.table)} alter column ${sql.id(statement.column)} drop identity`,
+        ),
+      ];
     case "alterPrimaryKey":
       return [
         text(schema.alterTable(statement.table).dropConstraint(primaryKeyName(statement.table))),
-        text(schema.alterTable(statement.table).addPrimaryKeyConstraint(primaryKeyName(statement.table), [statement.to] as never)),
+        text(
+          schema
+            .alterTable(statement.table)
+            .addPrimaryKeyConstraint(primaryKeyName(statement.table), [statement.to] as never),
+        ),
       ];
     case "createIndex":
-      return [createIndexSql(statement.table, statement.index.name, statement.index.columns, statement.index.unique)];
+      return [
+        createIndexSql(
+          statement.table,
+          statement.index.name,
+          statement.index.columns,
+          statement.index.unique,
+        ),
+      ];
     case "dropIndex":
       return [text(schema.dropIndex(statement.index.name))];
     case "addForeignKey": {
       const key = statement.foreignKey;
-      return [text(schema.alterTable(statement.table).addForeignKeyConstraint(key.name, [key.column] as never, key.references.table, [key.references.column], (c) => c.deferrable().initiallyDeferred()))];
+      return [
+        text(
+          schema
+            .alterTable(statement.table)
+            .addForeignKeyConstraint(
+              key.name,
+              [key.column] as never,
+              key.references.table,
+              [key.references.column],
+              (c) => c.deferrable().initiallyDeferred(),
+            ),
+        ),
+      ];
     }
     case "dropForeignKey":
       return [text(schema.alterTable(statement.table).dropConstraint(statement.foreignKey.name))];
@@ -90,15 +168,29 @@ export function checkName(table: string, column: string): string {
 
 function createTableSql(table: DdlTable): string[] {
   let builder = offlineKysely().schema.createTable(table.name);
-  for (const column of table.columns) builder = builder.addColumn(column.name, type(column.sqlType), (c) => columnOptions(c, column));
-  builder = builder.addPrimaryKeyConstraint(primaryKeyName(table.name), [table.primaryKey] as never);
+  for (const column of table.columns)
+    builder = builder.addColumn(column.name, type(column.sqlType), (c) => columnOptions(c, column));
+  builder = builder.addPrimaryKeyConstraint(primaryKeyName(table.name), [
+    table.primaryKey,
+  ] as never);
   for (const column of table.columns) {
-    if (column.enum !== undefined) builder = builder.addCheckConstraint(checkName(table.name, column.name), checkExpression(column.name, column.enum));
+    if (column.enum !== undefined)
+      builder = builder.addCheckConstraint(
+        checkName(table.name, column.name),
+        checkExpression(column.name, column.enum),
+      );
   }
-  return [text(builder), ...table.indexes.map((i) => createIndexSql(table.name, i.name, i.columns, i.unique))];
+  return [
+    text(builder),
+    ...table.indexes.map((i) => createIndexSql(table.name, i.name, i.columns, i.unique)),
+  ];
 }
 
-type ColumnBuilder = Parameters<Parameters<ReturnType<ReturnType<typeof offlineKysely>["schema"]["createTable"]>["addColumn"]>[2] & {}>[0];
+type ColumnBuilder = Parameters<
+  Parameters<
+    ReturnType<ReturnType<typeof offlineKysely>["schema"]["createTable"]>["addColumn"]
+  >[2] & {}
+>[0];
 
 function columnOptions(builder: ColumnBuilder, column: DdlColumn): ColumnBuilder {
   let c = builder;
@@ -108,15 +200,27 @@ function columnOptions(builder: ColumnBuilder, column: DdlColumn): ColumnBuilder
   return c;
 }
 
-function createIndexSql(table: string, name: string, columns: readonly string[], unique: boolean): string {
+function createIndexSql(
+  table: string,
+  name: string,
+  columns: readonly string[],
+  unique: boolean,
+): string {
   // Kysely's `.columns()` reads "a desc" as a direction; property names may hold spaces, so list them as identifiers.
-  let builder = offlineKysely().schema.createIndex(name).on(table).expression(sql.join(columns.map((c) => sql.id(c))));
+  let builder = offlineKysely()
+    .schema.createIndex(name)
+    .on(table)
+    .expression(sql.join(columns.map((c) => sql.id(c))));
   if (unique) builder = builder.unique();
   return text(builder);
 }
 
 function addCheckSql(table: string, column: string, values: EnumValues): string {
-  return text(offlineKysely().schema.alterTable(table).addCheckConstraint(checkName(table, column), checkExpression(column, values)));
+  return text(
+    offlineKysely()
+      .schema.alterTable(table)
+      .addCheckConstraint(checkName(table, column), checkExpression(column, values)),
+  );
 }
 
 function checkExpression(column: string, values: EnumValues): Expression<any> {
@@ -124,7 +228,8 @@ function checkExpression(column: string, values: EnumValues): Expression<any> {
 }
 
 function type(sqlType: string): RawBuilder<unknown> {
-  if (!isSqlType(sqlType)) throw new PerstoreError("MIGRATION_SQL_TYPE", `unsupported SQL type "${sqlType}"`);
+  if (!isSqlType(sqlType))
+    throw new PerstoreError("MIGRATION_SQL_TYPE", `unsupported SQL type "${sqlType}"`);
   return sql.raw(sqlType);
 }
 

@@ -4,7 +4,13 @@
  * table or column keeps its full definition), so `reverseStatement` can build
  * the down part without looking at any schema.
  */
-import type { DdlColumn, DdlDefault, DdlForeignKey, DdlIndex, DdlTable } from "../emit/ddl/ddl-model.js";
+import type {
+  DdlColumn,
+  DdlDefault,
+  DdlForeignKey,
+  DdlIndex,
+  DdlTable,
+} from "../emit/ddl/ddl-model.js";
 
 export type EnumValues = readonly (string | number | boolean)[];
 
@@ -21,7 +27,13 @@ export type MigrationStatement =
       /** The column has an enum CHECK, whose name follows the column's. */
       readonly hasCheck: boolean;
     }
-  | { readonly kind: "alterColumnType"; readonly table: string; readonly column: string; readonly from: string; readonly to: string }
+  | {
+      readonly kind: "alterColumnType";
+      readonly table: string;
+      readonly column: string;
+      readonly from: string;
+      readonly to: string;
+    }
   | {
       readonly kind: "setNotNull";
       readonly table: string;
@@ -30,7 +42,12 @@ export type MigrationStatement =
       readonly fill?: DdlDefault;
       readonly sqlType: string;
     }
-  | { readonly kind: "dropNotNull"; readonly table: string; readonly column: string; readonly sqlType: string }
+  | {
+      readonly kind: "dropNotNull";
+      readonly table: string;
+      readonly column: string;
+      readonly sqlType: string;
+    }
   | {
       readonly kind: "alterDefault";
       readonly table: string;
@@ -39,9 +56,25 @@ export type MigrationStatement =
       readonly from?: DdlDefault;
       readonly to?: DdlDefault;
     }
-  | { readonly kind: "alterCheck"; readonly table: string; readonly column: string; readonly from?: EnumValues; readonly to?: EnumValues }
-  | { readonly kind: "alterIdentity"; readonly table: string; readonly column: string; readonly to: boolean }
-  | { readonly kind: "alterPrimaryKey"; readonly table: string; readonly from: string; readonly to: string }
+  | {
+      readonly kind: "alterCheck";
+      readonly table: string;
+      readonly column: string;
+      readonly from?: EnumValues;
+      readonly to?: EnumValues;
+    }
+  | {
+      readonly kind: "alterIdentity";
+      readonly table: string;
+      readonly column: string;
+      readonly to: boolean;
+    }
+  | {
+      readonly kind: "alterPrimaryKey";
+      readonly table: string;
+      readonly from: string;
+      readonly to: string;
+    }
   | { readonly kind: "createIndex"; readonly table: string; readonly index: DdlIndex }
   | { readonly kind: "dropIndex"; readonly table: string; readonly index: DdlIndex }
   | { readonly kind: "addForeignKey"; readonly table: string; readonly foreignKey: DdlForeignKey }
@@ -112,13 +145,36 @@ export function reverseStatement(statement: MigrationStatement): MigrationStatem
         ? undefined
         : { ...statement, from: statement.to, to: statement.from };
     case "setNotNull":
-      return { kind: "dropNotNull", table: statement.table, column: statement.column, sqlType: statement.sqlType };
+      return {
+        kind: "dropNotNull",
+        table: statement.table,
+        column: statement.column,
+        sqlType: statement.sqlType,
+      };
     case "dropNotNull":
-      return { kind: "setNotNull", table: statement.table, column: statement.column, sqlType: statement.sqlType };
+      return {
+        kind: "setNotNull",
+        table: statement.table,
+        column: statement.column,
+        sqlType: statement.sqlType,
+      };
     case "alterDefault":
-      return withOptional({ kind: "alterDefault" as const, table: statement.table, column: statement.column, sqlType: statement.sqlType }, statement.to, statement.from);
+      return withOptional(
+        {
+          kind: "alterDefault" as const,
+          table: statement.table,
+          column: statement.column,
+          sqlType: statement.sqlType,
+        },
+        statement.to,
+        statement.from,
+      );
     case "alterCheck":
-      return withOptional({ kind: "alterCheck" as const, table: statement.table, column: statement.column }, statement.to, statement.from);
+      return withOptional(
+        { kind: "alterCheck" as const, table: statement.table, column: statement.column },
+        statement.to,
+        statement.from,
+      );
     case "alterIdentity":
       return { ...statement, to: !statement.to };
     case "alterPrimaryKey":
@@ -135,7 +191,11 @@ export function reverseStatement(statement: MigrationStatement): MigrationStatem
 }
 
 // Builds { ...base, from?, to? } without writing `undefined` keys (snapshots and tests compare JSON).
-function withOptional<T extends object, V>(base: T, from: V | undefined, to: V | undefined): T & { from?: V; to?: V } {
+function withOptional<T extends object, V>(
+  base: T,
+  from: V | undefined,
+  to: V | undefined,
+): T & { from?: V; to?: V } {
   const out: T & { from?: V; to?: V } = { ...base };
   if (from !== undefined) out.from = from;
   if (to !== undefined) out.to = to;

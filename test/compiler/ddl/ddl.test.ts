@@ -1,7 +1,13 @@
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { clampIdentifier } from "../../../src/compiler/emit/ddl/constraint-name.js";
-import { ddlOf, ddlTablesFromIR, emitDdl, sqlTypeOf, tableSpecsFromIR } from "../../../src/compiler/emit/ddl/index.js";
+import {
+  ddlOf,
+  ddlTablesFromIR,
+  emitDdl,
+  sqlTypeOf,
+  tableSpecsFromIR,
+} from "../../../src/compiler/emit/ddl/index.js";
 import { splitSql } from "../../../src/compiler/migrate/split-sql.js";
 import { openDatabase } from "../../../src/store/sql/open-database.js";
 import { catalogColumns, catalogConstraints } from "../migrate/databases.js";
@@ -39,12 +45,35 @@ describe("tableSpecsFromIR", () => {
     const book = specs[1]!;
     expect(book.primaryKey).toBe("isbn");
     expect(book.discriminator).toBeUndefined();
-    expect(book.columns.find((c) => c.name === "status")).toEqual({ name: "status", type: "string", sqlType: "text", nullable: false, enum: ["draft", "published"] });
+    expect(book.columns.find((c) => c.name === "status")).toEqual({
+      name: "status",
+      type: "string",
+      sqlType: "text",
+      nullable: false,
+      enum: ["draft", "published"],
+    });
     const [employee, person] = [specs[2]!, specs[3]!];
-    expect(person.discriminator).toEqual({ column: "perstore_type", value: "Person", values: ["Employee", "Person"] });
-    expect(employee.discriminator).toEqual({ column: "perstore_type", value: "Employee", values: ["Employee"] });
+    expect(person.discriminator).toEqual({
+      column: "perstore_type",
+      value: "Person",
+      values: ["Employee", "Person"],
+    });
+    expect(employee.discriminator).toEqual({
+      column: "perstore_type",
+      value: "Employee",
+      values: ["Employee"],
+    });
     // The base reads its sub-models' columns too; a column required only by Employee is nullable in the shared table.
-    expect(person.columns.map((c) => c.name)).toEqual(["id", "firstName", "email", "country", "nickname", "employerId", "managerId", "salary"]);
+    expect(person.columns.map((c) => c.name)).toEqual([
+      "id",
+      "firstName",
+      "email",
+      "country",
+      "nickname",
+      "employerId",
+      "managerId",
+      "salary",
+    ]);
     expect(person.columns.find((c) => c.name === "employerId")?.nullable).toBe(true);
     expect(person.columns.find((c) => c.name === "firstName")?.nullable).toBe(false);
     expect(person.columns.find((c) => c.name === "nickname")?.nullable).toBe(true);
@@ -52,32 +81,72 @@ describe("tableSpecsFromIR", () => {
 
   it("reports a property typed differently by two models of one hierarchy", () => {
     const ir = project(
-      model({ name: "Base", subModels: ["Sub"], properties: [{ name: "id", type: "string", required: true }, { name: "x", type: "string" }] }),
-      model({ name: "Sub", base: "Base", properties: [{ name: "id", type: "string", required: true }, { name: "x", type: "integer" }] }),
+      model({
+        name: "Base",
+        subModels: ["Sub"],
+        properties: [
+          { name: "id", type: "string", required: true },
+          { name: "x", type: "string" },
+        ],
+      }),
+      model({
+        name: "Sub",
+        base: "Base",
+        properties: [
+          { name: "id", type: "string", required: true },
+          { name: "x", type: "integer" },
+        ],
+      }),
     );
-    expect(() => tableSpecsFromIR(ir)).toThrow(expect.objectContaining({ code: "SCHEMA_COLUMN_CONFLICT", file: "schemas/sub.schema.json", pointer: "/properties/x" }));
+    expect(() => tableSpecsFromIR(ir)).toThrow(
+      expect.objectContaining({
+        code: "SCHEMA_COLUMN_CONFLICT",
+        file: "schemas/sub.schema.json",
+        pointer: "/properties/x",
+      }),
+    );
   });
 });
 
 describe("ddlTablesFromIR", () => {
   it("derives foreign keys from forward and reverse links (not from arrays of ids) and indexes them", () => {
     const tables = ddlTablesFromIR(libraryIR());
-    const keys = tables.flatMap((t) => t.foreignKeys.map((k) => `${t.name}.${k.column} -> ${k.references.table}.${k.references.column}`));
+    const keys = tables.flatMap((t) =>
+      t.foreignKeys.map(
+        (k) => `${t.name}.${k.column} -> ${k.references.table}.${k.references.column}`,
+      ),
+    );
     expect(keys).toEqual(["book.authorId -> author.id", "person.managerId -> person.id"]);
     const person = tables.find((t) => t.name === "person")!;
-    expect(person.indexes.map((i) => `${i.name}${i.unique ? " unique" : ""}`)).toEqual(["person_country_idx", "person_email_key unique", "person_managerId_idx"]);
-    expect(person.columns.at(-1)).toEqual({ name: "perstore_type", sqlType: "text", nullable: false, default: "Person", enum: ["Employee", "Person"] });
+    expect(person.indexes.map((i) => `${i.name}${i.unique ? " unique" : ""}`)).toEqual([
+      "person_country_idx",
+      "person_email_key unique",
+      "person_managerId_idx",
+    ]);
+    expect(person.columns.at(-1)).toEqual({
+      name: "perstore_type",
+      sqlType: "text",
+      nullable: false,
+      default: "Person",
+      enum: ["Employee", "Person"],
+    });
   });
 
   it("gives integer primary keys an identity (the database assigns ids)", () => {
-    const ir = project(model({ name: "Counter", properties: [{ name: "id", type: "integer", required: true }] }));
-    expect(ddlOf(ir)).toBe(`create table "counter" ("id" bigint generated by default as identity not null, constraint "counter_pkey" primary key ("id"));\n`);
+    const ir = project(
+      model({ name: "Counter", properties: [{ name: "id", type: "integer", required: true }] }),
+    );
+    expect(ddlOf(ir)).toBe(
+      `create table "counter" ("id" bigint generated by default as identity not null, constraint "counter_pkey" primary key ("id"));\n`,
+    );
   });
 
   it("shortens names PostgreSQL would truncate, keeping them distinct", () => {
     const long = "a".repeat(70);
     expect(Buffer.byteLength(clampIdentifier(`${long}_x_idx`, "idx"))).toBe(63);
-    expect(clampIdentifier(`${long}_x_idx`, "idx")).not.toBe(clampIdentifier(`${long}_y_idx`, "idx"));
+    expect(clampIdentifier(`${long}_x_idx`, "idx")).not.toBe(
+      clampIdentifier(`${long}_y_idx`, "idx"),
+    );
     expect(clampIdentifier("short_idx", "idx")).toBe("short_idx");
   });
 });
@@ -94,7 +163,9 @@ describe("emitDdl", () => {
       for (const statement of splitSql(file!.contents)) await sql.raw(statement).execute(db);
       const columns = await catalogColumns(db);
       expect(new Set(columns.map((c) => c.table))).toEqual(new Set(["author", "book", "person"]));
-      expect(columns.find((c) => c.table === "person" && c.column === "perstore_type")).toMatchObject({ nullable: false, default: "'Person'::text" });
+      expect(
+        columns.find((c) => c.table === "person" && c.column === "perstore_type"),
+      ).toMatchObject({ nullable: false, default: "'Person'::text" });
       expect(await catalogConstraints(db)).toEqual([
         "author_pkey PRIMARY KEY",
         "book_authorId_fkey FOREIGN KEY",
@@ -112,10 +183,10 @@ describe("emitDdl", () => {
 
 describe("splitSql", () => {
   it("splits at top-level semicolons only", () => {
-    expect(splitSql(`select 'a;b'; -- c;d\nselect "x;y" from t; /* ; */ select $$;$$;\n-- only a comment;\n`)).toEqual([
-      "select 'a;b'",
-      '-- c;d\nselect "x;y" from t',
-      "/* ; */ select $$;$$",
-    ]);
+    expect(
+      splitSql(
+        `select 'a;b'; -- c;d\nselect "x;y" from t; /* ; */ select $$;$$;\n-- only a comment;\n`,
+      ),
+    ).toEqual(["select 'a;b'", '-- c;d\nselect "x;y" from t', "/* ; */ select $$;$$"]);
   });
 });

@@ -1,5 +1,11 @@
 /** Hand-built compiler IR for DDL and migration tests (the shape `src/compiler/ir` produces). */
-import type { IndexIR, LinkIR, ModelIR, ProjectIR, PropertyIR } from "../../../src/compiler/ir/types.js";
+import type {
+  IndexIR,
+  LinkIR,
+  ModelIR,
+  ProjectIR,
+  PropertyIR,
+} from "../../../src/compiler/ir/types.js";
 
 type PropertyInput = Partial<PropertyIR> & Pick<PropertyIR, "name" | "type">;
 
@@ -37,7 +43,10 @@ export function model(input: ModelInput): ModelIR {
     schema: {},
     properties: input.properties.map(property),
     additionalProperties: false,
-    indexes: (input.indexes ?? []).map((i) => ({ ...i, name: `${table}_${i.fields.join("_")}_${i.unique ? "key" : "idx"}` })),
+    indexes: (input.indexes ?? []).map((i) => ({
+      ...i,
+      name: `${table}_${i.fields.join("_")}_${i.unique ? "key" : "idx"}`,
+    })),
     links: input.links ?? [],
     queries: [],
     facets: [],
@@ -66,7 +75,16 @@ export function libraryIR(): ProjectIR {
         { name: "name", type: "string", maxLength: 200, required: true },
         { name: "active", type: "boolean", default: true },
       ],
-      links: [{ rel: "books", href: "Book?authorId={id}", target: "Book", property: "id", targetProperty: "authorId", many: true }],
+      links: [
+        {
+          rel: "books",
+          href: "Book?authorId={id}",
+          target: "Book",
+          property: "id",
+          targetProperty: "authorId",
+          many: true,
+        },
+      ],
     }),
     model({
       name: "Book",
@@ -78,14 +96,37 @@ export function libraryIR(): ProjectIR {
         { name: "coAuthorIds", type: "array", items: { type: "string", format: "uuid" } },
         { name: "year", type: "integer", minimum: 1000, maximum: 3000 },
         { name: "price", type: "number", minimum: 0 },
-        { name: "status", type: "string", enum: ["draft", "published"], default: "draft", required: true },
+        {
+          name: "status",
+          type: "string",
+          enum: ["draft", "published"],
+          default: "draft",
+          required: true,
+        },
         { name: "dimensions", type: "object" },
         { name: "publishedAt", type: "date-time", format: "date-time" },
       ],
-      indexes: [{ fields: ["authorId"], unique: false }, { fields: ["title", "year"], unique: false }],
+      indexes: [
+        { fields: ["authorId"], unique: false },
+        { fields: ["title", "year"], unique: false },
+      ],
       links: [
-        { rel: "author", href: "Author/{authorId}", target: "Author", property: "authorId", targetProperty: "id", many: false },
-        { rel: "coAuthors", href: "Author/{coAuthorIds}", target: "Author", property: "coAuthorIds", targetProperty: "id", many: true },
+        {
+          rel: "author",
+          href: "Author/{authorId}",
+          target: "Author",
+          property: "authorId",
+          targetProperty: "id",
+          many: false,
+        },
+        {
+          rel: "coAuthors",
+          href: "Author/{coAuthorIds}",
+          target: "Author",
+          property: "coAuthorIds",
+          targetProperty: "id",
+          many: true,
+        },
       ],
     }),
     model({ name: "Person", subModels: ["Employee"], properties: personProps }),
@@ -98,7 +139,16 @@ export function libraryIR(): ProjectIR {
         { name: "managerId", type: "string", format: "uuid", nullable: true },
         { name: "salary", type: "number" },
       ],
-      links: [{ rel: "manager", href: "Employee/{managerId}", target: "Employee", property: "managerId", targetProperty: "id", many: false }],
+      links: [
+        {
+          rel: "manager",
+          href: "Employee/{managerId}",
+          target: "Employee",
+          property: "managerId",
+          targetProperty: "id",
+          many: false,
+        },
+      ],
     }),
   );
 }

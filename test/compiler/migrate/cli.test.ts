@@ -12,8 +12,13 @@ const REPO = join(import.meta.dirname, "../../..");
 async function run(cwd: string, ...argv: string[]) {
   let stdout = "";
   let stderr = "";
-  const sink = (write: (s: string) => void) => new Writable({ write: (chunk, _enc, done) => (write(String(chunk)), done()) });
-  const code = await main(argv, { cwd, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) });
+  const sink = (write: (s: string) => void) =>
+    new Writable({ write: (chunk, _enc, done) => (write(String(chunk)), done()) });
+  const code = await main(argv, {
+    cwd,
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+  });
   return { code, stdout, stderr };
 }
 
@@ -23,7 +28,15 @@ describe("perstore migrate (end to end on a copy of the example project, embedde
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "perstore-cli-"));
     await cp(join(REPO, "schemas"), join(root, "schemas"), { recursive: true });
-    await writeFile(join(root, "perstore.config.json"), JSON.stringify({ schemas: "schemas", out: "generated", database: "pglite:.perstore/db", prettier: false }));
+    await writeFile(
+      join(root, "perstore.config.json"),
+      JSON.stringify({
+        schemas: "schemas",
+        out: "generated",
+        database: "pglite:.perstore/db",
+        prettier: false,
+      }),
+    );
     delete process.env.DATABASE_URL; // the project's own embedded database
   });
   afterAll(async () => {
@@ -35,7 +48,10 @@ describe("perstore migrate (end to end on a copy of the example project, embedde
     const init = await run(root, "migrate", "create", "init");
     expect(init).toMatchObject({ code: 0, stderr: "" });
     expect(init.stdout).toMatch(/wrote generated\/migrations\/\d{14}_[0-9a-f]{8}_init\.sql/);
-    expect(await run(root, "migrate", "create", "again")).toMatchObject({ code: 0, stdout: "no schema changes since the last migration; nothing written\n" });
+    expect(await run(root, "migrate", "create", "again")).toMatchObject({
+      code: 0,
+      stdout: "no schema changes since the last migration; nothing written\n",
+    });
 
     const up = await run(root, "migrate", "up");
     expect(up).toMatchObject({ code: 0 });
@@ -56,12 +72,18 @@ describe("perstore migrate (end to end on a copy of the example project, embedde
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('drops column "company"."tags" and its data');
     expect(refused.stderr).toContain("[MIGRATION_DESTRUCTIVE]");
-    expect((await readdir(join(root, "generated/migrations"))).filter((f) => f.endsWith(".sql"))).toHaveLength(1);
+    expect(
+      (await readdir(join(root, "generated/migrations"))).filter((f) => f.endsWith(".sql")),
+    ).toHaveLength(1);
 
     const tidy = await run(root, "migrate", "create", "tidy", "--allow-destructive");
     expect(tidy.code).toBe(0);
-    expect(tidy.stdout).toContain('destructive (allowed): drops column "company"."tags" and its data');
-    const file = (await readdir(join(root, "generated/migrations"))).find((f) => f.endsWith("_tidy.sql"))!;
+    expect(tidy.stdout).toContain(
+      'destructive (allowed): drops column "company"."tags" and its data',
+    );
+    const file = (await readdir(join(root, "generated/migrations"))).find((f) =>
+      f.endsWith("_tidy.sql"),
+    )!;
     const text = await readFile(join(root, "generated/migrations", file), "utf8");
     expect(text).toContain(`alter table "review" rename column "body" to "text";`);
 

@@ -88,7 +88,15 @@ export interface ColumnInfo {
 
 /** The tables and columns of the current schema, from information_schema (perstore_migrations left out). */
 export async function catalogColumns(db: Kysely<any>): Promise<ColumnInfo[]> {
-  const result = await sql<{ table_name: string; column_name: string; data_type: string; udt_name: string; character_maximum_length: number | null; is_nullable: string; column_default: string | null }>`
+  const result = await sql<{
+    table_name: string;
+    column_name: string;
+    data_type: string;
+    udt_name: string;
+    character_maximum_length: number | null;
+    is_nullable: string;
+    column_default: string | null;
+  }>`
     select table_name, column_name, data_type, udt_name, character_maximum_length, is_nullable, column_default
     from information_schema.columns
     where table_schema = current_schema() and table_name <> 'perstore_migrations'
@@ -96,7 +104,12 @@ export async function catalogColumns(db: Kysely<any>): Promise<ColumnInfo[]> {
   return result.rows.map((r) => ({
     table: r.table_name,
     column: r.column_name,
-    type: r.data_type === "character varying" ? `varchar(${r.character_maximum_length})` : r.data_type === "ARRAY" ? `${r.udt_name.slice(1)}[]` : r.data_type,
+    type:
+      r.data_type === "character varying"
+        ? `varchar(${r.character_maximum_length})`
+        : r.data_type === "ARRAY"
+          ? `${r.udt_name.slice(1)}[]`
+          : r.data_type,
     nullable: r.is_nullable === "YES",
     default: r.column_default,
   }));
@@ -106,7 +119,9 @@ export async function catalogColumns(db: Kysely<any>): Promise<ColumnInfo[]> {
 export async function catalogIndexes(db: Kysely<any>): Promise<string[]> {
   const result = await sql<{ indexname: string; indexdef: string }>`
     select indexname, indexdef from pg_indexes
-    where schemaname = current_schema() and tablename <> 'perstore_migrations' order by indexname`.execute(db);
+    where schemaname = current_schema() and tablename <> 'perstore_migrations' order by indexname`.execute(
+    db,
+  );
   return result.rows.map((r) => r.indexdef.replace(/ ON [a-z0-9_]+\./, " ON "));
 }
 

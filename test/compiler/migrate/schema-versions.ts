@@ -10,7 +10,9 @@ export function v2(): ProjectIR {
       return {
         ...m,
         properties: [
-          ...m.properties.map((p) => (p.name === "name" ? { ...p, name: "fullName", renamedFrom: "name" } : p)),
+          ...m.properties.map((p) =>
+            p.name === "name" ? { ...p, name: "fullName", renamedFrom: "name" } : p,
+          ),
           property({ name: "born", type: "integer" }),
         ],
       };
@@ -29,7 +31,17 @@ export function v2(): ProjectIR {
           property({ name: "publisherId", type: "string", format: "uuid" }),
         ],
         indexes: [...m.indexes, { name: "book_year_idx", fields: ["year"], unique: false }],
-        links: [...m.links, { rel: "publisher", href: "Publisher/{publisherId}", target: "Publisher", property: "publisherId", targetProperty: "id", many: false }],
+        links: [
+          ...m.links,
+          {
+            rel: "publisher",
+            href: "Publisher/{publisherId}",
+            target: "Publisher",
+            property: "publisherId",
+            targetProperty: "id",
+            many: false,
+          },
+        ],
       };
     }
     return m;

@@ -6,7 +6,8 @@
  */
 
 /** A literal column default: a JSON value (scalars inline, objects/arrays as jsonb or SQL arrays). */
-export type DdlDefault = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
+export type DdlDefault =
+  string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
 
 export interface DdlColumn {
   /** The property name, verbatim (always quoted in SQL). */

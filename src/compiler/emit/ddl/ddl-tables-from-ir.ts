@@ -71,7 +71,9 @@ export function ddlTablesFromIR(ir: ProjectIR): DdlTable[] {
 
   return hierarchies.map((h) => {
     const table = h.root.table;
-    const keys = [...(foreignKeys.get(table)?.values() ?? [])].sort((a, b) => compareText(a.name, b.name));
+    const keys = [...(foreignKeys.get(table)?.values() ?? [])].sort((a, b) =>
+      compareText(a.name, b.name),
+    );
     return {
       name: table,
       primaryKey: h.root.primaryKey,
@@ -97,7 +99,8 @@ function tableIndexes(
     if (columns.length === 1 && columns[0] === primaryKey) return; // the primary key is its own index
     const name = constraintName(table, columns, unique ? "key" : "idx");
     const existing = indexes.get(name);
-    if (existing === undefined || (unique && !existing.unique)) indexes.set(name, { name, columns: [...columns], unique });
+    if (existing === undefined || (unique && !existing.unique))
+      indexes.set(name, { name, columns: [...columns], unique });
   };
   for (const model of models) {
     for (const index of model.indexes) add(index.fields, index.unique);
@@ -108,7 +111,8 @@ function tableIndexes(
   }
   for (const key of foreignKeys) {
     const covered =
-      key.column === primaryKey || [...indexes.values()].some((index) => index.columns[0] === key.column);
+      key.column === primaryKey ||
+      [...indexes.values()].some((index) => index.columns[0] === key.column);
     if (!covered) add([key.column], false);
   }
   return [...indexes.values()].sort((a, b) => compareText(a.name, b.name));

@@ -22,5 +22,8 @@ export function emitDdl(ir: ProjectIR): EmittedFile[] {
 /** The DDL text of a project: one statement per line, each ending with `;`. */
 export function ddlOf(ir: ProjectIR): string {
   const plan = diffSnapshots(emptySnapshot(), snapshotFromIR(ir));
-  return plan.statements.flatMap(statementSql).map((s) => `${s};\n`).join("");
+  return plan.statements
+    .flatMap(statementSql)
+    .map((s) => `${s};\n`)
+    .join("");
 }

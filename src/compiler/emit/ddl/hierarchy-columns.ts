@@ -24,7 +24,11 @@ export function hierarchyColumns(hierarchy: Hierarchy): readonly HierarchyColumn
   for (const model of hierarchy.models) {
     for (const property of model.properties) {
       if (property.name === DISCRIMINATOR_COLUMN && hierarchy.models.length > 1) {
-        throw new SchemaError("SCHEMA_RESERVED_PROPERTY", `"${DISCRIMINATOR_COLUMN}" is reserved for the table-per-hierarchy discriminator`, { file: model.file, pointer: property.pointer });
+        throw new SchemaError(
+          "SCHEMA_RESERVED_PROPERTY",
+          `"${DISCRIMINATOR_COLUMN}" is reserved for the table-per-hierarchy discriminator`,
+          { file: model.file, pointer: property.pointer },
+        );
       }
       const list = definitions.get(property.name) ?? [];
       list.push({ model, property });
@@ -56,12 +60,19 @@ export function hierarchyColumns(hierarchy: Hierarchy): readonly HierarchyColumn
     };
     const defaultValue = agreedDefault(defs.map((d) => d.property));
     if (defaultValue !== undefined) column.default = defaultValue;
-    const values = agreedEnum(defs.map((d) => d.property), sqlType);
+    const values = agreedEnum(
+      defs.map((d) => d.property),
+      sqlType,
+    );
     if (values !== undefined) column.enum = values;
     if (isPrimaryKey && (sqlType === "integer" || sqlType === "bigint")) column.identity = true;
     const renamedFrom = first.property.renamedFrom;
     if (renamedFrom !== undefined) column.renamedFrom = renamedFrom;
-    columns.push({ column, type: first.property.type, models: new Set(defs.map((d) => d.model.name)) });
+    columns.push({
+      column,
+      type: first.property.type,
+      models: new Set(defs.map((d) => d.model.name)),
+    });
   }
   if (hierarchy.models.length > 1) {
     columns.push({
@@ -89,11 +100,16 @@ function agreedDefault(properties: readonly PropertyIR[]): DdlDefault | undefine
   const first = properties[0]?.default;
   if (first === undefined) return undefined;
   const text = JSON.stringify(first);
-  return properties.every((p) => JSON.stringify(p.default) === text) ? (first as DdlDefault) : undefined;
+  return properties.every((p) => JSON.stringify(p.default) === text)
+    ? (first as DdlDefault)
+    : undefined;
 }
 
 /** A CHECK's allowed values: only when every definition has an enum (their union), and only for scalar columns. */
-function agreedEnum(properties: readonly PropertyIR[], sqlType: string): readonly (string | number | boolean)[] | undefined {
+function agreedEnum(
+  properties: readonly PropertyIR[],
+  sqlType: string,
+): readonly (string | number | boolean)[] | undefined {
   if (sqlType === "jsonb" || sqlType.endsWith("[]")) return undefined;
   const values = new Map<string, string | number | boolean>();
   for (const property of properties) {

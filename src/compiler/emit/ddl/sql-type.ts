@@ -22,7 +22,9 @@ const INT4_MIN = -2147483648;
 const INT4_MAX = 2147483647;
 
 /** The SQL type of a property's column. */
-export function sqlTypeOf(property: Pick<PropertyIR, "type" | "format" | "maxLength" | "minimum" | "maximum" | "items">): string {
+export function sqlTypeOf(
+  property: Pick<PropertyIR, "type" | "format" | "maxLength" | "minimum" | "maximum" | "items">,
+): string {
   switch (property.type) {
     case "string":
       if (property.format === "uuid") return "uuid";
@@ -49,7 +51,9 @@ export function sqlTypeOf(property: Pick<PropertyIR, "type" | "format" | "maxLen
 }
 
 function fitsInt4(minimum: number | undefined, maximum: number | undefined): boolean {
-  return minimum !== undefined && maximum !== undefined && minimum >= INT4_MIN && maximum <= INT4_MAX;
+  return (
+    minimum !== undefined && maximum !== undefined && minimum >= INT4_MIN && maximum <= INT4_MAX
+  );
 }
 
 function scalarArrayType(type: FieldType): string | undefined {

@@ -28,7 +28,8 @@ export function tableSpecsFromIR(ir: ProjectIR): SqlTableSpec[] {
     for (const model of hierarchy.models) {
       const family = new Set([model.name, ...model.subModels]);
       const own = columns.filter(
-        (c) => c.column.name !== DISCRIMINATOR_COLUMN && [...c.models].some((name) => family.has(name)),
+        (c) =>
+          c.column.name !== DISCRIMINATOR_COLUMN && [...c.models].some((name) => family.has(name)),
       );
       const spec: { -readonly [K in keyof SqlTableSpec]: SqlTableSpec[K] } = {
         table: hierarchy.root.table,
@@ -46,7 +47,11 @@ export function tableSpecsFromIR(ir: ProjectIR): SqlTableSpec[] {
         }),
       };
       if (hierarchy.models.length > 1) {
-        spec.discriminator = { column: DISCRIMINATOR_COLUMN, value: model.name, values: familyNames(model) };
+        spec.discriminator = {
+          column: DISCRIMINATOR_COLUMN,
+          value: model.name,
+          values: familyNames(model),
+        };
       }
       specs.set(model.name, spec);
     }
