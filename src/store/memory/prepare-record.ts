@@ -1,0 +1,48 @@
+/**
+ * How records enter a memory store: each is copied (prototype keys dropped)
+ * and gets its id resolved and set, so the store never holds a caller's
+ * object and every stored record carries its id.
+ */
+import { StoreError } from "../../errors/index.js";
+import { copyRecord, isPrototypeKey } from "../copy.js";
+import { assertRecord, recordId } from "../record-id.js";
+import type { Id } from "../types.js";
+import { MemoryState, type IndexSpec } from "./memory-state.js";
+
+/** A copy of `object` with its id (`id`, then the id property, else a new UUID) resolved and set. */
+export function prepareRecord<T>(
+  object: unknown,
+  idProperty: string,
+  id?: Id,
+): { id: Id; record: T } {
+  assertRecord(object);
+  const record = copyRecord(object) as Record<string, unknown>;
+  const resolved = recordId(record, idProperty, id);
+  record[idProperty] = resolved;
+  return { id: resolved, record: record as T };
+}
+
+/**
+ * A fresh state holding copies of `records`, numbered by `seq`; throws
+ * (ConflictError...) without touching any other state.
+ */
+export function buildState<T extends object>(
+  records: readonly unknown[],
+  idProperty: string,
+  specs: readonly IndexSpec[],
+  seq: () => number,
+): MemoryState<T> {
+  const state = new MemoryState<T>(idProperty, specs);
+  for (const object of records) {
+    const { id, record } = prepareRecord<T>(object, idProperty);
+    state.insert(id, record, seq());
+  }
+  return state;
+}
+
+/** Refuses an id property no record could safely carry (StoreError STORE_BAD_OPTION). */
+export function checkIdProperty(idProperty: string): void {
+  if (typeof idProperty !== "string" || idProperty === "" || isPrototypeKey(idProperty)) {
+    throw new StoreError("STORE_BAD_OPTION", `invalid id property ${JSON.stringify(idProperty)}`);
+  }
+}
