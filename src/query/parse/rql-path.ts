@@ -1,0 +1,27 @@
+/** RQL property paths. */
+import type { Path } from "../ast.js";
+import { decodeValue } from "../values.js";
+import { syntax } from "./rql-operators.js";
+import type { RqlItem } from "./rql-syntax.js";
+
+/** A property path: `a/b/c` or `(a,b,c)`; `%2F` inside a name is part of it. */
+export function toPath(item: RqlItem): Path {
+  if (item.t === "word") {
+    if (item.raw === "") throw syntax("expected a property name", item.position);
+    let offset = item.position;
+    return item.raw.split("/").map((part) => {
+      const position = offset;
+      offset += part.length + 1;
+      if (part === "") throw syntax("empty property name in a path", position);
+      return decodeValue(part, position);
+    });
+  }
+  if (
+    item.t === "group" &&
+    item.join === "and" &&
+    item.items.every((i) => i.t === "word" && i.raw !== "")
+  ) {
+    return item.items.map((i) => decodeValue((i as { raw: string }).raw, i.position));
+  }
+  throw syntax("expected a property name or a (list,of,names) path", item.position);
+}
