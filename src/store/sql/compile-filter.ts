@@ -15,29 +15,26 @@
  *   on every value that is a string in the record;
  * - anything without a faithful translation is QUERY_UNSUPPORTED.
  *
+ * This module walks the filter; the operator families are in comparisons.ts
+ * (eq, ordering, in, between), contains.ts, text-match.ts (starts, ends,
+ * match) and filter-operand.ts (what a path names).
+ *
  * @example
  * compileFilter(parseQuery("age>=18&ne(country,CA)").filter, context)
  * // "age" >= $1::bigint and not coalesce("country" = $2::text, false)
  */
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { QueryError } from "../../errors/index.js";
-import type { ConditionNode, FilterNode, Path, ValueNode } from "../../query/ast.js";
-import {
-  castFor,
-  categoryOf,
-  categoryOfSqlType,
-  elementSqlType,
-  isComparable,
-  scalarParameter,
-  type ColumnCategory,
-} from "./sql-values.js";
+import type { ConditionNode, FilterNode, ValueNode } from "../../query/ast.js";
 import { parameterValue } from "../../query/resolve-value.js";
-import { isoInstant } from "./iso-instant.js";
-import { toPostgresRegex } from "./postgres-regex.js";
+import { equals, isNull, order } from "./comparisons.js";
+import { contains } from "./contains.js";
+import { FALSE, nextAlias, resolveOperand, TRUE, type Operand } from "./filter-operand.js";
 import type { DateTimeMode } from "./sql-rows.js";
+import { categoryOfSqlType, elementSqlType } from "./sql-values.js";
 import type { SqlColumnSpec } from "./table-spec.js";
-
-type Sql = RawBuilder<unknown>;
+import { likeSuffix, match, textTest } from "./text-match.js";
+import { unsupported } from "./unsupported.js";
 
 /** What the compiler needs besides the filter. */
 export interface FilterContext {
@@ -45,25 +42,6 @@ export interface FilterContext {
   readonly parameters: readonly unknown[];
   /** What a date-time column's records hold: ISO strings (default) or Dates; a query value compares as the record value would. */
   readonly dates?: DateTimeMode;
-}
-
-/** A value being tested: a typed SQL column (or array element), or a jsonb value. */
-type Operand =
-  | {
-      readonly kind: "typed";
-      readonly category: ColumnCategory;
-      readonly sqlType: string;
-      readonly expr: Sql;
-      readonly dates?: DateTimeMode;
-    }
-  | { readonly kind: "json"; readonly expr: Sql };
-
-const TRUE: RawBuilder<SqlBool> = sql<SqlBool>`true`;
-const FALSE: RawBuilder<SqlBool> = sql<SqlBool>`false`;
-let aliasCounter = 0;
-
-export function unsupported(message: string): QueryError {
-  return new QueryError("QUERY_UNSUPPORTED", message);
 }
 
 /** Compiles a filter to a boolean SQL expression. */
@@ -167,41 +145,6 @@ function compileCondition(
   }
 }
 
-/* ---------- operands ---------- */
-
-function resolveOperand(path: Path, context: FilterContext, element: Operand | undefined): Operand {
-  if (element !== undefined) {
-    if (path.length === 0) return element;
-    if (element.kind === "json") return { kind: "json", expr: jsonPath(element.expr, path) };
-    throw unsupported(`cannot follow the path ${path.join("/")} into a ${element.sqlType} element`);
-  }
-  const [first, ...rest] = path;
-  const column = first === undefined ? undefined : context.columns.get(first);
-  if (column === undefined) {
-    throw new QueryError("QUERY_UNKNOWN_PROPERTY", `unknown property "${path.join("/")}"`);
-  }
-  const category = categoryOf(column);
-  const expr = sql.id(column.name) as Sql;
-  if (rest.length === 0) {
-    return category === "json"
-      ? { kind: "json", expr }
-      : {
-          kind: "typed",
-          category,
-          sqlType: column.sqlType,
-          expr,
-          dates: context.dates ?? "string",
-        };
-  }
-  if (category !== "json")
-    throw unsupported(`"${column.name}" is not an object; cannot query ${path.join("/")}`);
-  return { kind: "json", expr: jsonPath(expr, rest) };
-}
-
-function jsonPath(expr: Sql, keys: readonly string[]): Sql {
-  return sql`jsonb_extract_path(${expr}, ${sql.join(keys.map((k) => sql`${k}::text`))})`;
-}
-
 /** The value of a literal, list or `$n` parameter. */
 export function resolve(node: ValueNode, parameters: readonly unknown[]): unknown {
   switch (node.kind) {
@@ -214,185 +157,6 @@ export function resolve(node: ValueNode, parameters: readonly unknown[]): unknow
     case "subquery":
       throw unsupported("a nested query is only allowed as the value of contains/excludes");
   }
-}
-
-/* ---------- conditions ---------- */
-
-function isNull(operand: Operand): RawBuilder<SqlBool> {
-  if (operand.kind === "json")
-    return sql<SqlBool>`(${operand.expr} is null or ${operand.expr} = 'null'::jsonb)`;
-  return sql<SqlBool>`${operand.expr} is null`;
-}
-
-function typedParam(operand: { category: ColumnCategory; sqlType: string }, value: unknown): Sql {
-  return sql`${scalarParameter(value)}::${sql.raw(castFor(operand.category, value, operand.sqlType))}`;
-}
-
-function jsonScalar(value: unknown): Sql | undefined {
-  switch (typeof value) {
-    case "string":
-      return sql`to_jsonb(${value}::text)`;
-    case "number":
-      return Number.isFinite(value) ? sql`to_jsonb(${value}::float8)` : undefined;
-    case "boolean":
-      return sql`to_jsonb(${value}::boolean)`;
-    default:
-      return undefined;
-  }
-}
-
-function equals(operand: Operand, value: unknown): RawBuilder<SqlBool> {
-  if (value === null || value === undefined) return isNull(operand);
-  if (value instanceof RegExp) return match(operand, value);
-  if (value instanceof Date) return instantCompare(operand, "=", value);
-  if (operand.kind === "json") {
-    if (typeof value === "object")
-      return sql<SqlBool>`${operand.expr} = ${JSON.stringify(value)}::jsonb`;
-    const scalar = jsonScalar(value);
-    return scalar === undefined ? FALSE : sql<SqlBool>`${operand.expr} = ${scalar}`;
-  }
-  if (operand.category === "array") {
-    if (!Array.isArray(value)) return FALSE;
-    return sql<SqlBool>`${operand.expr} = ${arrayFromJson(value, operand.sqlType)}`;
-  }
-  if (operand.category === "timestamp" && typeof value === "string")
-    return isoTextCompare(operand, "=", value);
-  if (!isComparable(operand.category, value)) return FALSE;
-  return sql<SqlBool>`${operand.expr} = ${typedParam(operand, value)}`;
-}
-
-/**
- * The operand as the string the record holds, or undefined when the record
- * never holds a string there: text and uuid columns, date-time (as the
- * normalised ISO string, unless records hold Dates) and date columns, and
- * jsonb values that are strings (NULL otherwise).
- */
-function textOf(operand: Operand): Sql | undefined {
-  if (operand.kind === "json")
-    return sql`(case when jsonb_typeof(${operand.expr}) = 'string' then ${operand.expr} #>> '{}' end)`;
-  switch (operand.category) {
-    case "text":
-      return operand.expr;
-    case "uuid":
-      return sql`${operand.expr}::text`;
-    case "date":
-      return sql`to_char(${operand.expr}, 'YYYY-MM-DD')`;
-    case "timestamp":
-      return operand.dates === "Date" ? undefined : isoText(operand.expr);
-    default:
-      return undefined;
-  }
-}
-
-/** The instant a Date is compared with (see `queryInstant`), or undefined when the record never holds one there. */
-function instantOf(operand: Operand): Sql | undefined {
-  if (operand.kind === "json") return isoInstant(textOf(operand)!);
-  switch (operand.category) {
-    case "timestamp":
-      return operand.expr;
-    case "date":
-      return sql`(${operand.expr}::timestamp at time zone 'UTC')`;
-    case "text":
-      return isoInstant(operand.expr);
-    default:
-      return undefined;
-  }
-}
-
-/** A Date query value against the operand, by instant. */
-function instantCompare(operand: Operand, op: Comparison | "=", value: Date): RawBuilder<SqlBool> {
-  const instant = instantOf(operand);
-  if (instant === undefined || Number.isNaN(value.getTime())) return FALSE;
-  return sql<SqlBool>`${instant} ${sql.raw(op)} ${value.toISOString()}::timestamptz`;
-}
-
-function arrayFromJson(value: readonly unknown[], sqlType: string): Sql {
-  const element = sqlType.replace(/\[\]$/, "");
-  return sql`array(select jsonb_array_elements_text(${JSON.stringify(value)}::jsonb)::${sql.raw(element)})::${sql.raw(sqlType)}`;
-}
-
-type Comparison = "<" | "<=" | ">" | ">=";
-
-/**
- * A string compared with a date-time column compares as the memory store
- * compares it with the record's value: with the normalised ISO string
- * (`toISOString()`, what the store reads back) by code point when records hold
- * strings, and never when they hold Dates (no coercion). A Date compares by instant.
- */
-function isoTextCompare(
-  operand: { expr: Sql; dates?: DateTimeMode },
-  op: Comparison | "=",
-  value: string,
-): RawBuilder<SqlBool> {
-  if (operand.dates === "Date") return FALSE;
-  return sql<SqlBool>`${isoText(operand.expr)} collate "C" ${sql.raw(op)} ${value}::text`;
-}
-
-/** A timestamptz as the normalised ISO string the store reads back. */
-function isoText(expr: Sql): Sql {
-  return sql`to_char(${expr} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-}
-
-function order(operand: Operand, op: Comparison, value: unknown): RawBuilder<SqlBool> {
-  if (value === null || value === undefined) return FALSE; // ordering never matches null
-  if (value instanceof Date) return instantCompare(operand, op, value);
-  const cmp = sql.raw(op);
-  if (operand.kind === "json") {
-    const e = operand.expr;
-    if (typeof value === "string") {
-      return sql<SqlBool>`(case when jsonb_typeof(${e}) = 'string' then (${e} #>> '{}') collate "C" ${cmp} ${value}::text else false end)`;
-    }
-    const scalar = jsonScalar(value);
-    if (scalar === undefined) return FALSE;
-    return sql<SqlBool>`(jsonb_typeof(${e}) = jsonb_typeof(${scalar}) and ${e} ${cmp} ${scalar})`;
-  }
-  if (operand.category === "timestamp" && typeof value === "string")
-    return isoTextCompare(operand, op, value);
-  if (!isComparable(operand.category, value)) return FALSE;
-  if (operand.category === "text" || operand.category === "uuid") {
-    return sql<SqlBool>`${operand.expr}::text collate "C" ${cmp} ${value}::text`;
-  }
-  return sql<SqlBool>`${operand.expr} ${cmp} ${typedParam(operand, value)}`;
-}
-
-function contains(operand: Operand, value: unknown): RawBuilder<SqlBool> {
-  if (operand.kind === "json") {
-    const e = operand.expr;
-    const alias = nextAlias();
-    const inArray = sql<SqlBool>`exists (select 1 from jsonb_array_elements(${e}) as ${alias}(v) where ${equals({ kind: "json", expr: sql`${alias}.v` }, value)})`;
-    return sql<SqlBool>`(case jsonb_typeof(${e}) when 'array' then ${inArray} when 'string' then ${substring(operand, value)} else false end)`;
-  }
-  if (operand.category === "array") {
-    if (value === null || value === undefined)
-      return sql<SqlBool>`(array_position(${operand.expr}, null) is not null)`;
-    const sqlType = operand.sqlType.replace(/\[\]$/, "");
-    const elementCategory = categoryOfSqlType(sqlType);
-    if (value instanceof RegExp || value instanceof Date) {
-      const alias = nextAlias();
-      const element: Operand = {
-        kind: "typed",
-        category: elementCategory,
-        sqlType,
-        expr: sql`${alias}.v`,
-        dates: operand.dates,
-      };
-      return sql<SqlBool>`exists (select 1 from unnest(${operand.expr}) as ${alias}(v) where ${equals(element, value)})`;
-    }
-    if (!isComparable(elementCategory, value)) return FALSE;
-    const param = typedParam({ category: elementCategory, sqlType }, value);
-    return sql<SqlBool>`(array_position(${operand.expr}, ${param}) is not null)`;
-  }
-  return substring(operand, value);
-}
-
-/** `contains` on a string: a substring, or a pattern it finds. */
-function substring(operand: Operand, value: unknown): RawBuilder<SqlBool> {
-  if (value instanceof RegExp) return match(operand, value);
-  return textTest(operand, value, (text, v) => sql<SqlBool>`strpos(${text}, ${v}::text) > 0`);
-}
-
-function nextAlias(): Sql {
-  return sql.id(`perstore_e${++aliasCounter}`) as Sql;
 }
 
 /** `contains(kids, age=1)`: some element matches the nested filter. */
@@ -419,41 +183,6 @@ function containsMatching(
     return sql<SqlBool>`exists (select 1 from unnest(${operand.expr}) as ${alias}(v) where ${test})`;
   }
   return FALSE;
-}
-
-function textTest(
-  operand: Operand,
-  value: unknown,
-  test: (text: Sql, value: string) => RawBuilder<SqlBool>,
-): RawBuilder<SqlBool> {
-  if (typeof value !== "string") return FALSE;
-  const text = textOf(operand);
-  return text === undefined ? FALSE : test(text, value);
-}
-
-/** `%` + the suffix with LIKE's wildcards escaped. */
-function likeSuffix(value: string): string {
-  return `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
-}
-
-/**
- * `match`, and a pattern as the value of `eq`, `in` or `contains`: the
- * JavaScript regular expression translated to one with the same meaning for
- * `~`; a plain string is read as `re:` (case-insensitive), and one that is
- * not a valid regular expression matches nothing, as in the interpreter.
- */
-function match(operand: Operand, value: unknown): RawBuilder<SqlBool> {
-  let pattern: RegExp;
-  if (value instanceof RegExp) pattern = value;
-  else if (typeof value === "string") {
-    try {
-      pattern = new RegExp(value, "i");
-    } catch {
-      return FALSE;
-    }
-  } else return FALSE;
-  const source = toPostgresRegex(pattern.source, pattern.flags);
-  return textTest(operand, source, (text, v) => sql<SqlBool>`${text} ~ ${v}::text`);
 }
 
 export { elementSqlType };

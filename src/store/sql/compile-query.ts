@@ -8,7 +8,8 @@
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { QueryError } from "../../errors/index.js";
 import type { Path, Query, SortKey } from "../../query/ast.js";
-import { compileFilter, resolve, unsupported, type FilterContext } from "./compile-filter.js";
+import { compileFilter, resolve, type FilterContext } from "./compile-filter.js";
+import { unsupported } from "./unsupported.js";
 import { discriminatorFilter } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
 import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";

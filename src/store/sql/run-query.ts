@@ -20,7 +20,7 @@ import {
   type Page,
   type QueryContext,
 } from "./compile-query.js";
-import { unsupported } from "./compile-filter.js";
+import { unsupported } from "./unsupported.js";
 import { rowToRecord } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
 import type { SqlTable } from "./sql-store.js";
