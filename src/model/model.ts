@@ -3,15 +3,8 @@
  * of the class from copies of stored records; every write validates the
  * whole record first, so a refused write changes nothing.
  */
-import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
-import {
-  AccessError,
-  NotFoundError,
-  PerstoreError,
-  ValidationError,
-  type ValidationIssue,
-} from "../errors/index.js";
+import { AccessError, NotFoundError } from "../errors/index.js";
 import { parseQuery } from "../query/index.js";
 import type { Query } from "../query/ast.js";
 import { copyRecord } from "../store/copy.js";
@@ -24,15 +17,18 @@ import type {
   ModelQueryOptions,
   NamedQueryMethods,
 } from "./definition.js";
+import { DISCRIMINATOR } from "./hierarchy-store.js";
 import { instantiate, recordOf, saveInstance, type DataRecord } from "./instantiate.js";
 import { resolveLink } from "./link.js";
-import type { AnyInstance, InstanceBinding, ValidationResult } from "./model-instance.js";
-import { namedQueryMethods } from "./named-query.js";
-import { escapePointer } from "../errors/json-pointer.js";
-import { validationIssues } from "./validation.js";
 import { ModelFacetView } from "./model-facet.js";
-import { DISCRIMINATOR } from "./hierarchy-store.js";
+import type { AnyInstance, InstanceBinding, ValidationResult } from "./model-instance.js";
+import { createRecord, patchRecord, putRecord } from "./model-writes.js";
+import { namedQueryMethods } from "./named-query.js";
+import { dropAbsentNulls, inHierarchy, recordModel } from "./record-model.js";
+import { shapeResult } from "./shape-result.js";
 import { normalDateTime } from "./date-time.js";
+import { unsupported } from "./unsupported.js";
+import { validationIssues } from "./validation.js";
 
 /** How models find each other (for links and sub-model instances). */
 export interface ModelContext {
@@ -55,10 +51,6 @@ export interface WriteVia {
   readonly prepare?: PrepareWrite;
   readonly binding?: BindingChoice;
   readonly omit?: ReadonlySet<string>;
-}
-
-function unsupported(model: string, method: string): PerstoreError {
-  return new PerstoreError("MODEL_UNSUPPORTED", `the store of ${model} has no ${method}()`);
 }
 
 /** The runtime implementation of `Model`. */
@@ -137,51 +129,18 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
     const record = (await store.get(id)) as DataRecord | undefined;
     if (record === undefined || record === null) return undefined;
     const copy = copyRecord(record);
-    return this.modelFor(copy).normalise(copy);
-  }
-
-  /** Drop `null`s the schema does not admit: they are how SQL says "absent". Mutates `record`, a private copy. */
-  private normalise(record: DataRecord): DataRecord {
-    const nullable = this.definition.nullableProperties;
-    if (!nullable) return record;
-    for (const key of Object.keys(record)) {
-      if (record[key] === null && !nullable.includes(key)) delete record[key];
-    }
-    return record;
-  }
-
-  /** Whether this model is part of an `allOf` hierarchy, whose stored records carry the discriminator. */
-  private get inHierarchy(): boolean {
-    return this.definition.base !== undefined || (this.definition.subModels?.length ?? 0) > 0;
-  }
-
-  /** The model a stored record belongs to: the sub-model its discriminator names, else this one. */
-  private modelFor(record: DataRecord): BoundModel<AnyInstance, object> {
-    const type = record[DISCRIMINATOR];
-    return typeof type === "string" && type !== this.name && this.isBaseOf(type)
-      ? (this.context.model(type) ?? this)
-      : this;
+    return dropAbsentNulls(recordModel(this, copy), copy);
   }
 
   /** An instance for a stored record: a sub-model's class when the discriminator names one. */
   toInstance(record: DataRecord, binding: BindingChoice, omit?: ReadonlySet<string>): TInstance {
-    const model = this.modelFor(record);
-    const data = model.normalise(
-      this.inHierarchy ? withoutKey(record, DISCRIMINATOR) : { ...record },
+    const model = recordModel(this, record);
+    const data = dropAbsentNulls(
+      model,
+      inHierarchy(this) ? withoutKey(record, DISCRIMINATOR) : { ...record },
     );
     const chosen = typeof binding === "string" ? model[binding] : binding(model);
     return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
-  }
-
-  private isBaseOf(name: string): boolean {
-    for (
-      let model = this.context.model(name);
-      model;
-      model = model.definition.base ? this.context.model(model.definition.base) : undefined
-    ) {
-      if (model.definition.base === this.name) return true;
-    }
-    return false;
   }
 
   async get(id: Id): Promise<TInstance | undefined> {
@@ -208,25 +167,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
     binding: BindingChoice,
     omit?: ReadonlySet<string>,
   ): unknown {
-    const plain = query.projection !== undefined || query.aggregate !== undefined;
-    // Projections of a hierarchy's records never show the internal discriminator.
-    const hide = plain && this.inHierarchy ? new Set([...(omit ?? []), DISCRIMINATOR]) : omit;
-    if (query.result && query.result.kind !== "first" && query.result.kind !== "one") return result;
-    if (query.result) {
-      if (result === undefined || result === null || typeof result !== "object") return result;
-      return plain
-        ? stripKeys(copyRecord(result as DataRecord), hide)
-        : this.toInstance(result as DataRecord, binding, omit);
-    }
-    const rows = Array.isArray(result) ? result : [];
-    const out = rows.map((row: unknown) =>
-      plain || row === null || typeof row !== "object" || Array.isArray(row)
-        ? stripKeys(copyRecord(row), hide)
-        : this.toInstance(row as DataRecord, binding, omit),
-    ) as Results<unknown>;
-    const total = (result as { totalCount?: unknown } | undefined)?.totalCount;
-    out.totalCount = typeof total === "number" ? total : out.length;
-    return out;
+    return shapeResult(this, query, result, binding, omit);
   }
 
   async query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R> {
@@ -240,32 +181,6 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
   check(record: DataRecord): ValidationResult {
     const errors = validationIssues(this.definition.validate, record);
     return { valid: errors.length === 0, errors };
-  }
-
-  private assertValid(record: DataRecord, ignoreMissingId: boolean): void {
-    let issues = validationIssues(this.definition.validate, record);
-    if (ignoreMissingId) {
-      const idPointer = `/${escapePointer(this.primaryKey)}`;
-      issues = issues.filter(
-        (issue) => !(issue.keyword === "required" && issue.pointer === idPointer),
-      );
-    }
-    if (issues.length > 0) throw this.invalid(record, issues);
-  }
-
-  /** A ValidationError naming the model and record, then each issue at its pointer. */
-  private invalid(
-    record: DataRecord,
-    issues: readonly ValidationIssue[],
-    code?: string,
-  ): ValidationError {
-    const id = record[this.primaryKey];
-    const what =
-      typeof id === "string" || typeof id === "number"
-        ? `${this.name} ${String(id)}`
-        : `new ${this.name}`;
-    const list = issues.map((issue) => `${issue.pointer || "/"} ${issue.message}`).join("; ");
-    return new ValidationError(issues, `${what} is invalid: ${list}`, code);
   }
 
   /**
@@ -283,81 +198,13 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
     return isDeepStrictEqual(this.storedValue(property, a), this.storedValue(property, b));
   }
 
-  /** Put a validated record in stored form (mutates it, a private copy): every store then holds the same strings. */
-  private toStored(record: DataRecord): DataRecord {
-    for (const [property, type] of Object.entries(this.definition.querySchema.fields)) {
-      if (type === "date-time" && typeof record[property] === "string") {
-        record[property] = normalDateTime(record[property]);
-      }
-    }
-    return record;
-  }
-
-  private assertReadonlyKept(record: DataRecord, existing: DataRecord): void {
-    const issues: ValidationIssue[] = [];
-    for (const property of [this.primaryKey, ...(this.definition.readonlyProperties ?? [])]) {
-      if (!this.sameValue(property, record[property], existing[property])) {
-        issues.push({
-          pointer: `/${escapePointer(property)}`,
-          message: `is read-only and cannot change after create`,
-          keyword: "readonly",
-        });
-      }
-    }
-    if (issues.length > 0) throw this.invalid(existing, issues, "MODEL_READONLY");
-  }
-
-  /** Read the stored record back after a write (stores may add values), as an instance. */
-  private async reread(id: Id, record: DataRecord, via: WriteVia): Promise<TInstance> {
-    const stored = await this.fetch(id);
-    return this.toInstance(
-      stored ?? { ...record, [this.primaryKey]: id },
-      via.binding ?? "binding",
-      via.omit,
-    );
-  }
-
   /** create(): defaults, an id when the key is a string, `prepare`, validation, add. */
-  async createRecord(data: object, via: WriteVia = {}): Promise<TInstance> {
-    let record = recordOf(data);
-    delete record[DISCRIMINATOR];
-    for (const [key, value] of Object.entries(this.definition.defaults ?? {})) {
-      if (record[key] === undefined) record[key] = copyRecord(value);
-    }
-    const idType = this.definition.querySchema.fields[this.primaryKey];
-    if (record[this.primaryKey] === undefined && (idType === "string" || idType === undefined)) {
-      record[this.primaryKey] = randomUUID();
-    }
-    if (via.prepare) record = via.prepare(record, undefined);
-    this.assertValid(record, record[this.primaryKey] === undefined);
-    this.toStored(record);
-    const store = await this.store();
-    if (!store.add && !store.put) throw unsupported(this.name, "add");
-    const id = store.add ? await store.add(record) : await store.put!(record, { overwrite: false });
-    return this.reread(id, record, via);
+  createRecord(data: object, via: WriteVia = {}): Promise<TInstance> {
+    return createRecord(this, data, via) as Promise<TInstance>;
   }
 
   create(data: CreateInput<TData>): Promise<TInstance> {
     return this.createRecord(data);
-  }
-
-  /**
-   * Store `record` in place of `existing` (or as new): `prepare`, read-only
-   * properties kept, validation, stored form. Called on the model the stored
-   * record belongs to, so a sub-model's record is checked as the sub-model.
-   */
-  private async replace(
-    record: DataRecord,
-    existing: DataRecord | undefined,
-    via: WriteVia,
-  ): Promise<TInstance> {
-    if (via.prepare) record = via.prepare(record, existing);
-    if (existing) this.assertReadonlyKept(record, existing);
-    this.assertValid(record, false);
-    this.toStored(record);
-    const store = await this.store();
-    if (!store.put) throw unsupported(this.name, "put");
-    return this.reread(await store.put(record, existing ? { overwrite: true } : {}), record, via);
   }
 
   /**
@@ -366,14 +213,8 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
    * is replaced as that sub-model: its validator and read-only properties
    * apply and the result is a sub-model instance.
    */
-  async putRecord(data: object, via: WriteVia = {}): Promise<TInstance> {
-    const record = recordOf(data);
-    delete record[DISCRIMINATOR];
-    const id = record[this.primaryKey];
-    const existing =
-      typeof id === "string" || typeof id === "number" ? await this.fetch(id) : undefined;
-    const owner = existing ? this.modelFor(existing) : this;
-    return owner.replace(record, existing, via) as Promise<TInstance>;
+  putRecord(data: object, via: WriteVia = {}): Promise<TInstance> {
+    return putRecord(this, data, via) as Promise<TInstance>;
   }
 
   put(data: TData | TInstance): Promise<TInstance> {
@@ -385,16 +226,8 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
    * the stored record, then as put(): a sub-model's record keeps its own
    * properties and is validated as the sub-model.
    */
-  async patchRecord(id: Id, changes: object, via: WriteVia = {}): Promise<TInstance> {
-    const existing = await this.fetch(id);
-    if (!existing) throw new NotFoundError(`${this.name} ${String(id)} does not exist`);
-    const record: DataRecord = { ...existing };
-    for (const [key, value] of Object.entries(recordOf(changes))) {
-      if (value === undefined) delete record[key];
-      else record[key] = value;
-    }
-    delete record[DISCRIMINATOR];
-    return this.modelFor(existing).replace(record, existing, via) as Promise<TInstance>;
+  patchRecord(id: Id, changes: object, via: WriteVia = {}): Promise<TInstance> {
+    return patchRecord(this, id, changes, via) as Promise<TInstance>;
   }
 
   patch(id: Id, changes: Partial<TData>): Promise<TInstance> {
@@ -420,17 +253,4 @@ function withoutKey(record: DataRecord, key: string): DataRecord {
   const copy = { ...record };
   delete copy[key];
   return copy;
-}
-
-function stripKeys<T>(value: T, keys: ReadonlySet<string> | undefined): T {
-  if (
-    !keys ||
-    keys.size === 0 ||
-    value === null ||
-    typeof value !== "object" ||
-    Array.isArray(value)
-  )
-    return value;
-  for (const key of keys) delete (value as DataRecord)[key];
-  return value;
 }
