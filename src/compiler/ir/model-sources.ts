@@ -13,6 +13,7 @@ import {
 import type { Diagnostics } from "../load/diagnostics.js";
 import { perstoreMetaSchema } from "../load/vocabulary.js";
 import { createAjv } from "../load/create-ajv.js";
+import { escapePointer } from "../../errors/json-pointer.js";
 import { getByPointer } from "./json-pointer.js";
 import { isIdentifier, pascalCase } from "./names.js";
 
@@ -187,7 +188,7 @@ function rewriteRefs(
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
-    const at = `${pointer}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    const at = `${pointer}/${escapePointer(key)}`;
     const copied =
       key === "$ref" && typeof value === "string"
         ? resolve(value, at)

@@ -3,6 +3,7 @@
  * JSON pointer, so diagnostics can name a line and column. Own code rather
  * than a dependency: JSON's grammar is tiny and we need only value positions.
  */
+import { escapePointer } from "../../errors/json-pointer.js";
 
 /** 1-based position of a value in the source text. */
 export interface SourcePosition {
@@ -25,11 +26,6 @@ export class JsonSyntaxError extends Error {
   ) {
     super(message);
   }
-}
-
-/** Escape one JSON pointer token (RFC 6901). */
-export function escapePointerToken(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /** Parse JSON text, returning the value and the position of every pointer. */
@@ -89,7 +85,7 @@ export function parseJsonWithPointers(text: string): ParsedJson {
         skipSpace();
         if (text[pos] !== ":") fail("expected ':'");
         pos++;
-        out[key] = readValue(`${pointer}/${escapePointerToken(key)}`, keyAt);
+        out[key] = readValue(`${pointer}/${escapePointer(key)}`, keyAt);
         skipSpace();
         if (text[pos] === ",") pos++;
         else if (text[pos] === "}") {
