@@ -17,7 +17,7 @@ import {
   type StatementStructures,
 } from "ts-morph";
 import { compileQuery } from "../../query/index.js";
-import { kebabCase, pascalCase } from "../ir/names.js";
+import { kebabCase, pascalCase, withArticle } from "../ir/names.js";
 import type { FacetIR, ModelIR, ProjectIR } from "../ir/types.js";
 import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
 import type { EmittedFile } from "./emitted-file.js";
@@ -189,7 +189,7 @@ function modelStatements(
       kind: StructureKind.Class,
       name,
       isExported: true,
-      docs: [`A ${name} record (${model.file}).`],
+      docs: [`${withArticle(name)} record (${model.file}).`],
       extends: base ?? `ModelInstance<${data}>`,
       methods,
     },
@@ -242,7 +242,7 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
       name: `${type}Record`,
       isExported: true,
       docs: [
-        `A ${name} as the ${facet.name} facet shows it: hidden properties removed, read-only ones readonly.`,
+        `${withArticle(name)} as the ${facet.name} facet shows it: hidden properties removed, read-only ones readonly.`,
       ],
       type: `{ readonly [K in keyof ${name} as K extends ${readonly} ? K : never]: ${name}[K] } & { [K in keyof ${name} as K extends ${hidden} | ${readonly} ? never : K]: ${name}[K] }`,
     },
@@ -257,7 +257,7 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
       kind: StructureKind.Function,
       name: `${type.charAt(0).toLowerCase()}${type.slice(1)}Facet`,
       isExported: true,
-      docs: [`The ${facet.name} facet of a ${name} model, typed.`],
+      docs: [`The ${facet.name} facet of ${withArticle(name, false)} model, typed.`],
       parameters: [{ name: "model", type: `${name}Model` }],
       returnType: `${type}Facet`,
       statements: [`return model.facet(${JSON.stringify(facet.name)}) as unknown as ${type}Facet;`],

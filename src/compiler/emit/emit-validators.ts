@@ -11,7 +11,7 @@ import standaloneModule from "ajv/dist/standalone/index.js";
 import { _ } from "ajv";
 import { AJV_RUNTIME_EXPORTS } from "../../runtime/ajv.js";
 import { createAjv } from "../load/create-ajv.js";
-import { kebabCase } from "../ir/names.js";
+import { kebabCase, withArticle } from "../ir/names.js";
 import type { ProjectIR } from "../ir/types.js";
 import type { EmittedFile } from "./emitted-file.js";
 import type { EmitContext } from "./emitters.js";
@@ -63,7 +63,7 @@ export function emitValidators(
         path: `${base}.validator.d.ts`,
         source: model.file,
         model: model.name,
-        contents: `import type { ModelValidateFunction } from "perstore";\n\n/** Validates a ${model.name} record against ${model.file}. */\nexport declare const ${fn}: ModelValidateFunction;\n`,
+        contents: `import type { ModelValidateFunction } from "perstore";\n\n/** Validates ${withArticle(model.name, false)} record against ${model.file}. */\nexport declare const ${fn}: ModelValidateFunction;\n`,
       },
     ];
   });

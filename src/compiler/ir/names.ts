@@ -32,3 +32,17 @@ export function camelCase(name: string): string {
 export function isIdentifier(name: string): boolean {
   return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name);
 }
+
+/**
+ * `Animal` -> `An Animal`, `Order` -> `An Order`, `User` -> `A User`: the
+ * indefinite article by how the name is said (first letter, a few vowel
+ * sounds spelled otherwise, and acronyms read letter by letter).
+ */
+export function withArticle(name: string, capital = true): string {
+  const an = /^[A-Z]{2}/.test(name)
+    ? /^[AEFHILMNORSX]/.test(name)
+    : /^(hour|honest|honou?r|heir)/i.test(name) ||
+      (/^[aeiou]/i.test(name) && !/^(uni|use|usu|ute|uti|eu|ewe|one|once|ubiq)/i.test(name));
+  const article = an ? "an" : "a";
+  return `${capital ? article[0]!.toUpperCase() + article.slice(1) : article} ${name}`;
+}
