@@ -7,7 +7,7 @@ import { validateAuthor } from "./author.validator.js";
 
 export interface Author extends AuthorData {}
 
-/** A Author record (schemas/author.schema.json). */
+/** An Author record (schemas/author.schema.json). */
 export class Author extends ModelInstance<AuthorData> {
   /** Follow the link `Book?authorId={id}`. */
   books(): Promise<Book[]> {

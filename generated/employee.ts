@@ -8,7 +8,7 @@ import { validateEmployee } from "./employee.validator.js";
 
 export interface Employee extends EmployeeData {}
 
-/** A Employee record (schemas/employee.schema.json). */
+/** An Employee record (schemas/employee.schema.json). */
 export class Employee extends Person {
   /** Follow the link `Company/{employerId}`. */
   employer(): Promise<Company | undefined> {
