@@ -12,6 +12,7 @@ import { compileFilter, resolve, type FilterContext } from "./compile-filter.js"
 import { unsupported } from "./unsupported.js";
 import { discriminatorFilter } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
+import { columnAsJson, jsonOrderKey } from "./json-order.js";
 import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
 
 type Sql = RawBuilder<unknown>;
@@ -74,27 +75,30 @@ export function column(context: QueryContext, path: Path, what: string): SqlColu
   return spec;
 }
 
-/** `ORDER BY` terms with the memory store's order: nulls first ascending, last descending, code-point text, id tie-break. */
+/**
+ * `ORDER BY` terms with the memory store's order: nulls first ascending, last
+ * descending, code-point text, JSON values and arrays by `jsonOrderKey`, id
+ * tie-break.
+ */
 export function orderBy(context: QueryContext, sort: readonly SortKey[]): Sql {
   const terms: Sql[] = [];
   const seen = new Set<string>();
   for (const key of sort) {
     const [name, ...rest] = key.path;
     const top = name === undefined ? undefined : context.columns.get(name);
+    const direction = key.descending ? sql` desc` : sql` asc`;
     if (top !== undefined && rest.length > 0 && categoryOf(top) === "json") {
-      terms.push(
-        ...jsonSortTerms(
-          sql`jsonb_extract_path(${sql.id(top.name)}, ${sql.join(rest.map((k) => sql`${k}::text`))})`,
-          key.descending,
-        ),
-      );
+      const value = sql`jsonb_extract_path(${sql.id(top.name)}, ${sql.join(rest.map((k) => sql`${k}::text`))})`;
+      terms.push(sql`${jsonOrderKey(value)}${direction}`);
       continue;
     }
     const spec = column(context, key.path, "sort");
     const category = categoryOf(spec);
-    if (category === "json" || category === "array")
-      throw unsupported(`sort on "${spec.name}" (${spec.sqlType}) has no SQL translation`);
     seen.add(spec.name);
+    if (category === "json" || category === "array") {
+      terms.push(sql`${jsonOrderKey(columnAsJson(spec, sql.id(spec.name), "sort"))}${direction}`);
+      continue;
+    }
     terms.push(sortTerm(sql.id(spec.name), category === "text", key.descending));
   }
   if (!seen.has(context.spec.primaryKey)) {
@@ -108,24 +112,6 @@ export function orderBy(context: QueryContext, sort: readonly SortKey[]): Sql {
     );
   }
   return sql.join(terms);
-}
-
-/**
- * Sorting on a path into jsonb with the memory store's order (compareValues):
- * null and missing first, then booleans, numbers, strings by code point, arrays,
- * objects — jsonb's own order ranks types differently, so the type's rank
- * comes first, then the value as its own SQL type. Arrays and objects tie
- * (then the primary key decides).
- */
-function jsonSortTerms(value: Sql, descending: boolean): Sql[] {
-  const rank = sql`(case jsonb_typeof(${value}) when 'boolean' then 1 when 'number' then 2 when 'string' then 3 when 'array' then 5 when 'object' then 6 else 0 end)`;
-  const typed = [
-    sql`(case when jsonb_typeof(${value}) = 'boolean' then (${value})::boolean end)`,
-    sql`(case when jsonb_typeof(${value}) = 'number' then (${value})::numeric end)`,
-    sql`(case when jsonb_typeof(${value}) = 'string' then ${value} #>> '{}' end) collate "C"`,
-  ];
-  const direction = descending ? sql` desc` : sql` asc`;
-  return [rank, ...typed].map((term) => sql`${term}${direction}`);
 }
 
 function sortTerm(expr: Sql, text: boolean, descending: boolean): Sql {
@@ -177,8 +163,15 @@ export function aggregateExpression(
       throw unsupported(`${fn}() of the non-numeric "${spec.name}" has no SQL translation`);
     return fn === "sum" ? sql`coalesce(sum(${ref})::float8, 0)` : sql`avg(${ref})::float8`;
   }
-  if (category === "json" || category === "array")
+  if (category === "json")
+    // Distinct objects compare equal, so which one min/max gives would depend on the natural order.
     throw unsupported(`${fn}() of "${spec.name}" (${spec.sqlType}) has no SQL translation`);
+  if (category === "array") {
+    // Ties are equal arrays (their elements are text, numbers or booleans), so any one is the answer.
+    const json = columnAsJson(spec, ref, `${fn}()`);
+    const direction = fn === "min" ? sql`asc` : sql`desc`;
+    return sql`(array_agg(${json} order by ${jsonOrderKey(json)} ${direction}) filter (where ${ref} is not null))[1]`;
+  }
   const value = category === "text" ? sql`${ref} collate "C"` : ref;
   return sql`${sql.raw(fn)}(${value})`;
 }

@@ -21,6 +21,7 @@ import {
   type QueryContext,
 } from "./compile-query.js";
 import { unsupported } from "./unsupported.js";
+import { columnAsJson, jsonOrderKey } from "./json-order.js";
 import { rowToRecord } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
 import type { SqlTable } from "./sql-store.js";
@@ -226,8 +227,12 @@ function aggregateOrder(
         "QUERY_UNKNOWN_PROPERTY",
         `sort on "${key.path.join("/")}", which aggregate() does not produce`,
       );
-    const text = kind !== "number" && categoryOf(kind) === "text";
-    const ref = text ? sql`a.${sql.id(name)} collate "C"` : sql`a.${sql.id(name)}`;
+    const category = kind === "number" ? "float" : categoryOf(kind);
+    if (kind !== "number" && (category === "json" || category === "array")) {
+      const json = columnAsJson(kind, sql`a.${sql.id(name)}`, "sort");
+      return sql`${jsonOrderKey(json)} ${key.descending ? sql`desc` : sql`asc`}`;
+    }
+    const ref = category === "text" ? sql`a.${sql.id(name)} collate "C"` : sql`a.${sql.id(name)}`;
     return key.descending ? sql`${ref} desc nulls last` : sql`${ref} asc nulls first`;
   });
   return terms.length === 0 ? sql`1` : sql.join(terms);

@@ -193,7 +193,8 @@ for (const target of testTargets()) {
       await expect(store.query("recurse(reviews)")).rejects.toMatchObject({
         code: "QUERY_UNSUPPORTED",
       });
-      await expect(store.query("sort(+reviews)")).rejects.toMatchObject({
+      // Distinct jsonb objects tie, so which one max() gives would depend on the natural order.
+      await expect(store.query("max(reviews)")).rejects.toMatchObject({
         code: "QUERY_UNSUPPORTED",
       });
       await expect(store.query("nope=1")).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
