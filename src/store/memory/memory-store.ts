@@ -171,7 +171,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
       start: options.start,
       end: options.end,
     });
-    if (!Array.isArray(result)) return copyRecord(result);
+    // A result operator's value (count(), min(tags), first(), ...) is not a page of records.
+    if (parsed.result !== undefined || !Array.isArray(result)) return copyRecord(result);
     const copies = new Array(result.length) as Results<T>;
     for (let i = 0; i < result.length; i++) copies[i] = copyRecord(result[i] as T);
     copies.totalCount = (result as Partial<Results<T>>).totalCount ?? result.length;

@@ -219,3 +219,17 @@ describe("MemoryStore: JSORM API", () => {
     expect(store.journal).toHaveLength(2);
   });
 });
+
+describe("result operator values", () => {
+  it("returns min/max of array values as plain values, without totalCount", () => {
+    const store = new MemoryStore<{ id: string; tags: string[] }>({
+      data: [
+        { id: "a", tags: ["x", "y"] },
+        { id: "b", tags: ["w"] },
+      ],
+    });
+    const min = store.query("min(tags)");
+    expect(min).toEqual(["w"]);
+    expect(Object.keys(min as object)).not.toContain("totalCount");
+  });
+});
