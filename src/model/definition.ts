@@ -57,12 +57,24 @@ export interface ModelLink {
 /** A precompiled named-query predicate, for stores that filter in JS. */
 export type NamedQueryPredicate = (record: any, parameters: readonly unknown[]) => boolean;
 
+/** One `$n` parameter of a named query, as the compiler typed it. */
+export interface NamedQueryParameter {
+  readonly index: number;
+  readonly type: FieldType;
+  readonly enum?: readonly (string | number | boolean | null)[];
+  readonly list?: boolean;
+}
+
 /** A named query of the schema (`queries` keyword), compiled ahead of time. */
 export interface NamedQueryDefinition {
   /** The parsed, schema-bound query (what stores with `query` receive). */
   readonly query: Query;
-  /** `$1…` parameters and their types, in order. */
-  readonly parameters: readonly { readonly index: number; readonly type: FieldType }[];
+  /**
+   * `$1…` parameters, in order: the type of the value, the allowed values
+   * when the property is an enum, and `list` for a whole-list parameter
+   * (`in(p,$1)`: an array of such values).
+   */
+  readonly parameters: readonly NamedQueryParameter[];
   /** The same filter compiled to a JS predicate. */
   readonly predicate?: NamedQueryPredicate;
   /** The query as written in the schema. */

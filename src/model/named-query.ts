@@ -7,7 +7,7 @@
 import { PerstoreError, QueryError } from "../errors/index.js";
 import { executeQuery, matches } from "../query/index.js";
 import type { FieldType, FilterNode } from "../query/ast.js";
-import type { NamedQueryDefinition, NamedQueryMethods } from "./definition.js";
+import type { NamedQueryDefinition, NamedQueryMethods, NamedQueryParameter } from "./definition.js";
 import type { AnyInstance } from "./model-instance.js";
 import type { BindingChoice, BoundModel } from "./model.js";
 import { withFilter, withMaxLimit, withoutFilter } from "./query-helpers.js";
@@ -37,6 +37,7 @@ function fits(type: FieldType, value: unknown): boolean {
     case "boolean":
       return typeof value === "boolean";
     case "date":
+      return typeof value === "string";
     case "date-time":
       return typeof value === "string" || value instanceof Date;
     case "array":
@@ -48,7 +49,16 @@ function fits(type: FieldType, value: unknown): boolean {
   }
 }
 
-/** Check the arguments against the query's declared parameters. */
+/** Whether one value is what the parameter's type allows (an enum's values only, when it has one). */
+function fitsParameter(parameter: NamedQueryParameter, value: unknown): boolean {
+  return parameter.enum ? parameter.enum.some((v) => v === value) : fits(parameter.type, value);
+}
+
+/**
+ * Check the arguments against the query's declared parameters: exactly what
+ * the generated signature allows — an array only for a whole-list
+ * parameter (`in(p,$1)`), each element checked.
+ */
 function checkParameters(
   name: string,
   definition: NamedQueryDefinition,
@@ -62,12 +72,16 @@ function checkParameters(
   }
   for (const parameter of definition.parameters) {
     const value = parameters[parameter.index - 1];
-    // A parameter may be a list for `in`/`out`: check each item.
-    const values = Array.isArray(value) && parameter.type !== "array" ? value : [value];
-    if (!values.every((item) => fits(parameter.type, item))) {
+    const ok = parameter.list
+      ? Array.isArray(value) && value.every((item) => fitsParameter(parameter, item))
+      : fitsParameter(parameter, value);
+    if (!ok) {
+      const what = parameter.enum
+        ? `one of ${parameter.enum.map((v) => JSON.stringify(v)).join(", ")}`
+        : parameter.type;
       throw new QueryError(
         "QUERY_TYPE_MISMATCH",
-        `parameter $${parameter.index} of query ${name} must be ${parameter.type}`,
+        `parameter $${parameter.index} of query ${name} must be ${parameter.list ? `a list of ${what}` : what}`,
       );
     }
   }

@@ -41,3 +41,33 @@ describe("doc comments", () => {
     expect(await emitted("refs", "customer.ts")).toContain("/** A Customer record");
   });
 });
+
+describe("named-query parameter types", () => {
+  it("use an enum property's literal union, lists as readonly arrays, and the property's TS type", async () => {
+    const player = await emitted("links-and-queries", "player.ts");
+    expect(player).toContain(
+      'playingAs(position: "keeper" | "defender" | "forward"): Promise<Results<Player>>;',
+    );
+    expect(player).toContain(
+      'inPositions(position: readonly ("keeper" | "defender" | "forward")[]): Promise<Results<Player>>;',
+    );
+    expect(player).toContain("ratedOneOf(rating: number, rating2: number)");
+    expect(player).toContain("ratedBetween(rating: number, rating2: number)");
+    expect(player).toContain("joinedSince(joinedAt: string | Date)");
+    expect(player.replace(/\s+/g, " ")).toContain(
+      '{ index: 1, type: "string", enum: ["keeper", "defender", "forward"], list: true }',
+    );
+  });
+});
+
+describe("sub-model named queries", () => {
+  it("inherit the base's, typed with the sub-model, and let the sub-model override", async () => {
+    const cat = await emitted("inheritance", "cat.ts");
+    expect(cat).toContain("/** Named query `eq(name,$1)` (from Animal). */");
+    expect(cat).toContain("named(name: string): Promise<Results<Cat>>;");
+    expect(cat).toContain("outdoor(): Promise<Results<Cat>>;");
+    const dog = await emitted("inheritance", "dog.ts");
+    expect(dog).toContain("/** Named query `eq(name,$1)&sort(+breed)`. */");
+    expect(dog).not.toContain("(from Animal)");
+  });
+});

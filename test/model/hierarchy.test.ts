@@ -159,3 +159,22 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     expect(await separate.Person.query("count()")).toBe(1);
   });
 });
+
+describe("a sub-model's named queries", () => {
+  it("include its base's, run on the sub-model's own view (sub-model instances only)", async () => {
+    for (const models of [
+      createModels(),
+      createModels({ stores: { Person: new MemoryStore() } }),
+    ]) {
+      await people(models);
+      const staff = await models.Employee.queries.inCountry("UK");
+      expect(staff.map((e: Employee) => e.firstName)).toEqual(["Bob"]);
+      expect(staff[0]).toBeInstanceOf(Employee);
+      expect(staff[0]!.jobTitle).toBe("Builder");
+      expect(await models.Employee.queries.bornBefore("3000-01-01")).toHaveLength(0);
+      expect((await models.Person.queries.inCountry("UK")).map((p: Person) => p.firstName)).toEqual(
+        ["Bob", "Ada"],
+      );
+    }
+  });
+});

@@ -167,7 +167,8 @@ describe.each(["memory", "sql"])("date-time values on the %s store", (kind) => {
           query: parseQuery("in(createdAt,$1)&lastName=S&sort(+createdAt)", {
             schema: definitions.Person.querySchema,
           }),
-          parameters: [{ index: 1, type: "date-time" as const }],
+          // A whole-list parameter, as the compiler types `in(p,$1)`.
+          parameters: [{ index: 1, type: "date-time" as const, list: true }],
         },
       },
     };

@@ -25,7 +25,7 @@ import type { EmitContext } from "./emitters.js";
 import { selectedModels } from "./selected-models.js";
 import { parameterNames } from "./parameter-names.js";
 import { toCode } from "./to-code.js";
-import { tsTypeOfField } from "./ts-types.js";
+import { tsTypeOfParameter } from "./ts-types.js";
 
 /** Facet method names -> the `ModelFacet` members they allow. */
 const FACET_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -172,12 +172,12 @@ function modelStatements(
     return {
       name: q.name,
       docs: [
-        `Named query \`${typeof q.source === "string" ? q.source : JSON.stringify(q.source)}\`.`.replace(
+        `Named query \`${typeof q.source === "string" ? q.source : JSON.stringify(q.source)}\`${q.inheritedFrom ? ` (from ${q.inheritedFrom})` : ""}.`.replace(
           /\*\//g,
           "*\\/",
         ),
       ],
-      parameters: q.parameters.map((p, i) => ({ name: names[i]!, type: tsTypeOfField(p.type) })),
+      parameters: q.parameters.map((p, i) => ({ name: names[i]!, type: tsTypeOfParameter(p) })),
       returnType: `Promise<Results<${name}>>`,
     };
   });

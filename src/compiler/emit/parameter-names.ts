@@ -22,19 +22,20 @@ const RESERVED = new Set([
 
 export function parameterNames(query: Query, count: number): string[] {
   const hints = new Map<number, string>();
-  const note = (value: ValueNode | undefined, hint: string): void => {
+  // `between(p,($1,$2))` names its bounds pFrom/pTo; other lists repeat the hint (p, p2).
+  const note = (value: ValueNode | undefined, hint: string, range = false): void => {
     if (!value) return;
     if (value.kind === "param" && !hints.has(value.index)) hints.set(value.index, hint);
     else if (value.kind === "list")
       value.items.forEach((item, i) =>
-        note(item, value.items.length === 2 ? `${hint}${i === 0 ? "From" : "To"}` : hint),
+        note(item, range && value.items.length === 2 ? `${hint}${i === 0 ? "From" : "To"}` : hint),
       );
   };
   const walk = (node: FilterNode): void => {
     if (node.kind === "and" || node.kind === "or") node.terms.forEach(walk);
     else if (node.kind === "not") walk(node.term);
     else if (node.kind === "search") note(node.value, "words");
-    else note(node.value, node.path[node.path.length - 1] ?? "value");
+    else note(node.value, node.path[node.path.length - 1] ?? "value", node.op === "between");
   };
   walk(query.filter);
   if (query.limit) {

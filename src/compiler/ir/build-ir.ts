@@ -21,9 +21,11 @@ import {
 import { snakeCase } from "./names.js";
 import { propertiesOf } from "./properties-of.js";
 import type { Deref } from "./property-ir.js";
-import { queriesOf } from "./queries-of.js";
+import { queriesOf, withInheritedQueries } from "./queries-of.js";
+import type { ParameterHints } from "./query-parameters.js";
 import { querySchemaOf } from "./query-schema-of.js";
-import type { ModelIR, ProjectIR } from "./types.js";
+import type { ModelIR, NamedQueryIR, ProjectIR } from "./types.js";
+import type { QuerySchema } from "../../query/ast.js";
 
 export interface BuildIROptions {
   /**
@@ -61,7 +63,16 @@ export function buildProjectIR(
   const mixinModules = mixinModulesOf(models);
   const mixinExports = options.readMixins([...new Set(mixinModules.values())].sort());
 
-  const irs: ModelIR[] = models.map((m): ModelIR => {
+  const queryContext = new Map<
+    string,
+    {
+      source: ModelSource;
+      schema: QuerySchema;
+      hints: ParameterHints;
+      own: readonly NamedQueryIR[];
+    }
+  >();
+  const irs: { -readonly [K in keyof ModelIR]: ModelIR[K] }[] = models.map((m) => {
     const properties = propertiesByModel.get(m.name)!;
     const has = (name: string): boolean => properties.some((p) => p.name === name);
     const table = snakeCase(m.name);
@@ -75,9 +86,12 @@ export function buildProjectIR(
       );
     }
     const querySchema = querySchemaOf(primaryKey, properties, m, deref(m));
-    const itemTypes = new Map(
-      properties.filter((p) => p.items).map((p) => [p.name, p.items!.type]),
-    );
+    const hints: ParameterHints = {
+      itemTypes: new Map(properties.filter((p) => p.items).map((p) => [p.name, p.items!.type])),
+      enums: new Map(properties.filter((p) => p.enum).map((p) => [p.name, p.enum!])),
+    };
+    const queries = queriesOf(m, querySchema, hints, diagnostics);
+    queryContext.set(m.name, { source: m, schema: querySchema, hints, own: queries });
 
     const ir: { -readonly [K in keyof ModelIR]: ModelIR[K] } = {
       name: m.name,
@@ -98,7 +112,7 @@ export function buildProjectIR(
         ),
         ...linksOf(m, propertiesByModel, primaryKeyOf, diagnostics),
       ],
-      queries: queriesOf(m, querySchema, itemTypes, diagnostics),
+      queries,
       facets: facetsOf(m, querySchema, has, diagnostics),
     };
     const base = bases.get(m.name);
@@ -110,6 +124,21 @@ export function buildProjectIR(
     }
     return ir;
   });
+
+  // Sub-models inherit their ancestors' named queries, bound to their own schema.
+  for (const ir of irs) {
+    const ancestors = chain(ir.name);
+    if (ancestors.length === 0) continue;
+    const { source, schema, hints, own } = queryContext.get(ir.name)!;
+    ir.queries = withInheritedQueries(
+      source,
+      own,
+      ancestors.map((name) => ({ name, queries: queryContext.get(name)?.own ?? [] })),
+      schema,
+      hints,
+      diagnostics,
+    );
+  }
 
   diagnostics.throwIfAny();
   irs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

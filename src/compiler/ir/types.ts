@@ -92,7 +92,20 @@ export interface NamedQueryIR {
   /** Parsed and bound to the model's query schema. */
   readonly query: Query;
   /** `$n` placeholders, sorted by index, typed from the properties they are compared with. */
-  readonly parameters: readonly { readonly index: number; readonly type: FieldType }[];
+  readonly parameters: readonly QueryParameterIR[];
+  /** The ancestor that declares this query, when the model inherits it. */
+  readonly inheritedFrom?: string;
+}
+
+/** One `$n` of a named query. */
+export interface QueryParameterIR {
+  readonly index: number;
+  /** The type of the value (of each element, for a list). */
+  readonly type: FieldType;
+  /** The allowed values, when the property compared with is an enum. */
+  readonly enum?: readonly (string | number | boolean | null)[];
+  /** True when the parameter is a whole list: `in(p,$1)`, `out(p,$1)`. */
+  readonly list?: true;
 }
 
 /** A facet: a restricted, deny-by-default view of a model. */
