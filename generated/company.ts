@@ -18,7 +18,7 @@ export class Company extends ModelInstance<CompanyData> {
 /** Typed wrappers for Company's named queries. */
 export interface CompanyQueries {
   /** Named query `eq(size,$1)&sort(+name)`. */
-  bySize(size: string): Promise<Results<Company>>;
+  bySize(size: "small" | "medium" | "large"): Promise<Results<Company>>;
 }
 
 export type CompanyModel = Model<Company, CompanyData, CompanyQueries>;
@@ -66,7 +66,7 @@ export const CompanyDefinition: ModelDefinition<CompanyData, Company, CompanyQue
         sort: [{ path: ["name"], descending: false }],
         distinct: false,
       },
-      parameters: [{ index: 1, type: "string" }],
+      parameters: [{ index: 1, type: "string", enum: ["small", "medium", "large"] }],
       predicate: function (record, parameters) {
         if (
           record != null &&
