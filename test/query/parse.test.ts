@@ -178,6 +178,20 @@ describe("RQL parsing", () => {
     expect(error.code).toBe(code);
     expect(error.position).toBe(position);
   });
+
+  it("rejects nesting too deep to evaluate with a QueryError, not a stack overflow", () => {
+    for (const input of [
+      "(".repeat(20000),
+      "not(".repeat(20000) + "a=1",
+      "in(a," + "(".repeat(20000),
+    ]) {
+      const error = failure(input);
+      expect(error.code).toBe("QUERY_SYNTAX");
+      expect(typeof error.position).toBe("number");
+    }
+    const ok = "not(".repeat(100) + "a=1" + ")".repeat(100);
+    expect(parseQuery(ok).filter.kind).toBe("not");
+  });
 });
 
 describe("JSON query objects", () => {
@@ -238,6 +252,24 @@ describe("JSON query objects", () => {
     [{ join: "and", terms: [], not: true }, "QUERY_SYNTAX"],
   ])("%j -> %s", (input, code) => {
     expect(() => parseQuery(input as never)).toThrow(expect.objectContaining({ code }));
+  });
+
+  it("rejects nesting too deep (or cyclic) with a QueryError, not a stack overflow", () => {
+    let deep: object = { field: "a", compare: "equals", value: 1 };
+    for (let i = 0; i < 20000; i++) deep = { join: "or", terms: [deep] };
+    expect(() => parseQuery(deep as never)).toThrow(
+      expect.objectContaining({ code: "QUERY_SYNTAX" }),
+    );
+    const cyclic: { join: string; terms: unknown[] } = { join: "and", terms: [] };
+    cyclic.terms.push(cyclic);
+    expect(() => parseQuery(cyclic as never)).toThrow(
+      expect.objectContaining({ code: "QUERY_SYNTAX" }),
+    );
+    let value: unknown = 1;
+    for (let i = 0; i < 20000; i++) value = [value];
+    expect(() => parseQuery({ field: "a", compare: "in", value } as never)).toThrow(
+      expect.objectContaining({ code: "QUERY_SYNTAX" }),
+    );
   });
 
   it("never reads compare or field from a prototype", () => {

@@ -6,6 +6,7 @@
 import { QueryError } from "../../errors/index.js";
 import type { ConditionOperator, FilterNode, Path, Query, Scalar, ValueNode } from "../ast.js";
 import { PARAMETER } from "../values.js";
+import { MAX_QUERY_DEPTH } from "./max-query-depth.js";
 
 const COMPARE: ReadonlyMap<string, ConditionOperator> = new Map<string, ConditionOperator>([
   ["equals", "eq"],
@@ -52,10 +53,21 @@ function checkKeys(input: object, allowed: ReadonlySet<string>, where: string): 
 
 /** Parses a JSON query object into a (not yet frozen) Query. */
 export function parseJsonQuery(input: unknown): Query {
-  return { kind: "query", filter: toFilter(input, "$"), sort: [], distinct: false };
+  return { kind: "query", filter: toFilter(input, "$", 0), sort: [], distinct: false };
 }
 
-function toFilter(input: unknown, where: string): FilterNode {
+/** Deep (or cyclic) input would overflow the stack later; it is a QueryError instead. */
+function checkDepth(depth: number, where: string): void {
+  if (depth > MAX_QUERY_DEPTH) {
+    throw new QueryError(
+      "QUERY_SYNTAX",
+      `${where.slice(0, 80)}…: the query nests deeper than ${MAX_QUERY_DEPTH} levels`,
+    );
+  }
+}
+
+function toFilter(input: unknown, where: string, depth: number): FilterNode {
+  checkDepth(depth, where);
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw new QueryError("QUERY_SYNTAX", `${where}: a JSON query must be an object`);
   }
@@ -71,7 +83,10 @@ function toFilter(input: unknown, where: string): FilterNode {
     const terms = own(input, "terms");
     if (!Array.isArray(terms))
       throw new QueryError("QUERY_SYNTAX", `${where}.terms: must be an array`);
-    return { kind: join, terms: terms.map((t, i) => toFilter(t, `${where}.terms[${i}]`)) };
+    return {
+      kind: join,
+      terms: terms.map((t, i) => toFilter(t, `${where}.terms[${i}]`, depth + 1)),
+    };
   }
   checkKeys(input, CONDITION_KEYS, where);
   const compare = own(input, "compare");
@@ -95,7 +110,7 @@ function toFilter(input: unknown, where: string): FilterNode {
         "QUERY_BAD_VALUE",
         `${where}.value: missing (compare ${String(compare)} needs a value)`,
       );
-    let value = toValue(own(input, "value"), `${where}.value`);
+    let value = toValue(own(input, "value"), `${where}.value`, depth + 1);
     if (op === "in" && value.kind === "literal") value = { kind: "list", items: [value] };
     node = { kind: "condition", op, path, value };
   }
@@ -110,9 +125,14 @@ function toPath(field: unknown, where: string): Path {
 }
 
 /** JSON values: scalars, Dates, RegExps, arrays (lists); a string `"$1"` is parameter 1. */
-function toValue(value: unknown, where: string): ValueNode {
-  if (Array.isArray(value))
-    return { kind: "list", items: value.map((v, i) => toValue(v, `${where}[${i}]`)) };
+function toValue(value: unknown, where: string, depth: number): ValueNode {
+  checkDepth(depth, where);
+  if (Array.isArray(value)) {
+    return {
+      kind: "list",
+      items: value.map((v, i) => toValue(v, `${where}[${i}]`, depth + 1)),
+    };
+  }
   if (typeof value === "string") {
     const param = PARAMETER.exec(value);
     if (param) return { kind: "param", index: Number(param[1]) };

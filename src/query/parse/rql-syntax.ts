@@ -3,6 +3,7 @@
  * looked up. `rql-parser.ts` reads it; `rql-query.ts` turns it into the AST.
  */
 import { QueryError } from "../../errors/index.js";
+import { MAX_QUERY_DEPTH } from "./max-query-depth.js";
 import { type RqlToken, tokenizeRql } from "./rql-tokenizer.js";
 
 export type RqlItem =
@@ -39,6 +40,7 @@ export function parseRqlSyntax(input: string): RqlItem & { t: "group" } {
 
 class Reader {
   #i = 0;
+  #depth = 0;
   constructor(private readonly tokens: readonly RqlToken[]) {}
 
   peek(offset = 0): RqlToken {
@@ -120,6 +122,24 @@ class Reader {
 
   item(): RqlItem {
     const token = this.peek();
+    if (this.#depth >= MAX_QUERY_DEPTH) {
+      throw new QueryError(
+        "QUERY_SYNTAX",
+        `the query nests deeper than ${MAX_QUERY_DEPTH} levels`,
+        {
+          position: token.position,
+        },
+      );
+    }
+    this.#depth++;
+    try {
+      return this.nestedItem(token);
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  nestedItem(token: RqlToken): RqlItem {
     let lhs: RqlItem;
     if (token.type === "(") {
       this.next();
