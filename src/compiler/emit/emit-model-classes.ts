@@ -244,7 +244,9 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
       docs: [
         `${withArticle(name)} as the ${facet.name} facet shows it: hidden properties removed, read-only ones readonly.`,
       ],
-      type: `{ readonly [K in keyof ${name} as K extends ${readonly} ? K : never]: ${name}[K] } & { [K in keyof ${name} as K extends ${hidden} | ${readonly} ? never : K]: ${name}[K] }`,
+      // An open schema's index signature would still type a hidden property as `unknown`; pin it to
+      // `undefined`, as the facet returns it (a closed schema's hidden property is simply absent).
+      type: `{ readonly [K in keyof ${name} as K extends ${readonly} ? K : never]: ${name}[K] } & { [K in keyof ${name} as K extends ${hidden} | ${readonly} ? never : K]: ${name}[K] }${model.additionalProperties && facet.hidden.length > 0 ? ` & { readonly [K in ${hidden}]?: never }` : ""}`,
     },
     {
       kind: StructureKind.TypeAlias,
