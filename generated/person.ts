@@ -37,7 +37,7 @@ export type PersonDirectoryRecord = {
   readonly [K in keyof Person as K extends never ? K : never]: Person[K];
 } & {
   [K in keyof Person as K extends "email" | "birthDate" | "address" | never ? never : K]: Person[K];
-};
+} & { readonly [K in "email" | "birthDate" | "address"]?: never };
 /** The directory facet of Person: only get, query. */
 export type PersonDirectoryFacet = Pick<
   ModelFacet<PersonDirectoryRecord, PersonData, PersonQueries>,
