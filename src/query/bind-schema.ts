@@ -36,11 +36,11 @@ function fieldType(schema: QuerySchema, path: Path, node: object): FieldType {
       return "any";
   }
   if (key === schema.primaryKey) return "any";
-  throw new QueryError(
-    "QUERY_UNKNOWN_PROPERTY",
-    `unknown property ${JSON.stringify(key)}`,
-    positionOf(node),
-  );
+  throw new QueryError("QUERY_UNKNOWN_PROPERTY", `unknown property ${JSON.stringify(key)}`, {
+    // The name itself where the parser recorded it, else the term that names it.
+    ...positionOf(node),
+    ...positionOf(path),
+  });
 }
 
 /** Returns a new deep-frozen query whose literals are typed by `schema`; the input is not changed. */
@@ -87,7 +87,7 @@ function bindFilter(filter: FilterNode, schema: QuerySchema, prefix: Path): Filt
 }
 
 function bindCondition(node: ConditionNode, schema: QuerySchema, prefix: Path): ConditionNode {
-  const full = [...prefix, ...node.path];
+  const full = prefix.length > 0 ? [...prefix, ...node.path] : node.path;
   const type = prefix.length > 0 && node.path.length === 0 ? "any" : fieldType(schema, full, node);
   if (node.value === undefined) return node;
   let value: ValueNode;

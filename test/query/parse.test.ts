@@ -317,6 +317,10 @@ describe("bindSchema", () => {
     expect(unknown.code).toBe("QUERY_UNKNOWN_PROPERTY");
     expect(unknown.position).toBe(6);
     expect(failure("sort(+nope)", schema).code).toBe("QUERY_UNKNOWN_PROPERTY");
+    // The position is the unknown name's, not its call's.
+    expect(failure("eq(nope,1)", schema).position).toBe(3);
+    expect(failure("and(age=1,ge(x/y,2))", schema).position).toBe(13);
+    expect(failure("sort(+age,-nope)", schema).position).toBe(11);
     expect(failure("constructor=1", schema).code).toBe("QUERY_UNKNOWN_PROPERTY");
     const mismatch = failure("age=string:3", schema);
     expect(mismatch.code).toBe("QUERY_TYPE_MISMATCH");
