@@ -94,7 +94,7 @@ export async function migrateUp(
     for (const migration of migrations) {
       if (!pending.has(migration.id)) continue;
       await conn.transaction().execute(async (trx) => {
-        await runScript(trx, migration.up);
+        await runScript(trx, migration.up, `${migration.fileName} (up)`);
         await trx
           .insertInto(MIGRATIONS_TABLE)
           .values({ id: migration.id, name: migration.name, checksum: migration.checksum })
@@ -148,7 +148,7 @@ export async function migrateDown(
     for (const record of targets) {
       const file = byId.get(record.id)!;
       await conn.transaction().execute(async (trx) => {
-        await runScript(trx, file.down);
+        await runScript(trx, file.down, `${file.fileName} (down)`);
         await trx.deleteFrom(MIGRATIONS_TABLE).where("id", "=", file.id).execute();
       });
       reverted.push(file.id);
@@ -262,6 +262,18 @@ export function describeParallel(p: ParallelMigration): string {
   return `  - ${p.id} follows ${p.parent ?? "nothing"}${siblings}, but the migration before it is ${p.expected ?? "none"}`;
 }
 
-async function runScript(db: Kysely<any>, script: string): Promise<void> {
-  for (const statement of splitSql(script)) await sql.raw(statement).execute(db);
+/** Runs a migration part statement by statement; a failure names the migration and the statement. */
+async function runScript(db: Kysely<any>, script: string, label: string): Promise<void> {
+  for (const statement of splitSql(script)) {
+    try {
+      await sql.raw(statement).execute(db);
+    } catch (cause) {
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new PerstoreError(
+        "MIGRATION_FAILED",
+        `${label} failed and was rolled back: ${reason}\n  in: ${statement}`,
+        { cause, details: { migration: label, statement } },
+      );
+    }
+  }
 }

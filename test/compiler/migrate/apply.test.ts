@@ -233,7 +233,11 @@ for (const target of DATABASES) {
           "select no_such_function();\n-- down",
         ),
       );
-      await expect(migrateUp(db, await loadMigrations(dir))).rejects.toThrow();
+      const failure = await migrateUp(db, await loadMigrations(dir)).catch((e: unknown) => e);
+      // The error names the migration and the statement that failed.
+      expect(failure).toMatchObject({ code: "MIGRATION_FAILED" });
+      expect((failure as Error).message).toContain(`${created!.id}_init.sql (up)`);
+      expect((failure as Error).message).toContain("no_such_function");
       expect(await catalogColumns(db)).toEqual([]);
       expect((await migrationStatus(db, await loadMigrations(dir))).pending).toHaveLength(1);
     });
