@@ -2,46 +2,18 @@
 import type { QuerySchema } from "../../query/ast.js";
 import type { Diagnostics } from "../load/diagnostics.js";
 import type { ModelSource } from "./model-sources.js";
+import { CLAUSES, CONDITION_OPERATORS } from "../../query/parse/rql-operators.js";
 import { parseChecked } from "./parse-checked.js";
 import type { FacetIR } from "./types.js";
 
-/** Every operator a facet's `operators` may list. */
+/** Every operator a facet's `operators` may list: the query language's own tables. */
 export const QUERY_OPERATORS: readonly string[] = [
-  "eq",
-  "ne",
-  "lt",
-  "le",
-  "gt",
-  "ge",
-  "in",
-  "out",
-  "contains",
-  "excludes",
-  "starts",
-  "ends",
-  "match",
-  "between",
-  "isnull",
-  "notnull",
+  ...CONDITION_OPERATORS,
   "and",
   "or",
   "not",
   "search",
-  "sort",
-  "limit",
-  "select",
-  "unselect",
-  "values",
-  "distinct",
-  "count",
-  "sum",
-  "mean",
-  "min",
-  "max",
-  "first",
-  "one",
-  "aggregate",
-  "recurse",
+  ...CLAUSES,
 ];
 
 /**
