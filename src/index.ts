@@ -30,3 +30,5 @@ export { planFilter } from "./query/plan/index.js";
 export * from "./store/sql/index.js";
 export { JsonFileStore } from "./store/json-file/index.js";
 export type { JsonFileStoreOptions } from "./store/json-file/index.js";
+/** Kysely's column types, for the generated `db.ts` (generated code imports only perstore). */
+export type { ColumnType, Generated } from "kysely";

@@ -1,11 +1,14 @@
 /**
  * `db.ts`: a Kysely `Database` interface whose tables match what the SQL
  * store writes (the table specs from the DDL work): one table per hierarchy,
- * columns named like properties, `Date` for timestamptz, `| null` when nullable.
+ * columns named like properties, `Date` for timestamptz, `| null` when nullable,
+ * and `Generated<T>` when the DDL gives the column a default or an identity
+ * (so a raw Kysely insert may omit it, as the SQL store's own inserts may).
  */
 import type { SqlColumnSpec, SqlTableSpec } from "../../store/sql/table-spec.js";
 import { pascalCase } from "../ir/names.js";
 import type { ProjectIR } from "../ir/types.js";
+import { ddlTablesFromIR } from "./ddl/ddl-tables-from-ir.js";
 import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
 import type { EmittedFile } from "./emitted-file.js";
 
@@ -31,17 +34,34 @@ export function emitDatabase(ir: ProjectIR): EmittedFile[] {
   ir.models.forEach((model, i) => {
     if (model.base === undefined) tables.set(specs[i]!.table, specs[i]!);
   });
+  // Columns the database fills when an insert omits them: a DEFAULT or an identity.
+  const defaulted = new Set<string>();
+  for (const table of ddlTablesFromIR(ir))
+    for (const column of table.columns)
+      if (column.identity === true || column.default !== undefined)
+        defaulted.add(`${table.name}\u0000${column.name}`);
+  let usesGenerated = false;
+  const field = (table: string, name: string, type: string) => {
+    if (!defaulted.has(`${table}\u0000${name}`)) return `  ${JSON.stringify(name)}: ${type};`;
+    usesGenerated = true;
+    return `  ${JSON.stringify(name)}: Generated<${type}>;`;
+  };
   const names = [...tables.keys()].sort();
   const interfaces = names.map((table) => {
     const spec = tables.get(table)!;
-    const columns = spec.columns.map(
-      (c) => `  ${JSON.stringify(c.name)}: ${columnTsType(c)}${c.nullable ? " | null" : ""};`,
+    const columns = spec.columns.map((c) =>
+      field(table, c.name, `${columnTsType(c)}${c.nullable ? " | null" : ""}`),
     );
-    if (spec.discriminator) columns.push(`  ${JSON.stringify(spec.discriminator.column)}: string;`);
+    if (spec.discriminator) columns.push(field(table, spec.discriminator.column, "string"));
     return `/** Table \`${table}\`. */\nexport interface ${pascalCase(table)}Table {\n${columns.join("\n")}\n}`;
   });
   const database = `/** Every table, for \`Kysely<Database>\`. */\nexport interface Database {\n${names.map((t) => `  ${JSON.stringify(t)}: ${pascalCase(t)}Table;`).join("\n")}\n}`;
+  const imports = usesGenerated ? `import type { Generated } from "perstore";\n\n` : "";
   return [
-    { path: "db.ts", source: "schemas/", contents: `${interfaces.join("\n\n")}\n\n${database}\n` },
+    {
+      path: "db.ts",
+      source: "schemas/",
+      contents: `${imports}${interfaces.join("\n\n")}\n\n${database}\n`,
+    },
   ];
 }
