@@ -1,6 +1,11 @@
 /** The SQL store on Kysely: PGlite embedded, or a PostgreSQL server through pg. */
 export { openDatabase, defaultDatabaseUrl, DEFAULT_DATABASE_URL } from "./open-database.js";
-export { PGliteDialect, type PGliteDialectConfig } from "./pglite-dialect.js";
+export {
+  PGliteDialect,
+  type PGliteDialectConfig,
+  type PGliteLike,
+  type PGliteLikeResults,
+} from "./pglite-dialect.js";
 export { SqlStore, type SqlStoreOptions } from "./sql-store.js";
 export { sqlChannel } from "./sql-channel.js";
 export type { DateTimeMode } from "./sql-rows.js";

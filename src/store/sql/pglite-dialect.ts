@@ -9,7 +9,6 @@
  * @example
  * const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: await PGlite.create() }) });
  */
-import type { PGlite } from "@electric-sql/pglite";
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -26,10 +25,33 @@ import {
   type TransactionSettings,
 } from "kysely";
 
+/**
+ * The part of a PGlite instance the dialect uses. Declared here, structurally,
+ * rather than importing PGlite's own types, so that perstore's public
+ * declarations do not pull in PGlite's .d.ts (which needs @types/emscripten and
+ * fails a consumer's `skipLibCheck: false` build). A `PGlite` satisfies it.
+ */
+export interface PGliteLike {
+  readonly waitReady: Promise<void>;
+  readonly closed: boolean;
+  query<T>(query: string, params?: unknown[]): Promise<PGliteLikeResults<T>>;
+  close(): Promise<void>;
+}
+
+/** The fields of a PGlite query result the dialect reads. */
+export interface PGliteLikeResults<T> {
+  readonly rows: T[];
+  readonly affectedRows?: number;
+  /** The command of the statement, e.g. "INSERT". */
+  readonly command?: string;
+  /** The row count of the command tag. */
+  readonly rowCount?: number;
+}
+
 /** Options of `new PGliteDialect(...)`. */
 export interface PGliteDialectConfig {
   /** An open PGlite instance, or a factory that opens one on first use. */
-  readonly pglite: PGlite | (() => Promise<PGlite>);
+  readonly pglite: PGliteLike | (() => Promise<PGliteLike>);
   /** Close the PGlite instance when Kysely is destroyed (default true). */
   readonly closeOnDestroy?: boolean;
 }
@@ -57,7 +79,7 @@ export class PGliteDialect implements Dialect {
 const AFFECTING = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(readonly pglite: PGlite) {}
+  constructor(readonly pglite: PGliteLike) {}
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
@@ -79,7 +101,7 @@ class PGliteConnection implements DatabaseConnection {
 
 class PGliteDriver implements Driver {
   readonly #config: PGliteDialectConfig;
-  #pglite: PGlite | undefined;
+  #pglite: PGliteLike | undefined;
   #connection: PGliteConnection | undefined;
   /** The tail of the queue of holders of the single connection. */
   #queue: Promise<void> = Promise.resolve();
