@@ -52,8 +52,9 @@ const bySchema = new WeakMap<QuerySchema, Map<string, Query>>();
 function parseString(input: string, schema: QuerySchema | undefined): Query {
   let cache = unbound;
   if (schema !== undefined) {
-    cache = bySchema.get(schema) ?? new Map();
-    bySchema.set(schema, cache);
+    let forSchema = bySchema.get(schema);
+    if (forSchema === undefined) bySchema.set(schema, (forSchema = new Map()));
+    cache = forSchema;
   }
   let query = cache.get(input);
   if (query === undefined) {
