@@ -205,3 +205,6 @@ export interface QuerySchema {
   readonly primaryKey: string;
   readonly fields: Readonly<Record<string, FieldType>>;
 }
+
+/** Records matching a query, with the number that matched before paging. */
+export type Results<T> = T[] & { totalCount: number };

@@ -1,6 +1,5 @@
 import { QueryError } from "../errors/index.js";
-import type { Results } from "../store/types.js";
-import type { FilterNode, JsonQuery, Query, QuerySchema, ValueNode } from "./ast.js";
+import type { FilterNode, JsonQuery, Query, QuerySchema, Results, ValueNode } from "./ast.js";
 import { aggregateRecords, aggregateValues } from "./aggregate-records.js";
 import { distinctValues } from "./distinct-values.js";
 import { matches } from "./matches.js";

@@ -12,7 +12,7 @@
  *
  * Methods may answer synchronously or with a promise; callers always `await`.
  */
-import type { JsonQuery, Query } from "../query/ast.js";
+import type { JsonQuery, Query, Results } from "../query/ast.js";
 
 /** A record's primary key: a string or a finite number. */
 export type Id = string | number;
@@ -37,8 +37,8 @@ export interface QueryOptions {
   readonly parameters?: readonly unknown[];
 }
 
-/** Records matching a query, with the number that matched before paging. */
-export type Results<T> = T[] & { totalCount: number };
+/** Records matching a query, with the number that matched before paging (defined by the query layer). */
+export type { Results } from "../query/ast.js";
 
 /** The events a store reports through `on`. */
 export type StoreEventName = "add" | "change" | "remove" | "clear" | "load" | "commit" | "reject";
