@@ -8,18 +8,23 @@ export interface PerstoreErrorOptions {
   readonly cause?: unknown;
   /** Extra structured details (kept on `details`). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /** Whether the same operation may succeed if tried again (e.g. a dropped connection); default false. */
+  readonly retryable?: boolean;
 }
 
 /** The base of every perstore error: `code` is stable, the message is for people. */
 export class PerstoreError extends Error {
   readonly code: string;
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** True when trying the same operation again may succeed (nothing was written by this attempt). */
+  readonly retryable: boolean;
 
   constructor(code: string, message: string, options: PerstoreErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.details = options.details;
+    this.retryable = options.retryable ?? false;
   }
 }
 
