@@ -205,11 +205,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
     let store: Store<ContractRecord>;
 
     beforeEach(async () => {
-      const made = await makeStore();
-      fixture =
-        "store" in made && !("get" in made) && !("put" in made)
-          ? (made as StoreFixture)
-          : { store: made as Store<ContractRecord> };
+      fixture = toFixture(await makeStore());
       store = fixture.store;
     });
     afterEach(async () => {
@@ -725,26 +721,94 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
   });
 }
 
+/** What a wrapper test gets besides the inner store: more inner stores of the same kind. */
+export interface WrapContext {
+  /**
+   * Another fresh, empty inner store of the same kind (for wrappers over
+   * several stores), cleaned up with the test. `columns` asks for a store that
+   * holds only those properties of `ContractRecord` (and `id`): an SQL kind
+   * makes a table with just those columns; other kinds ignore it.
+   */
+  another(columns?: readonly (keyof ContractRecord)[]): Promise<Store<ContractRecord>>;
+}
+
+/** Builds the wrapper under test over `inner` (and, if it needs more stores, `context.another()`). */
+export type WrapStore = (
+  inner: Store<ContractRecord>,
+  context: WrapContext,
+) => Store<ContractRecord> | Promise<Store<ContractRecord>>;
+
+/** Makes a fresh, empty inner store: the store itself or `{ store, cleanup }`, at once or through a promise. */
+export type MakeInner = (
+  columns?: readonly (keyof ContractRecord)[],
+) => Promise<StoreFixture | Store<ContractRecord>> | StoreFixture | Store<ContractRecord>;
+
+/** A store, or a `{ store, cleanup }` fixture, as a fixture. */
+export function toFixture(made: StoreFixture | Store<ContractRecord>): StoreFixture {
+  return "store" in made && !("get" in made) && !("put" in made)
+    ? (made as StoreFixture)
+    : { store: made as Store<ContractRecord> };
+}
+
+/**
+ * Wraps a fresh inner store; the fixture's cleanup releases the inner store and
+ * every store the wrapper asked for through `another`. `restrict` limits the
+ * inner store's methods (see `restrictStore`).
+ */
+async function wrapFresh(
+  wrap: WrapStore,
+  makeInner: MakeInner,
+  restrict?: readonly ContractMethod[],
+): Promise<StoreFixture> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const make = async (columns?: readonly (keyof ContractRecord)[]) => {
+    const fixture = toFixture(await makeInner(columns));
+    if (fixture.cleanup !== undefined) cleanups.push(fixture.cleanup);
+    return fixture.store;
+  };
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  };
+  try {
+    const inner = await make();
+    const store = await wrap(restrict === undefined ? inner : restrictStore(inner, restrict), {
+      another: make,
+    });
+    return { store, cleanup };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
 /**
  * The contract for a store wrapper: `describeStoreContract` over
  * `wrap(makeInner())` (a fresh MemoryStore by default), and, for each contract
  * method, that wrapping a store without it gives a wrapper without it (a
  * wrapper over a store without `query` has no `query`). `provides` lists the
- * methods the wrapper implements itself whatever it wraps.
+ * methods the wrapper implements itself whatever it wraps; `requires` the
+ * methods it cannot work without (over a store lacking one, building it must
+ * throw a PerstoreError with a code). `makeInner` may be
+ * async and may return `{ store, cleanup }`; to run over every kind of store
+ * (memory, JSON file, SQL) use `describeWrapperContractOverStores` in
+ * test/wrappers/inner-stores.ts.
  */
 export function describeWrapperContract(
   name: string,
-  wrap: (inner: Store<ContractRecord>) => Store<ContractRecord> | Promise<Store<ContractRecord>>,
+  wrap: WrapStore,
   options: {
-    readonly makeInner?: () => Store<ContractRecord>;
+    readonly makeInner?: MakeInner;
     readonly provides?: readonly ContractMethod[];
+    readonly requires?: readonly ContractMethod[];
   } = {},
 ): void {
   const makeInner = options.makeInner ?? (() => new MemoryStore<ContractRecord>());
-  describeStoreContract(name, async () => wrap(makeInner()));
+  describeStoreContract(name, () => wrapFresh(wrap, makeInner));
   describe(`wrapper contract: ${name}`, () => {
     it("has a contract method only where the store it wraps has it", async () => {
-      expect(await wrapperCapabilityErrors(wrap, makeInner, options.provides)).toEqual([]);
+      expect(
+        await wrapperCapabilityErrors(wrap, makeInner, options.provides, options.requires),
+      ).toEqual([]);
     });
   });
 }
@@ -752,28 +816,47 @@ export function describeWrapperContract(
 /**
  * What a wrapper gets wrong about capabilities: for each contract method, it
  * wraps a store lacking only that method and lists each method the wrapper
- * has that it should not, or lacks that it should have.
+ * has that it should not, or lacks that it should have; over a store lacking
+ * a method in `requires`, building the wrapper must instead throw a
+ * PerstoreError with a code. (Stores the wrapper asks for through `another`
+ * are complete.)
  */
 export async function wrapperCapabilityErrors(
-  wrap: (inner: Store<ContractRecord>) => Store<ContractRecord> | Promise<Store<ContractRecord>>,
-  makeInner: () => Store<ContractRecord>,
+  wrap: WrapStore,
+  makeInner: MakeInner,
   provides: readonly ContractMethod[] = [],
+  requires: readonly ContractMethod[] = [],
 ): Promise<string[]> {
   const errors: string[] = [];
   for (const missing of CONTRACT_METHODS) {
-    const wrapped = await wrap(
-      restrictStore(
-        makeInner(),
-        CONTRACT_METHODS.filter((m) => m !== missing),
-      ),
-    );
-    for (const method of CONTRACT_METHODS) {
-      const expected = method !== missing || provides.includes(method);
-      if ((typeof wrapped[method] === "function") !== expected) {
+    const restricted = CONTRACT_METHODS.filter((m) => m !== missing);
+    if (requires.includes(missing)) {
+      const error = await wrapFresh(wrap, makeInner, restricted).then(
+        async (fixture) => {
+          await fixture.cleanup?.();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      if (!(error instanceof PerstoreError) || typeof error.code !== "string" || error.code === "")
         errors.push(
-          `over a store without ${missing}(), the wrapper ${expected ? "lacks" : "has"} ${method}()`,
+          `over a store without ${missing}(), building the wrapper does not fail with a coded PerstoreError`,
         );
+      continue;
+    }
+    const fixture = await wrapFresh(wrap, makeInner, restricted);
+    try {
+      const wrapped = fixture.store;
+      for (const method of CONTRACT_METHODS) {
+        const expected = method !== missing || provides.includes(method);
+        if ((typeof wrapped[method] === "function") !== expected) {
+          errors.push(
+            `over a store without ${missing}(), the wrapper ${expected ? "lacks" : "has"} ${method}()`,
+          );
+        }
       }
+    } finally {
+      await fixture.cleanup?.();
     }
   }
   return errors;
