@@ -1,0 +1,124 @@
+/**
+ * Who may do what over HTTP: a request's bearer token selects a role, and a
+ * role names, per model, the facet it sees. A facet is the only way in: a
+ * model a role does not name is closed to it, and `"*"` as the facet (an
+ * explicit grant in the config) means the whole model.
+ */
+import { AccessError, PerstoreError } from "../errors/index.js";
+import type { Model, ModelMethods } from "../model/index.js";
+
+/** The `server.access` section of `perstore.config.json`. */
+export interface AccessConfig {
+  /** The role of requests without a token; omitted: they are refused with 401. */
+  readonly anonymous?: string;
+  /** role -> model name (or "*" for every model) -> facet name (or "*" for the whole model). */
+  readonly roles: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Bearer tokens, stored as the hex SHA-256 digest of the token (never the token itself). */
+  readonly tokens?: readonly { readonly sha256: string; readonly role: string }[];
+}
+
+/** What one request may use: the methods of each model's facet, by model name. */
+export interface Grant {
+  readonly role: string;
+  /** The facet (or model) a request uses for `model`, or undefined when the role has none. */
+  view(model: string): ModelMethods<any, any, any> | undefined;
+}
+
+/** The hex SHA-256 of a token, as `tokens[].sha256` stores it (`perstore token` prints one). */
+export async function hashToken(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compares two equal-length hex digests without stopping at the first difference. */
+function sameDigest(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}
+
+/** Checks the access config against the models once, so a typo fails at start-up, not per request. */
+export function checkAccessConfig(
+  config: AccessConfig,
+  models: Readonly<Record<string, Model<any, any, any>>>,
+): void {
+  const fail = (message: string) => {
+    throw new PerstoreError("SERVER_CONFIG", `server access config: ${message}`);
+  };
+  const roleNames = Object.keys(config.roles);
+  const knownRole = (role: string, where: string) => {
+    if (!Object.hasOwn(config.roles, role))
+      fail(`${where} names role "${role}", which is not in roles (${roleNames.join(", ")})`);
+  };
+  if (config.anonymous !== undefined) knownRole(config.anonymous, "anonymous");
+  for (const [i, token] of (config.tokens ?? []).entries()) {
+    knownRole(token.role, `tokens[${i}]`);
+    if (!/^[0-9a-f]{64}$/.test(token.sha256))
+      fail(`tokens[${i}].sha256 must be a lowercase hex SHA-256 digest (64 characters)`);
+  }
+  for (const [role, views] of Object.entries(config.roles)) {
+    for (const [model, facet] of Object.entries(views)) {
+      if (model === "*") {
+        if (facet !== "*") fail(`roles.${role}["*"] may only be "*" (every model, whole)`);
+        continue;
+      }
+      const found = models[model];
+      if (!found) fail(`roles.${role} names model "${model}", which does not exist`);
+      else if (facet !== "*" && !Object.hasOwn(found.definition.facets ?? {}, facet))
+        fail(`roles.${role}.${model} names facet "${facet}", which ${model} does not define`);
+    }
+  }
+}
+
+/** Resolves requests to grants; facets are built once per role and model. */
+export function createAccess(
+  config: AccessConfig,
+  models: Readonly<Record<string, Model<any, any, any>>>,
+): (request: Request) => Promise<Grant> {
+  checkAccessConfig(config, models);
+  const grants = new Map<string, Grant>();
+  const grantOf = (role: string): Grant => {
+    let grant = grants.get(role);
+    if (!grant) {
+      const views = config.roles[role] ?? {};
+      const cache = new Map<string, ModelMethods<any, any, any> | undefined>();
+      grant = {
+        role,
+        view(name) {
+          if (cache.has(name)) return cache.get(name);
+          const model = Object.hasOwn(models, name) ? models[name] : undefined;
+          const facet = Object.hasOwn(views, name) ? views[name] : views["*"];
+          const view =
+            model === undefined || facet === undefined
+              ? undefined
+              : facet === "*"
+                ? model
+                : model.facet(facet);
+          cache.set(name, view);
+          return view;
+        },
+      };
+      grants.set(role, grant);
+    }
+    return grant;
+  };
+  return async (request) => {
+    const header = request.headers.get("authorization");
+    if (header === null) {
+      if (config.anonymous === undefined)
+        throw new AccessError("this server needs a bearer token", "ACCESS_UNAUTHENTICATED");
+      return grantOf(config.anonymous);
+    }
+    const match = /^Bearer +([^\s]+) *$/i.exec(header);
+    if (!match)
+      throw new AccessError("Authorization must be 'Bearer <token>'", "ACCESS_UNAUTHENTICATED");
+    const digest = await hashToken(match[1]!);
+    // Compare with every stored digest, so timing does not tell which one matched.
+    let role: string | undefined;
+    for (const token of config.tokens ?? [])
+      if (sameDigest(digest, token.sha256)) role ??= token.role;
+    if (role === undefined) throw new AccessError("unknown token", "ACCESS_UNAUTHENTICATED");
+    return grantOf(role);
+  };
+}

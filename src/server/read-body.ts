@@ -1,0 +1,69 @@
+/**
+ * Reading a JSON request body: the media type must be JSON (415 otherwise),
+ * the body no larger than the limit (413, checked while reading, so a huge
+ * body is never buffered whole), and the text valid JSON (400). Keys that
+ * could reach a prototype are dropped as the text is parsed.
+ */
+import { isPrototypeKey } from "../store/copy.js";
+import { HttpError } from "./http-error.js";
+
+/** Media types a JSON body may have; merge patches add their own. */
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/** Reads the body as JSON; `types` narrows the accepted media types (e.g. merge-patch). */
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+  types: RegExp = JSON_TYPE,
+): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!types.test(type)) {
+    throw new HttpError(
+      415,
+      "HTTP_UNSUPPORTED_MEDIA_TYPE",
+      `the body must be JSON (Content-Type: application/json), got "${type || "none"}"`,
+    );
+  }
+  const text = await readText(request, maxBytes);
+  try {
+    return JSON.parse(text, (key, value: unknown) => (isPrototypeKey(key) ? undefined : value));
+  } catch (cause) {
+    throw new HttpError(
+      400,
+      "HTTP_BAD_JSON",
+      `the body is not valid JSON: ${(cause as Error).message}`,
+    );
+  }
+}
+
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () =>
+    new HttpError(413, "HTTP_BODY_TOO_LARGE", `the body is larger than ${maxBytes} bytes`);
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (declared > maxBytes) throw tooLarge();
+  if (request.body === null) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HttpError(400, "HTTP_BAD_JSON", "the body is not valid UTF-8");
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The record endpoints of one model, each going through the request's facet:
+ * `GET/PUT/PATCH/DELETE /<Model>/<id>`, `POST /<Model>/`, `GET /<Model>/?<rql>`
+ * and `GET /<Model>/<id>/<rel>`. Ids are opaque path segments, decoded once and
+ * typed by the model's primary key.
+ */
+import { AccessError, NotFoundError } from "../errors/index.js";
+import type { Model, ModelMethods } from "../model/index.js";
+import type { Id } from "../store/types.js";
+import type { Grant } from "./access.js";
+import { checkPreconditions, etagOf } from "./etag.js";
+import { HttpError } from "./http-error.js";
+import type { KeyedLock } from "./keyed-lock.js";
+import { mergePatchChanges } from "./merge-patch.js";
+import { contentRange, parseItemsRange } from "./range.js";
+import { readJsonBody } from "./read-body.js";
+
+type View = ModelMethods<any, any, any>;
+
+/** What every record route needs from the handler. */
+export interface RouteContext {
+  readonly request: Request;
+  readonly grant: Grant;
+  readonly models: Readonly<Record<string, Model<any, any, any>>>;
+  readonly maxBodyBytes: number;
+  readonly locks: KeyedLock;
+  /** The URL path prefix models are served under ("" or e.g. "/api"). */
+  readonly basePath: string;
+}
+
+const MERGE_PATCH = /^application\/(?:merge-patch\+json|json)\s*(?:;|$)/i;
+
+/** The model and the request's view of it: 404 for an unknown model, 403 for one the role cannot see. */
+export function viewOf(
+  context: RouteContext,
+  name: string,
+): { model: Model<any, any, any>; view: View } {
+  const model = Object.hasOwn(context.models, name) ? context.models[name] : undefined;
+  if (!model) throw new HttpError(404, "HTTP_UNKNOWN_MODEL", `there is no model ${name}`);
+  const view = context.grant.view(name);
+  if (!view)
+    throw new AccessError(`role ${context.grant.role} has no access to ${name}`, "ACCESS_MODEL");
+  return { model, view };
+}
+
+/** The id a path segment names, typed by the primary key (a numeric key takes canonical numbers only). */
+export function idOf(model: Model<any, any, any>, segment: string): Id {
+  const { primaryKey, fields } = model.definition.querySchema;
+  const type = fields[primaryKey];
+  if (type !== "number" && type !== "integer") return segment;
+  const n = Number(segment);
+  if (segment === "" || String(n) !== segment)
+    throw new NotFoundError(`${model.name} ${segment} does not exist`);
+  return n;
+}
+
+async function recordResponse(
+  record: object,
+  status = 200,
+  extra: Record<string, string> = {},
+): Promise<Response> {
+  const json = JSON.stringify(record);
+  return new Response(json, {
+    status,
+    headers: { "content-type": "application/json", etag: await etagOf(json), ...extra },
+  });
+}
+
+const json = (value: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(value ?? null), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+
+/** The current tag of a record as `view` shows it, or undefined when absent. */
+async function currentTag(view: View, id: Id): Promise<string | undefined> {
+  const record = await view.get(id);
+  return record === undefined ? undefined : etagOf(JSON.stringify(record));
+}
+
+/** `GET /<Model>/<id>`. */
+export async function getRecord(
+  context: RouteContext,
+  name: string,
+  segment: string,
+): Promise<Response> {
+  const { model, view } = viewOf(context, name);
+  const id = idOf(model, segment);
+  const record = await view.get(id);
+  if (record === undefined) throw new NotFoundError(`${name} ${segment} does not exist`);
+  return recordResponse(record);
+}
+
+/** `GET /<Model>/?<rql>`: the raw query string is the query; `Range: items=a-b` pages it. */
+export async function queryRecords(context: RouteContext, name: string): Promise<Response> {
+  const { view } = viewOf(context, name);
+  const url = context.request.url;
+  const mark = url.indexOf("?");
+  const rql = mark === -1 ? "" : url.slice(mark + 1);
+  const range = parseItemsRange(context.request.headers.get("range"));
+  const options = range
+    ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) }
+    : {};
+  const result = await view.query<unknown>(rql, options);
+  if (!Array.isArray(result) || typeof (result as { totalCount?: unknown }).totalCount !== "number")
+    return json(result);
+  const total = (result as unknown as { totalCount: number }).totalCount;
+  const header = contentRange(range ?? { start: 0 }, result.length, total);
+  return json(result, range ? 206 : 200, { "content-range": header });
+}
+
+/** `POST /<Model>/`: create; `201` with `Location`. */
+export async function createRecord(context: RouteContext, name: string): Promise<Response> {
+  const { model, view } = viewOf(context, name);
+  const body = await readObjectBody(context);
+  const created = (await view.create(body)) as Record<string, unknown>;
+  const id = created[model.definition.primaryKey];
+  return recordResponse(created, 201, {
+    location: `${context.basePath}/${encodeURIComponent(name)}/${encodeURIComponent(String(id))}`,
+  });
+}
+
+/** `PUT /<Model>/<id>`: full replace (or create); `If-Match` / `If-None-Match: *` make it conditional. */
+export async function putRecord(
+  context: RouteContext,
+  name: string,
+  segment: string,
+): Promise<Response> {
+  const { model, view } = viewOf(context, name);
+  const id = idOf(model, segment);
+  const body = await readObjectBody(context);
+  const key = model.definition.primaryKey;
+  if (Object.hasOwn(body, key) && body[key] !== id)
+    throw new HttpError(
+      400,
+      "HTTP_ID_MISMATCH",
+      `the body's ${key} differs from the id in the URL`,
+    );
+  return context.locks.run(`${name}\u0000${segment}`, async () => {
+    const before = await currentTag(view, id);
+    checkPreconditions(context.request, before);
+    const createOnly = context.request.headers.get("if-none-match")?.trim() === "*";
+    const record = { ...body, [key]: id };
+    const saved = createOnly ? await view.create(record) : await view.put(record);
+    return recordResponse(saved, before === undefined ? 201 : 200);
+  });
+}
+
+/** `PATCH /<Model>/<id>`: a JSON Merge Patch. */
+export async function patchRecord(
+  context: RouteContext,
+  name: string,
+  segment: string,
+): Promise<Response> {
+  const { model, view } = viewOf(context, name);
+  const id = idOf(model, segment);
+  const patch = (await readJsonBody(context.request, context.maxBodyBytes, MERGE_PATCH)) as unknown;
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch))
+    throw new HttpError(400, "HTTP_BAD_BODY", "a merge patch must be a JSON object");
+  const key = model.definition.primaryKey;
+  if (Object.hasOwn(patch, key) && (patch as Record<string, unknown>)[key] !== id)
+    throw new HttpError(400, "HTTP_ID_MISMATCH", `a patch cannot change ${key}`);
+  return context.locks.run(`${name}\u0000${segment}`, async () => {
+    const current = await view.get(id);
+    if (current === undefined) throw new NotFoundError(`${name} ${segment} does not exist`);
+    checkPreconditions(context.request, await etagOf(JSON.stringify(current)));
+    const changes = mergePatchChanges({ ...current }, patch as Record<string, unknown>);
+    return recordResponse(await view.patch(id, changes));
+  });
+}
+
+/** `DELETE /<Model>/<id>`: `204`, or `404` when there was nothing to delete. */
+export async function deleteRecord(
+  context: RouteContext,
+  name: string,
+  segment: string,
+): Promise<Response> {
+  const { model, view } = viewOf(context, name);
+  const id = idOf(model, segment);
+  return context.locks.run(`${name}\u0000${segment}`, async () => {
+    if (context.request.headers.has("if-match"))
+      checkPreconditions(context.request, await currentTag(view, id));
+    if (!(await view.delete(id))) throw new NotFoundError(`${name} ${segment} does not exist`);
+    return new Response(null, { status: 204 });
+  });
+}
+
+/** `GET /<Model>/<id>/<rel>`: the link's target through the role's view of the target model. */
+export async function followLink(
+  context: RouteContext,
+  name: string,
+  segment: string,
+  rel: string,
+): Promise<Response> {
+  const { model, view } = viewOf(context, name);
+  const link = model.definition.links?.find((candidate) => candidate.rel === rel);
+  if (!link) throw new HttpError(404, "MODEL_UNKNOWN_LINK", `${name} has no link "${rel}"`);
+  const source = (await view.get(idOf(model, segment))) as Record<string, unknown> | undefined;
+  if (source === undefined) throw new NotFoundError(`${name} ${segment} does not exist`);
+  if (!Object.hasOwn(source, link.property) && hiddenBy(model, view).has(link.property))
+    throw new AccessError(`${name}.${link.property} is hidden from this role`, "ACCESS_PROPERTY");
+  const target = viewOf(context, link.target);
+  const value = source[link.property];
+  const targetKey = target.model.definition.primaryKey;
+  if (!link.many) {
+    if (value === undefined || value === null)
+      throw new NotFoundError(`${name} ${segment} has no ${rel}`);
+    const found =
+      link.targetProperty === targetKey && (typeof value === "string" || typeof value === "number")
+        ? await target.view.get(value)
+        : (
+            await target.view.query<unknown[]>({
+              field: link.targetProperty,
+              compare: "equals",
+              value,
+            })
+          )[0];
+    if (found === undefined) throw new NotFoundError(`${name} ${segment} has no ${rel}`);
+    return recordResponse(found as object);
+  }
+  if (value === undefined || value === null) return json([]);
+  const compare = Array.isArray(value) ? "in" : "equals";
+  return json(await target.view.query({ field: link.targetProperty, compare, value } as never));
+}
+
+/** The properties a view hides (a facet's `hidden`; none for a whole-model grant). */
+function hiddenBy(model: Model<any, any, any>, view: View): ReadonlySet<string> {
+  const facet = view as unknown as { model?: unknown; name?: unknown };
+  const definition =
+    facet.model === model.name && typeof facet.name === "string"
+      ? model.definition.facets?.[facet.name]
+      : undefined;
+  return new Set(definition?.hidden ?? []);
+}
+
+async function readObjectBody(context: RouteContext): Promise<Record<string, unknown>> {
+  const body = await readJsonBody(context.request, context.maxBodyBytes);
+  if (body === null || typeof body !== "object" || Array.isArray(body))
+    throw new HttpError(400, "HTTP_BAD_BODY", "the body must be a JSON object (one record)");
+  return body as Record<string, unknown>;
+}
