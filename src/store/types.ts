@@ -62,9 +62,19 @@ export type StoreListener<T = unknown> = (event: StoreEvent<T>) => void;
 /** A query in any of its forms: an RQL string, a JSON query object, or a parsed `Query`. */
 export type QueryInput = Query | string | JsonQuery;
 
+/** What a store that answers `search(words)` itself indexes (an SQL table with a full-text column). */
+export interface FullTextInfo {
+  /** The properties whose text is searched. */
+  readonly fields: readonly string[];
+  /** The text-search configuration: "simple" (no stemming, no stop words) or a language, e.g. "english". */
+  readonly language: string;
+}
+
 /** The store contract (see the rules at the top of this file); every method is optional. */
 export interface Store<T extends object = Record<string, unknown>> {
   readonly idProperty?: string;
+  /** Present when the store answers `search(words)` itself; the `fullText` wrapper then delegates to it. */
+  readonly fullText?: FullTextInfo;
   get?(id: Id): MaybePromise<T | undefined>;
   put?(object: T, options?: PutOptions): MaybePromise<Id>;
   add?(object: T, options?: Omit<PutOptions, "overwrite">): MaybePromise<Id>;
