@@ -6,12 +6,18 @@ import { pathToFileURL } from "node:url";
 import { buildCommand } from "./commands/build.js";
 import { initCommand } from "./commands/init.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { serveCommand } from "./commands/serve.js";
 import type { CliIO, Command } from "./command.js";
 
 export type { CliIO, Command } from "./command.js";
 
 /** Every command, by name. */
-export const COMMANDS: readonly Command[] = [initCommand, buildCommand, migrateCommand];
+export const COMMANDS: readonly Command[] = [
+  initCommand,
+  buildCommand,
+  migrateCommand,
+  serveCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -23,6 +23,8 @@ export interface PerstoreConfig {
   readonly out: string;
   readonly database: string;
   readonly prettier: boolean;
+  /** The `server` section as written (checked by `perstore serve`, which owns it). */
+  readonly server?: unknown;
 }
 
 export const DEFAULT_CONFIG = {
@@ -101,5 +103,6 @@ export async function loadConfig(
     out: str("out"),
     database: env["DATABASE_URL"] ?? str("database"),
     prettier,
+    ...(raw["server"] !== undefined ? { server: raw["server"] } : {}),
   };
 }

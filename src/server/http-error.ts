@@ -3,14 +3,7 @@
  * perstore's error code and a status chosen by the error's kind. Anything
  * unexpected is a 500 that says nothing of its cause (no stack, no SQL).
  */
-import {
-  AccessError,
-  ConflictError,
-  NotFoundError,
-  PerstoreError,
-  QueryError,
-  ValidationError,
-} from "../errors/index.js";
+import { PerstoreError } from "../errors/index.js";
 
 /** An error raised by the HTTP layer itself, with the status it answers with. */
 export class HttpError extends PerstoreError {
@@ -24,16 +17,38 @@ export class HttpError extends PerstoreError {
   }
 }
 
+/**
+ * A perstore error's class name and code. Judged by name, not `instanceof`, so
+ * errors from another copy of the runtime (the project's generated code may
+ * resolve its own `perstore`) map the same way.
+ */
+function perstoreErrorOf(error: unknown): PerstoreError | undefined {
+  if (error instanceof PerstoreError) return error;
+  if (!(error instanceof Error)) return undefined;
+  const candidate = error as Error & { code?: unknown };
+  return typeof candidate.code === "string" && candidate.name.endsWith("Error")
+    ? (candidate as unknown as PerstoreError)
+    : undefined;
+}
+
+const STATUS_BY_CLASS: Readonly<Record<string, number>> = {
+  ValidationError: 400,
+  QueryError: 400,
+  NotFoundError: 404,
+  ConflictError: 409,
+};
+
 /** The status an error answers with. */
 export function statusOf(error: unknown): number {
   if (error instanceof HttpError) return error.status;
-  if (error instanceof ValidationError || error instanceof QueryError) return 400;
-  if (error instanceof AccessError) return error.code === "ACCESS_UNAUTHENTICATED" ? 401 : 403;
-  if (error instanceof NotFoundError) return 404;
-  if (error instanceof ConflictError) return 409;
+  const known = perstoreErrorOf(error);
+  if (!known) return 500;
+  if (known.name === "AccessError") return known.code === "ACCESS_UNAUTHENTICATED" ? 401 : 403;
+  const status = STATUS_BY_CLASS[known.name];
+  if (status !== undefined) return status;
   // A store that says "try again" (a lost connection) is unavailable, not broken.
-  if (error instanceof PerstoreError && error.retryable) return 503;
-  if (error instanceof PerstoreError && error.code === "MODEL_UNKNOWN_LINK") return 404;
+  if (known.retryable === true) return 503;
+  if (known.code === "MODEL_UNKNOWN_LINK") return 404;
   return 500;
 }
 
