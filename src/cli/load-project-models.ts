@@ -3,9 +3,9 @@
  * `<out>/index.js` when the project compiled it, else `<out>/index.ts`
  * through the project's own `tsx`, which the starter project installs.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PerstoreError } from "../errors/index.js";
 import type { PerstoreConfig } from "../compiler/index.js";
@@ -38,15 +38,18 @@ export async function loadProjectModels(config: PerstoreConfig): Promise<Project
 }
 
 async function registerTypeScript(root: string): Promise<void> {
-  let api: string;
+  let manifest: string;
   try {
-    api = createRequire(join(root, "package.json")).resolve("tsx/esm/api");
+    manifest = createRequire(join(root, "package.json")).resolve("tsx/package.json");
   } catch {
     throw new PerstoreError(
       "CLI_NO_TYPESCRIPT_LOADER",
       "the generated models are TypeScript: install tsx in the project (`npm install -D tsx`) or compile them to JavaScript",
     );
   }
+  // The ESM entry of tsx's register API (require.resolve would give its CommonJS one).
+  const exports = JSON.parse(readFileSync(manifest, "utf8")).exports["./esm/api"];
+  const api = join(dirname(manifest), exports.import.default as string);
   const { register } = (await import(pathToFileURL(api).href)) as { register(): unknown };
   register();
 }
