@@ -32,7 +32,8 @@ import { contains } from "./contains.js";
 import { FALSE, nextAlias, resolveOperand, TRUE, type Operand } from "./filter-operand.js";
 import type { DateTimeMode } from "./sql-rows.js";
 import { categoryOfSqlType, elementSqlType } from "./sql-values.js";
-import type { SqlColumnSpec } from "./table-spec.js";
+import { searchCondition } from "./full-text.js";
+import type { SqlColumnSpec, SqlFullTextSpec } from "./table-spec.js";
 import { likeSuffix, match, textTest } from "./text-match.js";
 import { unsupported } from "./unsupported.js";
 
@@ -42,6 +43,8 @@ export interface FilterContext {
   readonly parameters: readonly unknown[];
   /** What a date-time column's records hold: ISO strings (default) or Dates; a query value compares as the record value would. */
   readonly dates?: DateTimeMode;
+  /** The table's full-text column, which answers `search(words)` (see full-text.ts). */
+  readonly fullText?: SqlFullTextSpec;
 }
 
 /** Compiles a filter to a boolean SQL expression. */
@@ -66,8 +69,11 @@ function compileNode(
     }
     case "not":
       return compileNode(node.term, context, !negated, element);
-    case "search":
-      throw unsupported("search() needs a full-text store; the SQL store has no full-text index");
+    case "search": {
+      if (element !== undefined) throw unsupported("search() inside a nested query");
+      const test = searchCondition(node, context.fullText, context.parameters);
+      return negated ? sql<SqlBool>`not coalesce(${test}, false)` : test;
+    }
     case "condition": {
       const positive = compileCondition(node, context, element);
       if (!negated) return positive;

@@ -7,8 +7,9 @@
  */
 import { sql, type RawBuilder, type SqlBool } from "kysely";
 import { QueryError } from "../../errors/index.js";
-import type { Path, Query, SortKey } from "../../query/ast.js";
+import type { FilterNode, Path, Query, SortKey } from "../../query/ast.js";
 import { compileFilter, resolve, type FilterContext } from "./compile-filter.js";
+import { relevance } from "./full-text.js";
 import { unsupported } from "./unsupported.js";
 import { discriminatorFilter } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
@@ -78,11 +79,17 @@ export function column(context: QueryContext, path: Path, what: string): SqlColu
 /**
  * `ORDER BY` terms with the memory store's order: nulls first ascending, last
  * descending, code-point text, JSON values and arrays by `jsonOrderKey`, id
- * tie-break.
+ * tie-break. With no sort keys, a `filter` that searches orders by relevance.
  */
-export function orderBy(context: QueryContext, sort: readonly SortKey[]): Sql {
+export function orderBy(context: QueryContext, sort: readonly SortKey[], filter?: FilterNode): Sql {
   const terms: Sql[] = [];
   const seen = new Set<string>();
+  // No sort and a search: by relevance (ts_rank), ties by primary key.
+  const rank =
+    sort.length === 0 && filter !== undefined
+      ? relevance(filter, context.fullText, context.parameters)
+      : undefined;
+  if (rank !== undefined) terms.push(sql`${rank} desc`);
   for (const key of sort) {
     const [name, ...rest] = key.path;
     const top = name === undefined ? undefined : context.columns.get(name);

@@ -42,13 +42,14 @@ export async function runQuery(
     table: table.ref,
     parameters: options.parameters ?? [],
     dates: table.dates,
+    fullText: table.spec.fullText,
   };
   if (query.recurse !== undefined) throw unsupported("recurse() has no SQL translation");
   const page = pageOf(query, context.parameters, options);
   if (query.aggregate !== undefined) return runAggregate(db, table, context, query, page);
 
   const where = whereOf(context, query);
-  const order = orderBy(context, query.sort);
+  const order = orderBy(context, query.sort, query.filter);
   const projected = projectedColumns(context, query);
   const columns = projected ?? table.readColumns;
   // Distinct records with their primary key are distinct already; only projections can repeat.

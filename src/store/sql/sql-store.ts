@@ -8,6 +8,7 @@ import { assertRecord, invalidIdError, isId } from "../record-id.js";
 import type {
   ChangeSet,
   ChannelResponse,
+  FullTextInfo,
   Id,
   MaybePromise,
   PutOptions,
@@ -22,6 +23,7 @@ import type {
 import { StoreEvents } from "../memory/store-events.js";
 import { runQuery } from "./run-query.js";
 import { applyChangeSet } from "./apply-change-set.js";
+import { checkFullText } from "./full-text.js";
 import {
   checkProperties,
   columnValue,
@@ -108,6 +110,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         `table ${spec.table}: a property may not be named "${spec.discriminator.column}", the discriminator column`,
       );
     }
+    if (spec.fullText !== undefined) checkFullText(spec.fullText, spec.table, columns);
     this.idProperty = spec.primaryKey;
     this.#db = options.db;
     this.#options = options;
@@ -126,6 +129,12 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   /** The table this store works over. */
   get table(): SqlTableSpec {
     return this.#table.spec;
+  }
+
+  /** The table's full-text index (schema keyword `fullText`), which answers `search(words)`; undefined without one. */
+  get fullText(): FullTextInfo | undefined {
+    const spec = this.#table.spec.fullText;
+    return spec === undefined ? undefined : { fields: spec.fields, language: spec.language };
   }
 
   async get(id: Id): Promise<T | undefined> {

@@ -26,12 +26,26 @@ export interface SqlDiscriminatorSpec {
   readonly values: readonly string[];
 }
 
+/**
+ * A table's generated full-text column (schema keyword `fullText`): a stored
+ * `tsvector` of its fields' text, GIN-indexed, that `search(words)` queries.
+ * Like the discriminator, it is not a column of the spec (records never hold it).
+ */
+export interface SqlFullTextSpec {
+  readonly column: "perstore_search";
+  /** The text properties the vector is made of. */
+  readonly fields: readonly string[];
+  /** The text-search configuration ("simple", "english", ...): `[a-z_]+`. */
+  readonly language: string;
+}
+
 /** A model's table: snake_case of the model name (`BookReview` -> `book_review`). */
 export interface SqlTableSpec {
   readonly table: string;
   readonly primaryKey: string;
   readonly columns: readonly SqlColumnSpec[];
   readonly discriminator?: SqlDiscriminatorSpec;
+  readonly fullText?: SqlFullTextSpec;
 }
 
 /** The query schema of a table: every column by name, keyed like QuerySchema paths. */

@@ -4,6 +4,7 @@
  * (dropped afterwards), so parallel files never collide.
  */
 import { sql, type Kysely } from "kysely";
+import { fullTextColumnSql } from "../../../src/compiler/emit/ddl/full-text-column.js";
 import { openDatabase } from "../../../src/store/sql/open-database.js";
 import type { SqlTableSpec } from "../../../src/store/sql/table-spec.js";
 
@@ -55,6 +56,15 @@ export async function createTable(
   });
   if (spec.discriminator !== undefined)
     columns.push(sql`${sql.id(spec.discriminator.column)} text not null`);
+  const fullText = spec.fullText;
+  if (fullText !== undefined)
+    columns.push(
+      sql`${sql.id(fullText.column)} tsvector generated always as (${fullTextColumnSql(fullText)}) stored`,
+    );
   columns.push(sql`primary key (${sql.id(spec.primaryKey)})`);
   await sql`create table ${sql.id(schema, spec.table)} (${sql.join(columns)})`.execute(db);
+  if (fullText !== undefined)
+    await sql`create index on ${sql.id(schema, spec.table)} using gin (${sql.id(fullText.column)})`.execute(
+      db,
+    );
 }
