@@ -18,6 +18,8 @@ export type {
   IndexSpec,
 } from "./store/memory/index.js";
 export { storeChannel } from "./store/channel.js";
+export { toStore, isLegacyStore } from "./store/adapt-store.js";
+export type { LegacyStore, ToStoreOptions } from "./store/adapt-store.js";
 export type {
   JournalEntry,
   JournalEntryType,

@@ -14,6 +14,7 @@
  */
 import type { Kysely } from "kysely";
 import { StoreError } from "../errors/index.js";
+import { toStore } from "../store/adapt-store.js";
 import { MemoryStore } from "../store/memory/memory-store.js";
 import type { Store } from "../store/types.js";
 import type {
@@ -144,7 +145,15 @@ export function createModelRegistry<const D extends ModelDefinitions>(
   const models = new Map<string, BoundModel<AnyInstance, object>>();
   const context: ModelContext = { model: (name) => models.get(name) };
   const registry: Record<string, BoundModel<AnyInstance, object>> = {};
-  const sources = storeSources(Object.values(definitions), options as ModelRegistryOptions);
+  // Every store handed in goes through the one door (an original Perstore store is adapted there).
+  const given = options.stores ?? {};
+  const stores = Object.fromEntries(
+    Object.entries(given).map(([name, store]) => [name, store && toStore(store)]),
+  );
+  const sources = storeSources(Object.values(definitions), {
+    ...options,
+    stores,
+  } as ModelRegistryOptions);
   for (const key of Object.keys(definitions)) {
     const definition = definitions[key] as ModelDefinition<object, AnyInstance, any>;
     const model = new BoundModel(definition, sources.get(definition.name)!, context);

@@ -3,6 +3,7 @@
  * another (a memory store into a SQL store, or into another memory store).
  */
 import { StoreError } from "../errors/index.js";
+import { toStore, type LegacyStore } from "./adapt-store.js";
 import type {
   Change,
   ChangeSet,
@@ -25,7 +26,8 @@ import type {
  * const local = new MemoryStore({ channel: storeChannel(remote) });
  * local.insert(records); await local.commit({ mode: "condensed" });
  */
-export function storeChannel<T extends object>(store: Store<T>): Channel<T> {
+export function storeChannel<T extends object>(given: Store<T> | LegacyStore): Channel<T> {
+  const store = toStore<T>(given);
   const idProperty = store.idProperty ?? "id";
   return {
     async write(changeSet: ChangeSet<T>, mode: CommitMode): Promise<ChannelResponse<T>> {
