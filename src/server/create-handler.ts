@@ -10,6 +10,7 @@ import { cors } from "hono/cors";
 import { PerstoreError } from "../errors/index.js";
 import type { Model } from "../model/index.js";
 import { createAccess, type AccessConfig } from "./access.js";
+import { applyChanges } from "./change-set-route.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
 import {
@@ -88,6 +89,10 @@ export function createHandler(options: HandlerOptions): Handler {
       route((ctx, p) => createRecord(ctx, p.model!)),
     );
   }
+  app.post(
+    "/:model/_changes",
+    route((ctx, p) => applyChanges(ctx, p.model!)),
+  );
   app.get(
     "/:model/:id",
     route((ctx, p) => getRecord(ctx, p.model!, p.id!)),

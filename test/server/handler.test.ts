@@ -18,7 +18,8 @@ let server: Awaited<ReturnType<typeof serveExample>>;
 beforeEach(async () => {
   server = await serveExample();
   await server.models.Author.create({ id: AUTHOR, name: "Frank Herbert" });
-  for (let n = 1; n <= 5; n++) await server.models.Book.create(book(isbn(n), { year: 1960 + n }) as never);
+  for (let n = 1; n <= 5; n++)
+    await server.models.Book.create(book(isbn(n), { year: 1960 + n }) as never);
   await server.models.Book.create(book(isbn(9), { status: "draft" }) as never);
 });
 
