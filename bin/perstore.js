@@ -20,7 +20,7 @@ try {
 cli.main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(cli.describeThrown(error));
     process.exit(1);
   },
 );

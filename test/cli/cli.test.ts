@@ -1,9 +1,11 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/index.js";
+import { describeThrown, main, type Command } from "../../src/cli/index.js";
+import { StoreError } from "../../src/errors/index.js";
+import { runCli, tempFolder } from "./run-cli.js";
 
 function io(cwd: string) {
   let out = "";
@@ -24,7 +26,7 @@ function io(cwd: string) {
 
 describe("perstore CLI", () => {
   it("init, build, build again (unchanged), --check, stale --check, diagnostics", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "perstore-cli-"));
+    const dir = await tempFolder("perstore-cli-");
     const a = io(dir);
     expect(await main(["init"], a.io)).toBe(0);
     expect(a.out()).toContain("created perstore.config.json");
@@ -73,13 +75,13 @@ describe("perstore CLI", () => {
 
 describe("perstore init and stale output", () => {
   it("init adds .perstore/ to .gitignore (created when missing), once", async () => {
-    const fresh = await mkdtemp(join(tmpdir(), "perstore-init-"));
+    const fresh = await tempFolder("perstore-init-");
     const a = io(fresh);
     expect(await main(["init"], a.io)).toBe(0);
     expect(a.out()).toContain("created .gitignore");
     expect(await readFile(join(fresh, ".gitignore"), "utf8")).toBe(".perstore/\n");
 
-    const existing = await mkdtemp(join(tmpdir(), "perstore-init-"));
+    const existing = await tempFolder("perstore-init-");
     await writeFile(join(existing, ".gitignore"), "node_modules");
     expect(await main(["init"], io(existing).io)).toBe(0);
     expect(await readFile(join(existing, ".gitignore"), "utf8")).toBe("node_modules\n.perstore/\n");
@@ -90,7 +92,7 @@ describe("perstore init and stale output", () => {
   });
 
   it("build removes the output of a deleted schema (only generated files); --check reports it", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "perstore-stale-"));
+    const dir = await tempFolder("perstore-stale-");
     await main(["init"], io(dir).io);
     const tag =
       '{ "title": "Tag", "type": "object", "properties": { "id": { "type": "string" } }, "required": ["id"] }\n';
@@ -119,7 +121,7 @@ describe("perstore init and stale output", () => {
 
 describe("perstore build: configuration errors", () => {
   it("a missing schemas folder and a bad config value are coded, located diagnostics", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "perstore-config-"));
+    const dir = await tempFolder("perstore-config-");
     const a = io(dir);
     expect(await main(["build"], a.io)).toBe(1);
     expect(a.err()).toContain("the schemas folder schemas/ does not exist");
@@ -131,5 +133,42 @@ describe("perstore build: configuration errors", () => {
     expect(b.err()).toContain(
       'perstore.config.json:3:3 /schemas: "schemas" must be a non-empty string [CONFIG_INVALID]',
     );
+  });
+});
+
+describe("perstore: what a command throws", () => {
+  const throwing = (value: unknown): Command => ({
+    name: "boom",
+    summary: "throws",
+    help: "",
+    run: () => Promise.reject(value),
+  });
+
+  it("prints the message or JSON of a non-Error throw, never [object Object], and exits 1", async () => {
+    const cases: [unknown, string][] = [
+      [{ message: "Aborted()", status: 1 }, "perstore boom: Aborted()\n"],
+      [
+        { status: 3, detail: ["x"] },
+        'perstore boom: non-Error thrown: {"status":3,"detail":["x"]}\n',
+      ],
+      ["plain text", "perstore boom: plain text\n"],
+      [
+        new StoreError("STORE_LOCKED", "in use by process 7"),
+        "perstore boom: in use by process 7 [STORE_LOCKED]\n",
+      ],
+      [
+        Object.assign(new Error("disk full"), { code: "ENOSPC" }),
+        "perstore boom: disk full [ENOSPC]\n",
+      ],
+    ];
+    for (const [thrown, printed] of cases) {
+      const run = await runCli(tmpdir(), ["boom"], [throwing(thrown)]);
+      expect(run).toEqual({ code: 1, stdout: "", stderr: printed });
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(describeThrown(cyclic)).toBe("non-Error thrown: [Object that cannot be shown as JSON]");
+    expect(describeThrown(undefined)).toBe("non-Error thrown: undefined");
+    expect(describeThrown(12n)).toBe('non-Error thrown: "12n"');
   });
 });

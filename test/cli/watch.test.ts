@@ -1,17 +1,17 @@
-import { mkdtemp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { watchBuild } from "../../src/cli/commands/build.js";
 import { compile, type SessionBuildResult } from "perstore/compiler";
+import { tempFolder } from "./run-cli.js";
 
 const schema = (title: string, maxLength: number, extra: Record<string, unknown> = {}) =>
   `${JSON.stringify({ title, type: "object", properties: { id: { type: "string" }, name: { type: "string", maxLength }, noteId: { type: "string" } }, required: ["id"], ...extra }, null, 2)}\n`;
 
 describe("perstore build --watch", () => {
   it("rebuilds only the models a change affects, then stops when asked", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "perstore-watch-"));
+    const dir = await tempFolder("perstore-watch-");
     await mkdir(join(dir, "schemas"));
     await writeFile(join(dir, "perstore.config.json"), "{}\n");
     await writeFile(join(dir, "schemas/note.schema.json"), schema("Note", 200));
