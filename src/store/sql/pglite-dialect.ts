@@ -35,6 +35,8 @@ export interface PGliteLike {
   readonly waitReady: Promise<void>;
   readonly closed: boolean;
   query<T>(query: string, params?: unknown[]): Promise<PGliteLikeResults<T>>;
+  /** Runs a script of one or more statements whole (the simple query protocol). */
+  exec?(query: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,17 @@ class PGliteConnection implements DatabaseConnection {
         ? { numAffectedRows: BigInt(affected) }
         : {}),
     };
+  }
+
+  /**
+   * Runs a script of several statements whole, through PGlite's simple query
+   * protocol (`exec`), as pg does for a query without parameters: migrations
+   * use it instead of splitting SQL by hand.
+   */
+  async executeScript(script: string): Promise<void> {
+    if (this.pglite.exec === undefined)
+      throw new Error("PGliteDialect: this PGlite instance has no exec() to run a script");
+    await this.pglite.exec(script);
   }
 
   // eslint-disable-next-line require-yield
