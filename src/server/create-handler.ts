@@ -11,6 +11,8 @@ import { PerstoreError } from "../errors/index.js";
 import type { Model } from "../model/index.js";
 import { createAccess, type AccessConfig } from "./access.js";
 import { applyChanges } from "./change-set-route.js";
+import { EventHub } from "./event-hub.js";
+import { streamEvents } from "./event-stream-route.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
 import {
@@ -47,8 +49,11 @@ export interface HandlerOptions {
   readonly onError?: (error: unknown) => void;
 }
 
-/** A web-standard request handler. */
-export type Handler = (request: Request) => Promise<Response>;
+/** A web-standard request handler; `close()` ends its event streams (for a graceful shutdown). */
+export interface Handler {
+  (request: Request): Promise<Response>;
+  close(): void;
+}
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const DEFAULT_TIMEOUT = 30_000;
@@ -60,6 +65,13 @@ export function createHandler(options: HandlerOptions): Handler {
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT;
   const locks = new KeyedLock();
+  const hubs = new Map<string, EventHub>();
+  const hubOf = (name: string): EventHub => {
+    let hub = hubs.get(name);
+    if (!hub) hubs.set(name, (hub = new EventHub(options.models[name]!)));
+    return hub;
+  };
+  const streams = new Set<() => void>();
   const app = basePath === "" ? new Hono() : new Hono().basePath(basePath);
 
   if (options.cors) app.use("*", corsMiddleware(options.cors));
@@ -82,7 +94,11 @@ export function createHandler(options: HandlerOptions): Handler {
   for (const collection of ["/:model/", "/:model"]) {
     app.get(
       collection,
-      route((ctx, p) => queryRecords(ctx, p.model!)),
+      route((ctx, p) =>
+        /\btext\/event-stream\b/.test(ctx.request.headers.get("accept") ?? "")
+          ? streamEvents(ctx, p.model!, hubOf, streams)
+          : queryRecords(ctx, p.model!),
+      ),
     );
     app.post(
       collection,
@@ -117,7 +133,7 @@ export function createHandler(options: HandlerOptions): Handler {
   app.notFound(() => errorResponse(new HttpError(404, "HTTP_NOT_FOUND", "no such endpoint")));
   app.onError((error) => errorResponse(error, options.onError));
 
-  return async (request) => {
+  const handle = async (request: Request): Promise<Response> => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<Response>((resolve) => {
       timer = setTimeout(
@@ -138,6 +154,12 @@ export function createHandler(options: HandlerOptions): Handler {
       clearTimeout(timer);
     }
   };
+  return Object.assign(handle, {
+    close() {
+      for (const close of [...streams]) close();
+      for (const hub of hubs.values()) hub.close();
+    },
+  });
 }
 
 function corsMiddleware(options: CorsOptions) {

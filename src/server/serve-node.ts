@@ -31,8 +31,8 @@ export async function serveNode(
   options: ServeNodeOptions = {},
 ): Promise<NodeServer> {
   const log = options.log;
-  const logged: Handler = log
-    ? async (request) => {
+  const logged = log
+    ? async (request: Request) => {
         const started = performance.now();
         const response = await handler(request);
         const path = new URL(request.url).pathname;
@@ -57,6 +57,8 @@ export async function serveNode(
     url: `http://${shown}:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        // Event streams never finish by themselves: end them, then wait for the rest.
+        handler.close();
         server.close((error) => (error ? reject(error) : resolve()));
         // Idle keep-alive sockets would hold close() open: end them; busy ones finish first.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
