@@ -42,3 +42,5 @@ export {
   queryParameter,
   queryElementTest,
 } from "./compile/helpers.js";
+export { formatRql } from "./format-rql.js";
+export type { FormatRqlOptions } from "./format-rql.js";
