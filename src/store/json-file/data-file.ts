@@ -1,14 +1,15 @@
 /**
  * Reading and writing the store's JSON file. Reads report corrupt files with
- * their line and column; writes are atomic (temp file, fsync, rename, then a
- * directory fsync so the rename itself survives a crash).
+ * their line and column; writes are atomic (an owned temp file, fsync,
+ * rename, then a directory fsync so the rename itself survives a crash).
  */
-import { open, readFile, stat } from "node:fs/promises";
+import fs from "node:fs/promises";
 import { dirname } from "node:path";
-import writeFileAtomic from "write-file-atomic";
 import { StoreError } from "../../errors/index.js";
+import { ioError, isErrno } from "./io-error.js";
 import { encodeRecords, fromJsonValue } from "./json-codec.js";
 import { locateJsonError } from "./locate-json-error.js";
+import { tempPathFor } from "./owned-temp-file.js";
 
 /**
  * What identifies one version of the file. Every atomic write renames a new
@@ -24,7 +25,7 @@ export interface FileSignature {
 /** The file's current signature, or `null` when it does not exist. */
 export async function fileSignature(path: string): Promise<FileSignature | null> {
   try {
-    const s = await stat(path, { bigint: true });
+    const s = await fs.stat(path, { bigint: true });
     return { ino: Number(s.ino), size: Number(s.size), mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs };
   } catch (error) {
     if (isErrno(error, "ENOENT")) return null;
@@ -47,7 +48,7 @@ export async function readDataFile(
   if (signature === null) return { records: [], signature };
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await fs.readFile(path, "utf8");
   } catch (error) {
     if (isErrno(error, "ENOENT")) return { records: [], signature: null };
     throw ioError(`cannot read ${path}`, error);
@@ -114,7 +115,7 @@ export async function writeDataFile(
 ): Promise<FileSignature> {
   const text = encodeRecords(records); // may throw STORE_ENCODE before anything touches the disk
   try {
-    await writeFileAtomic(path, text, { fsync: true });
+    await writeAtomically(path, text);
     await syncDirectory(dirname(path));
   } catch (error) {
     throw ioError(`cannot write ${path}`, error);
@@ -125,11 +126,38 @@ export async function writeDataFile(
   return signature;
 }
 
+/**
+ * Writes `text` to a temporary file named after this process (so a crash's
+ * leftover can be told from a live writer's, see owned-temp-file.ts), syncs
+ * it, keeps the old file's mode, and renames it over `path`. On failure the
+ * temporary file is removed and `path` is untouched.
+ */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const temp = tempPathFor(path);
+  const mode = await fs.stat(path).then(
+    (s) => s.mode & 0o7777,
+    () => undefined,
+  );
+  try {
+    const handle = await fs.open(temp, "wx", mode);
+    try {
+      await handle.writeFile(text, "utf8");
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, path);
+  } catch (error) {
+    await fs.unlink(temp).catch(() => undefined);
+    throw error;
+  }
+}
+
 /** fsync a directory so a rename into it is durable; some platforms cannot, which is not an error. */
 async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
-    handle = await open(dir, "r");
+    handle = await fs.open(dir, "r");
     await handle.sync();
   } catch (error) {
     if (!isErrno(error, "EISDIR") && !isErrno(error, "EINVAL") && !isErrno(error, "EPERM"))
@@ -137,14 +165,4 @@ async function syncDirectory(dir: string): Promise<void> {
   } finally {
     await handle?.close();
   }
-}
-
-function isErrno(error: unknown, code: string): boolean {
-  return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
-
-export function ioError(message: string, cause: unknown): StoreError {
-  if (cause instanceof StoreError) return cause;
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  return new StoreError("STORE_IO", `${message}: ${reason}`, { cause });
 }

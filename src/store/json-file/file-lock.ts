@@ -1,77 +1,174 @@
 /**
- * An inter-process lock around the store file's read-check-write cycle
- * (proper-lockfile: an atomic `mkdir` of `<file>.lock`, kept fresh while
- * held, taken over when stale after a crash).
+ * An inter-process lock on one file of this host: `<file>.lock` holds the
+ * holder's pid, host and process start time (see lock-file.ts). A lock whose
+ * holder died (a `kill -9`, a crash) is taken over at once, with no stale
+ * timeout: the holder's liveness is checked, not the lock's age.
+ *
+ * Taking over a dead holder's lock goes through a second exclusive file,
+ * `<file>.lock.break`: under it the lock is read again and removed only if it
+ * is still the dead holder's, so two processes that both saw it dead cannot
+ * both remove it, nor remove a live lock taken in between.
+ *
+ * The lock is for processes of one host. A lock taken on another host (a
+ * shared network folder) cannot be judged, so it is waited for, never taken.
  */
+import { randomUUID } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import lockfile from "proper-lockfile";
 import { StoreError } from "../../errors/index.js";
-import { ioError } from "./data-file.js";
+import { ioError } from "./io-error.js";
+import {
+  createLockFile,
+  lockedError,
+  lockState,
+  readLockFile,
+  removeLockFile,
+  sameLock,
+  type LockFileVersion,
+  type LockHolder,
+} from "./lock-file.js";
+import { selfIdentity } from "./process-identity.js";
 
-/** How long to keep retrying a busy lock, and when a dead holder's lock counts as stale. */
+export type { LockHolder } from "./lock-file.js";
+
+/** How long to wait for a lock that a live process holds. */
 export interface FileLockOptions {
-  /** Milliseconds after which an un-refreshed lock is stale (proper-lockfile's minimum is 5000). Default 10000. */
-  readonly staleMs?: number;
   /** Milliseconds to wait for a busy lock before giving up with STORE_LOCKED. Default 15000. */
   readonly timeoutMs?: number;
 }
 
+/** A lock this process holds on `file`. */
+export class FileLock {
+  constructor(
+    /** The file the lock protects. */
+    readonly file: string,
+    /** What the lock file says: this process, and this acquisition's token. */
+    readonly holder: LockHolder,
+    /** The dead holder whose lock was taken over to get this one, if any. */
+    readonly tookOverFrom: LockHolder | undefined,
+  ) {}
+
+  /** Rejects with STORE_LOCK_LOST when the lock file no longer names this acquisition (someone deleted it). */
+  async assertHeld(): Promise<void> {
+    const current = await readLockFile(lockPathOf(this.file));
+    if (current?.holder?.token !== this.holder.token)
+      throw new StoreError(
+        "STORE_LOCK_LOST",
+        `lost the lock on ${this.file}: ${lockPathOf(this.file)} was removed or replaced`,
+        {
+          details: { file: this.file },
+        },
+      );
+  }
+
+  /** Removes the lock file if it still is this acquisition's. */
+  async release(): Promise<void> {
+    const current = await readLockFile(lockPathOf(this.file));
+    if (current?.holder?.token === this.holder.token) await removeLockFile(lockPathOf(this.file));
+  }
+}
+
+/** The path of the lock file of `file`. */
+export function lockPathOf(file: string): string {
+  return `${file}.lock`;
+}
+
 /**
- * Runs `fn` while holding the lock on `path` (the file need not exist yet; its
- * directory is created). A lock that cannot be taken in time is StoreError
- * STORE_LOCKED; a lock lost while held makes the cycle fail with STORE_LOCK_LOST.
+ * Takes the lock on `file` (which need not exist; its directory is created),
+ * waiting while a live process holds it and taking it over at once from a
+ * dead one. Rejects with STORE_LOCKED, naming the holder, after `timeoutMs`.
  */
+export async function acquireFileLock(
+  file: string,
+  options: FileLockOptions = {},
+): Promise<FileLock> {
+  const timeout = options.timeoutMs ?? 15_000;
+  const lockPath = lockPathOf(file);
+  try {
+    await mkdir(dirname(file), { recursive: true });
+  } catch (error) {
+    throw ioError(`cannot create the directory of ${file}`, error);
+  }
+  const holder: LockHolder = {
+    ...selfIdentity,
+    token: randomUUID(),
+    since: new Date().toISOString(),
+  };
+  const started = Date.now();
+  let tookOverFrom: LockHolder | undefined;
+  for (let attempt = 0; ; attempt++) {
+    if (await createLockFile(lockPath, holder)) return new FileLock(file, holder, tookOverFrom);
+    const current = await readLockFile(lockPath);
+    if (current === undefined) continue; // released in between: try again at once
+    if (lockState(current) === "dead") {
+      if (await removeDeadLock(lockPath, current)) {
+        tookOverFrom = current.holder;
+        continue;
+      }
+    }
+    const waited = Date.now() - started;
+    if (waited >= timeout) throw lockedError(file, lockPath, current, waited);
+    // Back off from 2 ms to about 50 ms, with jitter so waiting processes do not retry in step.
+    await sleep(Math.min(50, 2 * 1.5 ** attempt) * (0.5 + Math.random()));
+  }
+}
+
+/**
+ * What the lock file of `file` says and whether its holder runs, or
+ * `undefined` when the file is not locked.
+ */
+export async function inspectFileLock(
+  file: string,
+): Promise<{ holder: LockHolder | undefined; state: "alive" | "dead" | "unknown" } | undefined> {
+  const current = await readLockFile(lockPathOf(file));
+  return current && { holder: current.holder, state: lockState(current) };
+}
+
+/** Removes the lock of `file` if its holder is dead; returns that holder's record when it did. */
+export async function breakDeadLock(file: string): Promise<LockFileVersion | undefined> {
+  const current = await readLockFile(lockPathOf(file));
+  if (current === undefined || lockState(current) !== "dead") return undefined;
+  return (await removeDeadLock(lockPathOf(file), current)) ? current : undefined;
+}
+
+/** Runs `fn` while holding the lock on `file`, and releases it after, whatever happens. */
 export async function withFileLock<R>(
-  path: string,
-  fn: (assertHeld: () => void) => Promise<R>,
+  file: string,
+  fn: (lock: FileLock) => Promise<R>,
   options: FileLockOptions = {},
 ): Promise<R> {
-  const stale = Math.max(options.staleMs ?? 10_000, 5_000);
-  const timeout = options.timeoutMs ?? 15_000;
+  const lock = await acquireFileLock(file, options);
   try {
-    await mkdir(dirname(path), { recursive: true });
-  } catch (error) {
-    throw ioError(`cannot create the directory of ${path}`, error);
-  }
-  let lost: Error | undefined;
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(path, {
-      realpath: false,
-      stale,
-      retries: {
-        retries: Math.ceil(timeout / 50),
-        minTimeout: 5,
-        maxTimeout: 50,
-        factor: 1.3,
-        randomize: true,
-      },
-      // The default throws from a timer and kills the process; record it and fail the cycle instead.
-      onCompromised: (error) => {
-        lost = error;
-      },
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ELOCKED") {
-      throw new StoreError(
-        "STORE_LOCKED",
-        `${path} is locked by another writer (waited ${timeout} ms)`,
-        { cause: error },
-      );
-    }
-    throw ioError(`cannot lock ${path}`, error);
-  }
-  const assertHeld = () => {
-    if (lost)
-      throw new StoreError("STORE_LOCK_LOST", `lost the lock on ${path}: ${lost.message}`, {
-        cause: lost,
-      });
-  };
-  try {
-    return await fn(assertHeld);
+    return await fn(lock);
   } finally {
-    // A compromised lock is already gone; releasing it would only report that again.
-    if (!lost) await release().catch(() => undefined);
+    await lock.release().catch(() => undefined);
   }
+}
+
+/** Removes `dead` under the break guard if the lock is still that version; false if not (or the guard is busy). */
+async function removeDeadLock(lockPath: string, dead: LockFileVersion): Promise<boolean> {
+  const guard = `${lockPath}.break`;
+  const breaker: LockHolder = {
+    ...selfIdentity,
+    token: randomUUID(),
+    since: new Date().toISOString(),
+  };
+  if (!(await createLockFile(guard, breaker))) {
+    // Another process is taking over; if it died doing so (a tiny window), clear its guard.
+    const other = await readLockFile(guard);
+    if (other !== undefined && lockState(other) === "dead") await removeLockFile(guard);
+    return false;
+  }
+  try {
+    const again = await readLockFile(lockPath);
+    if (again === undefined || !sameLock(again, dead)) return false;
+    await removeLockFile(lockPath);
+    return true;
+  } finally {
+    await removeLockFile(guard).catch(() => undefined);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

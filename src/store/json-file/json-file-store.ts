@@ -36,7 +36,8 @@ import {
   type FileSignature,
 } from "./data-file.js";
 import { StoreEvents } from "../memory/store-events.js";
-import { withFileLock, type FileLockOptions } from "./file-lock.js";
+import { breakDeadLock, withFileLock, type FileLockOptions } from "./file-lock.js";
+import { removeStrayTemps } from "./owned-temp-file.js";
 
 /** Options of `new JsonFileStore(...)`. */
 export interface JsonFileStoreOptions {
@@ -46,7 +47,7 @@ export interface JsonFileStoreOptions {
   readonly idProperty?: string;
   /** Indexes of the in-memory copy, as for MemoryStore. */
   readonly indexes?: readonly IndexSpec[];
-  /** Lock timing (stale lock takeover, how long to wait for another writer). */
+  /** How long to wait for a live writer's lock (a dead writer's is taken over at once). */
   readonly lock?: FileLockOptions;
 }
 
@@ -76,6 +77,8 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
   /** Signature of the file version the memory holds; `undefined` until first read. */
   #signature: FileSignature | null | undefined;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Whether the first read has cleaned up after dead writers. */
+  #cleaned = false;
   /** Marks calls made inside a running `transaction(fn)`, which skip the queue. */
   readonly #inTransaction = new AsyncLocalStorage<object>();
   #transaction: object | undefined;
@@ -98,7 +101,11 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
     return this.#memory.idProperty;
   }
 
-  /** Reads the file now (instead of on first use); rejects with STORE_CORRUPT_FILE for a corrupt file. */
+  /**
+   * Reads the file now (instead of on first use), after removing what dead
+   * writers left behind (their temporary files, their lock); rejects with
+   * STORE_CORRUPT_FILE for a corrupt file.
+   */
   async open(): Promise<this> {
     await this.#read(() => undefined);
     return this;
@@ -173,13 +180,13 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
   #cycle<R>(fn: () => MaybePromise<R>): Promise<R> {
     return withFileLock(
       this.path,
-      async (assertHeld) => {
+      async (lock) => {
         await this.#refresh();
         this.#pending = [];
         try {
           const result = await fn();
           if (this.#memory.journal.length > 0) {
-            assertHeld();
+            await lock.assertHeld();
             this.#signature = await writeDataFile(this.path, this.#memory.find());
             await this.#memory.commit();
           }
@@ -199,6 +206,7 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
 
   /** Reloads the memory store when the file is not the version it holds (first use, or another writer). */
   async #refresh(): Promise<void> {
+    if (!this.#cleaned) await this.#cleanUpDeadWriters();
     if (
       this.#signature !== undefined &&
       sameSignature(await fileSignature(this.path), this.#signature)
@@ -221,6 +229,17 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
       );
     }
     this.#signature = signature;
+  }
+
+  /**
+   * Once per instance, before the first read: a `kill -9` mid-write leaves a
+   * temporary file and the lock. Only a dead owner's files go (never a live
+   * writer's); failing to remove them (e.g. a read-only folder) is no error.
+   */
+  async #cleanUpDeadWriters(): Promise<void> {
+    this.#cleaned = true;
+    await breakDeadLock(this.path).catch(() => undefined);
+    await removeStrayTemps(this.path);
   }
 
   #onMemoryEvent(event: StoreEvent<T>): void {

@@ -1,14 +1,16 @@
-import { spawn } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import lockfile from "proper-lockfile";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { StoreError } from "../../../src/errors/index.js";
+import { acquireFileLock } from "../../../src/store/json-file/file-lock.js";
 import { JsonFileStore } from "../../../src/store/json-file/json-file-store.js";
+import { tempOwner, tempPathFor } from "../../../src/store/json-file/owned-temp-file.js";
+import { selfIdentity } from "../../../src/store/json-file/process-identity.js";
 import type { StoreEvent } from "../../../src/store/types.js";
+import { startWriter as spawnWriter } from "./spawn-writer.js";
 
 interface Item {
   id: string;
@@ -17,7 +19,6 @@ interface Item {
   padding?: string;
 }
 
-const writer = fileURLToPath(new URL("./writer-process.ts", import.meta.url));
 let dir: string;
 let file: string;
 
@@ -36,31 +37,13 @@ const all = async (store: JsonFileStore<Item>, query = "") => [
   ...((await store.query(query)) as Item[]),
 ];
 
-/** Starts writer-process.ts; resolves with its exit once it ends by itself. */
-function startWriter(prefix: string, count: number | "forever", recordSize = 0) {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", writer, file, prefix, String(count), String(recordSize)],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  const waiters: { n: number; resolve: () => void }[] = [];
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-    const written = stdout.match(/wrote \d+/g)?.length ?? 0;
-    for (const w of waiters.filter((w) => written >= w.n)) w.resolve();
-  });
-  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
-    (resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
-  );
-  /** Resolves once the child has acknowledged `n` writes. */
-  const written = (n: number) => new Promise<void>((resolve) => waiters.push({ n, resolve }));
-  return { child, exit, written };
-}
+/** Starts writer-process.ts on `file`. */
+const startWriter = (prefix: string, count: number | "forever", recordSize = 0) =>
+  spawnWriter(file, [prefix, count, recordSize]);
+
+/** True for the name of a data temporary file of `file` (not of its lock). */
+const isDataTemp = (name: string) =>
+  tempOwner(file, name) !== undefined && !name.startsWith("data.json.lock");
 
 describe("JsonFileStore files", () => {
   it("treats a missing file as empty, creates it on the first write, and reads it back in a new instance", async () => {
@@ -218,10 +201,12 @@ describe("JsonFileStore failed writes", () => {
     const store = open();
     await store.put({ id: "a", n: 1 });
     const before = await readFile(file, "utf8");
-    const rename = fs.rename;
-    // write-file-atomic looks fs.rename up on each write, so this makes exactly the final step fail.
-    fs.rename = ((_from: string, _to: string, callback: (error: Error) => void) =>
-      callback(Object.assign(new Error("EIO: simulated"), { code: "EIO" }))) as typeof fs.rename;
+    const rename = fs.promises.rename;
+    // data-file.ts looks fs.promises.rename up on each write, so this makes exactly the final step fail.
+    fs.promises.rename = (() =>
+      Promise.reject(
+        Object.assign(new Error("EIO: simulated"), { code: "EIO" }),
+      )) as typeof fs.promises.rename;
     try {
       const error = await store.put({ id: "b", n: 2 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StoreError);
@@ -229,7 +214,7 @@ describe("JsonFileStore failed writes", () => {
       await expect(store.put({ id: "a", n: 99 })).rejects.toMatchObject({ code: "STORE_IO" });
       await expect(store.delete("a")).rejects.toMatchObject({ code: "STORE_IO" });
     } finally {
-      fs.rename = rename;
+      fs.promises.rename = rename;
     }
     expect(await store.get("b")).toBeUndefined();
     expect(await store.get("a")).toEqual({ id: "a", n: 1 });
@@ -254,24 +239,31 @@ describe("JsonFileStore failed writes", () => {
 
   it("gives up with STORE_LOCKED when another writer holds the lock, and changes nothing", async () => {
     await writeFile(file, "[]");
-    const release = await lockfile.lock(file, { realpath: false });
+    const lock = await acquireFileLock(file);
     try {
       const store = new JsonFileStore<Item>({ path: file, lock: { timeoutMs: 200 } });
       await expect(store.put({ id: "a", n: 1 })).rejects.toMatchObject({ code: "STORE_LOCKED" });
       expect(await store.get("a")).toBeUndefined();
     } finally {
-      await release();
+      await lock.release();
     }
     expect(await readFile(file, "utf8")).toBe("[]");
   });
 
-  it("takes over a stale lock left by a crashed writer", async () => {
-    await mkdir(`${file}.lock`);
-    const old = new Date(Date.now() - 60_000);
-    await utimes(`${file}.lock`, old, old);
-    const store = open();
-    await store.put({ id: "a", n: 1 });
-    expect(await open().get("a")).toEqual({ id: "a", n: 1 });
+  it("removes dead writers' temporary files on open, and no one else's", async () => {
+    const { pid: dead } = spawnSync(process.execPath, ["-e", ""]);
+    const owned = (pid: number, host = selfIdentity.host) =>
+      tempPathFor(file).replace(`${selfIdentity.host}-${selfIdentity.pid}-`, `${host}-${pid}-`);
+    const strays = [owned(dead!), owned(dead!).replace("data.json.", "data.json.lock.")];
+    const kept = [
+      tempPathFor(file), // this process's: a live writer's file in flight
+      owned(dead!, "00000000"), // another host's: its pid means nothing here
+      join(dir, "data.json.backup"),
+      join(dir, "other.json.tmp"),
+    ];
+    for (const path of [...strays, ...kept]) await writeFile(path, "[]");
+    await open().open();
+    expect((await readdir(dir)).sort()).toEqual(kept.map((p) => p.slice(dir.length + 1)).sort());
   });
 });
 
@@ -348,22 +340,19 @@ describe("JsonFileStore with several writers", () => {
     for (let round = 0; round < 3; round++) {
       const w = startWriter(`k${round}`, "forever", 20_000);
       await w.written(10);
-      // Kill the moment write-file-atomic creates its temporary file, i.e. inside a write.
+      // Kill the moment the writer creates its data temporary file, i.e. inside a write.
       const watcher = fs.watch(dir, (_event, name) => {
-        if (name && name.startsWith("data.json.") && name !== "data.json.lock")
-          w.child.kill("SIGKILL");
+        if (name && isDataTemp(name)) w.child.kill("SIGKILL");
       });
       expect((await w.exit).signal).toBe("SIGKILL");
       watcher.close();
-      const left = await readdir(dir);
-      if (left.some((name) => name.startsWith("data.json.") && name !== "data.json.lock"))
-        killedMidWrite++;
-      const records = await all(open());
+      if ((await readdir(dir)).some(isDataTemp)) killedMidWrite++;
+      const records = await all(await open().open());
       expect(records.length).toBeGreaterThanOrEqual(10);
       // Every version of the file the writer produced holds records 1..n in order.
       expect(records.map((r) => r.n)).toEqual(records.map((_, i) => i + 1));
-      for (const name of left)
-        if (name !== "data.json") await rm(join(dir, name), { recursive: true, force: true });
+      // Opening removed the dead writer's temporary file and lock.
+      expect(await readdir(dir)).toEqual(["data.json"]);
       await rm(file);
     }
     // The kill really interrupted writes (their temporary files were left behind).
