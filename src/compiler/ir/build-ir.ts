@@ -8,6 +8,7 @@ import { Diagnostics } from "../load/diagnostics.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { derefFrom } from "./deref-from.js";
 import { facetsOf } from "./facets-of.js";
+import { fullTextOf } from "./full-text-of.js";
 import { indexesOf } from "./indexes-of.js";
 import { resolveInheritance } from "./inheritance.js";
 import { linksOf } from "./links-of.js";
@@ -117,6 +118,8 @@ export function buildProjectIR(
     };
     const base = bases.get(m.name);
     if (base !== undefined) ir.base = base;
+    const fullText = fullTextOf(m, properties, base !== undefined, diagnostics);
+    if (fullText !== undefined) ir.fullText = fullText;
     const module = mixinModules.get(m.name);
     if (module !== undefined) {
       const prototype = mixinPrototype(m, module, mixinExports.get(module), diagnostics);
@@ -125,10 +128,13 @@ export function buildProjectIR(
     return ir;
   });
 
-  // Sub-models inherit their ancestors' named queries, bound to their own schema.
+  // Sub-models inherit their ancestors' named queries, bound to their own schema, and their root's fullText.
+  const byModel = new Map(irs.map((ir) => [ir.name, ir]));
   for (const ir of irs) {
     const ancestors = chain(ir.name);
     if (ancestors.length === 0) continue;
+    const rootFullText = byModel.get(ancestors[0]!)?.fullText;
+    if (rootFullText !== undefined) ir.fullText = rootFullText;
     const { source, schema, hints, own } = queryContext.get(ir.name)!;
     ir.queries = withInheritedQueries(
       source,

@@ -37,6 +37,16 @@ export interface ModelIR {
   readonly prototype?: { readonly module: string; readonly exports: readonly string[] };
   readonly queries: readonly NamedQueryIR[];
   readonly facets: readonly FacetIR[];
+  /** `fullText`: the text properties `search(words)` looks in (a sub-model has its base's). */
+  readonly fullText?: FullTextIR;
+}
+
+/** A model's full-text index: a generated `tsvector` column in SQL, the `fullText` wrapper elsewhere. */
+export interface FullTextIR {
+  /** String properties, in the order the schema lists them. */
+  readonly fields: readonly string[];
+  /** The text-search configuration: "simple" (default) or a language such as "english". */
+  readonly language: string;
 }
 
 /** One top-level property of a model. */

@@ -75,6 +75,20 @@ export const keywordMetaSchemas = {
       additionalProperties: false,
     },
   },
+  fullText: {
+    type: "object",
+    properties: {
+      fields: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        minItems: 1,
+        uniqueItems: true,
+      },
+      language: { type: "string", pattern: "^[a-z_]+$" },
+    },
+    required: ["fields"],
+    additionalProperties: false,
+  },
   renamedFrom: { type: "string", minLength: 1 },
   readonly: { type: "boolean" },
   unique: { type: "boolean" },
@@ -99,6 +113,7 @@ export const perstoreMetaSchema = {
     prototype: keywordMetaSchemas.prototype,
     queries: keywordMetaSchemas.queries,
     facets: keywordMetaSchemas.facets,
+    fullText: keywordMetaSchemas.fullText,
     properties: {
       type: "object",
       additionalProperties: {

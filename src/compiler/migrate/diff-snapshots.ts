@@ -38,8 +38,10 @@ export interface DiffOptions {
  * a new primary key) throw MIGRATION_DESTRUCTIVE, naming each with its
  * reason, unless `allowDestructive` is set.
  *
- * Order: drop foreign keys, drop indexes, create tables, alter tables (rename,
- * add, alter, drop columns), drop tables, create indexes, add foreign keys.
+ * Order: drop foreign keys, drop indexes (and full-text columns whose
+ * definition or fields change), create tables, alter tables (rename, add,
+ * alter, drop columns), drop tables, create indexes (and full-text columns),
+ * add foreign keys.
  */
 export function diffSnapshots(
   prev: Snapshot,
@@ -245,6 +247,15 @@ function diffTable(
         : undefined,
     );
   }
+
+  // The generated full-text column depends on its fields: drop it before they change, add it after.
+  const fullTextChanged =
+    JSON.stringify(before.fullText) !== JSON.stringify(after.fullText) ||
+    (after.fullText?.fields.some((field) => retyped.has(`${table}.${field}`)) ?? false);
+  if (fullTextChanged && before.fullText !== undefined)
+    plan.dropIndexes.push({ kind: "dropFullText", table, fullText: before.fullText });
+  if (fullTextChanged && after.fullText !== undefined)
+    plan.createIndexes.push({ kind: "addFullText", table, fullText: after.fullText });
 
   for (const { from, to } of match.renames) {
     plan.alters.push({

@@ -16,6 +16,7 @@ import {
   type DdlTable,
 } from "../emit/ddl/ddl-model.js";
 import { ddlTablesFromIR } from "../emit/ddl/ddl-tables-from-ir.js";
+import { isTextSearchConfig, type DdlFullText } from "../emit/ddl/full-text-column.js";
 import type { ProjectIR } from "../ir/types.js";
 
 export const SNAPSHOT_VERSION = 1;
@@ -71,7 +72,7 @@ export function parseSnapshot(text: string, file = "snapshot.json"): Snapshot {
 }
 
 function normalTable(table: DdlTable): DdlTable {
-  return {
+  const out: DdlTable = {
     name: table.name,
     primaryKey: table.primaryKey,
     columns: table.columns.map(normalColumn),
@@ -86,6 +87,9 @@ function normalTable(table: DdlTable): DdlTable {
       references: { table: k.references.table, column: k.references.column },
     })),
   };
+  const fullText = table.fullText;
+  if (fullText === undefined) return out;
+  return { ...out, fullText: { fields: [...fullText.fields], language: fullText.language } };
 }
 
 function normalColumn(column: DdlColumn): DdlColumn {
@@ -105,7 +109,7 @@ function readTable(value: unknown, file: string, at: string): DdlTable {
   const name = text(t.name, file, `${at}/name`);
   if (!isTableName(name))
     throw invalid(file, `${at}/name: "${name}" is not a snake_case table name`);
-  return {
+  const out: DdlTable = {
     name,
     primaryKey: text(t.primaryKey, file, `${at}/primaryKey`),
     columns: list(t.columns, file, `${at}/columns`).map((c, i) =>
@@ -137,6 +141,20 @@ function readTable(value: unknown, file: string, at: string): DdlTable {
       };
     }),
   };
+  return t.fullText === undefined ? out : { ...out, fullText: readFullText(t.fullText, file, at) };
+}
+
+function readFullText(value: unknown, file: string, at: string): DdlFullText {
+  const f = record(value, file, `${at}/fullText`);
+  const language = text(f.language, file, `${at}/fullText/language`);
+  // The configuration name is written into SQL verbatim, so only plain names are accepted.
+  if (!isTextSearchConfig(language))
+    throw invalid(file, `${at}/fullText/language: "${language}" is not a configuration name`);
+  const fields = list(f.fields, file, `${at}/fullText/fields`).map((x, i) =>
+    text(x, file, `${at}/fullText/fields/${i}`),
+  );
+  if (fields.length === 0) throw invalid(file, `${at}/fullText/fields: expected a field`);
+  return { fields, language };
 }
 
 function readColumn(value: unknown, file: string, at: string): DdlColumn {

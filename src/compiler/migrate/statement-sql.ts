@@ -13,6 +13,12 @@ import {
   type DdlDefault,
   type DdlTable,
 } from "../emit/ddl/ddl-model.js";
+import {
+  FULL_TEXT_COLUMN,
+  fullTextColumnSql,
+  fullTextIndexName,
+  type DdlFullText,
+} from "../emit/ddl/full-text-column.js";
 import { offlineKysely } from "../emit/ddl/offline-kysely.js";
 import type { EnumValues, MigrationStatement } from "./statements.js";
 
@@ -124,6 +130,11 @@ export function statementSql(statement: MigrationStatement): string[] {
             .addPrimaryKeyConstraint(primaryKeyName(statement.table), [statement.to] as never),
         ),
       ];
+    case "addFullText":
+      return addFullTextSql(statement.table, statement.fullText);
+    case "dropFullText":
+      // Dropping the column drops its index too.
+      return [text(schema.alterTable(statement.table).dropColumn(FULL_TEXT_COLUMN))];
     case "createIndex":
       return [
         createIndexSql(
@@ -183,6 +194,19 @@ function createTableSql(table: DdlTable): string[] {
   return [
     text(builder),
     ...table.indexes.map((i) => createIndexSql(table.name, i.name, i.columns, i.unique)),
+    ...(table.fullText === undefined ? [] : addFullTextSql(table.name, table.fullText)),
+  ];
+}
+
+/** The generated tsvector column of `fullText` and its GIN index. */
+function addFullTextSql(table: string, fullText: DdlFullText): string[] {
+  return [
+    text(
+      sql`alter table ${sql.id(table)} add column ${sql.id(FULL_TEXT_COLUMN)} tsvector generated always as (${fullTextColumnSql(fullText)}) stored`,
+    ),
+    text(
+      sql`create index ${sql.id(fullTextIndexName(table))} on ${sql.id(table)} using gin (${sql.id(FULL_TEXT_COLUMN)})`,
+    ),
   ];
 }
 

@@ -8,6 +8,7 @@ import type {
   DdlColumn,
   DdlDefault,
   DdlForeignKey,
+  DdlFullText,
   DdlIndex,
   DdlTable,
 } from "../emit/ddl/ddl-model.js";
@@ -75,6 +76,8 @@ export type MigrationStatement =
       readonly from: string;
       readonly to: string;
     }
+  | { readonly kind: "addFullText"; readonly table: string; readonly fullText: DdlFullText }
+  | { readonly kind: "dropFullText"; readonly table: string; readonly fullText: DdlFullText }
   | { readonly kind: "createIndex"; readonly table: string; readonly index: DdlIndex }
   | { readonly kind: "dropIndex"; readonly table: string; readonly index: DdlIndex }
   | { readonly kind: "addForeignKey"; readonly table: string; readonly foreignKey: DdlForeignKey }
@@ -179,6 +182,10 @@ export function reverseStatement(statement: MigrationStatement): MigrationStatem
       return { ...statement, to: !statement.to };
     case "alterPrimaryKey":
       return { ...statement, from: statement.to, to: statement.from };
+    case "addFullText":
+      return { kind: "dropFullText", table: statement.table, fullText: statement.fullText };
+    case "dropFullText":
+      return { kind: "addFullText", table: statement.table, fullText: statement.fullText };
     case "createIndex":
       return { kind: "dropIndex", table: statement.table, index: statement.index };
     case "dropIndex":

@@ -1,3 +1,5 @@
+import type { DdlFullText } from "./full-text-column.js";
+
 /**
  * The DDL entity model: what the database schema of a project is, independent
  * of how it is written as SQL. `ddlTablesFromIR` builds it from the compiler
@@ -45,7 +47,11 @@ export interface DdlTable {
   readonly indexes: readonly DdlIndex[];
   /** Sorted by name. */
   readonly foreignKeys: readonly DdlForeignKey[];
+  /** The generated `perstore_search` tsvector column and its GIN index (schema keyword `fullText`). */
+  readonly fullText?: DdlFullText;
 }
+
+export type { DdlFullText };
 
 /** The table-per-hierarchy discriminator column of inherited models. */
 export const DISCRIMINATOR_COLUMN = "perstore_type";

@@ -17,6 +17,8 @@ import { compareText, hierarchiesOf, rootsOf } from "./hierarchy.js";
  *   `employerId -> company(id)`; a reverse link `Book?authorId={id}` makes the
  *   same key on the other side. Arrays of ids get no foreign key (SQL cannot
  *   express one). Every foreign-key column is indexed.
+ * - Full text (`fullText` on the root model): a generated `perstore_search`
+ *   tsvector column with a GIN index (see full-text-column.ts).
  */
 export function ddlTablesFromIR(ir: ProjectIR): DdlTable[] {
   const roots = rootsOf(ir);
@@ -74,13 +76,17 @@ export function ddlTablesFromIR(ir: ProjectIR): DdlTable[] {
     const keys = [...(foreignKeys.get(table)?.values() ?? [])].sort((a, b) =>
       compareText(a.name, b.name),
     );
-    return {
+    const ddl: DdlTable = {
       name: table,
       primaryKey: h.root.primaryKey,
       columns: columnsByTable.get(table)!.map((c) => c.column),
       indexes: tableIndexes(table, h.root.primaryKey, h.models, keys),
       foreignKeys: keys,
     };
+    const fullText = h.root.fullText;
+    return fullText === undefined
+      ? ddl
+      : { ...ddl, fullText: { fields: [...fullText.fields], language: fullText.language } };
   });
 }
 

@@ -1,6 +1,7 @@
 import type { SqlColumnSpec, SqlTableSpec } from "../../../store/sql/table-spec.js";
 import type { ModelIR, ProjectIR } from "../../ir/types.js";
 import { DISCRIMINATOR_COLUMN } from "./ddl-model.js";
+import { FULL_TEXT_COLUMN } from "./full-text-column.js";
 import { hierarchyColumns } from "./hierarchy-columns.js";
 import { hierarchiesOf } from "./hierarchy.js";
 
@@ -46,6 +47,13 @@ export function tableSpecsFromIR(ir: ProjectIR): SqlTableSpec[] {
           return out;
         }),
       };
+      const fullText = hierarchy.root.fullText;
+      if (fullText !== undefined)
+        spec.fullText = {
+          column: FULL_TEXT_COLUMN,
+          fields: [...fullText.fields],
+          language: fullText.language,
+        };
       if (hierarchy.models.length > 1) {
         spec.discriminator = {
           column: DISCRIMINATOR_COLUMN,
