@@ -1,7 +1,9 @@
 /**
  * `openDatabase(url?)`: one Kysely instance over the database a URL names.
  *
- * - `pglite:<dir>`: embedded PGlite persisted in that folder (created if missing);
+ * - `pglite:<dir>`: embedded PGlite persisted in that folder (created if missing),
+ *   used by one process at a time (a second opener gets STORE_LOCKED naming
+ *   the holder's pid; see pglite-folder-lock.ts);
  * - `memory:`: embedded PGlite in memory;
  * - `postgres://…` / `postgresql://…`: a PostgreSQL server through a `pg` pool.
  *
@@ -18,6 +20,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { StoreError } from "../../errors/index.js";
 import { PGliteDialect } from "./pglite-dialect.js";
+import { openLockedPGlite } from "./pglite-folder-lock.js";
 
 /** The database used when nothing else is configured. */
 export const DEFAULT_DATABASE_URL = "pglite:.perstore/db";
@@ -67,7 +70,9 @@ export function openDatabase<DB = any>(url: string = defaultDatabaseUrl()): Kyse
   }
   if (url.startsWith("pglite:")) {
     const dir = resolve(url.slice("pglite:".length) || ".perstore/db");
-    return new Kysely<DB>({ dialect: new PGliteDialect({ pglite: () => createPGlite(dir) }) });
+    return new Kysely<DB>({
+      dialect: new PGliteDialect({ pglite: () => openLockedPGlite(dir, () => createPGlite(dir)) }),
+    });
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
     const pool = new pg.Pool({
