@@ -30,10 +30,17 @@ export { condenseJournal, journalChanges, buildChangeSet } from "./transaction/i
 export type { IndexPlan, IndexCatalog, RangeBound } from "./query/plan/index.js";
 export { planFilter } from "./query/plan/index.js";
 export * from "./store/sql/index.js";
+export * from "./store/remote/index.js";
 export { fullText } from "./wrappers/full-text/index.js";
 export type { FullTextOptions, FullTextStore, TermProcessor } from "./wrappers/full-text/index.js";
 export { cache } from "./wrappers/cache/index.js";
 export type { CacheOptions, CacheStats, CachedStore } from "./wrappers/cache/index.js";
+export { replicated } from "./wrappers/replicated/index.js";
+export type {
+  ReplicatedOptions,
+  ReplicatedStore,
+  ReplicaStatus,
+} from "./wrappers/replicated/index.js";
 export { JsonFileStore } from "./store/json-file/index.js";
 export type { JsonFileStoreOptions } from "./store/json-file/index.js";
 /** Kysely's column types, for the generated `db.ts` (generated code imports only perstore). */
