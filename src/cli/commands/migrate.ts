@@ -14,7 +14,7 @@ import {
 import { openDatabase } from "../../store/sql/open-database.js";
 import { parseFlags, type CliIO, type Command } from "../command.js";
 
-const HELP = `Usage: perstore migrate <create <name> [--allow-destructive] | up | down [count] | status>
+const HELP = `Usage: perstore migrate <create <name> [--allow-destructive] | up | down [count] [--allow-destructive] | status>
 
   create <name>   diff the schemas against generated/migrations/snapshot.json and write
                   generated/migrations/<id>_<name>.sql (an up and a down part) and the new
@@ -23,11 +23,16 @@ const HELP = `Usage: perstore migrate <create <name> [--allow-destructive] | up 
                   without a default, ...) are refused, each with its reason, unless
                   --allow-destructive is given.
   up              apply every pending migration in order, each in a transaction
-  down [count]    revert the last <count> applied migrations (default 1)
+  down [count]    revert the last <count> applied migrations (default 1); more than are
+                  applied is an error. Down parts that drop tables or columns (and their
+                  data) or can fail on existing rows are refused, each with its reason,
+                  unless --allow-destructive is given.
   status          list applied, pending, edited and missing migrations; exit 1 on problems
 
 The database is DATABASE_URL, else perstore.config.json "database", else pglite:.perstore/db.
-Migrations run under an advisory lock, so two processes never migrate at once.
+Two processes never migrate at once: on a PostgreSQL server the second waits for an
+advisory lock; an embedded PGlite folder is used by one process at a time, so a second
+process fails at once naming the one that holds it (STORE_LOCKED).
 `;
 
 export const migrateCommand: Command = {
@@ -51,8 +56,8 @@ export const migrateCommand: Command = {
       );
       return 2;
     }
-    if (flags.has("--allow-destructive") && action !== "create") {
-      io.stderr.write("--allow-destructive only applies to `migrate create`\n");
+    if (flags.has("--allow-destructive") && action !== "create" && action !== "down") {
+      io.stderr.write("--allow-destructive only applies to `migrate create` and `migrate down`\n");
       return 2;
     }
     try {
@@ -70,7 +75,10 @@ export const migrateCommand: Command = {
           const count = rest.length === 0 ? 1 : Number(rest[0]);
           if (rest.length > 1 || !Number.isInteger(count) || count < 1)
             return usageError(io, "migrate down takes an optional count >= 1");
-          return await withDatabase(io, (config, db) => down(io, config, db, count));
+          const allowDestructive = flags.has("--allow-destructive");
+          return await withDatabase(io, (config, db) =>
+            down(io, config, db, count, allowDestructive),
+          );
         }
         default:
           return usageError(io, `unknown migrate action "${action}"`);
@@ -112,6 +120,8 @@ async function create(io: CliIO, name: string, allowDestructive: boolean): Promi
   for (const step of created.plan.destructive)
     io.stdout.write(`  destructive (allowed): ${step.reason}\n`);
   for (const step of created.plan.irreversible) io.stdout.write(`  irreversible: ${step.reason}\n`);
+  for (const step of created.destructiveDown)
+    io.stdout.write(`  destructive down (needs --allow-destructive to revert): ${step.reason}\n`);
   io.stdout.write(
     `  wrote ${config.out}/migrations/${created.fileName} (${created.plan.statements.length} steps)\n`,
   );
@@ -136,9 +146,11 @@ async function down(
   config: PerstoreConfig,
   db: Kysely<any>,
   count: number,
+  allowDestructive: boolean,
 ): Promise<number> {
   const reverted = await migrateDown(db, await loadMigrations(migrationsDir(config)), {
     count,
+    allowDestructive,
     log: (line) => io.stdout.write(`  ${line}\n`),
   });
   io.stdout.write(

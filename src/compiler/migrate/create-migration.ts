@@ -3,7 +3,8 @@ import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 import { PerstoreError } from "../../errors/index.js";
 import type { ProjectIR } from "../ir/types.js";
-import { diffSnapshots, type MigrationPlan } from "./diff-snapshots.js";
+import { diffSnapshots, type FlaggedStep, type MigrationPlan } from "./diff-snapshots.js";
+import { downRisks } from "./down-risks.js";
 import { loadMigrations } from "./load-migrations.js";
 import {
   isMigrationName,
@@ -39,6 +40,8 @@ export interface CreatedMigration {
   readonly fileName: string;
   readonly path: string;
   readonly plan: MigrationPlan;
+  /** Down steps that can lose data or fail: `migrate down` needs --allow-destructive for them. */
+  readonly destructiveDown: readonly FlaggedStep[];
 }
 
 /**
@@ -73,6 +76,7 @@ export async function createMigration(
     allowDestructive: options.allowDestructive ?? false,
   });
   if (plan.statements.length === 0) return undefined;
+  const destructiveDown = downRisks(plan.down);
   const content: MigrationContent = {
     name: options.name,
     parent: previous.parent,
@@ -80,6 +84,7 @@ export async function createMigration(
     down: plan.down.flatMap(statementSql),
     destructive: plan.destructive.map((s) => s.reason),
     irreversible: plan.irreversible.map((s) => s.reason),
+    destructiveDown: destructiveDown.map((s) => s.reason),
   };
   const id = migrationId(laterThan(newest, options.now ?? new Date()), content);
   const fileName = `${id}_${options.name}.sql`;
@@ -95,7 +100,7 @@ export async function createMigration(
     await rm(path, { force: true }); // never leave a migration without its snapshot
     throw error;
   }
-  return { id, fileName, path, plan };
+  return { id, fileName, path, plan, destructiveDown };
 }
 
 /** `now`, or one second after the newest migration when the clock has not passed it (ids must sort in creation order). */

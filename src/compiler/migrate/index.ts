@@ -29,6 +29,7 @@ export {
   migrationStatus,
   withMigrationLock,
   type AppliedMigration,
+  type MigrateDownOptions,
   type MigrateOptions,
   type MigrationState,
   type MigrationStatus,
@@ -42,7 +43,8 @@ export {
   SNAPSHOT_VERSION,
   type Snapshot,
 } from "./snapshot.js";
-export { splitSql } from "./split-sql.js";
+export { runMigrationScript, runSqlScript, type ScriptLocation } from "./run-sql-script.js";
+export { downRisks } from "./down-risks.js";
 export { statementSql } from "./statement-sql.js";
 export {
   classifyTypeChange,

@@ -8,6 +8,7 @@
  * -- parent: 20251231090000_77aa01bc
  * -- reversible: yes
  * -- destructive: drops column "book"."subtitle" and its data
+ * -- destructive down: none
  * -- up
  * alter table "book" drop column "subtitle";
  * -- down
@@ -28,8 +29,19 @@ export interface MigrationFile {
   /** Reasons given in the header for destructive and irreversible steps. */
   readonly destructive: readonly string[];
   readonly irreversible: readonly string[];
+  /**
+   * Why reverting it can lose data or fail on rows added since: the header's
+   * `-- destructive down:` lines, or, in a file without them (hand-written or
+   * older), what a scan of the down part finds (`drop table`, `drop column`,
+   * `truncate`, `delete from`, a column type change, ...).
+   */
+  readonly destructiveDown: readonly string[];
   readonly up: string;
   readonly down: string;
+  /** 1-based line of the file where the up part's text starts (for error locations). */
+  readonly upLine: number;
+  /** 1-based line of the file where the down part's text starts. */
+  readonly downLine: number;
   /** sha256 of the file's text (line endings normalised): an applied migration must not change. */
   readonly checksum: string;
 }
@@ -41,6 +53,8 @@ export interface MigrationContent {
   readonly down: readonly string[];
   readonly destructive: readonly string[];
   readonly irreversible: readonly string[];
+  /** Reasons the down part can lose data or fail (written as `-- destructive down:` lines; `none` when empty). */
+  readonly destructiveDown?: readonly string[];
 }
 
 const FILE_NAME = /^(\d{14}_[0-9a-f]{8})_([A-Za-z0-9][A-Za-z0-9_-]*)\.sql$/;
@@ -73,6 +87,7 @@ export function renderMigration(id: string, content: MigrationContent): string {
     `-- reversible: ${reversible ? "yes" : "no"}`,
     ...content.irreversible.map((reason) => `-- irreversible: ${oneLine(reason)}`),
     ...content.destructive.map((reason) => `-- destructive: ${oneLine(reason)}`),
+    ...(reversible ? destructiveDownLines(content.destructiveDown ?? []) : []),
     "-- up",
     ...content.up.map((s) => `${s};`),
     "-- down",
@@ -97,6 +112,8 @@ export function parseMigration(fileName: string, text: string): MigrationFile {
     header.filter((l) => l.startsWith(`-- ${key}: `)).map((l) => l.slice(key.length + 5));
   const parent = values("parent")[0];
   if (parent === undefined) throw invalid(fileName, 'the header has no "-- parent:" line');
+  const down = lines.slice(downAt + 1).join("\n");
+  const declaredDown = values("destructive down");
   return {
     id: match[1]!,
     name: match[2]!,
@@ -105,10 +122,38 @@ export function parseMigration(fileName: string, text: string): MigrationFile {
     reversible: values("reversible")[0] !== "no",
     destructive: values("destructive"),
     irreversible: values("irreversible"),
+    destructiveDown:
+      declaredDown.length > 0 ? declaredDown.filter((r) => r !== "none") : scanDownPart(down),
     up: lines.slice(upAt + 1, downAt).join("\n"),
-    down: lines.slice(downAt + 1).join("\n"),
+    down,
+    upLine: upAt + 2,
+    downLine: downAt + 2,
     checksum: createHash("sha256").update(normal).digest("hex"),
   };
+}
+
+function destructiveDownLines(reasons: readonly string[]): string[] {
+  if (reasons.length === 0) return ["-- destructive down: none"];
+  return reasons.map((reason) => `-- destructive down: ${oneLine(reason)}`);
+}
+
+/** Statements that lose data or can fail on existing rows, looked for in a down part with no header saying. */
+const RISKY_DOWN: readonly [RegExp, string][] = [
+  [/\bdrop\s+table\b/i, "drop table"],
+  [/\bdrop\s+column\b/i, "drop column"],
+  [/\bdrop\s+schema\b/i, "drop schema"],
+  [/\btruncate\b/i, "truncate"],
+  [/\bdelete\s+from\b/i, "delete from"],
+  [/\balter\s+column\s+("[^"]*"|\S+)\s+(set\s+data\s+)?type\b/i, "alter column ... type"],
+  [/\bset\s+not\s+null\b/i, "set not null"],
+];
+
+/** What a down part without a `-- destructive down:` header may lose (comments and strings are not skipped: a false alarm only asks for --allow-destructive). */
+function scanDownPart(down: string): string[] {
+  const found = RISKY_DOWN.filter(([pattern]) => pattern.test(down)).map(([, what]) => what);
+  return found.length === 0
+    ? []
+    : [`its down part runs ${found.join(", ")} (no "-- destructive down:" header says otherwise)`];
 }
 
 function oneLine(text: string): string {

@@ -1,21 +1,26 @@
 /**
  * Applies and reverts migrations on a database, in id order, each in its own
  * transaction, recorded in `perstore_migrations` (id, name, checksum,
- * applied_at). A session advisory lock held on one connection for the whole
- * run means two processes never migrate at once: the second waits, then sees
- * what the first applied.
+ * applied_at). Each part runs whole, as the database parses it (see
+ * run-sql-script.ts). Two processes never migrate at once: on a server a
+ * session advisory lock held on one connection for the whole run makes the
+ * second wait, then see what the first applied; an embedded PGlite folder is
+ * locked to the one process that opened it (`openDatabase`), so a second
+ * process fails at once with STORE_LOCKED naming the holder's pid.
  *
  * Refusals (nothing is changed): a pending migration created on a parallel
  * branch or older than one already applied (MIGRATION_PARALLEL,
- * MIGRATION_OUT_OF_ORDER); reverting an irreversible, edited or missing
- * migration (MIGRATION_IRREVERSIBLE, MIGRATION_EDITED, MIGRATION_MISSING).
+ * MIGRATION_OUT_OF_ORDER); reverting more migrations than are applied
+ * (MIGRATION_DOWN_TOO_MANY), an irreversible, edited or missing migration
+ * (MIGRATION_IRREVERSIBLE, MIGRATION_EDITED, MIGRATION_MISSING), or one whose
+ * down part is destructive without `allowDestructive` (MIGRATION_DESTRUCTIVE).
  * An applied migration whose file changed is reported, never re-run.
  */
 import { sql, type Kysely } from "kysely";
 import { PerstoreError } from "../../errors/index.js";
 import { parallelMigrations, type ParallelMigration } from "./lineage.js";
 import type { MigrationFile } from "./migration-file.js";
-import { splitSql } from "./split-sql.js";
+import { runMigrationScript } from "./run-sql-script.js";
 
 export const MIGRATIONS_TABLE = "perstore_migrations";
 /** pg_advisory_lock key: "pers" in ASCII. */
@@ -94,7 +99,11 @@ export async function migrateUp(
     for (const migration of migrations) {
       if (!pending.has(migration.id)) continue;
       await conn.transaction().execute(async (trx) => {
-        await runScript(trx, migration.up, `${migration.fileName} (up)`);
+        await runMigrationScript(trx, migration.up, {
+          fileName: migration.fileName,
+          part: "up",
+          firstLine: migration.upLine,
+        });
         await trx
           .insertInto(MIGRATIONS_TABLE)
           .values({ id: migration.id, name: migration.name, checksum: migration.checksum })
@@ -107,11 +116,23 @@ export async function migrateUp(
   });
 }
 
-/** Reverts the last `count` applied migrations (default 1), newest first; returns the ids reverted. */
+/** Options of `migrateDown`. */
+export interface MigrateDownOptions extends MigrateOptions {
+  /** How many applied migrations to revert, newest first (default 1); more than are applied is MIGRATION_DOWN_TOO_MANY. */
+  readonly count?: number;
+  /** Revert down parts that drop tables or columns (and their data) or can fail on rows; refused (MIGRATION_DESTRUCTIVE) otherwise. */
+  readonly allowDestructive?: boolean;
+}
+
+/**
+ * Reverts the last `count` applied migrations (default 1), newest first;
+ * returns the ids reverted. Every target is checked before anything runs, so
+ * a refusal changes nothing.
+ */
 export async function migrateDown(
   db: Kysely<any>,
   migrations: readonly MigrationFile[],
-  options: MigrateOptions & { readonly count?: number } = {},
+  options: MigrateDownOptions = {},
 ): Promise<string[]> {
   return withMigrationLock(db, async (conn) => {
     await ensureMigrationsTable(conn);
@@ -123,8 +144,15 @@ export async function migrateDown(
         "MIGRATION_BAD_COUNT",
         `cannot revert ${count} migrations: give a whole number >= 1`,
       );
+    if (count > applied.length)
+      throw new PerstoreError(
+        "MIGRATION_DOWN_TOO_MANY",
+        `cannot revert ${count} migration${count === 1 ? "" : "s"}: ${applied.length === 0 ? "none is" : `only ${applied.length} ${applied.length === 1 ? "is" : "are"}`} applied; nothing was reverted`,
+        { details: { requested: count, applied: applied.length } },
+      );
     const targets = applied.slice(-count).reverse();
     // Check them all first, so a refusal changes nothing.
+    const destructive: { migration: string; reason: string }[] = [];
     for (const record of targets) {
       const file = byId.get(record.id);
       if (file === undefined)
@@ -143,12 +171,24 @@ export async function migrateDown(
           `${file.fileName} is irreversible: ${file.irreversible.join("; ") || "marked so in its header"}`,
         );
       }
+      for (const reason of file.destructiveDown)
+        destructive.push({ migration: file.fileName, reason });
     }
+    if (destructive.length > 0 && options.allowDestructive !== true)
+      throw new PerstoreError(
+        "MIGRATION_DESTRUCTIVE",
+        `reverting would lose data or may fail on existing rows (pass --allow-destructive to accept it); nothing was reverted:\n${destructive.map((d) => `  - ${d.migration}: ${d.reason}`).join("\n")}`,
+        { details: { steps: destructive } },
+      );
     const reverted: string[] = [];
     for (const record of targets) {
       const file = byId.get(record.id)!;
       await conn.transaction().execute(async (trx) => {
-        await runScript(trx, file.down, `${file.fileName} (down)`);
+        await runMigrationScript(trx, file.down, {
+          fileName: file.fileName,
+          part: "down",
+          firstLine: file.downLine,
+        });
         await trx.deleteFrom(MIGRATIONS_TABLE).where("id", "=", file.id).execute();
       });
       reverted.push(file.id);
@@ -260,20 +300,4 @@ function reportEdited(status: MigrationStatus, options: MigrateOptions): void {
 export function describeParallel(p: ParallelMigration): string {
   const siblings = p.siblings.length === 0 ? "" : ` (like ${p.siblings.join(", ")})`;
   return `  - ${p.id} follows ${p.parent ?? "nothing"}${siblings}, but the migration before it is ${p.expected ?? "none"}`;
-}
-
-/** Runs a migration part statement by statement; a failure names the migration and the statement. */
-async function runScript(db: Kysely<any>, script: string, label: string): Promise<void> {
-  for (const statement of splitSql(script)) {
-    try {
-      await sql.raw(statement).execute(db);
-    } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new PerstoreError(
-        "MIGRATION_FAILED",
-        `${label} failed and was rolled back: ${reason}\n  in: ${statement}`,
-        { cause, details: { migration: label, statement } },
-      );
-    }
-  }
 }

@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import { clampIdentifier } from "../../../src/compiler/emit/ddl/constraint-name.js";
 import {
@@ -8,7 +7,7 @@ import {
   sqlTypeOf,
   tableSpecsFromIR,
 } from "../../../src/compiler/emit/ddl/index.js";
-import { splitSql } from "../../../src/compiler/migrate/split-sql.js";
+import { runSqlScript } from "../../../src/compiler/migrate/run-sql-script.js";
 import { openDatabase } from "../../../src/store/sql/open-database.js";
 import { catalogColumns, catalogConstraints } from "../migrate/databases.js";
 import { libraryIR, model, project } from "./ir-fixture.js";
@@ -160,7 +159,7 @@ describe("emitDdl", () => {
     );
     const db = openDatabase("memory:");
     try {
-      for (const statement of splitSql(file!.contents)) await sql.raw(statement).execute(db);
+      await runSqlScript(db, file!.contents);
       const columns = await catalogColumns(db);
       expect(new Set(columns.map((c) => c.table))).toEqual(new Set(["author", "book", "person"]));
       expect(
@@ -178,15 +177,5 @@ describe("emitDdl", () => {
     } finally {
       await db.destroy();
     }
-  });
-});
-
-describe("splitSql", () => {
-  it("splits at top-level semicolons only", () => {
-    expect(
-      splitSql(
-        `select 'a;b'; -- c;d\nselect "x;y" from t; /* ; */ select $$;$$;\n-- only a comment;\n`,
-      ),
-    ).toEqual(["select 'a;b'", '-- c;d\nselect "x;y" from t', "/* ; */ select $$;$$"]);
   });
 });

@@ -22,6 +22,30 @@ import { v1, v2 } from "./schema-versions.js";
 
 const AUTHOR = "00000000-0000-4000-8000-000000000001";
 
+/** A hand-written migration that a statement splitter gets wrong (item: E'' strings, nested dollar quotes, comments). */
+const QUOTING_FILE = "20260101000000_0000000a_quoting.sql";
+const QUOTING_SQL = String.raw`-- perstore migration 20260101000000_0000000a_quoting
+-- parent: none
+-- reversible: yes
+-- destructive down: drops table "author" and all its rows
+-- up
+create table "author" ("id" text primary key, "bio" text); -- a comment; with a ' quote
+insert into "author" values ('a', null), ('b', 'kept');
+update "author" set "bio" = E'it\'s; fine' where "bio" is null;
+/* a block comment; with "quotes", ' and $$ */
+create function "shout"(t text) returns text language plpgsql as $$
+begin
+  return upper(t) || '; done'; -- inside the body; $x$
+end;
+$$;
+create function "tagged"() returns text language sql as $body$ select 'a$$b;c' $body$;
+insert into "author" values ('c', "shout"('x')), ('d', "tagged"());
+-- down
+drop function "tagged"();
+drop function "shout"(text);
+drop table "author";
+`;
+
 afterAll(closeDatabases);
 
 for (const target of DATABASES) {
@@ -117,7 +141,15 @@ for (const target of DATABASES) {
       await db.updateTable("book").set({ status: "archived" }).execute();
       await db.updateTable("book").set({ status: "draft" }).execute();
 
-      expect(await migrateDown(db, await loadMigrations(dir))).toEqual([created!.id]);
+      // Its down part narrows types and drops a table and columns: refused without the flag, nothing changed.
+      await expect(migrateDown(db, await loadMigrations(dir))).rejects.toMatchObject({
+        code: "MIGRATION_DESTRUCTIVE",
+        message: expect.stringContaining('drops table "publisher" and all its rows'),
+      });
+      expect(await catalog()).toEqual(after);
+      expect(await migrateDown(db, await loadMigrations(dir), { allowDestructive: true })).toEqual([
+        created!.id,
+      ]);
       // Same catalog, columns compared by name: a column dropped and re-added by a down comes back last.
       const byName = (c: { columns: { table: string; column: string }[] }) => ({
         ...c,
@@ -128,7 +160,7 @@ for (const target of DATABASES) {
       expect(byName(await catalog())).toEqual(byName(before));
       expect((await db.selectFrom("author").select("name").execute())[0]).toEqual({ name: "Ada" });
 
-      await migrateDown(db, await loadMigrations(dir));
+      await migrateDown(db, await loadMigrations(dir), { allowDestructive: true });
       expect((await catalog()).columns).toEqual([]);
       const status = await migrationStatus(db, await loadMigrations(dir));
       expect(status.pending).toHaveLength(2);
@@ -234,12 +266,96 @@ for (const target of DATABASES) {
         ),
       );
       const failure = await migrateUp(db, await loadMigrations(dir)).catch((e: unknown) => e);
-      // The error names the migration and the statement that failed.
-      expect(failure).toMatchObject({ code: "MIGRATION_FAILED" });
-      expect((failure as Error).message).toContain(`${created!.id}_init.sql (up)`);
+      // The error names the migration, the part, and the line, column and text of the failing statement.
+      const line =
+        (await readFile(created!.path, "utf8")).split("\n").indexOf("select no_such_function();") +
+        1;
+      expect(failure).toMatchObject({
+        code: "MIGRATION_FAILED",
+        details: {
+          file: `${created!.id}_init.sql`,
+          part: "up",
+          line,
+          column: 8,
+          statement: "select no_such_function();",
+        },
+      });
+      expect((failure as Error).message).toContain(
+        `${created!.id}_init.sql (up) failed at line ${line}, column 8`,
+      );
       expect((failure as Error).message).toContain("no_such_function");
       expect(await catalogColumns(db)).toEqual([]);
       expect((await migrationStatus(db, await loadMigrations(dir))).pending).toHaveLength(1);
+    });
+
+    it("runs each part whole: E'' strings, dollar-quoted bodies and comments with semicolons and quotes", async () => {
+      const { db } = database;
+      await writeFile(join(dir, QUOTING_FILE), QUOTING_SQL);
+      expect(await migrateUp(db, await loadMigrations(dir))).toEqual(["20260101000000_0000000a"]);
+      const rows = await db.selectFrom("author").select(["id", "bio"]).orderBy("id").execute();
+      expect(rows).toEqual([
+        { id: "a", bio: "it's; fine" },
+        { id: "b", bio: "kept" },
+        { id: "c", bio: "X; done" },
+        { id: "d", bio: "a$$b;c" },
+      ]);
+      expect(await migrateDown(db, await loadMigrations(dir), { allowDestructive: true })).toEqual([
+        "20260101000000_0000000a",
+      ]);
+      expect(await catalogColumns(db)).toEqual([]);
+      const left = await sql<{
+        n: number;
+      }>`select count(*)::int as n from pg_proc where proname in ('shout', 'tagged')`.execute(db);
+      expect(left.rows[0]?.n).toBe(0);
+    });
+
+    it("refuses to revert more migrations than are applied, or a destructive down part without allowDestructive", async () => {
+      const { db } = database;
+      await createMigration({ dir, name: "init", ir: v1(), now: new Date("2026-01-01T00:00:00Z") });
+      const migrations = await loadMigrations(dir);
+      expect(migrations[0]!.destructiveDown).toContain('drops table "book" and all its rows');
+      expect(await readFile(join(dir, migrations[0]!.fileName), "utf8")).toContain(
+        '-- destructive down: drops table "author" and all its rows',
+      );
+      await expect(migrateDown(db, migrations)).rejects.toMatchObject({
+        code: "MIGRATION_DOWN_TOO_MANY",
+        details: { requested: 1, applied: 0 },
+      });
+      await migrateUp(db, migrations);
+      await db.insertInto("author").values({ id: AUTHOR, name: "Ada" }).execute();
+      await expect(
+        migrateDown(db, migrations, { count: 5, allowDestructive: true }),
+      ).rejects.toMatchObject({
+        code: "MIGRATION_DOWN_TOO_MANY",
+        message: expect.stringContaining("cannot revert 5 migrations: only 1 is applied"),
+      });
+      const refused = await migrateDown(db, migrations).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: "MIGRATION_DESTRUCTIVE" });
+      expect((refused as Error).message).toContain(
+        `${migrations[0]!.fileName}: drops table "author" and all its rows`,
+      );
+      // Nothing was reverted: the data is still there.
+      expect(await db.selectFrom("author").select("name").execute()).toEqual([{ name: "Ada" }]);
+      expect(await migrateDown(db, migrations, { allowDestructive: true })).toEqual([
+        migrations[0]!.id,
+      ]);
+      expect(await catalogColumns(db)).toEqual([]);
+    });
+
+    it("guards the down part of a migration file that has no destructive-down header (hand-written or older) by its SQL", async () => {
+      const { db } = database;
+      const legacy = QUOTING_SQL.replace(/^-- destructive down: .*\n/m, "");
+      await writeFile(join(dir, QUOTING_FILE), legacy);
+      const migrations = await loadMigrations(dir);
+      expect(migrations[0]!.destructiveDown).toEqual([
+        'its down part runs drop table (no "-- destructive down:" header says otherwise)',
+      ]);
+      await migrateUp(db, migrations);
+      await expect(migrateDown(db, migrations)).rejects.toMatchObject({
+        code: "MIGRATION_DESTRUCTIVE",
+      });
+      expect(await db.selectFrom("author").select("id").execute()).toHaveLength(4);
+      await migrateDown(db, migrations, { allowDestructive: true });
     });
 
     if (target.name === "postgres") {
