@@ -32,6 +32,8 @@ export { planFilter } from "./query/plan/index.js";
 export * from "./store/sql/index.js";
 export { fullText } from "./wrappers/full-text/index.js";
 export type { FullTextOptions, FullTextStore, TermProcessor } from "./wrappers/full-text/index.js";
+export { aggregate } from "./wrappers/aggregate/index.js";
+export type { AggregateOptions, AggregatePart } from "./wrappers/aggregate/index.js";
 export { cache } from "./wrappers/cache/index.js";
 export type { CacheOptions, CacheStats, CachedStore } from "./wrappers/cache/index.js";
 export { replicated } from "./wrappers/replicated/index.js";

@@ -1,0 +1,3 @@
+export { aggregate } from "./aggregate.js";
+export type { AggregateOptions } from "./aggregate.js";
+export type { AggregatePart } from "./parts.js";
