@@ -25,6 +25,7 @@ import type { Deref } from "./property-ir.js";
 import { queriesOf, withInheritedQueries } from "./queries-of.js";
 import type { ParameterHints } from "./query-parameters.js";
 import { querySchemaOf } from "./query-schema-of.js";
+import { reportRefCycles } from "./ref-cycles.js";
 import type { ModelIR, NamedQueryIR, ProjectIR } from "./types.js";
 import type { QuerySchema } from "../../query/ast.js";
 
@@ -50,6 +51,7 @@ export function buildProjectIR(
   const sorted = [...sources].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   const models = readModelSources(sorted, diagnostics, options.sourceCache);
   const byName = new Map(models.map((m) => [m.name, m]));
+  reportRefCycles(models, byName, diagnostics);
   const deref = (m: ModelSource): Deref => derefFrom(byName, m);
 
   const { bases, chain, subModelsOf } = resolveInheritance(models, byName, diagnostics);

@@ -13,9 +13,9 @@ import {
 import type { Diagnostics } from "../load/diagnostics.js";
 import { perstoreMetaSchema } from "../load/vocabulary.js";
 import { createAjv } from "../load/create-ajv.js";
-import { escapePointer } from "../../errors/json-pointer.js";
 import { getByPointer } from "./json-pointer.js";
 import { isIdentifier, pascalCase } from "./names.js";
+import { subschemasOf } from "./subschemas.js";
 
 /** A schema file's text, its path relative to the project root (posix). */
 export interface SchemaSource {
@@ -137,7 +137,7 @@ export function readModelSources(
       }
       return target.pointer === "" ? target.model : `${target.model}#${target.pointer}`;
     };
-    const normalized = rewriteRefs(m.raw, "", resolveRef) as Record<string, unknown>;
+    const normalized = rewriteRefs(m.raw, resolveRef);
     delete normalized["$schema"];
     normalized["$id"] = m.name;
     return { name: m.name, file: m.file, raw: m.raw, normalized, pointers: m.pointers };
@@ -178,29 +178,27 @@ export function resolveReference(
   return { model, pointer };
 }
 
+/**
+ * A copy of `raw` with the `$ref` of every schema position resolved; values
+ * that are data (`const`, `enum`, `default`, `examples`, perstore keywords)
+ * are copied as they are, even when they hold a `$ref` key.
+ */
 function rewriteRefs(
-  node: unknown,
-  pointer: string,
+  raw: Record<string, unknown>,
   resolve: (ref: string, pointer: string) => string,
-): unknown {
-  if (Array.isArray(node))
-    return node.map((item, i) => rewriteRefs(item, `${pointer}/${i}`, resolve));
-  if (node === null || typeof node !== "object") return node;
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) {
-    const at = `${pointer}/${escapePointer(key)}`;
-    const copied =
-      key === "$ref" && typeof value === "string"
-        ? resolve(value, at)
-        : rewriteRefs(value, at, resolve);
-    Object.defineProperty(out, key, {
-      value: copied,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+): Record<string, unknown> {
+  // structuredClone keeps a "__proto__" key as an own data property.
+  const copy = structuredClone(raw);
+  const stack: { schema: Record<string, unknown>; pointer: string }[] = [
+    { schema: copy, pointer: "" },
+  ];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const ref = item.schema["$ref"];
+    if (typeof ref === "string") item.schema["$ref"] = resolve(ref, `${item.pointer}/$ref`);
+    for (const sub of subschemasOf(item.schema, item.pointer))
+      stack.push({ schema: sub.schema as Record<string, unknown>, pointer: sub.pointer });
   }
-  return out;
+  return copy;
 }
 
 function checkFile(text: string): CheckedFile {

@@ -28,6 +28,9 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/** Deeper nesting is refused: the parser and every later schema walk would overflow the stack. */
+export const MAX_DEPTH = 256;
+
 /** Parse JSON text, returning the value and the position of every pointer. */
 export function parseJsonWithPointers(text: string): ParsedJson {
   const pointers = new Map<string, SourcePosition>();
@@ -64,10 +67,21 @@ export function parseJsonWithPointers(text: string): ParsedJson {
     pos++;
     return JSON.parse(text.slice(start, pos)) as string;
   };
+  let depth = 0;
   const readValue = (pointer: string, at?: SourcePosition): unknown => {
     skipSpace();
     pointers.set(pointer, at ?? here());
     const c = text[pos];
+    if ((c === "{" || c === "[") && depth >= MAX_DEPTH)
+      fail(`arrays and objects nested deeper than ${MAX_DEPTH} levels`);
+    depth++;
+    try {
+      return readAt(pointer, c);
+    } finally {
+      depth--;
+    }
+  };
+  const readAt = (pointer: string, c: string | undefined): unknown => {
     if (c === "{") {
       pos++;
       // A null-prototype object: keys like "__proto__" stay plain data.
