@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   MemoryStore,
   type Change,
@@ -8,6 +8,13 @@ import {
   type CommitMode,
 } from "perstore";
 import { expectIndexesAgree, INDEX_QUERIES, people, snapshot, type Person } from "./helpers.js";
+import { countCalls, FULL_SCANS, totalCalls } from "./work-counter.js";
+
+// Every record copy is counted (the copy is unchanged): cost is measured in operations, not time.
+const counter = vi.hoisted(() => ({ copies: 0 }));
+vi.mock("../../../src/store/copy.js", async (importOriginal) =>
+  (await import("./work-counter.js")).countingCopy(await importOriginal(), counter),
+);
 
 /** A channel that records what it receives and answers with `respond`. */
 function recordingChannel(
@@ -380,23 +387,41 @@ describe("MemoryStore commit", () => {
   });
 
   it("commit cost depends on the journal, not the data size", async () => {
-    const time = async (size: number) => {
+    /** Data-structure calls and record copies of `rounds` put/update/delete/commit rounds over `size` records. */
+    const work = async (size: number, rounds: number, mode: CommitMode) => {
       const { channel } = recordingChannel();
       const store = new MemoryStore<Person>({ channel, indexes: ["country"] });
       store.insert(Array.from({ length: size }, (_, i) => ({ id: i, country: `c${i % 30}` })));
       await store.commit({ mode: "condensed" });
-      const started = performance.now();
-      for (let round = 0; round < 100; round++) {
-        store.put({ id: -1 - round, country: "c1" });
-        store.update({ x: round }, "id=5");
-        store.delete(-1 - round);
-        await store.commit({ mode: "condensed" });
-      }
-      return performance.now() - started;
+      counter.copies = 0;
+      const calls = await countCalls(async () => {
+        for (let round = 0; round < rounds; round++) {
+          store.put({ id: -1 - round, country: "c1" });
+          store.update({ x: round }, "id=5");
+          store.delete(-1 - round);
+          await store.commit({ mode });
+        }
+      });
+      const scans = Object.keys(calls).filter((name) => FULL_SCANS.includes(name));
+      return { calls: totalCalls(calls), copies: counter.copies, scans };
     };
-    await time(1000);
-    const small = await time(1000);
-    const large = await time(100_000);
-    expect(large).toBeLessThan(small * 20 + 50);
+    for (const mode of ["condensed", "update"] as const) {
+      const small = await work(1_000, 10, mode);
+      expect(small.calls).toBeGreaterThan(0);
+      expect(small.copies).toBeGreaterThan(0);
+      // 20 times the data: exactly the same work.
+      expect(await work(20_000, 10, mode)).toEqual(small);
+      // Each 10 more rounds (journal entries) cost the same again.
+      const [w20, w30] = [await work(1_000, 20, mode), await work(1_000, 30, mode)];
+      expect(w30.calls - w20.calls).toBe(w20.calls - small.calls);
+      expect(w30.copies - w20.copies).toBe(w20.copies - small.copies);
+      expect(w30.scans).toEqual([]); // never walks the whole data set
+      expect(w20.calls).toBeGreaterThan(small.calls);
+    }
+    // The counter does see data-size work: a replace commit copies every record.
+    const replaceSmall = await work(1_000, 10, "replace");
+    const replaceLarge = await work(20_000, 10, "replace");
+    expect(replaceLarge.copies - replaceSmall.copies).toBe(10 * 19_000);
+    expect(replaceLarge.scans).toContain("MemoryState.allRecords");
   });
 });

@@ -1,6 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MemoryStore, type StoreEvent } from "perstore";
 import { expectIndexesAgree, INDEX_QUERIES, people, snapshot, type Person } from "./helpers.js";
+import { countCalls, FULL_SCANS, totalCalls } from "./work-counter.js";
+
+// Every record copy is counted (the copy is unchanged): cost is measured in operations, not time.
+const counter = vi.hoisted(() => ({ copies: 0 }));
+vi.mock("../../../src/store/copy.js", async (importOriginal) =>
+  (await import("./work-counter.js")).countingCopy(await importOriginal(), counter),
+);
 
 const indexes = [
   "country",
@@ -229,24 +236,43 @@ describe("MemoryStore journal", () => {
     ]);
   });
 
-  it("reject costs what the entries touched, not the data size", () => {
-    const time = (size: number) => {
+  it("reject costs what the entries touched, not the data size", async () => {
+    /** Data-structure calls and record copies of `rounds` write-and-reject rounds over `size` records. */
+    const work = async (size: number, rounds: number) => {
       const store = new MemoryStore<Person>({ indexes: ["country"] });
       store.insert(Array.from({ length: size }, (_, i) => ({ id: i, country: `c${i % 30}` })));
       void store.commit();
-      const started = performance.now();
-      for (let round = 0; round < 200; round++) {
-        store.put({ id: -1, country: "c1" });
-        store.update({ x: round }, "id=5");
-        store.delete(7);
-        store.removeAll();
-        store.reject(4);
-      }
-      return performance.now() - started;
+      counter.copies = 0;
+      const calls = await countCalls(() => {
+        for (let round = 0; round < rounds; round++) {
+          store.put({ id: -1, country: "c1" });
+          store.update({ x: round }, "id=5");
+          store.delete(7);
+          store.reject(3);
+        }
+      });
+      const scans = Object.keys(calls).filter((name) => FULL_SCANS.includes(name));
+      expect(store.size).toBe(size);
+      return { calls: totalCalls(calls), copies: counter.copies, scans };
     };
-    time(1000); // warm up
-    const small = time(1000);
-    const large = time(100_000);
-    expect(large).toBeLessThan(small * 20 + 50);
+    const small = await work(1_000, 10);
+    expect(small.calls).toBeGreaterThan(0);
+    // 20 times the data: exactly the same work, and no walk over the whole data set.
+    expect(await work(20_000, 10)).toEqual(small);
+    expect(small.scans).toEqual([]);
+    // Each 10 more rounds cost the same again.
+    const [w20, w30] = [await work(1_000, 20), await work(1_000, 30)];
+    expect(w30.calls - w20.calls).toBe(w20.calls - small.calls);
+    expect(w30.copies - w20.copies).toBe(w20.copies - small.copies);
+    // The counter does see work that grows with what the entries touched: undoing an update of size/30 records.
+    const touched = async (size: number) => {
+      const store = new MemoryStore<Person>({ indexes: ["country"] });
+      store.insert(Array.from({ length: size }, (_, i) => ({ id: i, country: `c${i % 30}` })));
+      void store.commit();
+      return totalCalls(
+        await countCalls(() => (store.update({ x: 1 }, "country=c1"), store.reject(1))),
+      );
+    };
+    expect((await touched(3_000)) - (await touched(1_500))).toBeGreaterThanOrEqual(50);
   });
 });
