@@ -4,6 +4,7 @@ import { aggregateRecords, aggregateValues } from "./aggregate-records.js";
 import { distinctValues } from "./distinct-values.js";
 import { matches } from "./matches.js";
 import { parseQuery } from "./parse-query.js";
+import { checkPatternParameters } from "./pattern/check-parameters.js";
 import { project } from "./project.js";
 import { recurseRecords } from "./recurse-records.js";
 import { resolveValue } from "./resolve-value.js";
@@ -77,6 +78,7 @@ export function executeQuery<T>(
 ): Results<T> | unknown {
   const parsed = parseQuery(query, options.schema ? { schema: options.schema } : {});
   const parameters = options.parameters ?? [];
+  checkPatternParameters(parsed.filter, parameters);
   let items = filterFor(parsed)(records, parameters);
   if (parsed.recurse) items = recurseRecords(items, parsed.recurse);
   if (parsed.aggregate) items = aggregateRecords(items, parsed.aggregate);

@@ -1,5 +1,6 @@
 import { QueryError } from "../errors/index.js";
 import type { FilterNode, ValueNode } from "./ast.js";
+import { checkPattern } from "./pattern/index.js";
 
 /** Evaluates a filter against one value; set by `matches.ts` (kept as a hook to avoid an import cycle). */
 let elementMatcher:
@@ -9,7 +10,10 @@ export function setElementMatcher(fn: typeof elementMatcher): void {
   elementMatcher = fn;
 }
 
-/** Reads parameter `$index` (1-based); a missing one is QUERY_PARAMETER. */
+/**
+ * Reads parameter `$index` (1-based); a missing one is QUERY_PARAMETER, a
+ * RegExp outside the pattern language QUERY_BAD_VALUE.
+ */
 export function parameterValue(parameters: readonly unknown[] | undefined, index: number): unknown {
   if (!parameters || index < 1 || index > parameters.length) {
     throw new QueryError(
@@ -17,7 +21,14 @@ export function parameterValue(parameters: readonly unknown[] | undefined, index
       `parameter $${index} was not given (${parameters?.length ?? 0} given)`,
     );
   }
-  return parameters[index - 1];
+  const value = parameters[index - 1];
+  if (value instanceof RegExp) checkPattern(value, `parameter $${index}`);
+  else if (Array.isArray(value)) {
+    // `in(p,$1)` with a list of patterns.
+    for (const item of value as unknown[])
+      if (item instanceof RegExp) checkPattern(item, `parameter $${index}`);
+  }
+  return value;
 }
 
 /**

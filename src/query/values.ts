@@ -5,6 +5,7 @@
  */
 import { QueryError } from "../errors/index.js";
 import type { ExplicitType, LiteralNode, ParamNode, Scalar } from "./ast.js";
+import { compilePattern } from "./pattern/index.js";
 
 const EXPLICIT_TYPES: ReadonlyMap<string, ExplicitType> = new Map(
   (["number", "string", "boolean", "date", "epoch", "isodate", "re", "RE", "glob"] as const).map(
@@ -150,13 +151,13 @@ function parsePartialIso(text: string): Date | undefined {
   return parseIsoInstant(`${y}-${mo}-${d}T${h}:${mi}:00Z`);
 }
 
-/** Makes a RegExp or throws QUERY_BAD_VALUE. */
+/**
+ * The RegExp of a `re:`/`RE:`/`match` value, checked to be in the pattern
+ * language (see `parsePattern`); otherwise QUERY_BAD_VALUE at `position`.
+ */
 export function makeRegExp(source: string, flags: string, position?: number): RegExp {
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    throw bad(`invalid regular expression ${JSON.stringify(source)}`, position);
-  }
+  compilePattern(source, flags, position);
+  return new RegExp(source, flags);
 }
 
 /** `glob:` patterns: `*` any run, `?` one character; matched whole and case-insensitively. */

@@ -31,17 +31,71 @@ export function invalidIdError(
 ): ValidationError {
   return new ValidationError(
     [{ pointer: `/${escapePointer(idProperty)}`, message: why, keyword: "type" }],
-    `invalid id ${String(id)}: an id ${why}`,
+    `invalid id ${typeof id === "string" ? JSON.stringify(id) : String(id)}: an id ${why}`,
     "STORE_INVALID_ID",
   );
 }
 
-/** The id a record is stored under: the option, then its id property, else a new UUID. */
-export function recordId(record: object, idProperty: string, option: Id | undefined): Id {
+/**
+ * The type of a store's ids, where the store knows it (SQL: its primary key
+ * column; memory and JSON-file stores: their `idType` option). Every store
+ * refuses a write under an id of another type with STORE_INVALID_ID and never
+ * converts one (so `0` and `"0"` can never become one record), and `get` or
+ * `delete` with one finds nothing.
+ * - `"string"`: strings (text and uuid keys; a uuid key also wants the UUID form);
+ * - `"integer"`: safe integers (an SQL integer key also takes the decimal
+ *   string of an integer beyond 2^53, the form it gives such ids back in);
+ * - `"number"`: finite numbers.
+ * A store without one (a memory or JSON-file store with no `idType`) keeps an
+ * id's JavaScript type: `0` and `"0"` are two records.
+ */
+export type IdType = "string" | "integer" | "number";
+
+/** True when `id` is an id of `idType` (any id when the type is not known). */
+export function hasIdType(id: Id, idType: IdType | undefined): boolean {
+  switch (idType) {
+    case undefined:
+      return true;
+    case "string":
+      return typeof id === "string";
+    case "integer":
+      return Number.isSafeInteger(id);
+    case "number":
+      return typeof id === "number";
+  }
+}
+
+/** What an id of `idType` must be, for STORE_INVALID_ID messages. */
+export function idTypeRule(idType: IdType): string {
+  return idType === "string"
+    ? "must be a string"
+    : idType === "integer"
+      ? "must be an integer"
+      : "must be a finite number";
+}
+
+/**
+ * The id a record is stored under: the option, then its id property, else a
+ * new UUID (only where ids are strings or of any type: a store of numeric ids
+ * that generates none wants one given). Throws STORE_INVALID_ID for an id
+ * that is not an id, or not of `idType`.
+ */
+export function recordId(
+  record: object,
+  idProperty: string,
+  option: Id | undefined,
+  idType?: IdType,
+): Id {
   const own = Object.hasOwn(record, idProperty)
     ? (record as Record<string, unknown>)[idProperty]
     : undefined;
-  const id = option ?? (own === null ? undefined : own) ?? randomUUID();
-  if (isId(id)) return id;
-  throw invalidIdError(id, idProperty);
+  let id = option ?? (own === null ? undefined : own);
+  if (id === undefined) {
+    if (idType === "integer" || idType === "number")
+      throw invalidIdError(id, idProperty, `${idTypeRule(idType)}, and must be given`);
+    id = randomUUID();
+  }
+  if (!isId(id)) throw invalidIdError(id, idProperty);
+  if (!hasIdType(id, idType)) throw invalidIdError(id, idProperty, idTypeRule(idType!));
+  return id;
 }

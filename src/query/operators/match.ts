@@ -1,22 +1,16 @@
 import { code } from "../../codegen/index.js";
 import { callHelper } from "./emit-support.js";
 import type { Operator } from "./operator.js";
-import { queryRegExp, testPattern } from "./support.js";
+import { patternMatcher } from "../pattern/index.js";
 
-/** `match(p,re)`: a regular expression search on strings; a string pattern is read as `re:` (case-insensitive). */
+/**
+ * `match(p,re)`: a pattern search on strings; a string pattern is read as
+ * `re:` (case-insensitive). A pattern outside the pattern language is
+ * QUERY_BAD_VALUE, whether or not `actual` is a string.
+ */
 export function queryMatch(actual: unknown, expected: unknown): boolean {
-  if (typeof actual !== "string") return false;
-  if (expected instanceof RegExp) return testPattern(expected, actual);
-  if (typeof expected === "string") {
-    let pattern: RegExp;
-    try {
-      pattern = queryRegExp(expected, "i");
-    } catch {
-      return false;
-    }
-    return pattern.test(actual);
-  }
-  return false;
+  const matcher = patternMatcher(expected);
+  return matcher !== undefined && typeof actual === "string" && matcher.test(actual);
 }
 
 export const match: Operator = {

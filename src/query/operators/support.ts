@@ -3,31 +3,20 @@
  * predicates (which import them from `perstore`).
  */
 import { queryInstant, valueEquals } from "../compare.js";
+import { compilePattern } from "../pattern/index.js";
 
-const regExpCache = new Map<string, RegExp>();
-
-/** A cached RegExp for compiled predicates (they cannot hoist one themselves). */
-export function queryRegExp(source: string, flags: string): RegExp {
-  const key = `${flags}/${source}`;
-  let re = regExpCache.get(key);
-  if (re === undefined) {
-    if (regExpCache.size > 1000) regExpCache.clear();
-    re = new RegExp(source, flags.replace(/[gy]/g, ""));
-    regExpCache.set(key, re);
-  }
-  return re;
-}
-
-/** Tests a string against a pattern without touching a global/sticky RegExp's state. */
+/**
+ * Whether `text` contains a match of `pattern`, read in perstore's pattern
+ * language by the linear-time matcher (never by the RegExp engine, which
+ * can backtrack for ever); a pattern outside the language is QUERY_BAD_VALUE.
+ */
 export function testPattern(pattern: RegExp, text: string): boolean {
-  if (pattern.global || pattern.sticky)
-    return queryRegExp(pattern.source, pattern.flags).test(text);
-  return pattern.test(text);
+  return compilePattern(pattern.source, pattern.flags).test(text);
 }
 
-/** `typeof text === "string"` and it matches `/source/flags`. */
+/** `typeof text === "string"` and it contains a match of `/source/flags` (compiled predicates' form of `testPattern`). */
 export function queryTest(text: unknown, source: string, flags: string): boolean {
-  return typeof text === "string" && queryRegExp(source, flags).test(text);
+  return typeof text === "string" && compilePattern(source, flags).test(text);
 }
 
 /**

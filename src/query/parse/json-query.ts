@@ -5,6 +5,7 @@
  */
 import { QueryError } from "../../errors/index.js";
 import type { ConditionOperator, FilterNode, Path, Query, Scalar, ValueNode } from "../ast.js";
+import { checkPattern } from "../pattern/index.js";
 import { PARAMETER } from "../values.js";
 import { MAX_QUERY_DEPTH } from "./max-query-depth.js";
 
@@ -147,10 +148,12 @@ function toValue(value: unknown, where: string, depth: number): ValueNode {
     return { kind: "literal", value };
   }
   if (value instanceof Date) return { kind: "literal", value: new Date(value.getTime()) };
-  if (value instanceof RegExp)
+  if (value instanceof RegExp) {
+    checkPattern(value, where);
     return {
       kind: "literal",
       value: new RegExp(value.source, value.flags.replace(/[gy]/g, "")) as Scalar,
     };
+  }
   throw new QueryError("QUERY_BAD_VALUE", `${where}: unsupported value of type ${typeof value}`);
 }

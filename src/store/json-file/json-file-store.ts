@@ -15,6 +15,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { resolve } from "node:path";
 import { PerstoreError, StoreError } from "../../errors/index.js";
 import { copyRecord } from "../copy.js";
+import type { IdType } from "../record-id.js";
 import { MemoryStore, type IndexSpec } from "../memory/memory-store.js";
 import type {
   Id,
@@ -45,6 +46,8 @@ export interface JsonFileStoreOptions {
   readonly path: string;
   /** The id property of records (default `id`). */
   readonly idProperty?: string;
+  /** The type of every id, as for MemoryStore (without it an id keeps its JavaScript type). */
+  readonly idType?: IdType;
   /** Indexes of the in-memory copy, as for MemoryStore. */
   readonly indexes?: readonly IndexSpec[];
   /** How long to wait for a live writer's lock (a dead writer's is taken over at once). */
@@ -91,6 +94,7 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
     this.#lockOptions = options.lock ?? {};
     this.#memory = new MemoryStore<T>({
       idProperty: options.idProperty ?? "id",
+      ...(options.idType === undefined ? {} : { idType: options.idType }),
       indexes: options.indexes ?? [],
     });
     for (const type of FORWARDED)

@@ -18,7 +18,7 @@ export function insertRecords<T extends object>(
   const added: { id: Id; record: T }[] = [];
   atomically((undo) => {
     for (const object of objects) {
-      const { id, record } = prepareRecord<T>(object, state.idProperty);
+      const { id, record } = prepareRecord<T>(object, state.idProperty, undefined, state.idType);
       state.insert(id, record, seq());
       undo.push(() => state.remove(id));
       added.push({ id, record });

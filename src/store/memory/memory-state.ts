@@ -8,6 +8,7 @@
  */
 import { ConflictError, NotFoundError } from "../../errors/index.js";
 import type { IndexCatalog, IndexPlan } from "../../query/plan/index.js";
+import type { IdType } from "../record-id.js";
 import type { Id } from "../types.js";
 import { describeId } from "./describe-id.js";
 import type { SlotRuns } from "./field-index.js";
@@ -35,13 +36,15 @@ export class MemoryState<T extends object> implements IndexCatalog {
   constructor(
     readonly idProperty: string,
     readonly specs: readonly IndexSpec[],
+    /** The type every id must have, when the store was given one. */
+    readonly idType?: IdType,
   ) {
     this.indexes = new RecordIndexes<T>(idProperty, specs, this.slots);
   }
 
   /** A state with the same indexes and no records. */
   emptyLike(): MemoryState<T> {
-    return new MemoryState<T>(this.idProperty, this.specs);
+    return new MemoryState<T>(this.idProperty, this.specs, this.idType);
   }
 
   get compound(): readonly (readonly string[])[] {

@@ -14,7 +14,9 @@ import { executeQuery, parseQuery } from "../../query/index.js";
 import type { IndexPlan } from "../../query/plan/index.js";
 import { buildChangeSet, type JournalEntry } from "../../transaction/index.js";
 import { copyRecord } from "../copy.js";
-import { assertRecord } from "../record-id.js";
+import { assertRecord, type IdType } from "../record-id.js";
+import { pageOptions } from "../page-options.js";
+import { assertStorableQuery, assertStorableRecord } from "../storable-text.js";
 import type {
   Channel,
   ChannelResponse,
@@ -35,7 +37,7 @@ import { entryEvent } from "./entry-event.js";
 import { sortKeys, type FindSort } from "./find-sort.js";
 import { IndexPlanner } from "./index-planner.js";
 import { MemoryState, type IndexSpec } from "./memory-state.js";
-import { buildState, checkIdProperty, prepareRecord } from "./prepare-record.js";
+import { buildState, checkIdProperty, checkIdType, prepareRecord } from "./prepare-record.js";
 import { readLoadData } from "./read-load-data.js";
 import { ResponseApplication } from "./response-application.js";
 import { StoreEvents } from "./store-events.js";
@@ -48,6 +50,12 @@ export type { FindSort } from "./find-sort.js";
 export interface MemoryStoreOptions<T> {
   /** The id property (default `"id"`); always indexed. */
   readonly idProperty?: string;
+  /**
+   * The type of every id (see `IdType`): a write under an id of another type
+   * is STORE_INVALID_ID, as on an SQL store whose key has that type. Without
+   * it an id keeps its JavaScript type (`0` and `"0"` are two records).
+   */
+  readonly idType?: IdType;
   /** Indexed fields: a name, or `{ fields, unique }` (several fields make a compound index). */
   readonly indexes?: readonly IndexSpec[];
   /** Where `commit` writes and `load()` reads. */
@@ -96,7 +104,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   constructor(options: MemoryStoreOptions<T> = {}) {
     const idProperty = options.idProperty ?? "id";
     checkIdProperty(idProperty);
-    this.state = new MemoryState<T>(idProperty, options.indexes ?? []);
+    checkIdType(options.idType);
+    this.state = new MemoryState<T>(idProperty, options.indexes ?? [], options.idType);
     this.channel = options.channel;
     if (options.data !== undefined) this.loadData(options.data, false);
   }
@@ -129,7 +138,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    * property, else a new UUID). `overwrite: false` only creates, `true` only replaces.
    */
   put(object: T, options: PutOptions = {}): Id {
-    const { id, record } = prepareRecord<T>(object, this.idProperty, options.id);
+    const { id, record } = prepareRecord<T>(object, this.idProperty, options.id, this.state.idType);
     const exists = this.state.slots.has(id);
     if (!exists && options.overwrite === true)
       throw new NotFoundError(`no record with id ${String(id)} to overwrite`);
@@ -164,12 +173,14 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    */
   query(query: QueryInput, options: QueryOptions = {}): Results<T> | unknown {
     const parsed = parseQuery(query);
+    const { start, end } = pageOptions(options);
+    assertStorableQuery(parsed, options.parameters);
     const candidates = this.planner.candidateRecords(this.state, parsed, options.parameters);
     const result = executeQuery(candidates, parsed, {
       parameters: options.parameters,
       idProperty: this.idProperty,
-      start: options.start,
-      end: options.end,
+      start,
+      end,
     });
     // A result operator's value (count(), min(tags), first(), ...) is not a page of records.
     if (parsed.result !== undefined || !Array.isArray(result)) return copyRecord(result);
@@ -238,6 +249,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   ): number {
     assertRecord(changes);
     const set = copyRecord(changes) as Partial<T>;
+    assertStorableRecord(set);
     if (Object.hasOwn(set, this.idProperty)) {
       throw new StoreError(
         "STORE_ID_IMMUTABLE",
@@ -440,11 +452,13 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
 
   /** A fresh state with the current indexes holding `records`; throws without touching the current one. */
   private buildState(records: readonly unknown[], idProperty: string): MemoryState<T> {
-    return buildState<T>(records, idProperty, this.state.specs, this.seq);
+    return buildState<T>(records, idProperty, this.state.specs, this.seq, this.state.idType);
   }
 
   /** The slots a query's filter selects, narrowed by indexes, in natural order (a new array). */
   private matching(where: QueryInput | undefined, parameters: readonly unknown[] | undefined) {
-    return this.planner.matchingSlots(this.state, parseQuery(where ?? ""), parameters);
+    const parsed = parseQuery(where ?? "");
+    assertStorableQuery(parsed, parameters);
+    return this.planner.matchingSlots(this.state, parsed, parameters);
   }
 }

@@ -1,11 +1,13 @@
 /**
  * How records enter a memory store: each is copied (prototype keys dropped)
  * and gets its id resolved and set, so the store never holds a caller's
- * object and every stored record carries its id.
+ * object and every stored record carries its id. Text no store can keep is
+ * refused (see storable-text.ts).
  */
 import { StoreError } from "../../errors/index.js";
 import { copyRecord, isPrototypeKey } from "../copy.js";
-import { assertRecord, recordId } from "../record-id.js";
+import { assertRecord, recordId, type IdType } from "../record-id.js";
+import { assertStorableRecord } from "../storable-text.js";
 import type { Id } from "../types.js";
 import { MemoryState, type IndexSpec } from "./memory-state.js";
 
@@ -14,11 +16,13 @@ export function prepareRecord<T>(
   object: unknown,
   idProperty: string,
   id?: Id,
+  idType?: IdType,
 ): { id: Id; record: T } {
   assertRecord(object);
   const record = copyRecord(object) as Record<string, unknown>;
-  const resolved = recordId(record, idProperty, id);
+  const resolved = recordId(record, idProperty, id, idType);
   record[idProperty] = resolved;
+  assertStorableRecord(record);
   return { id: resolved, record: record as T };
 }
 
@@ -31,10 +35,11 @@ export function buildState<T extends object>(
   idProperty: string,
   specs: readonly IndexSpec[],
   seq: () => number,
+  idType?: IdType,
 ): MemoryState<T> {
-  const state = new MemoryState<T>(idProperty, specs);
+  const state = new MemoryState<T>(idProperty, specs, idType);
   for (const object of records) {
-    const { id, record } = prepareRecord<T>(object, idProperty);
+    const { id, record } = prepareRecord<T>(object, idProperty, undefined, idType);
     state.insert(id, record, seq());
   }
   return state;
@@ -44,5 +49,15 @@ export function buildState<T extends object>(
 export function checkIdProperty(idProperty: string): void {
   if (typeof idProperty !== "string" || idProperty === "" || isPrototypeKey(idProperty)) {
     throw new StoreError("STORE_BAD_OPTION", `invalid id property ${JSON.stringify(idProperty)}`);
+  }
+}
+
+/** Refuses an `idType` option that is not one of the id types (StoreError STORE_BAD_OPTION). */
+export function checkIdType(idType: unknown): asserts idType is IdType | undefined {
+  if (idType !== undefined && idType !== "string" && idType !== "integer" && idType !== "number") {
+    throw new StoreError(
+      "STORE_BAD_OPTION",
+      `invalid idType ${JSON.stringify(idType)}: use "string", "integer" or "number"`,
+    );
   }
 }

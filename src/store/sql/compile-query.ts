@@ -10,6 +10,7 @@ import { QueryError } from "../../errors/index.js";
 import type { FilterNode, Path, Query, SortKey } from "../../query/ast.js";
 import { compileFilter, resolve, type FilterContext } from "./compile-filter.js";
 import { relevance } from "./full-text.js";
+import { pageOptions } from "../page-options.js";
 import { unsupported } from "./unsupported.js";
 import { discriminatorFilter } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
@@ -55,12 +56,13 @@ export function pageOf(
     if (query.limit.maxCount !== undefined)
       maxCount = number(resolve(query.limit.maxCount, parameters), "limit maxCount");
   }
-  // The caller's start/end page within the query's own page.
-  const start = options.start === undefined ? 0 : number(options.start, "start");
+  // The caller's start/end page within the query's own page (checked as every store checks them).
+  const page = pageOptions(options);
+  const start = page.start ?? 0;
   offset += start;
   if (count !== undefined) count = Math.max(0, count - start);
-  if (options.end !== undefined) {
-    const span = Math.max(0, number(options.end, "end") - start);
+  if (page.end !== undefined && page.end !== Infinity) {
+    const span = Math.max(0, page.end - start);
     count = count === undefined ? span : Math.min(count, span);
   }
   return { offset, count, maxCount };

@@ -17,22 +17,13 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
 import { StoreError } from "../../errors/index.js";
+import { openPgPool, parseInt8 } from "./open-pg-pool.js";
 import { PGliteDialect } from "./pglite-dialect.js";
 import { openLockedPGlite } from "./pglite-folder-lock.js";
 
 /** The database used when nothing else is configured. */
 export const DEFAULT_DATABASE_URL = "pglite:.perstore/db";
-
-const DATE_OID = 1082;
-const INT8_OID = 20;
-
-/** bigint as a number when it is exact, else the decimal string. */
-function parseInt8(text: string): number | string {
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? n : text;
-}
 
 /** The URL `openDatabase()` uses when given none. */
 export function defaultDatabaseUrl(cwd: string = process.cwd()): string {
@@ -75,17 +66,7 @@ export function openDatabase<DB = any>(url: string = defaultDatabaseUrl()): Kyse
     });
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const pool = new pg.Pool({
-      connectionString: url,
-      types: {
-        getTypeParser: ((oid: number, format?: "text" | "binary") => {
-          if (oid === DATE_OID) return (text: string) => text;
-          if (oid === INT8_OID) return parseInt8;
-          return pg.types.getTypeParser(oid, format);
-        }) as typeof pg.types.getTypeParser,
-      },
-    });
-    return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return new Kysely<DB>({ dialect: new PostgresDialect({ pool: openPgPool(url) }) });
   }
   throw new StoreError(
     "STORE_BAD_URL",

@@ -4,7 +4,7 @@
  * column's type, so a multi-row VALUES list types every row the same way.
  */
 import { sql, type RawBuilder } from "kysely";
-import { ConflictError, PerstoreError, StoreError, ValidationError } from "../../errors/index.js";
+import { ConflictError, ValidationError } from "../../errors/index.js";
 import { escapePointer } from "../../errors/json-pointer.js";
 import { copyRecord, isPrototypeKey } from "../copy.js";
 import { categoryOf, checkedSqlType, elementSqlType, fromColumn, toColumn } from "./sql-values.js";
@@ -164,20 +164,4 @@ export function checkProperties(
       })),
     );
   }
-}
-
-/** A PostgreSQL error turned into perstore's: unique violations are conflicts, bad data is a validation error. */
-export function storeErrorOf(error: unknown, spec: SqlTableSpec): PerstoreError {
-  if (error instanceof PerstoreError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  if (code === "23505")
-    return new ConflictError(`${spec.table}: ${message}`, "STORE_CONFLICT", { cause: error });
-  if (typeof code === "string" && (code.startsWith("22") || code === "23502" || code === "23514")) {
-    return new ValidationError(
-      [{ pointer: "", message, keyword: "sql" }],
-      `${spec.table}: ${message}`,
-    );
-  }
-  return new StoreError("STORE_SQL_FAILED", `${spec.table}: ${message}`, { cause: error });
 }

@@ -4,7 +4,8 @@ import { NotFoundError, StoreError } from "../../errors/index.js";
 import type { Query, QuerySchema } from "../../query/ast.js";
 import { parseQuery } from "../../query/parse-query.js";
 import { copyRecord } from "../copy.js";
-import { assertRecord, invalidIdError, isId } from "../record-id.js";
+import { assertRecord, idTypeRule, invalidIdError, isId, type IdType } from "../record-id.js";
+import { assertStorableQuery, assertStorableRecord, isStorableText } from "../storable-text.js";
 import type {
   ChangeSet,
   ChannelResponse,
@@ -32,9 +33,9 @@ import {
   outsideModelsError,
   readColumns,
   rowToRecord,
-  storeErrorOf,
   type DateTimeMode,
 } from "./sql-rows.js";
+import { storeErrorOf } from "./sql-error.js";
 import { categoryOf, checkedSqlType } from "./sql-values.js";
 import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
 
@@ -140,12 +141,17 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   async get(id: Id): Promise<T | undefined> {
     const key = this.#normaliseId(id);
     if (key === undefined) return undefined;
-    const { rows } = await sql<
-      Record<string, unknown>
-    >`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
-      this.#db,
-    );
-    const row = rows[0];
+    let row: Record<string, unknown> | undefined;
+    try {
+      const { rows } = await sql<
+        Record<string, unknown>
+      >`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
+        this.#db,
+      );
+      row = rows[0];
+    } catch (error) {
+      throw storeErrorOf(error, this.#table.spec);
+    }
     return row === undefined
       ? undefined
       : (rowToRecord(row, this.#table.readColumns, this.#table.dates) as T);
@@ -161,10 +167,13 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     let id: Id | undefined = options.id ?? (record[spec.primaryKey] as Id | undefined) ?? undefined;
     if (id === undefined || id === null) id = this.#newId();
     if (id !== undefined) {
+      // Text no store can keep is VALIDATION_FAILED at the id, as on every store.
+      if (typeof id === "string") assertStorableRecord({ [spec.primaryKey]: id });
       const key = this.#normaliseId(id);
       if (key === undefined) throw this.#invalidId(id);
       record[spec.primaryKey] = key;
     }
+    assertStorableRecord(record);
     const pk = sql.id(spec.primaryKey);
     try {
       if (options.overwrite === true) {
@@ -247,10 +256,15 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   async delete(id: Id): Promise<boolean> {
     const key = this.#normaliseId(id);
     if (key === undefined) return false;
-    const result = await sql`delete from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
-      this.#db,
-    );
-    const existed = (result.numAffectedRows ?? 0n) > 0n;
+    let existed: boolean;
+    try {
+      const result = await sql`delete from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
+        this.#db,
+      );
+      existed = (result.numAffectedRows ?? 0n) > 0n;
+    } catch (error) {
+      throw storeErrorOf(error, this.#table.spec);
+    }
     if (existed) this.#emit({ type: "remove", ids: [key] });
     return existed;
   }
@@ -258,17 +272,42 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   /** Record queries give `Results<T>`; `count() sum() ... first() one()` give their value. */
   async query(input: QueryInput, options: QueryOptions = {}): Promise<Results<T> | unknown> {
     const query: Query = parseQuery(input, { schema: this.#table.querySchema });
-    return runQuery(this.#db, this.#table, query, options);
+    assertStorableQuery(query, options.parameters);
+    try {
+      return await runQuery(this.#db, this.#table, query, options);
+    } catch (error) {
+      throw storeErrorOf(error, this.#table.spec);
+    }
   }
 
-  /** Runs `fn` in one database transaction; the store it gets works inside it. Events are delivered after COMMIT. */
+  /**
+   * Runs `fn` in one database transaction; the store it gets works inside it.
+   * Events are delivered after COMMIT. What `fn` throws is rethrown as it is
+   * (after ROLLBACK); a failure of BEGIN, COMMIT or ROLLBACK themselves is a
+   * PerstoreError (a lost connection: STORE_CONNECTION_LOST, see sql-error.ts).
+   */
   async transaction<R>(fn: (store: this) => MaybePromise<R>): Promise<R> {
     if (this.#db.isTransaction) return await fn(this);
     const pending: StoreEvent<T>[] = [];
-    const result = await this.#db.transaction().execute(async (trx) => {
-      const inner = new SqlStore<T>({ ...this.#options, db: trx }, this.#shared, pending) as this;
-      return await fn(inner);
-    });
+    let thrown: { error: unknown } | undefined;
+    let ran = false;
+    let result: R;
+    try {
+      result = await this.#db.transaction().execute(async (trx) => {
+        const inner = new SqlStore<T>({ ...this.#options, db: trx }, this.#shared, pending) as this;
+        try {
+          const value = await fn(inner);
+          ran = true;
+          return value;
+        } catch (error) {
+          thrown = { error };
+          throw error;
+        }
+      });
+    } catch (error) {
+      if (thrown !== undefined && error === thrown.error) throw error;
+      throw storeErrorOf(error, this.#table.spec, ran ? "commit" : "statement");
+    }
     for (const event of pending) this.#deliver(event);
     return result;
   }
@@ -284,14 +323,24 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
    * assigned are returned by temporary id.
    */
   async applyChangeSet(changeSet: ChangeSet<T>): Promise<ChannelResponse<T>> {
-    const run = (db: Kysely<any>) => applyChangeSet(db, this.#table, changeSet as ChangeSet<any>);
+    assertStorableRecord(changeSet);
+    let ran = false;
+    const run = async (db: Kysely<any>) => {
+      const response = await applyChangeSet(db, this.#table, changeSet as ChangeSet<any>);
+      ran = true;
+      return response;
+    };
     try {
       const response = this.#db.isTransaction
         ? await run(this.#db)
         : await this.#db.transaction().execute(run);
       return response as ChannelResponse<T>;
     } catch (error) {
-      throw storeErrorOf(error, this.#table.spec);
+      throw storeErrorOf(
+        error,
+        this.#table.spec,
+        ran && !this.#db.isTransaction ? "commit" : "statement",
+      );
     }
   }
 
@@ -312,36 +361,41 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     return spec.discriminator === undefined ? byId : sql`${byId} and ${discriminatorFilter(spec)}`;
   }
 
-  /** The id as the primary key column takes it, or undefined when no record can have it. */
+  /**
+   * The id as the primary key column holds it, or undefined when no record can
+   * have it. Ids are typed by the column (see `IdType`) and never converted
+   * between types: a text key takes strings only, an integer key safe
+   * integers (or the decimal string of one beyond 2^53, as it gives those
+   * back), a float key numbers; a uuid key takes the UUID form (any case).
+   */
   #normaliseId(id: Id): Id | undefined {
     if (!isId(id)) return undefined;
-    const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
-    const category = categoryOf(pk);
+    if (typeof id === "string" && !isStorableText(id)) return undefined;
+    const category = categoryOf(this.#table.columns.get(this.#table.spec.primaryKey)!);
     if (category === "integer") {
-      const n = typeof id === "number" ? id : /^-?\d+$/.test(id) ? Number(id) : NaN;
-      if (!Number.isSafeInteger(n))
-        return typeof id === "string" && /^-?\d+$/.test(id) ? id : undefined;
-      return n;
+      if (typeof id === "number") return Number.isSafeInteger(id) ? id : undefined;
+      return /^-?\d+$/.test(id) && !Number.isSafeInteger(Number(id)) ? id : undefined;
     }
+    if (category === "float") return typeof id === "number" ? id : undefined;
+    if (typeof id !== "string") return undefined;
     if (category === "uuid")
-      return typeof id === "string" && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id)
-        ? id.toLowerCase()
-        : undefined;
-    return typeof id === "number" && category === "text" ? String(id) : id;
+      return /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/i.test(id) ? id.toLowerCase() : undefined;
+    return id;
+  }
+
+  /** The type of this table's ids: decided by its primary key column. */
+  get idType(): IdType {
+    const category = categoryOf(this.#table.columns.get(this.#table.spec.primaryKey)!);
+    return category === "integer" ? "integer" : category === "float" ? "number" : "string";
   }
 
   /** STORE_INVALID_ID, as every store says it, naming what this primary key column takes. */
   #invalidId(id: unknown): Error {
     const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
-    const category = categoryOf(pk);
-    if (!isId(id) || (category !== "integer" && category !== "uuid")) {
-      return invalidIdError(id, pk.name);
-    }
-    return invalidIdError(
-      id,
-      pk.name,
-      category === "integer" ? "must be an integer" : "must be a UUID",
-    );
+    if (!isId(id)) return invalidIdError(id, pk.name);
+    if (categoryOf(pk) === "uuid" && typeof id === "string")
+      return invalidIdError(id, pk.name, "must be a UUID");
+    return invalidIdError(id, pk.name, idTypeRule(this.idType));
   }
 
   /** A new id made here, or undefined to let the database's default assign it (integer keys). */

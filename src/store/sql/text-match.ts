@@ -21,20 +21,14 @@ export function likeSuffix(value: string): string {
 
 /**
  * `match`, and a pattern as the value of `eq`, `in` or `contains`: the
- * JavaScript regular expression translated to one with the same meaning for
- * `~`; a plain string is read as `re:` (case-insensitive), and one that is
- * not a valid regular expression matches nothing, as in the interpreter.
+ * pattern translated to a PostgreSQL ARE with the same meaning for `~`; a
+ * plain string is read as `re:` (case-insensitive). A pattern outside the
+ * pattern language is QUERY_BAD_VALUE, as in the interpreter.
  */
 export function match(operand: Operand, value: unknown): RawBuilder<SqlBool> {
-  let pattern: RegExp;
-  if (value instanceof RegExp) pattern = value;
-  else if (typeof value === "string") {
-    try {
-      pattern = new RegExp(value, "i");
-    } catch {
-      return FALSE;
-    }
-  } else return FALSE;
-  const source = toPostgresRegex(pattern.source, pattern.flags);
+  let source: string;
+  if (value instanceof RegExp) source = toPostgresRegex(value.source, value.flags);
+  else if (typeof value === "string") source = toPostgresRegex(value, "i");
+  else return FALSE;
   return textTest(operand, source, (text, v) => sql<SqlBool>`${text} ~ ${v}::text`);
 }

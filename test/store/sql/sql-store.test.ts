@@ -93,7 +93,9 @@ for (const target of testTargets()) {
       const first = await store.put({ title: "Dune", year: 1965 } as Book);
       const second = await store.add({ title: "Emma", year: 1815 } as Book);
       expect([first, second]).toEqual([1, 2]);
-      expect(await store.get("2")).toMatchObject({ id: 2, title: "Emma" });
+      expect(await store.get(2)).toMatchObject({ id: 2, title: "Emma" });
+      // Ids are typed by the key column and never converted: "2" is not the id 2.
+      expect(await store.get("2")).toBeUndefined();
       expect(await store.get("x")).toBeUndefined();
     });
 
