@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SchemaErrors, type SchemaError } from "perstore";
 import { compile } from "perstore/compiler";
 
@@ -14,6 +14,7 @@ beforeAll(async () => {
     "export function hello(this: unknown): string { return 'hi'; }\n",
   );
 });
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 const base = (extra: Record<string, unknown>, title = "Thing") =>
   JSON.stringify(

@@ -1,8 +1,8 @@
-import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, onTestFinished } from "vitest";
 import {
   compile,
   createBuildSession,
@@ -154,6 +154,7 @@ describe("validators", () => {
 describe("mixin exports", () => {
   it("are read from the module and what it re-exports, without a type checker", async () => {
     const dir = await mkdtemp(join(tmpdir(), "perstore-mixins-"));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     await mkdir(join(dir, "lib"));
     await writeFile(
       join(dir, "lib/helpers.ts"),

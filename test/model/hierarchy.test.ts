@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { MemoryStore, JsonFileStore } from "perstore";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createModelRegistry } from "perstore";
@@ -149,6 +149,7 @@ describe("model hierarchies (allOf) on the default memory store", () => {
 
   it("the root's given store is the hierarchy's store; a sub-model's own store stays its own", async () => {
     const dir = mkdtempSync(join(tmpdir(), "perstore-hierarchy-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, "people.json");
     const shared = createModels({ stores: { Person: new JsonFileStore({ path: file }) } });
     await people(shared);
