@@ -9,6 +9,23 @@
  * - Keys `__proto__`, `constructor` and `prototype` never reach a prototype.
  * - A failed write leaves the store exactly as it was.
  * - The same query gives the same records in the same order on every store.
+ * - Text is kept exactly or refused, never altered: a string holding U+0000 or
+ *   a lone UTF-16 surrogate (which PostgreSQL text cannot hold) is refused in
+ *   a record (id, value or property name, at any depth) with VALIDATION_FAILED
+ *   and in a query value or parameter with QUERY_BAD_VALUE; `get`/`delete`
+ *   of such an id find nothing (see storable-text.ts).
+ * - Ids are typed and never converted. A store that knows its id type (SQL:
+ *   the primary key column; memory and JSON-file: the `idType` option) refuses
+ *   a write under an id of another type with STORE_INVALID_ID, and `get` or
+ *   `delete` with one find nothing: on a string-keyed store `0` is never `"0"`,
+ *   on an integer-keyed one `"7"` is never `7`. A store with no id type keeps
+ *   an id's JavaScript type: `0` and `"0"` are two records (see `IdType`).
+ * - `query`'s `start` must be a finite number >= 0 and `end` a number >= 0
+ *   (Infinity: no end), fractions rounded down; anything else is
+ *   QUERY_BAD_VALUE (see page-options.ts).
+ * - Every error a method throws or rejects with is a PerstoreError with a
+ *   stable `code`; `retryable` says whether trying again may succeed (e.g.
+ *   STORE_CONNECTION_LOST when an SQL connection dropped).
  *
  * Methods may answer synchronously or with a promise; callers always `await`.
  */
