@@ -30,6 +30,7 @@ export { condenseJournal, journalChanges, buildChangeSet } from "./transaction/i
 export type { IndexPlan, IndexCatalog, RangeBound } from "./query/plan/index.js";
 export { planFilter } from "./query/plan/index.js";
 export * from "./store/sql/index.js";
+export * from "./store/remote/index.js";
 export { fullText } from "./wrappers/full-text/index.js";
 export type { FullTextOptions, FullTextStore, TermProcessor } from "./wrappers/full-text/index.js";
 export { aggregate } from "./wrappers/aggregate/index.js";

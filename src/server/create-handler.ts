@@ -88,7 +88,13 @@ export function createHandler(options: HandlerOptions): Handler {
         locks,
         basePath,
       };
-      return fn(context, c.req.param() as Record<string, string>);
+      const params = c.req.param() as Record<string, string>;
+      const response = await fn(context, params);
+      // After a write, the revision its events got: a client listening to the
+      // event stream waits for it, so it sees its own writes' events in order.
+      const hub = c.req.method === "GET" ? undefined : hubs.get(params.model ?? "");
+      if (hub?.revision) response.headers.set("perstore-revision", String(hub.revision));
+      return response;
     };
 
   for (const collection of ["/:model/", "/:model"]) {
@@ -181,6 +187,6 @@ function corsMiddleware(options: CorsOptions) {
       "Range",
       "Last-Event-ID",
     ],
-    exposeHeaders: ["Content-Range", "ETag", "Location"],
+    exposeHeaders: ["Content-Range", "ETag", "Location", "Perstore-Revision"],
   });
 }

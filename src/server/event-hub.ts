@@ -49,7 +49,10 @@ export class EventHub {
     const items: Omit<HubEvent, "revision">[] =
       type === "clear"
         ? [{ type }]
-        : (event.records ?? []).map((record, i) => ({ type, id: event.ids?.[i] as Id, record }));
+        : event.records !== undefined
+          ? event.records.map((record, i) => ({ type, id: event.ids?.[i] as Id, record }))
+          : // A store may report a removal by ids alone (the SQL store does).
+            (event.ids ?? []).map((id) => ({ type, id }));
     for (const item of items) {
       const numbered: HubEvent = { ...item, revision: ++this.#revision };
       this.#buffer.push(numbered);

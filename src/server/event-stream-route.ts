@@ -58,7 +58,12 @@ export async function streamEvents(
       };
       const visible = (event: HubEvent): object | undefined => {
         if (event.type === "clear") return { type: "clear" };
-        const record = event.record!;
+        const record = event.record;
+        // Removed by id alone: the record cannot be checked, so only views without a row filter hear of it.
+        if (record === undefined)
+          return event.type === "remove" && !facetFilter
+            ? { type: "remove", id: event.id }
+            : undefined;
         if (facetFilter && !matches(facetFilter, record, [])) return undefined;
         if (!matches(filter, record, [])) return undefined;
         if (event.type === "remove") return { type: "remove", id: event.id };
@@ -66,7 +71,8 @@ export async function streamEvents(
         for (const [key, value] of Object.entries(record)) if (!hidden.has(key)) shown[key] = value;
         return { type: event.type, id: event.id, record: shown };
       };
-      send(`retry: 2000\n: revision ${hub.revision}\n\n`);
+      // `ready` tells the client it is subscribed, and from which revision.
+      send(`retry: 2000\nevent: ready\ndata: {"revision":${hub.revision}}\n\n`);
       const listening = hub.listen(deliver, after);
       if (listening.missed) send(`id: ${hub.revision}\nevent: reset\ndata: {"type":"reset"}\n\n`);
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);

@@ -102,6 +102,8 @@ export async function queryRecords(context: RouteContext, name: string): Promise
     ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) }
     : {};
   const result = await view.query<unknown>(rql, options);
+  // No value (first() of nothing, mean() of nothing): 204, which a client reads back as undefined.
+  if (result === undefined) return new Response(null, { status: 204 });
   if (!Array.isArray(result) || typeof (result as { totalCount?: unknown }).totalCount !== "number")
     return json(result);
   const total = (result as unknown as { totalCount: number }).totalCount;

@@ -39,7 +39,7 @@ function eventReader(response: Response) {
             if (field === "event") event.event = value;
             if (field === "data") event.data = JSON.parse(value);
           }
-          if (event.event !== undefined) return event;
+          if (event.event !== undefined && event.event !== "ready") return event;
           continue;
         }
         const { done, value } = await reader.read();
