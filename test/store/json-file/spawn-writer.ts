@@ -45,7 +45,8 @@ export function startWriter(file: string, args: readonly (string | number)[]): W
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>(
-    (resolve) => child.on("exit", (code, signal) => resolve({ code, signal, stderr })),
+    // "close", not "exit": every line it printed has been read by then.
+    (resolve) => child.on("close", (code, signal) => resolve({ code, signal, stderr })),
   );
   return {
     child,
