@@ -50,7 +50,8 @@ describe("README.md code", () => {
   });
 
   for (const [index, block] of blocks.entries()) {
-    it(`block at README.md:${block.line} runs`, async () => {
+    // Generous: a block that starts PGlite (its first start alone has taken 35 s on a loaded 2-core machine).
+    it(`block at README.md:${block.line} runs`, { timeout: 240_000 }, async () => {
       const file = join(workDir, `block-${index}.ts`);
       writeFileSync(file, `${block.code}\nexport {};\n`);
       await expect(import(pathToFileURL(file).href)).resolves.toBeDefined();
