@@ -214,6 +214,6 @@ describe("fullText migrations", () => {
       } finally {
         await database.close();
       }
-    });
+    }, 120_000);
   }
 });

@@ -139,7 +139,7 @@ describe("fullText: the same records on every store", () => {
       } finally {
         await cleanup();
       }
-    });
+    }, 120_000);
   }
 
   it("gives every store the memory store's answers", () => {
@@ -170,7 +170,7 @@ describe("fullText: the same records on every store", () => {
       } finally {
         await cleanup();
       }
-    });
+    }, 120_000);
   }
 });
 
@@ -320,5 +320,5 @@ describe("fullText: options and refusals", () => {
     } finally {
       await inner.cleanup();
     }
-  });
+  }, 120_000);
 });

@@ -47,13 +47,16 @@ export async function searchQuery<T extends object>(
     return found;
   };
   const ranking = rankingSearches(query.filter);
-  const scores = new Map<Id, number>();
-  for (const node of ranking)
-    for (const [id, score] of hitsOf(node)) scores.set(id, (scores.get(id) ?? 0) + score);
+  const scores = scoresOf(ranking.map(hitsOf));
   const byRelevance = query.sort.length === 0 && ranking.length > 0;
-  const ordered = (ids: Iterable<Id>) =>
-    [...ids].sort((a, b) => (scores.get(b) ?? 0) - (scores.get(a) ?? 0) || compareValues(a, b));
-  const rest = (filter: FilterNode): Query => Object.freeze({ ...query, filter });
+  const ordered = (ids: Iterable<Id>): Id[] => {
+    const pairs: [Id, number][] = [];
+    for (const id of ids) pairs.push([id, scores.get(id) ?? 0]);
+    // Hits come best first already, so this sort mostly breaks ties.
+    pairs.sort((a, b) => b[1] - a[1] || compareValues(a[0], b[0]));
+    return pairs.map((pair) => pair[0]);
+  };
+  const rest = () => withoutFilter(query);
 
   // Searches only: order and page the ids, then read only the page.
   const searches = searchesOnly(query.filter);
@@ -68,7 +71,7 @@ export async function searchQuery<T extends object>(
   ) {
     const ids = ordered(intersect(searches.map(hitsOf)));
     const stubs = ids.map((id) => ({ [context.idProperty]: id }));
-    const page = executeQuery(stubs, rest(EVERYTHING), {
+    const page = executeQuery(stubs, rest(), {
       ...options,
       idProperty: context.idProperty,
     }) as Results<Row>;
@@ -85,9 +88,7 @@ export async function searchQuery<T extends object>(
     const ids = hitsOf(candidates).keys();
     records = await read(context, byRelevance ? ordered(ids) : [...ids]);
   } else {
-    records = (await context.store.query!(
-      rest(EVERYTHING).filter === EVERYTHING ? ALL_RECORDS : ALL_RECORDS,
-    )) as T[];
+    records = (await context.store.query!(ALL_RECORDS)) as T[];
   }
   const id = (record: T) => (record as Row)[context.idProperty] as Id;
   let matching = records.filter((record) =>
@@ -97,7 +98,20 @@ export async function searchQuery<T extends object>(
     const rank = new Map(ordered(matching.map(id)).map((key, i) => [key, i]));
     matching = matching.sort((a, b) => rank.get(id(a))! - rank.get(id(b))!);
   }
-  return executeQuery(matching, rest(EVERYTHING), { ...options, idProperty: context.idProperty });
+  return executeQuery(matching, rest(), { ...options, idProperty: context.idProperty });
+}
+
+/**
+ * The query with its filter taken out (it was evaluated here), one per parsed
+ * query: parsed strings are cached, so the engine's compiled-query cache,
+ * keyed by the AST, hits too.
+ */
+const unfiltered = new WeakMap<Query, Query>();
+function withoutFilter(query: Query): Query {
+  let out = unfiltered.get(query);
+  if (out === undefined)
+    unfiltered.set(query, (out = Object.freeze({ ...query, filter: EVERYTHING })));
+  return out;
 }
 
 const ALL_RECORDS: Query = Object.freeze({
@@ -106,6 +120,15 @@ const ALL_RECORDS: Query = Object.freeze({
   sort: Object.freeze([]),
   distinct: false,
 });
+
+/** Each id's relevance: the sum of its scores in the ranking searches' hits. */
+function scoresOf(sets: readonly Hits[]): Hits {
+  if (sets.length === 1) return sets[0]!;
+  const scores = new Map<Id, number>();
+  for (const set of sets)
+    for (const [id, score] of set) scores.set(id, (scores.get(id) ?? 0) + score);
+  return scores;
+}
 
 /** The filter with each search answered from its hits, and every condition by the query engine. */
 function test(

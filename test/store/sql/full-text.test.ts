@@ -48,7 +48,7 @@ for (const target of testTargets()) {
       await createTable(database.db, database.schema, spec);
       store = new SqlStore<Book>({ db: database.db, table: spec, schema: database.schema });
       for (const book of books) await store.put(book);
-    });
+    }, 120_000);
     afterAll(() => database?.close());
 
     it("says it answers search() itself", () => {
