@@ -1,6 +1,11 @@
 /** The SQL store on Kysely: PGlite embedded, or a PostgreSQL server through pg. */
 export { openDatabase, defaultDatabaseUrl, DEFAULT_DATABASE_URL } from "./open-database.js";
 export {
+  ReplicaRoutingDialect,
+  type ReplicaRoutingConfig,
+  type OpenDatabaseOptions,
+} from "./replica-routing.js";
+export {
   PGliteDialect,
   type PGliteDialectConfig,
   type PGliteLike,

@@ -7,6 +7,9 @@
  * - `memory:`: embedded PGlite in memory;
  * - `postgres://…` / `postgresql://…`: a PostgreSQL server through a `pg` pool.
  *
+ * With `{ replicas: [url, ...] }` (postgres:// only), reads outside
+ * transactions go to those hot standbys (see replica-routing.ts).
+ *
  * With no URL: `DATABASE_URL`, else `perstore.config.json`'s `database` (in the
  * current directory), else `pglite:.perstore/db`.
  *
@@ -20,6 +23,7 @@ import { Kysely, PostgresDialect } from "kysely";
 import { StoreError } from "../../errors/index.js";
 import { openPgPool, parseInt8 } from "./open-pg-pool.js";
 import { PGliteDialect } from "./pglite-dialect.js";
+import { checkReplicaUrls, withReplicas, type OpenDatabaseOptions } from "./replica-routing.js";
 import { openLockedPGlite } from "./pglite-folder-lock.js";
 
 /** The database used when nothing else is configured. */
@@ -53,7 +57,11 @@ export function defaultDatabaseUrl(cwd: string = process.cwd()): string {
  * const db = openDatabase("memory:");
  * const store = new SqlStore({ db, table: PersonDefinition.sql });
  */
-export function openDatabase<DB = any>(url: string = defaultDatabaseUrl()): Kysely<DB> {
+export function openDatabase<DB = any>(
+  url: string = defaultDatabaseUrl(),
+  options: OpenDatabaseOptions = {},
+): Kysely<DB> {
+  checkReplicaUrls(url, options);
   if (url === "memory:" || url.startsWith("memory:")) {
     return new Kysely<DB>({
       dialect: new PGliteDialect({ pglite: () => createPGlite(undefined) }),
@@ -66,7 +74,8 @@ export function openDatabase<DB = any>(url: string = defaultDatabaseUrl()): Kyse
     });
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    return new Kysely<DB>({ dialect: new PostgresDialect({ pool: openPgPool(url) }) });
+    const dialect = (u: string) => new PostgresDialect({ pool: openPgPool(u) });
+    return new Kysely<DB>({ dialect: withReplicas(dialect(url), options, dialect) });
   }
   throw new StoreError(
     "STORE_BAD_URL",
