@@ -98,6 +98,18 @@ export interface FacetDefinition {
   readonly maxLimit?: number;
   /** When set, queries may use only these operators (condition operators plus `and or not sort limit select unselect values distinct count first one ...`), and filter/sort only on indexed properties. Named queries are exempt: the schema's author wrote them. */
   readonly operators?: readonly string[];
+  /**
+   * The named queries the facet exposes (deny by default: none when absent),
+   * whatever its `methods`. A query that names a hidden property is refused
+   * (ACCESS_PROPERTY) unless its entry lists that property in `reveals`.
+   */
+  readonly queries?: readonly (string | FacetQueryGrant)[];
+}
+
+/** A named query a facet exposes, and the hidden properties it may read (and so reveal something about). */
+export interface FacetQueryGrant {
+  readonly name: string;
+  readonly reveals?: readonly string[];
 }
 
 /** Typed wrappers for named queries; generated code narrows this (e.g. `PersonQueries`). */

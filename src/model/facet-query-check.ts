@@ -5,6 +5,7 @@
  */
 import { AccessError } from "../errors/index.js";
 import type { FilterNode, Path, Query, ValueNode } from "../query/ast.js";
+import { propertiesUsed } from "../query/properties-used.js";
 import { valueOf } from "./query-helpers.js";
 
 export interface FacetQueryRules {
@@ -31,14 +32,8 @@ export function checkFacetQuery(
       );
     }
   };
-  const visible = (path: Path): void => {
-    const head = path[0];
-    if (head !== undefined && rules.hidden.has(head)) {
-      throw new AccessError(`facet ${rules.facet} hides property ${head}`, "ACCESS_PROPERTY");
-    }
-  };
+  checkNoHiddenProperty(query, rules);
   const searchable = (path: Path): void => {
-    visible(path);
     const head = path[0];
     if (rules.indexed && head !== undefined && !rules.indexed.has(head)) {
       throw new AccessError(
@@ -80,32 +75,19 @@ export function checkFacetQuery(
   // The implicit top-level `and` of `a=1&b=2` is structure, not an operator the caller chose.
   if (query.filter.kind === "and") query.filter.terms.forEach((term) => filter(term, true));
   else filter(query.filter, true);
-  if (query.recurse) {
-    operator("recurse");
-    visible(query.recurse);
-  }
+  if (query.recurse) operator("recurse");
   if (query.aggregate) {
     operator("aggregate");
-    query.aggregate.groupBy.forEach(visible);
-    for (const spec of query.aggregate.aggregates) {
-      operator(spec.fn);
-      if (spec.path) visible(spec.path);
-    }
+    for (const spec of query.aggregate.aggregates) operator(spec.fn);
   }
   if (query.sort.length > 0) {
     operator("sort");
     query.sort.forEach((key) => searchable(key.path));
   }
-  if (query.projection) {
-    operator(query.projection.kind);
-    query.projection.paths.forEach(visible);
-  }
+  if (query.projection) operator(query.projection.kind);
   if (query.distinct) operator("distinct");
   if (query.limit) operator("limit");
-  if (query.result) {
-    operator(query.result.kind);
-    if ("path" in query.result) visible(query.result.path);
-  }
+  if (query.result) operator(query.result.kind);
   if (rules.maxLimit !== undefined) {
     const count = query.limit ? valueOf(query.limit.count, parameters) : undefined;
     if (typeof count !== "number" || !(count <= rules.maxLimit) || count < 0) {
@@ -114,5 +96,25 @@ export function checkFacetQuery(
         "ACCESS_LIMIT",
       );
     }
+  }
+}
+
+/**
+ * Throws ACCESS_PROPERTY when `query` names a hidden property (`allowed`:
+ * hidden ones the facet lets this query read, a named query's `reveals`).
+ */
+export function checkNoHiddenProperty(
+  query: Query,
+  rules: Pick<FacetQueryRules, "facet" | "hidden">,
+  allowed: ReadonlySet<string> = new Set(),
+  queryName?: string,
+): void {
+  for (const property of propertiesUsed(query)) {
+    if (!rules.hidden.has(property) || allowed.has(property)) continue;
+    const by = queryName === undefined ? "" : `, which query ${queryName} reads`;
+    throw new AccessError(
+      `facet ${rules.facet} hides property ${property}${by}`,
+      "ACCESS_PROPERTY",
+    );
   }
 }

@@ -7,11 +7,12 @@
 import { isDeepStrictEqual } from "node:util";
 import { AccessError, NotFoundError } from "../errors/index.js";
 import { matches } from "../query/index.js";
-import type { FilterNode } from "../query/ast.js";
+import type { FilterNode, Query } from "../query/ast.js";
 import type { Id, QueryInput, Results } from "../store/types.js";
 import type {
   CreateInput,
   FacetDefinition,
+  FacetQueryGrant,
   ModelFacet,
   ModelQueryOptions,
   NamedQueryMethods,
@@ -20,7 +21,11 @@ import { recordOf, saveInstance, type DataRecord } from "./instantiate.js";
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding } from "./model-instance.js";
 import type { BoundModel, PrepareWrite, WriteVia } from "./model.js";
-import { checkFacetQuery, type FacetQueryRules } from "./facet-query-check.js";
+import {
+  checkFacetQuery,
+  checkNoHiddenProperty,
+  type FacetQueryRules,
+} from "./facet-query-check.js";
 import { namedQueryMethods } from "./named-query.js";
 import { withFilter } from "./query-helpers.js";
 
@@ -48,6 +53,8 @@ export class ModelFacetView<
   readonly #readonly: ReadonlySet<string>;
   readonly #filter: FilterNode | undefined;
   readonly #rules: FacetQueryRules;
+  /** Named queries the facet exposes, with the hidden properties each may read. */
+  readonly #namedQueries: ReadonlyMap<string, ReadonlySet<string>>;
   /** How the facet's writes are checked and answered. */
   readonly #via: WriteVia;
   /** The binding of the instances this facet hands out, per model (a base model's facet returns sub-model instances too). */
@@ -76,9 +83,22 @@ export class ModelFacetView<
       ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
       hidden: this.#hidden,
       binding: this.#bindingOf,
-      allow: () => this.#allow("query"),
+      allow: this.#allowNamedQuery,
     });
+    this.#namedQueries = grantsOf(definition.queries ?? []);
   }
+
+  /** The facet's `queries` list is the grant; a query naming a property the facet hides needs `reveals`. */
+  readonly #allowNamedQuery = (name: string, query: Query): void => {
+    const reveals = this.#namedQueries.get(name);
+    if (reveals === undefined) {
+      throw new AccessError(
+        `facet ${this.#rules.facet} does not expose the named query ${name}`,
+        "ACCESS_QUERY",
+      );
+    }
+    checkNoHiddenProperty(query, this.#rules, reveals, name);
+  };
 
   readonly #bindingOf = (owner: BoundModel<AnyInstance, object>): InstanceBinding => {
     let binding = this.#bindings.get(owner);
@@ -213,6 +233,19 @@ export class ModelFacetView<
     if (!this.#visible(await this.#model.fetch(id))) return false;
     return this.#model.delete(id);
   }
+}
+
+/** A facet's `queries` entries by name: `"q"` reveals nothing, `{ name, reveals }` the listed properties. */
+function grantsOf(
+  entries: readonly (string | FacetQueryGrant)[],
+): ReadonlyMap<string, ReadonlySet<string>> {
+  return new Map(
+    entries.map((entry) =>
+      typeof entry === "string"
+        ? [entry, new Set<string>()]
+        : [entry.name, new Set(entry.reveals ?? [])],
+    ),
+  );
 }
 
 function indexedProperties(model: BoundModel<AnyInstance, object>): ReadonlySet<string> {

@@ -6,7 +6,7 @@
  */
 import { PerstoreError, QueryError } from "../errors/index.js";
 import { executeQuery, matches } from "../query/index.js";
-import type { FieldType, FilterNode } from "../query/ast.js";
+import type { FieldType, FilterNode, Query } from "../query/ast.js";
 import type { NamedQueryDefinition, NamedQueryMethods, NamedQueryParameter } from "./definition.js";
 import type { AnyInstance } from "./model-instance.js";
 import type { BindingChoice, BoundModel } from "./model.js";
@@ -15,15 +15,17 @@ import { normalDateTime } from "./date-time.js";
 
 /**
  * How a facet narrows named queries: its row filter, hidden properties, the
- * method check and `maxLimit` (a cap on the records returned). Its
- * `operators` rules do not apply: the schema's author wrote the query.
+ * check that it exposes the query (and that the query reads no property it
+ * hides), and `maxLimit` (a cap on the records returned). Its `operators`
+ * rules do not apply: the schema's author wrote the query.
  */
 export interface NamedQueryRestriction {
   readonly filter?: FilterNode;
   readonly maxLimit?: number;
   readonly hidden: ReadonlySet<string>;
   readonly binding: BindingChoice;
-  readonly allow: (name: string) => void;
+  /** Throws an AccessError unless the named query `name` (parsed: `query`) may run. */
+  readonly allow: (name: string, query: Query) => void;
 }
 
 function fits(type: FieldType, value: unknown): boolean {
@@ -118,7 +120,7 @@ async function runNamedQuery(
   const definition = Object.hasOwn(queries, name) ? queries[name] : undefined;
   if (!definition)
     throw new PerstoreError("MODEL_UNKNOWN_QUERY", `${model.name} has no query "${name}"`);
-  restriction?.allow(name);
+  restriction?.allow(name, definition.query);
   checkParameters(name, definition, parameters);
   const args = storedForm(definition, parameters);
   const capped = withMaxLimit(definition.query, restriction?.maxLimit, args);

@@ -3,7 +3,19 @@ import { AccessError, NotFoundError, type PerstoreError } from "../../src/errors
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
 import { parseQuery } from "../../src/query/index.js";
 import { valueOf, withMaxLimit } from "../../src/model/query-helpers.js";
-import { Company, createModels, Person } from "./fixtures.js";
+import {
+  createModelRegistry,
+  type FacetDefinition,
+  type ModelDefinition,
+} from "../../src/model/index.js";
+import {
+  Company,
+  CompanyDefinition,
+  createModels,
+  Person,
+  PersonDefinition,
+  type PersonData,
+} from "./fixtures.js";
 
 async function code(action: Promise<unknown> | (() => unknown)): Promise<string> {
   try {
@@ -221,5 +233,103 @@ describe("editing facet (editor)", () => {
     expect((await people.get(bob.id!))?.age).toBe(40);
     expect(new NotFoundError("x")).toBeInstanceOf(Error);
     expect(new AccessError("x").code).toBe("ACCESS_DENIED");
+  });
+});
+
+describe("named queries through a facet", () => {
+  const named = (source: string, type: "number" | "string" = "number") => ({
+    source,
+    query: parseQuery(source),
+    parameters: source.includes("$1") ? [{ index: 1, type }] : [],
+  });
+  /** Person with queries that read the hidden `salary`/`email`, and facets listing them in different ways. */
+  async function withFacets(facets: Record<string, FacetDefinition>) {
+    const Person = {
+      ...PersonDefinition,
+      queries: {
+        ...PersonDefinition.queries,
+        earnsOver: named("gt(salary,$1)&sort(+name)"),
+        byEmail: named("ge(age,18)&sort(+email)"),
+        withEmail: named("ge(age,18)&select(name,email)"),
+        richest: named("aggregate(country,max(salary))"),
+      },
+      facets,
+    } as ModelDefinition<PersonData, Person>;
+    const models = createModelRegistry(
+      { Company: CompanyDefinition, Person },
+      { stores: { Person: new MemoryStore({}), Company: new MemoryStore({}) } },
+    );
+    for (const [name, salary] of [
+      ["Ann", 10],
+      ["Bob", 20],
+      ["Cat", 30],
+    ] as const)
+      await models.Person.create({ name, email: `${name}@example.com`, age: 30, salary });
+    return models.Person;
+  }
+  const hidden = { methods: ["get", "query"], hidden: ["salary", "email"] };
+
+  it("a facet exposes only the named queries it lists (none without `queries`)", async () => {
+    const people = await withFacets({
+      none: hidden,
+      listed: { ...hidden, queries: ["adultsIn"] },
+      onlyNamed: { methods: ["get"], hidden: ["salary"], queries: ["adultsIn"] },
+    });
+    expect(await code(people.facet("none").queries["adultsIn"]!("FR"))).toBe("ACCESS_QUERY");
+    expect(await code(people.facet("listed").queries["earnsOver"]!(15))).toBe("ACCESS_QUERY");
+    expect(await people.facet("listed").queries["adultsIn"]!("FR")).toHaveLength(3);
+    // The list is the grant: a facet without `query` may still run the named queries it lists.
+    const onlyNamed = people.facet("onlyNamed");
+    expect((await onlyNamed.queries["adultsIn"]!("FR")).map((p) => p.name)).toEqual([
+      "Ann",
+      "Bob",
+      "Cat",
+    ]);
+    expect(await code(onlyNamed.query("limit(1)"))).toBe("ACCESS_METHOD");
+  });
+
+  it("a listed query that names a hidden property is refused, in its filter, sort, select or aggregate", async () => {
+    const people = await withFacets({
+      leaky: { ...hidden, queries: ["earnsOver", "byEmail", "withEmail", "richest"] },
+    });
+    const leaky = people.facet("leaky");
+    // Repeated calls would reveal each salary: every call is refused before it runs.
+    for (const threshold of [5, 15, 25])
+      expect(await code(leaky.queries["earnsOver"]!(threshold))).toBe("ACCESS_PROPERTY");
+    await expect(leaky.queries["earnsOver"]!(15)).rejects.toThrow(
+      /hides property salary, which query earnsOver reads/,
+    );
+    expect(await code(leaky.queries["byEmail"]!())).toBe("ACCESS_PROPERTY");
+    expect(await code(leaky.queries["withEmail"]!())).toBe("ACCESS_PROPERTY");
+    expect(await code(leaky.queries["richest"]!())).toBe("ACCESS_PROPERTY");
+    // The model itself runs them.
+    expect((await people.queries["earnsOver"]!(15)).map((p) => p.name)).toEqual(["Bob", "Cat"]);
+  });
+
+  it("`reveals` acknowledges exactly the hidden properties a query may read; results still hide them", async () => {
+    const people = await withFacets({
+      acknowledged: { ...hidden, queries: [{ name: "earnsOver", reveals: ["salary"] }] },
+      wrongOne: { ...hidden, queries: [{ name: "earnsOver", reveals: ["email"] }] },
+    });
+    const found = await people.facet("acknowledged").queries["earnsOver"]!(15);
+    expect(found.map((p) => p.name)).toEqual(["Bob", "Cat"]);
+    expect(found.some((p) => "salary" in p || "email" in p)).toBe(false);
+    expect(await code(people.facet("wrongOne").queries["earnsOver"]!(15))).toBe("ACCESS_PROPERTY");
+  });
+
+  it("ad-hoc queries name no hidden property either, in any clause", async () => {
+    const view = (await withFacets({ h: hidden })).facet("h");
+    for (const q of [
+      "salary>1",
+      "sort(+email)",
+      "select(email)",
+      "aggregate(country,sum(salary))",
+      "max(salary)",
+      "not(email=x)",
+    ])
+      expect(await code(view.query(q))).toBe("ACCESS_PROPERTY");
+    expect([...(await view.query<object[]>("aggregate(country,count())"))]).toEqual([
+      { country: "FR", count: 3 },
+    ]);
   });
 });

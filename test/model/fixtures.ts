@@ -238,12 +238,14 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
         "values",
         "count",
       ],
+      queries: ["adultsIn"],
     },
     editor: {
       methods: ["get", "query", "create", "put", "patch"],
       hidden: ["salary"],
       readonly: ["country"],
       filter: activeFilter,
+      queries: ["adultsIn"],
     },
   },
 };
