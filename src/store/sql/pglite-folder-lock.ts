@@ -6,7 +6,7 @@
  *
  * `openDatabase("pglite:<dir>")` takes `<dir>/perstore.lock` before starting
  * PGlite: a file created atomically (written aside, then hard-linked into
- * place) holding the owner's pid, host and start time. A second opener, in
+ * place) holding the owner's pid, host and start time (process-identity.ts). A second opener, in
  * this process or another, fails at once with StoreError STORE_LOCKED naming
  * the holder. A holder that died (its pid is gone, or now belongs to a process
  * started later) is recognised at once and its lock taken over; no timeout.
@@ -26,22 +26,14 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { StoreError } from "../../errors/index.js";
+import { ownerState, selfIdentity, type ProcessIdentity } from "../json-file/process-identity.js";
 import type { PGliteLike } from "./pglite-dialect.js";
 
 /** The lock file's name inside the data folder. */
 export const PGLITE_LOCK_FILE = "perstore.lock";
 const INITIALIZING_FILE = "perstore.initializing";
-
-/** Who holds a folder: written as JSON into the lock file. */
-export interface LockOwner {
-  readonly pid: number;
-  readonly host: string;
-  /** Start time of the process (Linux `/proc/<pid>/stat` field 22), to tell a reused pid; null elsewhere. */
-  readonly start: string | null;
-}
 
 /** A held folder lock. */
 export interface PGliteFolderLock {
@@ -50,7 +42,6 @@ export interface PGliteFolderLock {
   release(): void;
 }
 
-const self: LockOwner = { pid: process.pid, host: hostname(), start: processStart(process.pid) };
 const held = new Set<PGliteFolderLock>();
 let exitHook = false;
 
@@ -61,13 +52,13 @@ let exitHook = false;
 export function lockPGliteFolder(dir: string): PGliteFolderLock {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, PGLITE_LOCK_FILE);
-  const mine = JSON.stringify(self);
+  const mine = JSON.stringify(selfIdentity);
   for (let attempt = 0; attempt < 5; attempt++) {
     if (tryCreate(path, mine)) return hold(path, mine);
     const text = readText(path);
     if (text === undefined) continue; // released meanwhile: try again
     const owner = parseOwner(text);
-    if (owner !== undefined && isAlive(owner)) throw locked(dir, path, owner);
+    if (owner !== undefined && ownerState(owner) !== "dead") throw locked(dir, path, owner);
     removeStale(path, text);
   }
   throw new StoreError("STORE_LOCKED", `could not take the lock ${path}: it keeps changing hands`);
@@ -175,13 +166,13 @@ function clearFolder(dir: string): void {
   }
 }
 
-function locked(dir: string, path: string, owner: LockOwner): StoreError {
+function locked(dir: string, path: string, owner: ProcessIdentity): StoreError {
   const who =
-    owner.pid === self.pid && owner.host === self.host
+    owner.pid === selfIdentity.pid && owner.host === selfIdentity.host
       ? `this process (pid ${owner.pid}): destroy the other database opened on it first`
-      : owner.host === self.host
+      : owner.host === selfIdentity.host
         ? `process ${owner.pid}`
-        : `process ${owner.pid} on host ${owner.host} (if it no longer runs, delete ${path})`;
+        : `process ${owner.pid} on another host (tag ${owner.host}; if it no longer runs, delete ${path})`;
   return new StoreError(
     "STORE_LOCKED",
     `the PGlite database ${dir} is in use by ${who}; PGlite allows one process at a time (use a PostgreSQL server for several)`,
@@ -189,9 +180,9 @@ function locked(dir: string, path: string, owner: LockOwner): StoreError {
   );
 }
 
-function parseOwner(text: string): LockOwner | undefined {
+function parseOwner(text: string): ProcessIdentity | undefined {
   try {
-    const value = JSON.parse(text) as Partial<LockOwner>;
+    const value = JSON.parse(text) as Partial<ProcessIdentity>;
     if (!Number.isInteger(value.pid) || typeof value.host !== "string") return undefined;
     return {
       pid: value.pid!,
@@ -201,37 +192,6 @@ function parseOwner(text: string): LockOwner | undefined {
   } catch {
     return undefined; // not ours, or damaged: no live owner can be named
   }
-}
-
-/** Whether the owner still runs. An owner on another host cannot be checked: it counts as alive. */
-export function isAlive(owner: LockOwner): boolean {
-  if (owner.host !== self.host) return true;
-  if (owner.pid === self.pid) return owner.start === self.start;
-  try {
-    process.kill(owner.pid, 0); // signal 0 checks that the pid exists; nothing is sent
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  const stat = readProcStat(owner.pid);
-  if (stat === undefined) return true; // no /proc: the pid alone must do
-  if (stat.state === "Z" || stat.state === "X") return false; // killed, not yet reaped
-  return owner.start === null || stat.start === owner.start;
-}
-
-function processStart(pid: number): string | null {
-  return readProcStat(pid)?.start ?? null;
-}
-
-function readProcStat(pid: number): { state: string; start: string | null } | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
-  if (stat === undefined) return undefined;
-  // Field 2 (the command) is in parentheses and may hold spaces: fields resume after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const start = fields[19]; // field 22
-  return {
-    state: fields[0] ?? "",
-    start: start !== undefined && /^\d+$/.test(start) ? start : null,
-  };
 }
 
 function readText(path: string): string | undefined {

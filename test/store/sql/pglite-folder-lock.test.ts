@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { hostname, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { selfIdentity } from "../../../src/store/json-file/process-identity.js";
 import type { PGliteLike } from "../../../src/store/sql/pglite-dialect.js";
 import {
   lockPGliteFolder,
@@ -64,7 +65,10 @@ describe("PGlite folder lock", () => {
   it("refuses while another live process holds the folder", async () => {
     await mkdir(dir, { recursive: true });
     const other = process.ppid; // the test runner: alive for the whole test
-    await writeFile(lockFile(), JSON.stringify({ pid: other, host: hostname(), start: null }));
+    await writeFile(
+      lockFile(),
+      JSON.stringify({ pid: other, host: selfIdentity.host, start: null }),
+    );
     expect(() => lockPGliteFolder(dir)).toThrowError(
       expect.objectContaining({
         code: "STORE_LOCKED",
@@ -74,15 +78,17 @@ describe("PGlite folder lock", () => {
     );
     // A holder on another host cannot be checked: refused, naming the host and the file to delete.
     await writeFile(lockFile(), JSON.stringify({ pid: 1, host: "elsewhere", start: null }));
-    expect(() => lockPGliteFolder(dir)).toThrowError(/process 1 on host elsewhere .*delete/);
+    expect(() => lockPGliteFolder(dir)).toThrowError(
+      /process 1 on another host \(tag elsewhere; .*delete/,
+    );
   });
 
   it("takes over at once from a dead holder, a reused pid, or a damaged lock file", async () => {
     await mkdir(dir, { recursive: true });
     for (const content of [
-      JSON.stringify({ pid: await deadPid(), host: hostname(), start: null }),
+      JSON.stringify({ pid: await deadPid(), host: selfIdentity.host, start: null }),
       // Our own pid, but started at another time: a previous process that had the same pid.
-      JSON.stringify({ pid: process.pid, host: hostname(), start: "1" }),
+      JSON.stringify({ pid: process.pid, host: selfIdentity.host, start: "1" }),
       "not json",
     ]) {
       await writeFile(lockFile(), content);
@@ -111,7 +117,7 @@ describe("PGlite folder lock", () => {
 
     // A process killed during its first start: marker, partial files and its lock are left.
     await writeFile(join(dir, "PG_VERSION"), "17\n");
-    await writeFile(lockFile(), JSON.stringify({ pid: await deadPid(), host: hostname() }));
+    await writeFile(lockFile(), JSON.stringify({ pid: await deadPid(), host: selfIdentity.host }));
     const again = await openLockedPGlite(dir, fakePGlite(seen, dir));
     expect(seen[1]).toEqual(["perstore.initializing", PGLITE_LOCK_FILE]);
     await again.close();
