@@ -198,6 +198,12 @@ describe("perstore migrate (one copy of the example project, embedded PGlite)", 
       expect(status.code).toBe(0);
       expect(status.stdout.match(/ applied /g)).toHaveLength(1);
       expect(status.stdout).toContain("1 pending");
+      // With the flag, init's down part runs: every table goes.
+      const all = await migrate("down", "--allow-destructive");
+      expect(all).toMatchObject({ code: 0, stderr: "" });
+      expect(all.stdout).toMatch(
+        /^ {2}reverted \d{14}_[0-9a-f]{8}_init\.sql\nreverted 1 migration\n$/,
+      );
     },
     PROCESS_TIMEOUT,
   );
