@@ -35,6 +35,8 @@ export { fullText } from "./wrappers/full-text/index.js";
 export type { FullTextOptions, FullTextStore, TermProcessor } from "./wrappers/full-text/index.js";
 export { aggregate } from "./wrappers/aggregate/index.js";
 export type { AggregateOptions, AggregatePart } from "./wrappers/aggregate/index.js";
+export { inherited } from "./wrappers/inherited/index.js";
+export type { InheritedOptions } from "./wrappers/inherited/index.js";
 export { cache } from "./wrappers/cache/index.js";
 export type { CacheOptions, CacheStats, CachedStore } from "./wrappers/cache/index.js";
 export { replicated } from "./wrappers/replicated/index.js";

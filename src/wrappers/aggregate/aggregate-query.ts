@@ -13,6 +13,7 @@ import { QueryError } from "../../errors/index.js";
 import type { FilterNode, Path, Query } from "../../query/ast.js";
 import { executeQuery } from "../../query/execute-query.js";
 import { parseQuery } from "../../query/parse-query.js";
+import { pageOptions } from "../../store/page-options.js";
 import type { Id, QueryInput, QueryOptions, Results } from "../../store/types.js";
 import { joinRows, partOf, type Parts } from "./parts.js";
 
@@ -67,9 +68,10 @@ export async function queryParts(
   parts: Parts,
   scan: boolean,
   input: QueryInput,
-  options: QueryOptions = {},
+  given: QueryOptions = {},
 ): Promise<unknown> {
   const query = parseQuery(input);
+  const options = { ...given, ...pageOptions(given) };
   const { stores } = parts;
   if (query.aggregate === undefined && query.recurse === undefined) {
     const where = partsOf(parts, [...filterPaths(query.filter), ...query.sort.map((k) => k.path)]);

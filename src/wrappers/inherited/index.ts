@@ -1,0 +1,2 @@
+export { inherited } from "./inherited.js";
+export type { InheritedOptions } from "./inherited.js";
