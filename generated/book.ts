@@ -261,5 +261,6 @@ export const BookDefinition: ModelDefinition<BookData, Book, BookQueries> = {
       { name: "dimensions", type: "object", sqlType: "jsonb", nullable: true },
       { name: "publishedAt", type: "date-time", sqlType: "timestamptz", nullable: true },
     ],
+    fullText: { column: "perstore_search", fields: ["title"], language: "simple" },
   },
 };

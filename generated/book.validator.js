@@ -31,6 +31,7 @@ const schema0 = {
   required: ["isbn", "title", "authorId", "status"],
   additionalProperties: false,
   indexes: [{ fields: ["authorId"] }, { fields: ["title", "year"] }],
+  fullText: { fields: ["title"] },
   links: [
     { rel: "author", href: "Author/{authorId}" },
     { rel: "coAuthors", href: "Author/{coAuthorIds}" },

@@ -3,6 +3,8 @@ create table "author" ("id" uuid not null, "name" varchar(200) not null, "email"
 create table "book" ("isbn" text not null, "title" varchar(300) not null, "authorId" uuid not null, "coAuthorIds" text[], "year" integer, "price" double precision, "status" text default 'draft' not null, "genres" text[], "dimensions" jsonb, "publishedAt" timestamptz, constraint "book_pkey" primary key ("isbn"), constraint "book_status_check" check ("status" in ('draft', 'published', 'out-of-print')));
 create index "book_authorId_idx" on "book" ("authorId");
 create index "book_title_year_idx" on "book" ("title", "year");
+alter table "book" add column "perstore_search" tsvector generated always as (to_tsvector('simple'::regconfig, regexp_replace(coalesce("title", ''), '[!-/:-@\[-`{-~]+', ' ', 'g'))) stored;
+create index "book_perstore_search_idx" on "book" using gin ("perstore_search");
 create table "company" ("id" uuid not null, "name" varchar(120) not null, "founded" date, "size" text default 'small' not null, "address" jsonb, "tags" text[], constraint "company_pkey" primary key ("id"), constraint "company_size_check" check ("size" in ('small', 'medium', 'large')));
 create unique index "company_name_key" on "company" ("name");
 create index "company_size_idx" on "company" ("size");
