@@ -153,11 +153,8 @@ async function down(
     allowDestructive,
     log: (line) => io.stdout.write(`  ${line}\n`),
   });
-  io.stdout.write(
-    reverted.length === 0
-      ? "no applied migrations to revert\n"
-      : `reverted ${reverted.length} migration${reverted.length === 1 ? "" : "s"}\n`,
-  );
+  // Never 0: asking for more than are applied is MIGRATION_DOWN_TOO_MANY.
+  io.stdout.write(`reverted ${reverted.length} migration${reverted.length === 1 ? "" : "s"}\n`);
   return 0;
 }
 
