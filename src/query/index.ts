@@ -44,3 +44,4 @@ export {
 } from "./compile/helpers.js";
 export { formatRql } from "./format-rql.js";
 export type { FormatRqlOptions } from "./format-rql.js";
+export { decodeParameters, encodeParameters, PARAMETERS_HEADER } from "./parameters-codec.js";

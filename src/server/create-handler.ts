@@ -186,6 +186,7 @@ function corsMiddleware(options: CorsOptions) {
       "If-None-Match",
       "Range",
       "Last-Event-ID",
+      "Perstore-Parameters",
     ],
     exposeHeaders: ["Content-Range", "ETag", "Location", "Perstore-Revision"],
   });

@@ -5,6 +5,7 @@
  * typed by the model's primary key.
  */
 import { AccessError, NotFoundError } from "../errors/index.js";
+import { decodeParameters, PARAMETERS_HEADER } from "../query/index.js";
 import type { Model, ModelMethods } from "../model/index.js";
 import type { Id } from "../store/types.js";
 import type { Grant } from "./access.js";
@@ -101,7 +102,9 @@ export async function queryRecords(context: RouteContext, name: string): Promise
   const options = range
     ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) }
     : {};
-  const result = await view.query<unknown>(rql, options);
+  const sent = context.request.headers.get(PARAMETERS_HEADER);
+  const parameters = sent === null ? {} : { parameters: decodeParameters(sent) };
+  const result = await view.query<unknown>(rql, { ...options, ...parameters });
   // No value (first() of nothing, mean() of nothing): 204, which a client reads back as undefined.
   if (result === undefined) return new Response(null, { status: 204 });
   if (!Array.isArray(result) || typeof (result as { totalCount?: unknown }).totalCount !== "number")

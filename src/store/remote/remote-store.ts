@@ -12,7 +12,7 @@
  * page.totalCount; // from Content-Range
  */
 import { ConflictError, NotFoundError, StoreError } from "../../errors/index.js";
-import { formatRql, parseQuery } from "../../query/index.js";
+import { encodeParameters, formatRql, PARAMETERS_HEADER, parseQuery } from "../../query/index.js";
 import { assertRecord, recordId } from "../record-id.js";
 import type { QuerySchema } from "../../query/ast.js";
 import type {
@@ -171,18 +171,15 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
   }
 
   async query(query: QueryInput, options: QueryOptions = {}): Promise<Results<T> | unknown> {
-    const text =
-      typeof query === "string" && options.parameters === undefined
-        ? query
-        : formatRql(
-            parseQuery(query),
-            options.parameters ? { parameters: options.parameters } : {},
-          );
+    // `$n` stay placeholders; their values travel typed in a header.
+    const text = typeof query === "string" ? query : formatRql(parseQuery(query));
     const headers: Record<string, string> = {};
+    if (options.parameters !== undefined && options.parameters.length > 0)
+      headers[PARAMETERS_HEADER] = encodeParameters(options.parameters);
     const start = options.start ?? 0;
     if (options.start !== undefined || options.end !== undefined) {
       if (options.end !== undefined && options.end <= start)
-        return emptyPage(await this.#count(text));
+        return emptyPage(await this.#count(text, headers));
       headers.range = `items=${start}-${options.end === undefined ? "" : options.end - 1}`;
     }
     const response = await this.#client.send("GET", `${this.#url}?${text}`, { headers });
@@ -202,9 +199,9 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
   }
 
   /** The number of matches, for an empty page (`end <= start`) that still owes its totalCount. */
-  async #count(text: string): Promise<number> {
+  async #count(text: string, headers: Record<string, string>): Promise<number> {
     const response = await this.#client.send("GET", `${this.#url}?${text}`, {
-      headers: { range: "items=0-0" },
+      headers: { ...headers, range: "items=0-0" },
     });
     if (!response.ok && response.status !== 416) throw await errorFromResponse(response, "query");
     await response.body?.cancel();

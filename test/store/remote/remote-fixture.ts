@@ -13,6 +13,7 @@ import {
 } from "../../../src/model/index.js";
 import { createHandler, hashToken, serveNode } from "../../../src/server/index.js";
 import { RemoteStore } from "../../../src/store/remote/index.js";
+import type { QuerySchema } from "../../../src/query/ast.js";
 import type { Store } from "../../../src/store/types.js";
 import { contractQuerySchema, type ContractRecord } from "../../store-contract.js";
 
@@ -49,9 +50,38 @@ export const TOKEN = "remote-contract-token";
 
 /** Serves `inner` as the Contract model; the RemoteStore talks to it over loopback. */
 export async function serveStore(inner: Store<any>) {
+  return serveModelStore<ContractRecord>(inner, {
+    name: "Contract",
+    querySchema: contractQuerySchema,
+    dates: "Date",
+    definition: contractDefinition,
+  });
+}
+
+/**
+ * Serves `inner` as a model named `name` (by default one that accepts any
+ * record: the store contract, not validation, is under test) on a loopback
+ * server, and gives a RemoteStore over it.
+ */
+export async function serveModelStore<T extends object>(
+  inner: Store<any>,
+  options: {
+    readonly name: string;
+    readonly querySchema: QuerySchema;
+    readonly dates?: "Date" | "string";
+    readonly definition?: ModelDefinition<any, any>;
+  },
+) {
+  const definition: ModelDefinition<any, any> = options.definition ?? {
+    name: options.name,
+    primaryKey: options.querySchema.primaryKey,
+    instanceClass: class extends ModelInstance<any> {},
+    validate: ajv.compile({ type: "object" }) as unknown as ModelValidateFunction,
+    querySchema: options.querySchema,
+  };
   const models = createModelRegistry(
-    { Contract: contractDefinition },
-    { stores: { Contract: inner } },
+    { [options.name]: definition },
+    { stores: { [options.name]: inner } },
   );
   const handler = createHandler({
     models,
@@ -61,11 +91,12 @@ export async function serveStore(inner: Store<any>) {
     },
   });
   const server = await serveNode(handler, { port: 0 });
-  const store = new RemoteStore<ContractRecord>({
-    url: `${server.url}/Contract/`,
+  const store = new RemoteStore<T>({
+    url: `${server.url}/${options.name}/`,
     token: TOKEN,
-    querySchema: contractQuerySchema,
-    dates: "Date",
+    idProperty: options.querySchema.primaryKey,
+    querySchema: options.querySchema,
+    dates: options.dates ?? "string",
     timeout: 20_000,
   });
   return {
