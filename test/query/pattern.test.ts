@@ -318,6 +318,35 @@ describe("what patterns mean", () => {
     );
   });
 
+  it("agrees with JavaScript on long texts, where it stops building DFA states and simulates", () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const texts = Array.from({ length: 12 }, (_, n) =>
+      Array.from({ length: 1500 }, () => {
+        const r = random();
+        return r < 0.48 ? "a" : r < 0.96 ? "b" : n % 2 === 0 ? "c" : "\n";
+      }).join(""),
+    );
+    for (const n of [8, 10]) {
+      for (const source of [
+        `(a|b)*a(a|b){${n}}$`,
+        `^(a|b)*a(a|b){${n}}$`,
+        `a(a|b){${n}}c`,
+        `^(?:[ab]*a[ab]{${n}})+$`,
+        `(a|b)*a(a|b){${n}}(c|$)`,
+        `a[ab]{${n}}\n`,
+      ]) {
+        const re = new RegExp(source);
+        for (const text of texts) {
+          expect(test(source, "", text), `/${source}/`).toBe(re.test(text));
+          expect(test(source, "", text.slice(0, 700)), `/${source}/`).toBe(
+            re.test(text.slice(0, 700)),
+          );
+        }
+      }
+    }
+  });
+
   it("keeps its answers when a pattern has more DFA states than the cache holds", () => {
     // (a|b)*a(a|b){12}$: up to 2^13 sets of states, over the cache's 2,000; it
     // matches exactly when the 13th character from the end is an a.
