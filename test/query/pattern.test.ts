@@ -155,6 +155,14 @@ describe("the pattern language refuses what it does not define, before any recor
     }
   });
 
+  it("a bad parameter pattern on an empty memory store", () => {
+    const empty = new MemoryStore({});
+    for (const parameters of [[/(?=a)/], ["(a"], [/\bx/]])
+      expect(() => empty.query("match(name,$1)", { parameters })).toThrow(
+        expect.objectContaining({ code: "QUERY_BAD_VALUE" }),
+      );
+  });
+
   it("a string pattern given to match() is refused, not silently matched to nothing", () => {
     expect(() => executeQuery(records, "match(name,$1)", { parameters: ["(a"] })).toThrow(
       expect.objectContaining({ code: "QUERY_BAD_VALUE" }),
