@@ -194,10 +194,7 @@ describe("perstore migrate (one copy of the example project, embedded PGlite)", 
         code: 0,
         stdout: `  reverted ${file}\nreverted 1 migration\n`,
       });
-      const status = await migrate("status");
-      expect(status.code).toBe(0);
-      expect(status.stdout.match(/ applied /g)).toHaveLength(1);
-      expect(status.stdout).toContain("1 pending");
+      // Only init is left (each command opens PGlite again: status is left out to keep this lean).
       // With the flag, init's down part runs: every table goes.
       const all = await migrate("down", "--allow-destructive");
       expect(all).toMatchObject({ code: 0, stderr: "" });
