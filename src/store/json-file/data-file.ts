@@ -7,7 +7,7 @@ import fs from "node:fs/promises";
 import { dirname } from "node:path";
 import { StoreError } from "../../errors/index.js";
 import { ioError, isErrno } from "./io-error.js";
-import { encodeRecords, fromJsonValue } from "./json-codec.js";
+import { encodeRecords, fromJsonValue, isStackOverflow } from "./json-codec.js";
 import { locateJsonError } from "./locate-json-error.js";
 import { tempPathFor } from "./owned-temp-file.js";
 
@@ -86,11 +86,12 @@ export function parseDataFile(path: string, text: string): unknown[] {
     try {
       return fromJsonValue(record);
     } catch (error) {
-      if (!(error instanceof StoreError)) throw error;
+      if (!(error instanceof StoreError) && !isStackOverflow(error)) throw error;
+      const problem = error instanceof StoreError ? error.message : "nested too deeply to load";
       // Valid JSON, so there is no parse position: name the record (1-based, in file order).
       throw new StoreError(
         "STORE_CORRUPT_FILE",
-        `${path}: record ${index + 1}: ${error.message}; the file is left untouched`,
+        `${path}: record ${index + 1}: ${problem}; the file is left untouched`,
         { cause: error, details: { file: path, record: index + 1 } },
       );
     }

@@ -106,5 +106,22 @@ function isRegExpBody(body: unknown): body is { source: string; flags: string } 
  */
 export function encodeRecords(records: readonly unknown[]): string {
   if (records.length === 0) return "[]\n";
-  return `[\n${records.map((record) => JSON.stringify(toJsonValue(record))).join(",\n")}\n]\n`;
+  const lines = records.map((record, index) => {
+    try {
+      return JSON.stringify(toJsonValue(record));
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      throw new StoreError(
+        "STORE_ENCODE",
+        `record ${index + 1} is nested too deeply to store in a JSON file`,
+        { cause: error },
+      );
+    }
+  });
+  return `[\n${lines.join(",\n")}\n]\n`;
+}
+
+/** True for the RangeError of a recursion past the stack's end (a value nested thousands of levels deep). */
+export function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }

@@ -126,3 +126,30 @@ describe("JSON codec", () => {
     );
   });
 });
+
+describe("deeply nested records", () => {
+  const depth = 100_000;
+  it("a file holding one is STORE_CORRUPT_FILE naming the record, not a RangeError", () => {
+    const deep = `${'{"o":'.repeat(depth)}1${"}".repeat(depth)}`;
+    const error = (() => {
+      try {
+        parseDataFile("f.json", `[{"id":"a"},\n{"id":"b","d":${deep}}]`);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(StoreError);
+    expect(error).toMatchObject({ code: "STORE_CORRUPT_FILE", details: { record: 2 } });
+  });
+
+  it("writing one is STORE_ENCODE naming the record, not a RangeError", () => {
+    let deep: object = { v: 1 };
+    for (let i = 0; i < depth; i++) deep = { o: deep };
+    expect(() => encodeRecords([{ id: "a" }, { id: "b", deep }])).toThrow(
+      expect.objectContaining({
+        code: "STORE_ENCODE",
+        message: expect.stringContaining("record 2"),
+      }),
+    );
+  });
+});
