@@ -10,7 +10,8 @@
  * memory (no `db`) the hierarchy's models are views of one store (the root
  * model's `stores` entry, else one `MemoryStore` with every member's
  * indexes) with the same discriminator. A sub-model given its own entry in
- * `stores` keeps it to itself.
+ * `stores` keeps its records there, and the models above it read that store
+ * too, through `inherited` (see split-hierarchy.ts).
  */
 import type { Kysely } from "kysely";
 import { StoreError } from "../errors/index.js";
@@ -26,6 +27,7 @@ import type {
 } from "./definition.js";
 import type { AnyInstance } from "./model-instance.js";
 import { hierarchyStore } from "./hierarchy-store.js";
+import { hasOwnSubStores, splitHierarchySources } from "./split-hierarchy.js";
 import { BoundModel, type ModelContext } from "./model.js";
 
 type AnyDefinition = ModelDefinition<any, any, any>;
@@ -103,6 +105,14 @@ function storeSources(
   const sources = new Map<string, () => Promise<Store<any>>>();
   const db = options.db;
   for (const [root, members] of hierarchies(definitions)) {
+    if (hasOwnSubStores(root, members, options.stores)) {
+      // Sub-models with stores of their own: each model reads them through `inherited`.
+      const rootStorage = db
+        ? { perModel: (definition: AnyDefinition) => sqlStore(db, definition) }
+        : { shared: () => memoryStore(members[0]!.primaryKey, members) };
+      splitHierarchySources(root, members, options.stores!, rootStorage, sources);
+      continue;
+    }
     const shared =
       members.length > 1 && !db
         ? (options.stores?.[root] ?? memoryStore(members[0]!.primaryKey, members))

@@ -147,7 +147,7 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     expect((await listed.employer())?.id).toBe(acme);
   });
 
-  it("the root's given store is the hierarchy's store; a sub-model's own store stays its own", async () => {
+  it("the root's given store is the hierarchy's store; a sub-model's own store holds its records, and its base reads it too", async () => {
     const dir = mkdtempSync(join(tmpdir(), "perstore-hierarchy-"));
     onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, "people.json");
@@ -155,9 +155,12 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     await people(shared);
     expect(await shared.Person.query("count()")).toBe(2);
     expect(readFileSync(file, "utf8")).toContain("Employee");
-    const separate = createModels({ stores: { Employee: new MemoryStore() } });
-    await people(separate);
-    expect(await separate.Person.query("count()")).toBe(1);
+    const employees = new MemoryStore();
+    const separate = createModels({ stores: { Employee: employees } });
+    const { bob } = await people(separate);
+    // Bob lives in the Employee store; Person reads it too (through inherited).
+    expect(await employees.get(bob.id)).toBeDefined();
+    expect(await separate.Person.query("count()")).toBe(2);
   });
 });
 
