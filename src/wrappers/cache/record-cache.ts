@@ -61,8 +61,11 @@ export class RecordCache<T extends object> {
     return this.#lru.size;
   }
 
-  /** The record (a fresh copy) from the cache, else from `load` (which then fills the cache). */
-  async get(id: Id, load: (id: Id) => MaybePromise<T | undefined>): Promise<T | undefined> {
+  /**
+   * The record (a fresh copy) from the cache, at once; else, through a
+   * promise, from `load` (which then fills the cache).
+   */
+  get(id: Id, load: (id: Id) => MaybePromise<T | undefined>): MaybePromise<T | undefined> {
     const cached = this.#lru.get(id);
     if (cached !== undefined) {
       this.hits++;
@@ -71,8 +74,7 @@ export class RecordCache<T extends object> {
     this.misses++;
     let read = this.#reads.get(id);
     if (read === undefined || read.stale) read = this.#startRead(id, load);
-    const value = await read.promise;
-    return value === undefined ? undefined : copyRecord(value);
+    return read.promise.then((value) => (value === undefined ? undefined : copyRecord(value)));
   }
 
   #startRead(id: Id, load: (id: Id) => MaybePromise<T | undefined>): Read<T> {

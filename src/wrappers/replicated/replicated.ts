@@ -74,8 +74,15 @@ export function replicated<T extends object>(
   let revision = 0;
   const currentRevision = () => revision;
 
-  const catchUpAll = (force: boolean) =>
-    Promise.all(states.map((s) => s.catchUp(primary, currentRevision, force)));
+  /** Every replica's catch-up; undefined when all finished at once (synchronous replicas). */
+  const catchUpAll = (force: boolean): Promise<unknown> | undefined => {
+    let pending: Promise<void>[] | undefined;
+    for (const s of states) {
+      const running = s.catchUp(primary, currentRevision, force);
+      if (running !== undefined) (pending ??= []).push(running);
+    }
+    return pending === undefined ? undefined : Promise.all(pending);
+  };
 
   /** One write through the primary (under the lock), then to the replicas. */
   const write = async <R>(
@@ -91,7 +98,8 @@ export function replicated<T extends object>(
       }
       return value;
     });
-    await catchUpAll(false);
+    const replicating = catchUpAll(false);
+    if (replicating !== undefined) await replicating;
     return result;
   };
 

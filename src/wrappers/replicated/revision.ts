@@ -5,7 +5,6 @@
  * Each operation carries the whole record (or its deletion), so applying a
  * revision again leaves the same data: replays after a resync are safe.
  */
-import { copyRecord } from "../../store/copy.js";
 import type { Id, MaybePromise, Store } from "../../store/types.js";
 
 /** One write, as a replica applies it. */
@@ -34,16 +33,22 @@ export async function applyRevision<T extends object>(
   replica: Store<T>,
   revision: Revision<T>,
 ): Promise<void> {
+  // The common case, one write: straight to the store (this runs for every replica on every write).
+  if (revision.ops.length === 1) {
+    await applyOp(replica, revision.ops[0]!);
+    return;
+  }
   const run = async (store: Store<T>) => {
     for (const op of revision.ops) await applyOp(store, op);
   };
-  if (revision.ops.length > 1 && typeof replica.transaction === "function")
-    await replica.transaction((tx) => run(tx));
+  if (typeof replica.transaction === "function") await replica.transaction((tx) => run(tx));
   else await run(replica);
 }
 
-function applyOp<T extends object>(store: Store<T>, op: ReplicaOp<T>): MaybePromise<unknown> {
-  return op.kind === "put"
-    ? store.put!(copyRecord(op.record), { id: op.id })
-    : store.delete!(op.id);
+// The record is the wrapper's own copy, shared by the replicas: each store copies what it is given.
+export function applyOp<T extends object>(
+  store: Store<T>,
+  op: ReplicaOp<T>,
+): MaybePromise<unknown> {
+  return op.kind === "put" ? store.put!(op.record, { id: op.id }) : store.delete!(op.id);
 }
