@@ -151,7 +151,11 @@ async function benchMemory(report: BenchReport, books: readonly Book[]): Promise
   const wrapped = fullText(store, { fields: FIELDS });
   const ownBuild = await measure(
     () => fullText(store, { fields: FIELDS }),
-    (fresh) => fresh.query!("search(nothing)"),
+    async (fresh) => {
+      const found = await fresh.query!("search(nothing)");
+      fresh.close();
+      return found;
+    },
     { warmup: 0, iterations: 1 },
   );
 

@@ -246,6 +246,17 @@ describe("fullText: its own index follows the store", () => {
     expect(await found("desert")).toEqual(["b1", "b2", "b5", "b6", "n1"]);
   });
 
+  it("close() stops following the store", async () => {
+    store = new MemoryStore<Book>({ data: books() });
+    const wrapper = fullText(store, { fields: FIELDS });
+    expect(idSet(await wrapper.query!("search(hobbit)"))).toEqual(["b3"]);
+    wrapper.close();
+    await expect(wrapper.query!("search(hobbit)")).rejects.toMatchObject({
+      code: "WRAPPER_CLOSED",
+    });
+    expect(ids(await wrapper.query!("year<1950"))).toEqual(["b3"]);
+  });
+
   it("a failed write leaves the index as it was", async () => {
     store = new MemoryStore<Book>({ data: books() });
     search = fullText(restrictStore(store, ["get", "put", "add", "query"]), { fields: FIELDS });
@@ -271,6 +282,7 @@ describe("fullText: options and refusals", () => {
       "WRAPPER_NEEDS_QUERY",
     );
     expect(code(() => fullText(store, {}))).toBe("WRAPPER_BAD_OPTION");
+    expect(code(() => fullText(store, { fields: "title" as never }))).toBe("WRAPPER_BAD_OPTION");
     expect(code(() => fullText(store, { fields: FIELDS, language: "english; drop" }))).toBe(
       "WRAPPER_BAD_OPTION",
     );

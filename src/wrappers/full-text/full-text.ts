@@ -54,10 +54,21 @@ export interface FullTextOptions {
 }
 
 /** A store whose queries answer `search(words)`. */
-export type FullTextStore<T extends object> = Store<T> & { readonly fullText: FullTextInfo };
+export type FullTextStore<T extends object> = Store<T> & {
+  readonly fullText: FullTextInfo;
+  /** Stops following the store's events and drops the wrapper's own index (a later search() is WRAPPER_CLOSED). */
+  close(): void;
+};
 
 const LANGUAGE = /^[a-z_]+$/;
 
+/**
+ * Wraps `inner` so its queries answer `search(words)` (see the top of this
+ * file). Throws WRAPPER_NEEDS_QUERY over a store without `query`,
+ * WRAPPER_BAD_OPTION for missing fields or a language that is not a plain
+ * configuration name, and WRAPPER_FULLTEXT_MISMATCH over a store that indexes
+ * other fields itself.
+ */
 export function fullText<T extends object>(
   inner: Store<T>,
   options: FullTextOptions = {},
@@ -76,7 +87,7 @@ export function fullText<T extends object>(
     );
   const fields = options.fields ?? store.fullText?.fields;
   if (
-    fields === undefined ||
+    !Array.isArray(fields) ||
     fields.length === 0 ||
     fields.some((f) => typeof f !== "string" || f === "")
   )
@@ -103,7 +114,11 @@ function delegate<T extends object>(store: Store<T>, info: FullTextInfo): FullTe
       "WRAPPER_FULLTEXT_MISMATCH",
       `fullText: the store indexes [${own.fields.join(", ")}] in "${own.language}", not [${info.fields.join(", ")}] in "${info.language}"; change the schema's fullText or the wrapper's options`,
     );
-  const out: Record<string, unknown> = { idProperty: store.idProperty, fullText: info };
+  const out: Record<string, unknown> = {
+    idProperty: store.idProperty,
+    fullText: info,
+    close: () => undefined,
+  };
   for (const method of ["get", "put", "add", "delete", "query", "on"] as const) {
     const fn = store[method];
     if (typeof fn === "function") out[method] = (fn as (...a: unknown[]) => unknown).bind(store);
@@ -121,7 +136,11 @@ function indexed<T extends object>(
   idProperty: string,
   info: FullTextInfo,
 ): FullTextStore<T> {
-  const out: Record<string, unknown> = { idProperty: target.idProperty, fullText: info };
+  const out: Record<string, unknown> = {
+    idProperty: target.idProperty,
+    fullText: info,
+    close: () => live.close(),
+  };
   // Without events, the wrapper's own writes keep the index current (with the record as stored, where get can tell).
   const track = async (object: T, write: () => MaybePromise<Id>): Promise<Id> => {
     const seq = live.beginWrite();

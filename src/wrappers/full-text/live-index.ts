@@ -6,6 +6,7 @@
  * Events that change many records at once or re-key them (`clear`, `load`,
  * `commit`, `reject`) rebuild the index from the store's records.
  */
+import { StoreError } from "../../errors/index.js";
 import { parseQuery } from "../../query/parse-query.js";
 import type { Id, Store, StoreEvent, StoreEventName } from "../../store/types.js";
 import { SearchIndex, type TermProcessor } from "./search-index.js";
@@ -25,6 +26,8 @@ export class LiveIndex<T extends object> {
   /** Write order: a write's index update is skipped once a later-started write of the same id landed. */
   #writes = 0;
   readonly #lastWrite = new Map<Id, number>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #closed = false;
 
   constructor(
     store: Store<T>,
@@ -37,8 +40,15 @@ export class LiveIndex<T extends object> {
     this.#make = () => new SearchIndex(fields, processTerm);
     if (typeof store.on === "function") {
       for (const type of ["add", "change", "remove", ...REBUILD_ON] as const)
-        store.on(type, (event) => this.#onEvent(event));
+        this.#unsubscribe.push(store.on(type, (event) => this.#onEvent(event)));
     }
+  }
+
+  /** Stops following the store's events and drops the index. */
+  close(): void {
+    for (const unsubscribe of this.#unsubscribe.splice(0)) unsubscribe();
+    this.#index = undefined;
+    this.#closed = true;
   }
 
   /** Whether the store's own events keep the index current (else the wrapper's writes do). */
@@ -48,6 +58,8 @@ export class LiveIndex<T extends object> {
 
   /** The index, current with every change seen so far (built or rebuilt first when needed). */
   async current(): Promise<SearchIndex> {
+    if (this.#closed)
+      throw new StoreError("WRAPPER_CLOSED", "fullText: the wrapper was closed; search() is over");
     while (this.#index === undefined || this.#stale) {
       if (this.#building === undefined) this.#building = this.#build();
       await this.#building;
