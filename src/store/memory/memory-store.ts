@@ -38,7 +38,7 @@ import { sortKeys, type FindSort } from "./find-sort.js";
 import { IndexPlanner } from "./index-planner.js";
 import { MemoryState, type IndexSpec } from "./memory-state.js";
 import { buildState, checkIdProperty, checkIdType, prepareRecord } from "./prepare-record.js";
-import { readLoadData } from "./read-load-data.js";
+import { readLoadData, type LoadShape } from "./read-load-data.js";
 import { ResponseApplication } from "./response-application.js";
 import { StoreEvents } from "./store-events.js";
 import { undoEntry, type StoredEntry } from "./stored-entry.js";
@@ -67,6 +67,10 @@ export interface MemoryStoreOptions<T> {
 /** Options of `load`: `data` to load, or else options passed to the channel's `read`. */
 export interface LoadOptions<T> {
   readonly data?: readonly T[] | string | object;
+  /** For data without `meta` (JSORM's third form): the property holding the records, e.g. `{ rows: [...] }`. */
+  readonly root?: string;
+  /** For data without `meta`: the id property the records use. */
+  readonly id?: string;
   readonly [option: string]: unknown;
 }
 
@@ -219,6 +223,14 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     return this.events.on(event, listener);
   }
 
+  /**
+   * Stops `listener` listening to `event` (JSORM's API, beside the function
+   * `on` returns): removes its latest subscription; returns whether it had one.
+   */
+  off(event: StoreEventName, listener: StoreListener<T>): boolean {
+    return this.events.off(event, listener);
+  }
+
   /* ---------- JSORM API ---------- */
 
   /**
@@ -301,17 +313,20 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   }
 
   /**
-   * Replaces the data with `options.data` (JSON text or a value: a bare array or
-   * `{ meta: { id, root }, <root>: [...] }`), or with what the channel's `read`
-   * returns when no data is given. A load starts a new transaction: the journal
+   * Replaces the data with `options.data` (JSON text or a value: a bare array,
+   * `{ meta: { id, root }, <root>: [...] }`, or, given `options.root` and/or
+   * `options.id`, data without `meta`: `{ <root>: [...] }` or an array whose
+   * records use `id`), or with what the channel's `read` returns when no data
+   * is given. A load starts a new transaction: the journal
    * is cleared. With data the load happens before this returns.
    */
   async load(options: LoadOptions<T> = {}): Promise<number> {
     const { data, ...readOptions } = options;
-    if (data !== undefined) return this.loadData(data, true);
+    const shape = { root: options.root, id: options.id };
+    if (data !== undefined) return this.loadData(data, true, shape);
     if (!this.channel?.read)
       throw new StoreError("STORE_NO_CHANNEL", "load() without data needs a channel that can read");
-    return this.loadData(await this.channel.read(readOptions), true);
+    return this.loadData(await this.channel.read(readOptions), true, shape);
   }
 
   /**
@@ -440,8 +455,8 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     return added.map((a) => a.id);
   }
 
-  private loadData(data: unknown, emit: boolean): number {
-    const { records, idProperty } = readLoadData(data);
+  private loadData(data: unknown, emit: boolean, shape?: LoadShape): number {
+    const { records, idProperty } = readLoadData(data, shape);
     if (idProperty !== undefined) checkIdProperty(idProperty);
     this.state = this.buildState(records, idProperty ?? this.idProperty);
     this.entries = [];

@@ -2,7 +2,8 @@
  * Reading the data `load` accepts: JSON text or an already parsed value, either
  * a bare array of records or JSORM's wrapped form
  * `{ meta: { id: "id", root: "data" }, data: [...] }`, where `meta.id` names the
- * id property and `meta.root` the property holding the records.
+ * id property and `meta.root` the property holding the records; or (JSORM's
+ * third form) data without `meta` whose root and id the load options give.
  */
 import { StoreError } from "../../errors/index.js";
 import { isPrototypeKey } from "../copy.js";
@@ -13,26 +14,52 @@ export interface LoadData {
   readonly idProperty?: string;
 }
 
+/** The root and id a load's options give data that has no `meta`. */
+export interface LoadShape {
+  readonly root?: unknown;
+  readonly id?: unknown;
+}
+
 /** Parses and checks load data; a StoreError (STORE_BAD_DATA) says what is wrong. */
-export function readLoadData(data: unknown): LoadData {
+export function readLoadData(data: unknown, shape: LoadShape = {}): LoadData {
   const value = typeof data === "string" ? parseJson(data) : data;
-  if (Array.isArray(value)) return { records: value };
-  if (value === null || typeof value !== "object" || !Object.hasOwn(value, "meta")) {
-    throw badData("expected an array of records or { meta: { id, root }, <root>: [...] }");
+  const given = shape.root !== undefined || shape.id !== undefined;
+  if (Array.isArray(value) && !given) return { records: value };
+  const meta = Array.isArray(value)
+    ? { id: shape.id }
+    : value !== null && typeof value === "object" && Object.hasOwn(value, "meta")
+      ? (value as { meta: unknown }).meta
+      : given
+        ? shape
+        : undefined;
+  if (value === null || typeof value !== "object" || meta === undefined) {
+    throw badData(
+      "expected an array of records, { meta: { id, root }, <root>: [...] }, or the root and id options",
+    );
   }
-  const meta = (value as { meta: unknown }).meta;
   if (meta === null || typeof meta !== "object") throw badData("`meta` must be an object");
+  if (Array.isArray(value)) return readShape(value, own(meta, "id"));
   const root = own(meta, "root") ?? "data";
   const id = own(meta, "id");
   if (typeof root !== "string") throw badData("`meta.root` must be a property name");
+  checkId(id);
+  const records = own(value, root);
+  if (!Array.isArray(records)) throw badData(`\`${root}\` (meta.root) must be an array of records`);
+  return id === undefined ? { records } : { records, idProperty: id as string };
+}
+
+/** A bare array whose records use the id property `id` (checked as meta.id is). */
+function readShape(records: readonly unknown[], id: unknown): LoadData {
+  checkId(id);
+  return id === undefined ? { records } : { records, idProperty: id as string };
+}
+
+function checkId(id: unknown): void {
   if (id !== undefined && (typeof id !== "string" || id === "" || isPrototypeKey(id))) {
     throw badData(
       "`meta.id` must be a property name other than __proto__, constructor or prototype",
     );
   }
-  const records = own(value, root);
-  if (!Array.isArray(records)) throw badData(`\`${root}\` (meta.root) must be an array of records`);
-  return id === undefined ? { records } : { records, idProperty: id };
 }
 
 function own(object: object, key: string): unknown {

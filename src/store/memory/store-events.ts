@@ -24,6 +24,8 @@ const EVENT_NAMES: ReadonlySet<string> = new Set([
 
 export class StoreEvents<T> {
   private readonly listeners = new Map<StoreEventName, Set<StoreListener<T>>>();
+  /** Each subscription's entry -> the listener it was made for (what `off` looks for). */
+  private readonly originals = new WeakMap<StoreListener<T>, StoreListener<T>>();
 
   /** @param owner names the store in warnings, e.g. "MemoryStore". */
   constructor(private readonly owner: string) {}
@@ -45,10 +47,22 @@ export class StoreEvents<T> {
     if (!set) this.listeners.set(event, (set = new Set()));
     // Wrap so that registering the same function twice gives two independent subscriptions.
     const entry: StoreListener<T> = (e) => listener(e);
+    this.originals.set(entry, listener);
     set.add(entry);
     return () => {
       set.delete(entry);
     };
+  }
+
+  /**
+   * Removes the latest subscription of `listener` to `event` (as Node's
+   * `removeListener`); returns whether there was one.
+   */
+  off(event: StoreEventName, listener: StoreListener<T>): boolean {
+    const set = this.listeners.get(event);
+    if (!set) return false;
+    const entry = [...set].reverse().find((e) => this.originals.get(e) === listener);
+    return entry !== undefined && set.delete(entry);
   }
 
   /** Calls the listeners of `event` (if any) with a fresh event each; never throws. */
