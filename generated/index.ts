@@ -14,6 +14,7 @@ export * from "./employee.js";
 export * from "./person.js";
 export * from "./review.js";
 export type * from "./db.js";
+export { openapi } from "./openapi.js";
 export type * from "./author.types.js";
 export type * from "./book.types.js";
 export type * from "./company.types.js";

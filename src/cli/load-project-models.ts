@@ -14,6 +14,8 @@ import type { Model, ModelRegistryOptions } from "../model/index.js";
 /** What `generated/index.ts` exports that the CLI uses. */
 export interface ProjectModels {
   createModels(options?: ModelRegistryOptions): Readonly<Record<string, Model<any, any, any>>>;
+  /** The OpenAPI document the build emitted (absent in projects built before it existed). */
+  readonly openapi?: Readonly<Record<string, unknown>>;
 }
 
 export async function loadProjectModels(config: PerstoreConfig): Promise<ProjectModels> {

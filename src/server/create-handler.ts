@@ -15,6 +15,7 @@ import { EventHub } from "./event-hub.js";
 import { streamEvents } from "./event-stream-route.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { openApiForRole } from "./openapi-for-role.js";
 import {
   createRecord,
   deleteRecord,
@@ -45,6 +46,8 @@ export interface HandlerOptions {
   readonly cors?: CorsOptions;
   /** Serve under a path prefix, e.g. "/api" (default: the root). */
   readonly basePath?: string;
+  /** The project's OpenAPI document (`openapi` from generated/index.ts), served per role at /openapi.json. */
+  readonly openapi?: Readonly<Record<string, unknown>>;
   /** Hears about unexpected errors (the 500s), which the response never describes. */
   readonly onError?: (error: unknown) => void;
 }
@@ -96,6 +99,15 @@ export function createHandler(options: HandlerOptions): Handler {
       if (hub?.revision) response.headers.set("perstore-revision", String(hub.revision));
       return response;
     };
+
+  app.get("/openapi.json", async (c) => {
+    if (!options.openapi)
+      throw new HttpError(404, "HTTP_NOT_FOUND", "this server has no OpenAPI document");
+    const grant = await authorize(c.req.raw);
+    return c.json(
+      openApiForRole(options.openapi as Record<string, unknown>, grant, options.models, basePath),
+    );
+  });
 
   for (const collection of ["/:model/", "/:model"]) {
     app.get(

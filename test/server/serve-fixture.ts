@@ -3,7 +3,7 @@
  * stores, with three roles: `admin` (every model, whole), `reader` (the
  * catalog and directory facets) and anonymous = reader.
  */
-import { createModels } from "../../generated/index.js";
+import { createModels, openapi } from "../../generated/index.js";
 import {
   createHandler,
   hashToken,
@@ -18,6 +18,7 @@ export async function serveExample(overrides: Partial<HandlerOptions> = {}) {
   const models = createModels();
   const handler: Handler = createHandler({
     models,
+    openapi,
     access: {
       anonymous: "reader",
       roles: {

@@ -54,12 +54,13 @@ export const serveCommand: Command = {
     }
     const config = await loadConfig(io.cwd);
     const server = await parseServerConfig(config.server);
-    const { createModels } = await loadProjectModels(config);
+    const { createModels, openapi } = await loadProjectModels(config);
     const db = values.memory ? undefined : openDatabase(config.database);
     const models = createModels(db ? { db } : {});
     const handler = createHandler({
       models,
       access: server.access,
+      ...(openapi ? { openapi } : {}),
       ...(server.cors ? { cors: server.cors } : {}),
       ...(server.maxBodyBytes !== undefined ? { maxBodyBytes: server.maxBodyBytes } : {}),
       ...(server.timeoutMs !== undefined ? { timeoutMs: server.timeoutMs } : {}),

@@ -13,6 +13,7 @@ export function emitIndex(ir: ProjectIR): EmittedFile[] {
   lines.push("");
   for (const m of ir.models) lines.push(`export * from "./${kebabCase(m.name)}.js";`);
   lines.push(`export type * from "./db.js";`);
+  lines.push(`export { openapi } from "./openapi.js";`);
   for (const m of ir.models) lines.push(`export type * from "./${kebabCase(m.name)}.types.js";`);
   lines.push(
     "",

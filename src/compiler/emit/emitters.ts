@@ -11,6 +11,7 @@ import { emitDataTypes } from "./emit-data-types.js";
 import { emitDatabase } from "./emit-database.js";
 import { emitIndex } from "./emit-index.js";
 import { emitModelClasses } from "./emit-model-classes.js";
+import { emitOpenApi } from "./emit-openapi.js";
 import { emitValidators } from "./emit-validators.js";
 import type { EmittedFile } from "./emitted-file.js";
 
@@ -33,6 +34,7 @@ export const EMITTERS: readonly Emitter[] = [
   emitDatabase,
   emitIndex,
   emitDdl,
+  emitOpenApi,
 ];
 
 /**
