@@ -1,22 +1,5 @@
-/**
- * Checks shared by the wrappers: that what they were handed is a store, and
- * the error they fail with when it is not.
- */
+/** Option checks shared by the wrappers. */
 import { StoreError } from "../errors/index.js";
-import type { Store } from "../store/types.js";
-
-/** Throws WRAPPER_NOT_A_STORE unless `value` is an object (a store with any contract methods). */
-export function assertStore<T extends object>(
-  value: unknown,
-  wrapper: string,
-  role: string,
-): asserts value is Store<T> {
-  if (value === null || typeof value !== "object")
-    throw new StoreError(
-      "WRAPPER_NOT_A_STORE",
-      `${wrapper}: the ${role} must be a store (an object with store methods), got ${value === null ? "null" : typeof value}`,
-    );
-}
 
 /** Throws `code` unless `value` is undefined or a positive integer (`0` allowed with `allowZero`). */
 export function checkCount(

@@ -9,6 +9,7 @@ import { cache } from "../../src/wrappers/cache/cache.js";
 import { restrictStore, type ContractRecord } from "../store-contract.js";
 import { checkWrapperParity, parityTable, type Item } from "../parity/wrapper-parity.js";
 import { delayedStore } from "./delayed-store.js";
+import { legacyStore } from "./legacy-store.js";
 import { describeWrapperContractOverStores, innerStoreKinds } from "./inner-stores.js";
 
 describeWrapperContractOverStores("cache", (inner) => cache(inner), {
@@ -141,8 +142,19 @@ describe("cache: writes", () => {
         expect.objectContaining({ code: "CACHE_BAD_OPTION" }),
       );
     expect(() => cache(null as never)).toThrow(
-      expect.objectContaining({ code: "WRAPPER_NOT_A_STORE" }),
+      expect.objectContaining({ code: "STORE_NOT_A_STORE" }),
     );
+  });
+});
+
+describe("cache: original Perstore stores", () => {
+  it("takes one through toStore: put(object, id) underneath", async () => {
+    const legacy = legacyStore<Row>();
+    const cached = cache<Row>(legacy.store);
+    expect(await cached.put!({ n: 1 } as Row, { id: "a" })).toBe("a");
+    expect(legacy.data.get("a")).toEqual({ id: "a", n: 1 });
+    expect(await cached.get!("a")).toEqual({ id: "a", n: 1 });
+    expect(cached.stats().hits).toBe(1);
   });
 });
 

@@ -7,6 +7,7 @@ import { replicated } from "../../src/wrappers/replicated/replicated.js";
 import { checkWrapperParity, parityTable, type Item } from "../parity/wrapper-parity.js";
 import { contractRecords, type ContractRecord } from "../store-contract.js";
 import { flakyStore } from "./flaky-store.js";
+import { legacyStore } from "./legacy-store.js";
 import {
   contractTable,
   describeWrapperContractOverStores,
@@ -138,6 +139,15 @@ describe("replicated: failing replicas", () => {
       "delete a",
     ]);
     expect(await everything(replica.store)).toEqual(await everything(primary));
+  });
+
+  it("takes original Perstore stores as primary and replicas", async () => {
+    const [primary, replica] = [legacyStore<Row>(), legacyStore<Row>()];
+    const store = replicated<Row>(primary.store, [replica.store]);
+    await store.put!({ v: 1 } as Row, { id: "a" });
+    await store.put!({ id: "b", v: 2 });
+    expect([...replica.data.values()]).toEqual([...primary.data.values()]);
+    expect(replica.data.get("a")).toEqual({ id: "a", v: 1 });
   });
 
   it("refuses replicas that cannot apply writes, and bad options", () => {

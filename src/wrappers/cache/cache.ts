@@ -23,7 +23,7 @@
 import { PerstoreError } from "../../errors/index.js";
 import { copyRecord } from "../../store/copy.js";
 import type { Id, PutOptions, QueryInput, QueryOptions, Store } from "../../store/types.js";
-import { assertStore } from "../store-input.js";
+import { toStore, type LegacyStore } from "../../store/adapt-store.js";
 import { cacheSettings, type CacheOptions } from "./cache-options.js";
 import { cacheTransaction } from "./cache-transaction.js";
 import { listenToMaster } from "./master-events.js";
@@ -62,10 +62,10 @@ const isId = (id: unknown): id is Id =>
 
 /** Wraps `master` in a read-through, write-through cache (see the module comment). */
 export function cache<T extends object>(
-  master: Store<T>,
+  store: Store<T> | LegacyStore,
   options: CacheOptions = {},
 ): CachedStore<T> {
-  assertStore<T>(master, "cache", "master");
+  const master = toStore<T>(store);
   const settings = cacheSettings(options);
   const records = new RecordCache<T>(settings.records);
   const queries = settings.queries === undefined ? undefined : new QueryCache(settings.queries);

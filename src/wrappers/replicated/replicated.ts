@@ -35,7 +35,7 @@ import type {
   QueryOptions,
   Store,
 } from "../../store/types.js";
-import { assertStore } from "../store-input.js";
+import { toStore, type LegacyStore } from "../../store/adapt-store.js";
 import { recordingView } from "./recording-view.js";
 import { Replica, type ReplicaStatus } from "./replica.js";
 import { replicatedSettings, type ReplicatedOptions } from "./replicated-options.js";
@@ -61,11 +61,11 @@ export type ReplicatedStore<T extends object> = Store<T> & {
 
 /** Replicates writes on `primary` to `replicas` (see the module comment). */
 export function replicated<T extends object>(
-  primary: Store<T>,
-  replicas: readonly Store<T>[],
+  primaryStore: Store<T> | LegacyStore,
+  replicas: readonly (Store<T> | LegacyStore)[],
   options: ReplicatedOptions = {},
 ): ReplicatedStore<T> {
-  assertStore<T>(primary, "replicated", "primary");
+  const primary = toStore<T>(primaryStore);
   const settings = replicatedSettings(options);
   const replicaList = checkReplicas(replicas);
   const states = replicaList.map((store, index) => new Replica(store, index, settings));
@@ -197,22 +197,24 @@ export function replicated<T extends object>(
   return wrapper as unknown as ReplicatedStore<T>;
 }
 
-function checkReplicas<T extends object>(replicas: readonly Store<T>[]): readonly Store<T>[] {
+function checkReplicas<T extends object>(
+  replicas: readonly (Store<T> | LegacyStore)[],
+): readonly Store<T>[] {
   if (!Array.isArray(replicas))
     throw new StoreError(
       "REPLICATED_BAD_OPTION",
       "replicated: replicas must be an array of stores",
     );
-  replicas.forEach((replica, index) => {
-    assertStore<T>(replica, "replicated", `replica ${index}`);
+  return replicas.map((candidate, index) => {
+    const replica = toStore<T>(candidate);
     const missing = (["put", "delete"] as const).filter((m) => typeof replica[m] !== "function");
     if (missing.length > 0)
       throw new StoreError(
         "REPLICATED_REPLICA_INCAPABLE",
         `replicated: replica ${index} has no ${missing.join(" or ")}(), which applying writes needs`,
       );
+    return replica;
   });
-  return [...replicas];
 }
 
 function unavailable(statuses: readonly ReplicaStatus[]): StoreError {
