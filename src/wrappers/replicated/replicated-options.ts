@@ -1,5 +1,7 @@
 /** `replicated()`'s options, checked once at construction. */
 import { StoreError } from "../../errors/index.js";
+import { toStore, type LegacyStore } from "../../store/adapt-store.js";
+import type { Store } from "../../store/types.js";
 import { checkCount } from "../store-input.js";
 import type { ReplicaSettings } from "./replica.js";
 
@@ -41,4 +43,25 @@ export function replicatedSettings(options: ReplicatedOptions): ReplicatedSettin
     readFallback: options.readFallback ?? false,
     now: options.now ?? Date.now,
   };
+}
+
+/** The replicas as stores; each needs `put` and `delete` (REPLICATED_REPLICA_INCAPABLE). */
+export function checkReplicas<T extends object>(
+  replicas: readonly (Store<T> | LegacyStore)[],
+): readonly Store<T>[] {
+  if (!Array.isArray(replicas))
+    throw new StoreError(
+      "REPLICATED_BAD_OPTION",
+      "replicated: replicas must be an array of stores",
+    );
+  return replicas.map((candidate, index) => {
+    const replica = toStore<T>(candidate);
+    const missing = (["put", "delete"] as const).filter((m) => typeof replica[m] !== "function");
+    if (missing.length > 0)
+      throw new StoreError(
+        "REPLICATED_REPLICA_INCAPABLE",
+        `replicated: replica ${index} has no ${missing.join(" or ")}(), which applying writes needs`,
+      );
+    return replica;
+  });
 }

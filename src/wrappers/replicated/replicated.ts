@@ -25,7 +25,7 @@
  * await people.put({ id: "p1", name: "Ada" });
  * await people.sync(); // every replica has revision 1
  */
-import { QueryError, StoreError } from "../../errors/index.js";
+import { QueryError } from "../../errors/index.js";
 import { copyRecord } from "../../store/copy.js";
 import type {
   Id,
@@ -38,7 +38,8 @@ import type {
 import { toStore, type LegacyStore } from "../../store/adapt-store.js";
 import { recordingView } from "./recording-view.js";
 import { Replica, type ReplicaStatus } from "./replica.js";
-import { replicatedSettings, type ReplicatedOptions } from "./replicated-options.js";
+import { checkReplicas, replicatedSettings, type ReplicatedOptions } from "./replicated-options.js";
+import { syncReplicas } from "./sync-replicas.js";
 import { putOp, type ReplicaOp } from "./revision.js";
 import { WriteLock } from "./write-lock.js";
 
@@ -124,32 +125,8 @@ export function replicated<T extends object>(
       }
     };
 
-  /** Marks a replica for resync when its record count differs from the primary's (checked between writes). */
-  const verify = (s: Replica<T>) =>
-    lock.run(async () => {
-      if (typeof primary.query !== "function" || typeof s.store.query !== "function") return;
-      if (!s.isCurrent(revision)) return;
-      try {
-        const [expected, actual] = await Promise.all([
-          primary.query("count()"),
-          s.store.query("count()"),
-        ]);
-        if (expected !== actual) s.markResync();
-      } catch {
-        // A store that cannot count cannot be checked this way.
-      }
-    });
-
-  const sync = async () => {
-    const target = revision;
-    await catchUpAll(true);
-    for (const s of states) await verify(s);
-    await catchUpAll(true);
-    const behind = states.filter(
-      (s) => s.needsResync || s.status.state === "down" || s.revision < target,
-    );
-    if (behind.length > 0) throw unavailable(behind.map((s) => s.status));
-  };
+  const sync = () =>
+    syncReplicas({ primary, replicas: states, lock, revision: currentRevision, catchUpAll });
 
   const wrapper: Record<string, unknown> = {
     idProperty,
@@ -195,38 +172,4 @@ export function replicated<T extends object>(
     };
   if (typeof primary.on === "function") wrapper.on = primary.on.bind(primary);
   return wrapper as unknown as ReplicatedStore<T>;
-}
-
-function checkReplicas<T extends object>(
-  replicas: readonly (Store<T> | LegacyStore)[],
-): readonly Store<T>[] {
-  if (!Array.isArray(replicas))
-    throw new StoreError(
-      "REPLICATED_BAD_OPTION",
-      "replicated: replicas must be an array of stores",
-    );
-  return replicas.map((candidate, index) => {
-    const replica = toStore<T>(candidate);
-    const missing = (["put", "delete"] as const).filter((m) => typeof replica[m] !== "function");
-    if (missing.length > 0)
-      throw new StoreError(
-        "REPLICATED_REPLICA_INCAPABLE",
-        `replicated: replica ${index} has no ${missing.join(" or ")}(), which applying writes needs`,
-      );
-    return replica;
-  });
-}
-
-function unavailable(statuses: readonly ReplicaStatus[]): StoreError {
-  const why = statuses
-    .map(
-      (s) =>
-        `replica ${s.index} is ${s.state} at revision ${s.revision}${s.error instanceof Error ? ` (${s.error.message})` : ""}`,
-    )
-    .join("; ");
-  return new StoreError("REPLICA_UNAVAILABLE", `replicated: not every replica is current: ${why}`, {
-    retryable: true,
-    cause: statuses.find((s) => s.error !== undefined)?.error,
-    details: { replicas: statuses },
-  });
 }
