@@ -16,7 +16,6 @@
  * const db = openDatabase("postgres://primary/app", { replicas: ["postgres://standby/app"] });
  */
 import type {
-  CompiledQuery,
   DatabaseConnection,
   DatabaseIntrospector,
   Dialect,
@@ -24,11 +23,10 @@ import type {
   Driver,
   Kysely,
   QueryCompiler,
-  QueryResult,
   TransactionSettings,
 } from "kysely";
 import { StoreError } from "../../errors/index.js";
-import { isReadStatement } from "./read-statement.js";
+import { RoutingConnection, type DriverSet } from "./routing-connection.js";
 
 /** The primary's dialect and one per standby (all of the same kind, e.g. PostgresDialect). */
 export interface ReplicaRoutingConfig {
@@ -57,7 +55,7 @@ export class ReplicaRoutingDialect implements Dialect {
   }
 }
 
-class RoutingDriver implements Driver {
+class RoutingDriver implements Driver, DriverSet {
   #turn = 0;
 
   constructor(
@@ -125,68 +123,6 @@ class RoutingDriver implements Driver {
   }
   async destroy(): Promise<void> {
     await Promise.all([this.primary, ...this.replicas].map((d) => d.destroy()));
-  }
-}
-
-/** One logical connection: real primary and standby connections, acquired when first needed. */
-class RoutingConnection implements DatabaseConnection {
-  inTransaction = false;
-  #primary: Promise<DatabaseConnection> | undefined;
-  #replica: Promise<{ driver: Driver; connection: DatabaseConnection }> | undefined;
-
-  constructor(private readonly driver: RoutingDriver) {}
-
-  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return (await this.#connectionFor(query)).executeQuery<R>(query);
-  }
-
-  async *streamQuery<R>(
-    query: CompiledQuery,
-    chunkSize?: number,
-  ): AsyncIterableIterator<QueryResult<R>> {
-    yield* (await this.#connectionFor(query)).streamQuery<R>(query, chunkSize);
-  }
-
-  async release(): Promise<void> {
-    const [primary, replica] = [this.#primary, this.#replica];
-    this.#primary = this.#replica = undefined;
-    const settled = await Promise.allSettled([primary, replica]);
-    if (primary !== undefined && settled[0].status === "fulfilled")
-      await this.driver.primary.releaseConnection(settled[0].value!);
-    if (
-      replica !== undefined &&
-      settled[1].status === "fulfilled" &&
-      settled[1].value !== undefined
-    )
-      await settled[1].value.driver.releaseConnection(settled[1].value.connection);
-  }
-
-  #connectionFor(query: CompiledQuery): Promise<DatabaseConnection> {
-    if (this.inTransaction || this.driver.replicas.length === 0 || !isReadStatement(query))
-      return this.#primaryConnection();
-    this.#replica ??= this.#acquireReplica();
-    return this.#replica.then(
-      (r) => r.connection,
-      () => this.#primaryConnection(),
-    );
-  }
-
-  #primaryConnection(): Promise<DatabaseConnection> {
-    this.#primary ??= this.driver.primary.acquireConnection();
-    return this.#primary;
-  }
-
-  /** A connection to the first standby that accepts one; rejects when none does (reads then use the primary). */
-  async #acquireReplica(): Promise<{ driver: Driver; connection: DatabaseConnection }> {
-    let failure: unknown;
-    for (const driver of this.driver.nextReplicas()) {
-      try {
-        return { driver, connection: await driver.acquireConnection() };
-      } catch (error) {
-        failure = error;
-      }
-    }
-    throw failure;
   }
 }
 
