@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^perstore\/compiler$/, replacement: src("compiler/index.ts") },
+      { find: /^perstore\/server$/, replacement: src("server/index.ts") },
       { find: /^perstore$/, replacement: src("index.ts") },
     ],
   },
