@@ -3,7 +3,7 @@
  * totalCount (a second, a count, only when the page is empty past its start),
  * with projections, distinct, aggregates and result operators done in SQL.
  */
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import { sql, type QueryExecutorProvider, type RawBuilder } from "kysely";
 import { QueryError } from "../../errors/index.js";
 import type { Query, SortKey } from "../../query/ast.js";
 import type { QueryOptions, Results } from "../types.js";
@@ -31,7 +31,7 @@ type Row = Record<string, unknown>;
 type Sql = RawBuilder<unknown>;
 
 export async function runQuery(
-  db: Kysely<any>,
+  db: QueryExecutorProvider,
   table: SqlTable,
   query: Query,
   options: QueryOptions,
@@ -98,7 +98,7 @@ function valuesOf(record: Row, columns: readonly SqlColumnSpec[]): unknown {
 }
 
 async function runResult(
-  db: Kysely<any>,
+  db: QueryExecutorProvider,
   table: SqlTable,
   query: Query,
   columns: readonly SqlColumnSpec[],
@@ -152,7 +152,7 @@ async function runResult(
 
 /** `aggregate(g1, g2, fn(p), ...)`: GROUP BY in SQL, then sort and page the groups. */
 async function runAggregate(
-  db: Kysely<any>,
+  db: QueryExecutorProvider,
   table: SqlTable,
   context: QueryContext,
   query: Query,

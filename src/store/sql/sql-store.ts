@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import { sql, type Kysely, type QueryExecutorProvider, type RawBuilder } from "kysely";
 import { NotFoundError, StoreError } from "../../errors/index.js";
 import type { Query, QuerySchema } from "../../query/ast.js";
 import { parseQuery } from "../../query/parse-query.js";
@@ -36,6 +36,7 @@ import {
   type DateTimeMode,
 } from "./sql-rows.js";
 import { storeErrorOf } from "./sql-error.js";
+import { retryLostConnection, retryingDatabase } from "./retry-lost-connection.js";
 import { categoryOf, checkedSqlType } from "./sql-values.js";
 import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
 
@@ -146,7 +147,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
       const { rows } = await sql<
         Record<string, unknown>
       >`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
-        this.#db,
+        this.#retrying(),
       );
       row = rows[0];
     } catch (error) {
@@ -186,7 +187,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
           id: unknown;
           type?: string;
         }>`update ${this.#table.ref} set ${sql.join(sets)} where ${this.#whereId(record[spec.primaryKey] as Id)} returning ${pk} as id${this.#returnType()}`.execute(
-          this.#db,
+          this.#retrying(),
         );
         if (rows.length === 0)
           throw new NotFoundError(`${spec.table}: no record with id ${String(id)}`);
@@ -231,7 +232,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         inserted: boolean;
         type?: string;
       }>`insert into ${this.#table.ref} (${sql.join(names)}) values (${sql.join(values)})${conflict} returning ${pk} as id, (xmax = 0) as inserted${this.#returnType()}`.execute(
-        this.#db,
+        this.#retrying(options.overwrite === undefined),
       );
       const row = rows[0];
       if (row === undefined) throw outsideModelsError(spec, id);
@@ -259,7 +260,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     let existed: boolean;
     try {
       const result = await sql`delete from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
-        this.#db,
+        this.#retrying(),
       );
       existed = (result.numAffectedRows ?? 0n) > 0n;
     } catch (error) {
@@ -274,7 +275,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     const query: Query = parseQuery(input, { schema: this.#table.querySchema });
     assertStorableQuery(query, options.parameters);
     try {
-      return await runQuery(this.#db, this.#table, query, options);
+      return await runQuery(this.#retrying(), this.#table, query, options);
     } catch (error) {
       throw storeErrorOf(error, this.#table.spec);
     }
@@ -290,20 +291,31 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     if (this.#db.isTransaction) return await fn(this);
     const pending: StoreEvent<T>[] = [];
     let thrown: { error: unknown } | undefined;
+    let started = false;
     let ran = false;
     let result: R;
     try {
-      result = await this.#db.transaction().execute(async (trx) => {
-        const inner = new SqlStore<T>({ ...this.#options, db: trx }, this.#shared, pending) as this;
-        try {
-          const value = await fn(inner);
-          ran = true;
-          return value;
-        } catch (error) {
-          thrown = { error };
-          throw error;
-        }
-      });
+      // A dead pooled connection fails at BEGIN, before `fn` runs: then another one is tried.
+      result = await retryLostConnection(
+        () =>
+          this.#db.transaction().execute(async (trx) => {
+            started = true;
+            const inner = new SqlStore<T>(
+              { ...this.#options, db: trx },
+              this.#shared,
+              pending,
+            ) as this;
+            try {
+              const value = await fn(inner);
+              ran = true;
+              return value;
+            } catch (error) {
+              thrown = { error };
+              throw error;
+            }
+          }),
+        () => !started,
+      );
     } catch (error) {
       if (thrown !== undefined && error === thrown.error) throw error;
       throw storeErrorOf(error, this.#table.spec, ran ? "commit" : "statement");
@@ -324,8 +336,10 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
    */
   async applyChangeSet(changeSet: ChangeSet<T>): Promise<ChannelResponse<T>> {
     assertStorableRecord(changeSet);
+    let started = false;
     let ran = false;
     const run = async (db: Kysely<any>) => {
+      started = true;
       const response = await applyChangeSet(db, this.#table, changeSet as ChangeSet<any>);
       ran = true;
       return response;
@@ -333,7 +347,10 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     try {
       const response = this.#db.isTransaction
         ? await run(this.#db)
-        : await this.#db.transaction().execute(run);
+        : await retryLostConnection(
+            () => this.#db.transaction().execute(run),
+            () => !started,
+          );
       return response as ChannelResponse<T>;
     } catch (error) {
       throw storeErrorOf(
@@ -342,6 +359,17 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         ran && !this.#db.isTransaction ? "commit" : "statement",
       );
     }
+  }
+
+  /**
+   * The database a single statement runs on. Outside a transaction a
+   * statement that is safe to repeat (`repeatable`) is tried again on another
+   * connection when the pool lent it a dead one (see retry-lost-connection.ts);
+   * inside one, the transaction's connection is the only one.
+   */
+  #retrying(repeatable = true): QueryExecutorProvider {
+    if (this.#db.isTransaction || !repeatable) return this.#db;
+    return retryingDatabase(this.#db);
   }
 
   #selectList(): RawBuilder<unknown> {

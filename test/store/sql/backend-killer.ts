@@ -41,27 +41,28 @@ export class BackendKiller {
     return killer;
   }
 
-  /** Terminates every backend of the store; returns how many were terminated. */
+  /** Terminates every backend of the store and waits until they have exited; returns how many were terminated. */
   async kill(): Promise<number> {
-    const { rows } = await this.#client.query<{ killed: boolean }>(
-      "select pg_terminate_backend(pid) as killed from pg_stat_activity where application_name = $1",
+    const { rows } = await this.#client.query<{ pid: number }>(
+      // Materialized first, so pg_terminate_backend only ever sees the store's own backends.
+      "with victims as materialized (select pid from pg_stat_activity where application_name = $1) select pid from victims where pg_terminate_backend(pid)",
       [this.#name],
     );
-    await this.waitGone();
-    return rows.filter((r) => r.killed).length;
+    await this.waitGone(rows.map((r) => r.pid));
+    return rows.length;
   }
 
-  /** Waits until the store has no backend left (a terminated backend takes a moment to exit). */
-  async waitGone(): Promise<void> {
+  /** Waits until these backends have exited (a terminated backend takes a moment); new ones the store opens meanwhile do not count. */
+  async waitGone(pids: readonly number[]): Promise<void> {
     for (let tries = 0; tries < 2000; tries++) {
       const { rows } = await this.#client.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where application_name = $1",
-        [this.#name],
+        "select count(*)::int as n from pg_stat_activity where pid = any($1::int[])",
+        [pids],
       );
       if (rows[0]!.n === 0) return;
       await pause();
     }
-    throw new Error(`the backends of ${this.#name} did not exit`);
+    throw new Error(`the backends ${pids.join(", ")} of ${this.#name} did not exit`);
   }
 
   /** Takes an exclusive lock on `table` in the locker's open transaction: the store's statements on it wait. */
