@@ -69,7 +69,7 @@ for (const target of testTargets()) {
     let database: TestDatabase;
     let dir: string;
     let stores: { memory: Store<Item>; file: Store<Item>; sql: Store<Item> };
-    const figures = { cases: 0, answered: 0, refusedByAll: 0, refusedBySql: 0 };
+    const figures = { cases: 0, answered: 0, refusedByAll: 0, refusedBySql: 0, failed: 0 };
     const codes = new Map<string, number>();
     const tally = (where: string, error: unknown) => {
       const key = `${where} ${(error as { code?: string }).code}`;
@@ -103,15 +103,24 @@ for (const target of testTargets()) {
       console.info(
         `torture query-fuzz on ${target.name}: ${figures.cases} queries, ${figures.answered} answered ` +
           `alike by every store, ${figures.refusedByAll} refused by every store, ` +
-          `${figures.refusedBySql} answered in memory and refused by SQL; 0 unexpected errors, ` +
-          `0 disagreements, prototypes untouched; refusals by code: ` +
+          `${figures.refusedBySql} answered in memory and refused by SQL; ${figures.failed} failing ` +
+          `(an unexpected error, a disagreement or a changed prototype, shrinking included); refusals by code: ` +
           JSON.stringify(Object.fromEntries([...codes].sort((x, y) => y[1] - x[1]))),
       );
     });
 
-    /** Runs one query everywhere and checks the rules; fast-check shrinks any failure. */
+    /** Runs one query everywhere and checks the rules (counting a failure before fast-check shrinks it). */
     async function check(query: QueryInput): Promise<void> {
       figures.cases++;
+      try {
+        await checkRules(query);
+      } catch (error) {
+        figures.failed++;
+        throw error;
+      }
+    }
+
+    async function checkRules(query: QueryInput): Promise<void> {
       const before = prototypesSnapshot();
       const memory = await outcome(stores.memory, query);
       const file = await outcome(stores.file, query);
