@@ -72,11 +72,12 @@ export async function mergeQuery(
     limitEnd,
     options.end === undefined || options.end < 0 ? Infinity : (start ?? 0) + options.end,
   );
-  const perStore: Query = {
+  // Parsed (frozen) once, so every store finds its compiled predicate by this one object.
+  const perStore: Query = parseQuery({
     ...query,
     projection: undefined,
     limit: to === Infinity ? undefined : { count: literal(Math.max(to, 0)), start: literal(0) },
-  };
+  } as Query);
   const pages = (await each(sources, perStore, { parameters })) as Results<Row>[];
   const merged =
     query.sort.length === 0 ? pages.flat() : mergeSorted(pages, query, sources.idProperty);
@@ -116,7 +117,12 @@ async function scanAll(
   query: Query,
   options: QueryOptions,
 ): Promise<unknown> {
-  const matching: Query = { kind: "query", filter: query.filter, sort: [], distinct: false };
+  const matching = parseQuery({
+    kind: "query",
+    filter: query.filter,
+    sort: [],
+    distinct: false,
+  } as Query);
   const all = (await each(sources, matching, { parameters: options.parameters })) as Row[][];
   return executeQuery(
     all.flat(),
