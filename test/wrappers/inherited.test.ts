@@ -4,8 +4,15 @@ import { PerstoreError } from "../../src/errors/index.js";
 import { MemoryStore } from "../../src/store/memory/memory-store.js";
 import type { Store } from "../../src/store/types.js";
 import { inherited } from "../../src/wrappers/inherited/index.js";
+import { cache } from "../../src/wrappers/cache/index.js";
+import { executeQuery } from "../../src/query/execute-query.js";
 import { checkWrapperParity, parityTable, type Item } from "../parity/wrapper-parity.js";
-import { contractRecords, restrictStore, type ContractRecord } from "../store-contract.js";
+import {
+  contractRecords,
+  describeWrapperContract,
+  restrictStore,
+  type ContractRecord,
+} from "../store-contract.js";
 import { describeWrapperContractOverStores, innerStoreKinds } from "./inner-stores.js";
 
 // The contract records' country decides their store: India and France each have their own, the rest is the base's.
@@ -126,5 +133,42 @@ describe("inherited", () => {
     }
     expect(error).toBeInstanceOf(PerstoreError);
     expect(error).toMatchObject({ code: "INHERITED_NEEDS_GET" });
+  });
+});
+
+describe("inherited composes", () => {
+  // cache(inherited(...)): the cache in front of a hierarchy split by country.
+  describeWrapperContract(
+    "cache(inherited(...))",
+    async (inner, context) =>
+      cache(
+        inherited<ContractRecord>(
+          inner,
+          { India: await context.another(), France: await context.another() },
+          { discriminator: "country" },
+        ),
+      ),
+    { requires: ["get"] },
+  );
+
+  it("takes a sub-type store written to the original Perstore contract", async () => {
+    const index = new Map<unknown, Record<string, unknown>>();
+    const legacy = {
+      get: (id: unknown) => index.get(id),
+      put: (object: Record<string, unknown>, id: unknown) => void index.set(id, object),
+      create: (object: Record<string, unknown>) => void index.set(object.id, object),
+      query: (q: string, o?: object) => executeQuery([...index.values()], q, o),
+    };
+    const store = inherited<ContractRecord>(
+      new MemoryStore<ContractRecord>() as Store<ContractRecord>,
+      {
+        India: legacy,
+      },
+      { discriminator: "country" },
+    );
+    for (const r of contractRecords()) await store.put!(r);
+    expect([...index.keys()].sort()).toEqual(["p2", "p5"]);
+    const page = (await store.query!("sort(+name)&limit(3)")) as ContractRecord[];
+    expect(page.map((r) => r.id)).toEqual(["p1", "p2", "p3"]);
   });
 });
