@@ -7,6 +7,7 @@
  * into StoreError STORE_CONNECTION_LOST, retryable); the pool drops the dead
  * client when it is released and opens a new one for the next operation.
  */
+import type { PostgresPool } from "kysely";
 import pg from "pg";
 
 const DATE_OID = 1082;
@@ -18,8 +19,12 @@ export function parseInt8(text: string): number | string {
   return Number.isSafeInteger(n) ? n : text;
 }
 
-/** A pool reading `date` as "YYYY-MM-DD" text and `bigint` as numbers, whose connections can die without killing the process. */
-export function openPgPool(url: string): pg.Pool {
+/**
+ * A pool reading `date` as "YYYY-MM-DD" text and `bigint` as numbers, whose
+ * connections can die without killing the process. Typed as Kysely's
+ * `PostgresPool`, so perstore's declarations never name pg's types.
+ */
+export function openPgPool(url: string): PostgresPool {
   const pool = new pg.Pool({
     connectionString: url,
     types: {
