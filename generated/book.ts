@@ -41,9 +41,13 @@ export type BookModel = Model<Book, BookData, BookQueries>;
 export type BookCatalogRecord = {
   readonly [K in keyof Book as K extends "isbn" ? K : never]: Book[K];
 } & { [K in keyof Book as K extends "price" | "isbn" ? never : K]: Book[K] };
-/** The catalog facet of Book: only get, query. */
+/** The catalog facet of Book: only get, query, queries.publishedBetween, queries.byGenre, queries.inPrint. */
 export type BookCatalogFacet = Pick<
-  ModelFacet<BookCatalogRecord, BookData, BookQueries>,
+  ModelFacet<
+    BookCatalogRecord,
+    BookData,
+    Pick<BookQueries, "publishedBetween" | "byGenre" | "inPrint">
+  >,
   "name" | "model" | "get" | "query" | "queries"
 >;
 
@@ -56,10 +60,14 @@ export function bookCatalogFacet(model: BookModel): BookCatalogFacet {
 export type BookEditorRecord = {
   readonly [K in keyof Book as K extends "isbn" | "authorId" ? K : never]: Book[K];
 } & { [K in keyof Book as K extends never | "isbn" | "authorId" ? never : K]: Book[K] };
-/** The editor facet of Book: only get, query, put, patch. */
+/** The editor facet of Book: only get, query, put, patch, queries.publishedBetween, queries.byGenre, queries.inPrint. */
 export type BookEditorFacet = Pick<
-  ModelFacet<BookEditorRecord, BookData, BookQueries>,
-  "name" | "model" | "get" | "query" | "queries" | "put" | "patch"
+  ModelFacet<
+    BookEditorRecord,
+    BookData,
+    Pick<BookQueries, "publishedBetween" | "byGenre" | "inPrint">
+  >,
+  "name" | "model" | "get" | "query" | "put" | "patch" | "queries"
 >;
 
 /** The editor facet of a Book model, typed. */
@@ -219,6 +227,11 @@ export const BookDefinition: ModelDefinition<BookData, Book, BookQueries> = {
       methods: ["get", "query"],
       hidden: ["price"],
       readonly: ["isbn"],
+      queries: [
+        { name: "publishedBetween", reveals: [] },
+        { name: "byGenre", reveals: [] },
+        { name: "inPrint", reveals: [] },
+      ],
       filter: {
         kind: "query",
         filter: {
@@ -237,6 +250,11 @@ export const BookDefinition: ModelDefinition<BookData, Book, BookQueries> = {
       methods: ["get", "query", "put", "patch"],
       hidden: [],
       readonly: ["isbn", "authorId"],
+      queries: [
+        { name: "publishedBetween", reveals: [] },
+        { name: "byGenre", reveals: [] },
+        { name: "inPrint", reveals: [] },
+      ],
     },
   },
   subModels: [],

@@ -50,8 +50,13 @@ const schema0 = {
       filter: "eq(status,published)",
       maxLimit: 50,
       operators: ["eq", "in", "ge", "lt", "sort", "limit"],
+      queries: ["publishedBetween", "byGenre", "inPrint"],
     },
-    editor: { methods: ["get", "query", "put", "patch"], readonly: ["isbn", "authorId"] },
+    editor: {
+      methods: ["get", "query", "put", "patch"],
+      readonly: ["isbn", "authorId"],
+      queries: ["publishedBetween", "byGenre", "inPrint"],
+    },
   },
   $id: "Book",
 };

@@ -49,6 +49,7 @@ const schema1 = {
       hidden: ["email", "birthDate", "address"],
       operators: ["eq", "in", "sort", "limit"],
       maxLimit: 50,
+      queries: ["inCountry"],
     },
   },
   $id: "Person",

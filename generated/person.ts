@@ -38,9 +38,9 @@ export type PersonDirectoryRecord = {
 } & {
   [K in keyof Person as K extends "email" | "birthDate" | "address" | never ? never : K]: Person[K];
 } & { readonly [K in "email" | "birthDate" | "address"]?: never };
-/** The directory facet of Person: only get, query. */
+/** The directory facet of Person: only get, query, queries.inCountry. */
 export type PersonDirectoryFacet = Pick<
-  ModelFacet<PersonDirectoryRecord, PersonData, PersonQueries>,
+  ModelFacet<PersonDirectoryRecord, PersonData, Pick<PersonQueries, "inCountry">>,
   "name" | "model" | "get" | "query" | "queries"
 >;
 
@@ -142,6 +142,7 @@ export const PersonDefinition: ModelDefinition<PersonData, Person, PersonQueries
       methods: ["get", "query"],
       hidden: ["email", "birthDate", "address"],
       readonly: [],
+      queries: [{ name: "inCountry", reveals: [] }],
       maxLimit: 50,
       operators: ["eq", "in", "sort", "limit"],
     },

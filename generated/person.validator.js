@@ -28,6 +28,7 @@ const schema0 = {
       hidden: ["email", "birthDate", "address"],
       operators: ["eq", "in", "sort", "limit"],
       maxLimit: 50,
+      queries: ["inCountry"],
     },
   },
   $id: "Person",

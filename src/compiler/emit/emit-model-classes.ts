@@ -30,7 +30,7 @@ import { tsTypeOfParameter } from "./ts-types.js";
 /** Facet method names -> the `ModelFacet` members they allow. */
 const FACET_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   get: ["get"],
-  query: ["query", "queries"],
+  query: ["query"],
   create: ["create"],
   add: ["create"],
   put: ["put"],
@@ -235,7 +235,10 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
     "name",
     "model",
     ...new Set(facet.methods.flatMap((m) => FACET_MEMBERS[m] ?? [])),
+    // Named queries are deny by default: the facet's `queries` list is the grant.
+    ...(facet.queries.length > 0 ? ["queries"] : []),
   ];
+  const queries = `Pick<${name}Queries, ${union(facet.queries.map((q) => q.name))}>`;
   return [
     {
       kind: StructureKind.TypeAlias,
@@ -252,8 +255,10 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
       kind: StructureKind.TypeAlias,
       name: `${type}Facet`,
       isExported: true,
-      docs: [`The ${facet.name} facet of ${name}: only ${facet.methods.join(", ") || "nothing"}.`],
-      type: `Pick<ModelFacet<${type}Record, ${name}Data, ${name}Queries>, ${union(members)}>`,
+      docs: [
+        `The ${facet.name} facet of ${name}: only ${[...facet.methods, ...facet.queries.map((q) => `queries.${q.name}`)].join(", ") || "nothing"}.`,
+      ],
+      type: `Pick<ModelFacet<${type}Record, ${name}Data, ${queries}>, ${union(members)}>`,
     },
     {
       kind: StructureKind.Function,

@@ -7,6 +7,7 @@
 import { Diagnostics } from "../load/diagnostics.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { derefFrom } from "./deref-from.js";
+import { checkFacetQueries } from "./facet-queries.js";
 import { facetsOf } from "./facets-of.js";
 import { fullTextOf } from "./full-text-of.js";
 import { indexesOf } from "./indexes-of.js";
@@ -147,6 +148,9 @@ export function buildProjectIR(
       diagnostics,
     );
   }
+
+  // Facets expose named queries, inherited ones included.
+  for (const ir of irs) checkFacetQueries(byName.get(ir.name)!, ir.facets, ir.queries, diagnostics);
 
   diagnostics.throwIfAny();
   irs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -3,6 +3,7 @@ import type { QuerySchema } from "../../query/ast.js";
 import type { Diagnostics } from "../load/diagnostics.js";
 import type { ModelSource } from "./model-sources.js";
 import { CLAUSES, CONDITION_OPERATORS } from "../../query/parse/rql-operators.js";
+import { facetQueryEntries } from "./facet-queries.js";
 import { parseChecked } from "./parse-checked.js";
 import type { FacetIR } from "./types.js";
 
@@ -18,7 +19,8 @@ export const QUERY_OPERATORS: readonly string[] = [
 
 /**
  * The facets of `m`, sorted by name; unknown properties and operators, and
- * filters that do not parse, are reported.
+ * filters that do not parse, are reported (their `queries` are checked once
+ * the model's inherited queries are known: see facet-queries.ts).
  */
 export function facetsOf(
   m: ModelSource,
@@ -58,6 +60,7 @@ export function facetsOf(
       methods: list("methods"),
       hidden: list("hidden"),
       readonly: list("readonly"),
+      queries: facetQueryEntries(m, name, spec, list("hidden"), diagnostics),
     };
     if (spec["filter"] !== undefined) {
       const filter = parseChecked(spec["filter"], schema, (code, message) =>

@@ -127,4 +127,12 @@ export interface FacetIR {
   readonly filter?: Query;
   readonly maxLimit?: number;
   readonly operators?: readonly string[];
+  /** The named queries the facet exposes (none unless listed), in the order listed. */
+  readonly queries: readonly FacetQueryIR[];
+}
+
+/** A named query a facet exposes, and the hidden properties it is acknowledged to read. */
+export interface FacetQueryIR {
+  readonly name: string;
+  readonly reveals: readonly string[];
 }

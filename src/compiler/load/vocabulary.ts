@@ -70,6 +70,21 @@ export const keywordMetaSchemas = {
         filter: query,
         maxLimit: { type: "integer", minimum: 1 },
         operators: names,
+        // Deny by default: the named queries the facet exposes; `reveals` acknowledges hidden ones a query reads.
+        queries: {
+          type: "array",
+          items: {
+            anyOf: [
+              name,
+              {
+                type: "object",
+                properties: { name, reveals: { ...names, minItems: 1 } },
+                required: ["name", "reveals"],
+                additionalProperties: false,
+              },
+            ],
+          },
+        },
       },
       required: ["methods"],
       additionalProperties: false,
