@@ -303,3 +303,33 @@ describe("query schema of recursive models", () => {
     expect(diagnostics.errors).toEqual([]);
   });
 });
+
+describe("$ref inside data", () => {
+  it("const, enum, default and examples values keep a literal $ref; only schema positions are resolved", async () => {
+    const literal = { $ref: "#/properties/id" };
+    const result = await compiled({
+      "thing.schema.json": {
+        title: "Thing",
+        type: "object",
+        properties: {
+          id: { type: "string" },
+          c: { const: literal },
+          e: { enum: [literal, "plain"] },
+          d: { type: "object", default: literal, examples: [literal] },
+          r: { $ref: "#/properties/id" },
+        },
+      },
+    });
+    const schema = result.ir.models[0]!.schema as Record<
+      string,
+      Record<string, Record<string, unknown>>
+    >;
+    expect(schema["properties"]!["c"]!["const"]).toEqual(literal);
+    expect(schema["properties"]!["d"]!["default"]).toEqual(literal);
+    expect(schema["properties"]!["r"]!["$ref"]).toBe("Thing#/properties/id");
+    const validate = await validatorOf(result, "Thing");
+    expect(validate({ id: "a", c: literal, e: literal, r: "x" })).toBe(true);
+    expect(validate({ id: "a", c: { $ref: "Thing#/properties/id" } })).toBe(false);
+    expect(validate({ id: "a", r: 1 })).toBe(false);
+  });
+});

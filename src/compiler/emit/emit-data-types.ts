@@ -25,6 +25,8 @@ const PERSTORE_KEYWORDS = [
   "$schema",
 ];
 
+const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
+
 /** The TS name of a `$defs` entry: its title, else its key in PascalCase. */
 export function defTypeName(key: string, schema: unknown): string {
   const title = (schema as { title?: unknown } | null)?.title;
@@ -81,6 +83,11 @@ async function emitModelTypes(
       if (top && PERSTORE_KEYWORDS.includes(key)) continue;
       // Nested titles would become separate named types; keep nested types inline.
       if (!top && key === "title") continue;
+      // Values, not schemas: a `$ref` key in them is data.
+      if (DATA_KEYWORDS.has(key)) {
+        out[key] = value;
+        continue;
+      }
       out[key] =
         key === "properties" || key === "$defs"
           ? mapValues(value, (v) => prepare(v, false))
