@@ -132,7 +132,8 @@ export const perstoreMetaSchema = {
     properties: {
       type: "object",
       additionalProperties: {
-        type: "object",
+        // A boolean subschema (`"foo": true`) is valid JSON Schema and carries no perstore keyword.
+        type: ["object", "boolean"],
         properties: {
           renamedFrom: keywordMetaSchemas.renamedFrom,
           readonly: keywordMetaSchemas.readonly,
