@@ -54,21 +54,32 @@ function runScript(args: string[], env: Record<string, string> = {}) {
 }
 
 describe.skipIf(!hasCurl)("example/curl-session.sh (skipped: curl is not installed)", () => {
-  it("answers every step of the session with the expected status", async () => {
-    const url = await startServe();
-    const { code, output } = await runScript([url, TOKEN]);
-    expect(output).toContain("curl session: every step answered as expected");
-    expect(code).toBe(0);
-    for (const status of [200, 201, 204, 206, 400, 401, 403, 404, 409, 412, 413, 415, 416])
-      expect(output).toMatch(new RegExp(`^${status} `, "m"));
-    expect(output).not.toContain(TOKEN); // commands show $TOKEN, never the token
-  });
+  // Generous: the session is ~45 requests and two event streams, on a machine that may be busy.
+  it(
+    "answers every step of the session with the expected status",
+    { timeout: 120_000 },
+    async () => {
+      const url = await startServe();
+      const { code, output } = await runScript([url, TOKEN]);
+      expect(output).toContain("curl session: every step answered as expected");
+      expect(code).toBe(0);
+      for (const status of [200, 201, 204, 206, 400, 401, 403, 404, 409, 412, 413, 415, 416])
+        expect(output).toMatch(new RegExp(`^${status} `, "m"));
+      expect(output).not.toContain(TOKEN); // commands show $TOKEN, never the token
+    },
+  );
 
-  it("fails on the first wrong status (a second run finds its records already there)", async () => {
-    const url = await startServe();
-    expect((await runScript([url], { PERSTORE_ADMIN_TOKEN: TOKEN })).code).toBe(0);
-    const again = await runScript([url], { PERSTORE_ADMIN_TOKEN: TOKEN });
-    expect(again.code).toBe(1);
-    expect(again.output).toContain("FAILED: expected HTTP 201, got 409");
-  });
+  it(
+    "fails on the first wrong status (a second run finds its records already there)",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const url = await startServe();
+      expect((await runScript([url], { PERSTORE_ADMIN_TOKEN: TOKEN })).code).toBe(0);
+      const again = await runScript([url], { PERSTORE_ADMIN_TOKEN: TOKEN });
+      expect(again.code).toBe(1);
+      expect(again.output).toContain("FAILED: expected HTTP 201, got 409");
+    },
+  );
 });
