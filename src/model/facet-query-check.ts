@@ -23,6 +23,8 @@ export function checkFacetQuery(
   query: Query,
   rules: FacetQueryRules,
   parameters: readonly unknown[] = [],
+  /** The size of the page the caller asks for (`end - start` of the query options), if any. */
+  page?: number,
 ): void {
   const operator = (name: string): void => {
     if (rules.operators && !rules.operators.has(name)) {
@@ -90,9 +92,11 @@ export function checkFacetQuery(
   if (query.result) operator(query.result.kind);
   if (rules.maxLimit !== undefined) {
     const count = query.limit ? valueOf(query.limit.count, parameters) : undefined;
-    if (typeof count !== "number" || !(count <= rules.maxLimit) || count < 0) {
+    const within = (n: unknown) => typeof n === "number" && n >= 0 && n <= rules.maxLimit!;
+    // A page asked for with start/end (an HTTP Range) bounds the answer as limit(n) does.
+    if (!within(count) && !within(page)) {
       throw new AccessError(
-        `facet ${rules.facet} requires limit(n) with n <= ${rules.maxLimit}`,
+        `facet ${rules.facet} requires limit(n), or a page, of at most ${rules.maxLimit}`,
         "ACCESS_LIMIT",
       );
     }

@@ -195,7 +195,8 @@ export class ModelFacetView<
   ): Promise<R> {
     this.#allow("query");
     const parsed = this.#model.parse(query);
-    checkFacetQuery(parsed, this.#rules, options.parameters ?? []);
+    const page = options.end === undefined ? undefined : options.end - (options.start ?? 0);
+    checkFacetQuery(parsed, this.#rules, options.parameters ?? [], page);
     const restricted = withFilter(parsed, this.#filter);
     return this.#model.shape(
       restricted,

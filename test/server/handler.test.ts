@@ -209,6 +209,14 @@ describe("facets are the only way in", () => {
   it("a query on a hidden property, or past the facet's maxLimit, is refused with 403", async () => {
     expect((await server.call("GET", "/Book/?price=10&limit(5)")).status).toBe(403);
     expect((await server.call("GET", "/Book/?limit(500)")).status).toBe(403);
+    expect((await server.call("GET", "/Book/")).status).toBe(403);
+    expect((await server.call("GET", "/Book/", { headers: { range: "items=0-99" } })).status).toBe(403);
+  });
+
+  it("a Range page within the facet's maxLimit stands for limit(n)", async () => {
+    const res = await server.call("GET", "/Book/?sort(+isbn)", { headers: { range: "items=0-1" } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get("content-range")).toBe("items 0-1/5");
   });
 
   it("models a role does not name are closed; tokens select roles; bad tokens are 401", async () => {
