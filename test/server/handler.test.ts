@@ -210,7 +210,9 @@ describe("facets are the only way in", () => {
     expect((await server.call("GET", "/Book/?price=10&limit(5)")).status).toBe(403);
     expect((await server.call("GET", "/Book/?limit(500)")).status).toBe(403);
     expect((await server.call("GET", "/Book/")).status).toBe(403);
-    expect((await server.call("GET", "/Book/", { headers: { range: "items=0-99" } })).status).toBe(403);
+    expect((await server.call("GET", "/Book/", { headers: { range: "items=0-99" } })).status).toBe(
+      403,
+    );
   });
 
   it("a Range page within the facet's maxLimit stands for limit(n)", async () => {
