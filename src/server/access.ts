@@ -5,7 +5,7 @@
  * explicit grant in the config) means the whole model.
  */
 import { AccessError, PerstoreError } from "../errors/index.js";
-import type { Model, ModelMethods } from "../model/index.js";
+import type { FacetDefinition, Model, ModelMethods } from "../model/index.js";
 
 /** The `server.access` section of `perstore.config.json`. */
 export interface AccessConfig {
@@ -121,4 +121,15 @@ export function createAccess(
     if (role === undefined) throw new AccessError("unknown token", "ACCESS_UNAUTHENTICATED");
     return grantOf(role);
   };
+}
+
+/** The facet `view` is of `model` (its name and definition), or undefined for a whole-model grant. */
+export function facetOf(
+  model: Model<any, any, any>,
+  view: ModelMethods<any, any, any>,
+): { readonly name: string; readonly definition: FacetDefinition } | undefined {
+  const facet = view as unknown as { model?: unknown; name?: unknown };
+  if (facet.model !== model.name || typeof facet.name !== "string") return undefined;
+  const definition = model.definition.facets?.[facet.name];
+  return definition === undefined ? undefined : { name: facet.name, definition };
 }

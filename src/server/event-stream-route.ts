@@ -7,6 +7,7 @@
  */
 import { matches, parseQuery } from "../query/index.js";
 import type { FilterNode } from "../query/ast.js";
+import { facetOf } from "./access.js";
 import type { EventHub, HubEvent } from "./event-hub.js";
 import { HttpError } from "./http-error.js";
 import { viewOf, type RouteContext } from "./record-routes.js";
@@ -27,11 +28,7 @@ export async function streamEvents(
   // Runs the facet's checks (methods, hidden properties, operators, limits) on the query.
   await view.query(rql, { start: 0, end: 0 });
   const filter = parseQuery(rql, { schema: model.definition.querySchema }).filter;
-  const facetName =
-    (view as { model?: unknown; name?: unknown }).model === name
-      ? (view as unknown as { name: string }).name
-      : undefined;
-  const facet = facetName === undefined ? undefined : model.definition.facets?.[facetName];
+  const facet = facetOf(model, view)?.definition;
   const facetFilter: FilterNode | undefined = facet?.filter?.filter;
   const hidden = new Set(facet?.hidden ?? []);
   const hub = hubOf(name);

@@ -6,7 +6,7 @@
  * every schema no remaining operation uses removed.
  */
 import type { Model, ModelMethods } from "../model/index.js";
-import type { Grant } from "./access.js";
+import { facetOf, type Grant } from "./access.js";
 
 type Json = Record<string, unknown>;
 
@@ -30,25 +30,24 @@ export function openApiForRole(
   models: Readonly<Record<string, Model<any, any, any>>>,
   basePath: string,
 ): Json {
-  const facetOf = (
+  const grantedView = (
     name: string,
   ):
     | { view: ModelMethods<any, any, any>; methods?: ReadonlySet<string>; schema: string }
     | undefined => {
     const view = grant.view(name);
     if (!view) return undefined;
-    const facet = view as unknown as { model?: unknown; name?: unknown };
-    if (facet.model !== name || typeof facet.name !== "string") return { view, schema: name };
-    const definition = models[name]?.definition.facets?.[facet.name];
-    return { view, methods: new Set(definition?.methods ?? []), schema: `${name}.${facet.name}` };
+    const facet = facetOf(models[name]!, view);
+    if (!facet) return { view, schema: name };
+    return { view, methods: new Set(facet.definition.methods), schema: `${name}.${facet.name}` };
   };
   const paths: Json = {};
   for (const [path, item] of Object.entries(document.paths as Json)) {
     const pathItem = item as Json;
     const name = pathItem["x-perstore-model"] as string;
-    const source = facetOf(name);
+    const source = grantedView(name);
     const linked = pathItem["x-perstore-link"] as string | undefined;
-    const target = linked === undefined ? undefined : facetOf(linked);
+    const target = linked === undefined ? undefined : grantedView(linked);
     if (!source || (linked !== undefined && !target)) continue;
     const kept: Json = {};
     for (const [key, value] of Object.entries(pathItem)) {

@@ -8,7 +8,7 @@ import { AccessError, NotFoundError } from "../errors/index.js";
 import { decodeParameters, PARAMETERS_HEADER } from "../query/index.js";
 import type { Model, ModelMethods } from "../model/index.js";
 import type { Id } from "../store/types.js";
-import type { Grant } from "./access.js";
+import { facetOf, type Grant } from "./access.js";
 import { checkPreconditions, etagOf } from "./etag.js";
 import { HttpError } from "./http-error.js";
 import type { KeyedLock } from "./keyed-lock.js";
@@ -230,12 +230,7 @@ export async function followLink(
 
 /** The properties a view hides (a facet's `hidden`; none for a whole-model grant). */
 function hiddenBy(model: Model<any, any, any>, view: View): ReadonlySet<string> {
-  const facet = view as unknown as { model?: unknown; name?: unknown };
-  const definition =
-    facet.model === model.name && typeof facet.name === "string"
-      ? model.definition.facets?.[facet.name]
-      : undefined;
-  return new Set(definition?.hidden ?? []);
+  return new Set(facetOf(model, view)?.definition.hidden ?? []);
 }
 
 async function readObjectBody(context: RouteContext): Promise<Record<string, unknown>> {
