@@ -16,6 +16,11 @@ export interface FacetQueryRules {
   /** `undefined`: every property may be filtered and sorted on. */
   readonly indexed?: ReadonlySet<string>;
   readonly maxLimit?: number;
+  /**
+   * The properties `search(words)` looks in (the model's `fullText` fields):
+   * a search is a query on each of them, so one the facet hides refuses it.
+   */
+  readonly searchFields?: readonly string[];
 }
 
 /** Throws AccessError (ACCESS_PROPERTY, ACCESS_OPERATOR, ACCESS_INDEX, ACCESS_LIMIT) when `query` breaks a rule. */
@@ -109,16 +114,40 @@ export function checkFacetQuery(
  */
 export function checkNoHiddenProperty(
   query: Query,
-  rules: Pick<FacetQueryRules, "facet" | "hidden">,
+  rules: Pick<FacetQueryRules, "facet" | "hidden" | "searchFields">,
   allowed: ReadonlySet<string> = new Set(),
   queryName?: string,
 ): void {
-  for (const property of propertiesUsed(query)) {
-    if (!rules.hidden.has(property) || allowed.has(property)) continue;
-    const by = queryName === undefined ? "" : `, which query ${queryName} reads`;
+  const refuse = (property: string, how: "reads" | "searches") => {
+    if (!rules.hidden.has(property) || allowed.has(property)) return;
+    const by =
+      queryName !== undefined
+        ? `, which query ${queryName} ${how}`
+        : how === "searches"
+          ? ", which search() looks in (fullText)"
+          : "";
     throw new AccessError(
       `facet ${rules.facet} hides property ${property}${by}`,
       "ACCESS_PROPERTY",
     );
+  };
+  for (const property of propertiesUsed(query)) refuse(property, "reads");
+  // search(words) matches the text of every fullText field: a hidden one could be probed word by word.
+  if (rules.searchFields !== undefined && usesSearch(query.filter))
+    for (const property of rules.searchFields) refuse(property, "searches");
+}
+
+/** Whether a filter holds a `search(words)` anywhere (under and/or/not too). */
+function usesSearch(node: FilterNode): boolean {
+  switch (node.kind) {
+    case "search":
+      return true;
+    case "and":
+    case "or":
+      return node.terms.some(usesSearch);
+    case "not":
+      return usesSearch(node.term);
+    default:
+      return false;
   }
 }

@@ -69,6 +69,7 @@ export class ModelFacetView<
     this.#readonly = new Set(definition.readonly ?? []);
     this.#filter = definition.filter?.filter;
     const restricted = definition.operators !== undefined;
+    const searchFields = model.definition.sql?.fullText?.fields;
     this.#rules = {
       facet: `${model.name}.${name}`,
       hidden: this.#hidden,
@@ -76,6 +77,7 @@ export class ModelFacetView<
         ? { operators: new Set(definition.operators), indexed: indexedProperties(model) }
         : {}),
       ...(definition.maxLimit !== undefined ? { maxLimit: definition.maxLimit } : {}),
+      ...(searchFields !== undefined ? { searchFields } : {}),
     };
     this.#via = { prepare: this.#prepare, binding: this.#bindingOf, omit: this.#hidden };
     this.queries = namedQueryMethods(model as never, {
