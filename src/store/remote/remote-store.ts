@@ -3,7 +3,10 @@
  * model collection (`createHandler` / `perstore serve`). `get put add delete
  * query on`, with `Range` paging (`totalCount` from `Content-Range`), ETags
  * kept per record so `put` is conditional on what was last read, and the
- * server's errors mapped back to perstore's error classes and codes.
+ * server's errors mapped back to perstore's error classes and codes. Input
+ * is checked here first by the rules every store keeps (records and ids, text
+ * no store can hold, page options, query syntax), so bad input fails with the
+ * same code as on any store, without a round trip.
  *
  * @example
  * const books = new RemoteStore({ url: "http://127.0.0.1:3000/Book/", token });
@@ -13,7 +16,9 @@
  */
 import { ConflictError, NotFoundError, StoreError } from "../../errors/index.js";
 import { encodeParameters, formatRql, PARAMETERS_HEADER, parseQuery } from "../../query/index.js";
-import { assertRecord, recordId } from "../record-id.js";
+import { pageOptions } from "../page-options.js";
+import { assertRecord, isId, recordId } from "../record-id.js";
+import { assertStorableQuery, assertStorableRecord, isStorableText } from "../storable-text.js";
 import type { QuerySchema } from "../../query/ast.js";
 import type {
   Id,
@@ -82,7 +87,13 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
     else this.#etags.delete(id);
   }
 
+  /** True for an id no store could hold a record under: `get` finds nothing, `delete` deletes nothing. */
+  #namesNoRecord(id: Id): boolean {
+    return !isId(id) || (typeof id === "string" && !isStorableText(id));
+  }
+
   async get(id: Id): Promise<T | undefined> {
+    if (this.#namesNoRecord(id)) return undefined;
     const response = await this.#client.send("GET", this.#recordUrl(id));
     if (response.status === 404) {
       await response.body?.cancel();
@@ -120,6 +131,8 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
       return this.#create(object);
     }
     const id = recordId(object, this.idProperty, options.id);
+    const record = { ...object, [this.idProperty]: id };
+    assertStorableRecord(record);
     const headers: Record<string, string> = {};
     const tag = this.#etags.get(id);
     if (options.overwrite === false) headers["if-none-match"] = "*";
@@ -127,7 +140,7 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
     else if (options.overwrite === true) headers["if-match"] = "*";
     const response = await this.#client.send("PUT", this.#recordUrl(id), {
       headers,
-      body: { ...object, [this.idProperty]: id },
+      body: record,
     });
     if (response.status === 412) {
       await response.body?.cancel();
@@ -144,6 +157,7 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
   }
 
   async #create(object: T): Promise<Id> {
+    assertStorableRecord(object);
     const response = await this.#client.send("POST", this.#url, { body: object });
     if (!response.ok) throw await errorFromResponse(response, "add");
     const created = (await response.json()) as Record<string, unknown>;
@@ -158,6 +172,7 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
   }
 
   async delete(id: Id): Promise<boolean> {
+    if (this.#namesNoRecord(id)) return false;
     await this.#events.beforeWrite();
     const response = await this.#client.send("DELETE", this.#recordUrl(id));
     this.#etags.delete(id);
@@ -171,16 +186,19 @@ export class RemoteStore<T extends object = Record<string, unknown>> implements 
   }
 
   async query(query: QueryInput, options: QueryOptions = {}): Promise<Results<T> | unknown> {
+    // Checked here as every store checks them: a bad page, syntax or value fails without a round trip.
+    const { start: from, end } = pageOptions(options);
+    const parsed = parseQuery(query);
+    assertStorableQuery(parsed, options.parameters);
     // `$n` stay placeholders; their values travel typed in a header.
-    const text = typeof query === "string" ? query : formatRql(parseQuery(query));
+    const text = typeof query === "string" ? query : formatRql(parsed);
     const headers: Record<string, string> = {};
     if (options.parameters !== undefined && options.parameters.length > 0)
       headers[PARAMETERS_HEADER] = encodeParameters(options.parameters);
-    const start = options.start ?? 0;
-    if (options.start !== undefined || options.end !== undefined) {
-      if (options.end !== undefined && options.end <= start)
-        return emptyPage(await this.#count(text, headers));
-      headers.range = `items=${start}-${options.end === undefined ? "" : options.end - 1}`;
+    const start = from ?? 0;
+    if (from !== undefined || end !== undefined) {
+      if (end !== undefined && end <= start) return emptyPage(await this.#count(text, headers));
+      headers.range = `items=${start}-${end === undefined || end === Infinity ? "" : end - 1}`;
     }
     const response = await this.#client.send("GET", `${this.#url}?${text}`, { headers });
     if (response.status === 416) {
