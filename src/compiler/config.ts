@@ -25,6 +25,8 @@ export interface PerstoreConfig {
   readonly prettier: boolean;
   /** The `server` section as written (checked by `perstore serve`, which owns it). */
   readonly server?: unknown;
+  /** The seed module `perstore seed` and `perstore migrate reset` run, relative to the root. */
+  readonly seed?: string;
 }
 
 export const DEFAULT_CONFIG = {
@@ -97,6 +99,10 @@ export async function loadConfig(
   if (typeof prettier !== "boolean") {
     throw invalid("prettier", `"prettier" must be true or false`);
   }
+  const seed = raw["seed"];
+  if (seed !== undefined && (typeof seed !== "string" || seed === "")) {
+    throw invalid("seed", `"seed" must be the path of a module, e.g. "seed.ts"`);
+  }
   return {
     root: absRoot,
     schemas: str("schemas"),
@@ -104,5 +110,6 @@ export async function loadConfig(
     database: env["DATABASE_URL"] ?? str("database"),
     prettier,
     ...(raw["server"] !== undefined ? { server: raw["server"] } : {}),
+    ...(seed !== undefined ? { seed } : {}),
   };
 }
