@@ -16,7 +16,7 @@ describe("emitDatabase", () => {
     );
     const [file] = emitDatabase(ir);
     expect(file!.contents).toBe(
-      `import type { Generated } from "perstore";\n\n` +
+      `import type { Generated } from "perstore-runtime";\n\n` +
         `/** Table \`counter\`. */\nexport interface CounterTable {\n` +
         `  "id": Generated<number>;\n  "label": string;\n  "step": Generated<number>;\n}\n\n` +
         `/** Every table, for \`Kysely<Database>\`. */\nexport interface Database {\n  "counter": CounterTable;\n}\n`,

@@ -68,7 +68,7 @@ describe("compiler output", () => {
     });
   });
 
-  it("emits ESM that imports only perstore, with a banner, and no eval", async () => {
+  it("emits ESM that imports only perstore-runtime, with a banner, and no eval", async () => {
     const { files } = await compile({ root });
     for (const file of files) {
       if (file.path.endsWith(".sql")) continue;
@@ -78,7 +78,7 @@ describe("compiler output", () => {
       const specifiers = [...file.contents.matchAll(/from "([^"]+)"/g)].map((m) => m[1]!);
       for (const s of specifiers)
         expect(
-          s === "perstore" || s.startsWith("./") || s.startsWith("../schemas/"),
+          s === "perstore-runtime" || s.startsWith("./") || s.startsWith("../schemas/"),
           `${file.path}: ${s}`,
         ).toBe(true);
       expect(file.contents).not.toMatch(/\brequire\(|new Function|\beval\(/);

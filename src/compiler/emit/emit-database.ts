@@ -11,6 +11,7 @@ import type { ProjectIR } from "../ir/types.js";
 import { ddlTablesFromIR } from "./ddl/ddl-tables-from-ir.js";
 import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
 import type { EmittedFile } from "./emitted-file.js";
+import { RUNTIME_PACKAGE } from "../package-names.js";
 
 /** The TS type a column's values have when read through Kysely. */
 export function columnTsType(column: Pick<SqlColumnSpec, "sqlType" | "enum">): string {
@@ -56,7 +57,7 @@ export function emitDatabase(ir: ProjectIR): EmittedFile[] {
     return `/** Table \`${table}\`. */\nexport interface ${pascalCase(table)}Table {\n${columns.join("\n")}\n}`;
   });
   const database = `/** Every table, for \`Kysely<Database>\`. */\nexport interface Database {\n${names.map((t) => `  ${JSON.stringify(t)}: ${pascalCase(t)}Table;`).join("\n")}\n}`;
-  const imports = usesGenerated ? `import type { Generated } from "perstore";\n\n` : "";
+  const imports = usesGenerated ? `import type { Generated } from "${RUNTIME_PACKAGE}";\n\n` : "";
   return [
     {
       path: "db.ts",

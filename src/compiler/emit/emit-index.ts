@@ -2,10 +2,11 @@
 import { kebabCase } from "../ir/names.js";
 import type { ProjectIR } from "../ir/types.js";
 import type { EmittedFile } from "./emitted-file.js";
+import { RUNTIME_PACKAGE } from "../package-names.js";
 
 export function emitIndex(ir: ProjectIR): EmittedFile[] {
   const lines: string[] = [
-    `import { createModelRegistry, type ModelRegistryOptions, type Store } from "perstore";`,
+    `import { createModelRegistry, type ModelRegistryOptions, type Store } from "${RUNTIME_PACKAGE}";`,
   ];
   for (const m of ir.models) {
     lines.push(`import { ${m.name}Definition } from "./${kebabCase(m.name)}.js";`);

@@ -26,6 +26,7 @@ import { selectedModels } from "./selected-models.js";
 import { parameterNames } from "./parameter-names.js";
 import { toCode } from "./to-code.js";
 import { tsTypeOfParameter } from "./ts-types.js";
+import { RUNTIME_PACKAGE } from "../package-names.js";
 
 /** Facet method names -> the `ModelFacet` members they allow. */
 const FACET_MEMBERS: Readonly<Record<string, readonly string[]>> = {
@@ -102,9 +103,9 @@ function modelStatements(
   const runtimeImports = [...(base ? [] : ["ModelInstance"]), ...helpers].sort();
   const imports: OptionalKind<ImportDeclarationStructure>[] = [];
   if (runtimeImports.length > 0)
-    imports.push({ moduleSpecifier: "perstore", namedImports: runtimeImports });
+    imports.push({ moduleSpecifier: RUNTIME_PACKAGE, namedImports: runtimeImports });
   imports.push({
-    moduleSpecifier: "perstore",
+    moduleSpecifier: RUNTIME_PACKAGE,
     isTypeOnly: true,
     namedImports: ["ModelDefinition", "Model", "ModelFacet", "Results"].sort(),
   });

@@ -17,6 +17,7 @@ import type { EmittedFile } from "./emitted-file.js";
 import type { EmitContext } from "./emitters.js";
 import { selectedModels } from "./selected-models.js";
 import { renumberAjvNames } from "./renumber-ajv-names.js";
+import { RUNTIME_PACKAGE } from "../package-names.js";
 
 const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ??
   standaloneModule) as typeof standaloneModule.default;
@@ -63,7 +64,7 @@ export function emitValidators(
         path: `${base}.validator.d.ts`,
         source: model.file,
         model: model.name,
-        contents: `import type { ModelValidateFunction } from "perstore";\n\n/** Validates ${withArticle(model.name, false)} record against ${model.file}. */\nexport declare const ${fn}: ModelValidateFunction;\n`,
+        contents: `import type { ModelValidateFunction } from "${RUNTIME_PACKAGE}";\n\n/** Validates ${withArticle(model.name, false)} record against ${model.file}. */\nexport declare const ${fn}: ModelValidateFunction;\n`,
       },
     ];
   });
@@ -88,6 +89,6 @@ export function toEsm(code: string, model: string): string {
   if (/\brequire\(/.test(out))
     throw new Error(`validator of ${model}: unexpected require() in ajv standalone output`);
   const imports =
-    used.size === 0 ? "" : `import { ${[...used].sort().join(", ")} } from "perstore";\n`;
+    used.size === 0 ? "" : `import { ${[...used].sort().join(", ")} } from "${RUNTIME_PACKAGE}";\n`;
   return `${imports}${out}\n`;
 }

@@ -18,13 +18,13 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { PGlite, types as pgliteTypes } from "@electric-sql/pglite";
 import { Kysely, PostgresDialect } from "kysely";
 import { StoreError } from "../../errors/index.js";
 import { openPgPool, parseInt8 } from "./open-pg-pool.js";
-import { PGliteDialect } from "./pglite-dialect.js";
+import { PGliteDialect, type PGliteLike } from "./pglite-dialect.js";
 import { checkReplicaUrls, withReplicas, type OpenDatabaseOptions } from "./replica-routing.js";
 import { openLockedPGlite } from "./pglite-folder-lock.js";
+import { loadDriver } from "./load-driver.js";
 
 /** The database used when nothing else is configured. */
 export const DEFAULT_DATABASE_URL = "pglite:.perstore/db";
@@ -64,17 +64,19 @@ export function openDatabase<DB = any>(
   checkReplicaUrls(url, options);
   if (url === "memory:" || url.startsWith("memory:")) {
     return new Kysely<DB>({
-      dialect: new PGliteDialect({ pglite: () => createPGlite(undefined) }),
+      dialect: new PGliteDialect({ pglite: () => createPGlite(url, undefined) }),
     });
   }
   if (url.startsWith("pglite:")) {
     const dir = resolve(url.slice("pglite:".length) || ".perstore/db");
     return new Kysely<DB>({
-      dialect: new PGliteDialect({ pglite: () => openLockedPGlite(dir, () => createPGlite(dir)) }),
+      dialect: new PGliteDialect({
+        pglite: () => openLockedPGlite(dir, () => createPGlite(url, dir)),
+      }),
     });
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-    const dialect = (u: string) => new PostgresDialect({ pool: openPgPool(u) });
+    const dialect = (u: string) => new PostgresDialect({ pool: () => openPgPool(u) });
     return new Kysely<DB>({ dialect: withReplicas(dialect(url), options, dialect) });
   }
   throw new StoreError(
@@ -83,7 +85,13 @@ export function openDatabase<DB = any>(
   );
 }
 
-async function createPGlite(dir: string | undefined): Promise<PGlite> {
+/** Opens PGlite (imported on first use: an optional peer dependency). */
+async function createPGlite(url: string, dir: string | undefined): Promise<PGliteLike> {
+  const { PGlite, types: pgliteTypes } = await loadDriver(
+    "@electric-sql/pglite",
+    url,
+    () => import("@electric-sql/pglite"),
+  );
   if (dir !== undefined) mkdirSync(dir, { recursive: true });
   return PGlite.create({
     ...(dir === undefined ? {} : { dataDir: dir }),

@@ -8,7 +8,7 @@
  * client when it is released and opens a new one for the next operation.
  */
 import type { PostgresPool } from "kysely";
-import pg from "pg";
+import { loadDriver } from "./load-driver.js";
 
 const DATE_OID = 1082;
 const INT8_OID = 20;
@@ -22,9 +22,11 @@ export function parseInt8(text: string): number | string {
 /**
  * A pool reading `date` as "YYYY-MM-DD" text and `bigint` as numbers, whose
  * connections can die without killing the process. Typed as Kysely's
- * `PostgresPool`, so perstore's declarations never name pg's types.
+ * `PostgresPool`, so perstore's declarations never name pg's types. `pg` is
+ * imported on first use (an optional peer dependency of the runtime).
  */
-export function openPgPool(url: string): PostgresPool {
+export async function openPgPool(url: string): Promise<PostgresPool> {
+  const pg = (await loadDriver("pg", url, () => import("pg"))).default;
   const pool = new pg.Pool({
     connectionString: url,
     types: {
