@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { buildCommand } from "./commands/build.js";
 import { initCommand } from "./commands/init.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { seedCommand } from "./commands/seed.js";
 import { serveCommand } from "./commands/serve.js";
 import type { CliIO, Command } from "./command.js";
 import { describeThrown } from "./describe-thrown.js";
@@ -18,6 +19,7 @@ export const COMMANDS: readonly Command[] = [
   initCommand,
   buildCommand,
   migrateCommand,
+  seedCommand,
   serveCommand,
 ];
 

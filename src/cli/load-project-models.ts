@@ -39,14 +39,25 @@ export async function loadProjectModels(config: PerstoreConfig): Promise<Project
   return loaded as ProjectModels;
 }
 
-async function registerTypeScript(root: string): Promise<void> {
+let registered: Promise<void> | undefined;
+
+/** Lets this process import TypeScript modules through the project's own `tsx` (once per process). */
+export function registerTypeScript(root: string): Promise<void> {
+  registered ??= registerTsx(root).catch((error: unknown) => {
+    registered = undefined;
+    throw error;
+  });
+  return registered;
+}
+
+async function registerTsx(root: string): Promise<void> {
   let manifest: string;
   try {
     manifest = createRequire(join(root, "package.json")).resolve("tsx/package.json");
   } catch {
     throw new PerstoreError(
       "CLI_NO_TYPESCRIPT_LOADER",
-      "the generated models are TypeScript: install tsx in the project (`npm install -D tsx`) or compile them to JavaScript",
+      "the generated models (or the seed module) are TypeScript: install tsx in the project (`npm install -D tsx`) or compile them to JavaScript",
     );
   }
   // The ESM entry of tsx's register API (require.resolve would give its CommonJS one).

@@ -1,88 +1,149 @@
-/** `perstore migrate create <name> [--allow-destructive] | up | down [count] | status`. */
-import { isAbsolute, join, resolve } from "node:path";
-import type { Kysely } from "kysely";
+/** `perstore migrate create | up | down | status | reset`. */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { PerstoreError, SchemaErrors } from "../../errors/index.js";
-import { compile, loadConfig, type PerstoreConfig } from "../../compiler/index.js";
-import { createMigration } from "../../compiler/migrate/create-migration.js";
+import { createBuildSession, loadConfig, type PerstoreConfig } from "../../compiler/index.js";
+import { createEmptyMigration, createMigration } from "../../compiler/migrate/create-migration.js";
 import { loadMigrations } from "../../compiler/migrate/load-migrations.js";
-import {
-  describeParallel,
-  migrateDown,
-  migrateUp,
-  migrationStatus,
-} from "../../compiler/migrate/migration-runner.js";
+import { migrateDown, migrateUp } from "../../compiler/migrate/migration-runner.js";
 import { openDatabase } from "../../store/sql/open-database.js";
-import { parseFlags, type CliIO, type Command } from "../command.js";
+import type { CliIO, Command } from "../command.js";
+import { databaseTarget, withTarget } from "./migrate-database.js";
+import { migrateReset } from "./migrate-reset.js";
+import { migrateStatus } from "./migrate-status.js";
 
-const HELP = `Usage: perstore migrate <create <name> [--allow-destructive] | up | down [count] [--allow-destructive] | status>
+const HELP = `Usage: perstore migrate <action> [options]
 
-  create <name>   diff the schemas against generated/migrations/snapshot.json and write
+  create <name> [--allow-destructive]
+                  diff the schemas against generated/migrations/snapshot.json and write
                   generated/migrations/<id>_<name>.sql (an up and a down part) and the new
-                  snapshot. Renames come only from "renamedFrom" in a schema. Destructive
-                  steps (dropping tables or columns, narrowing types or enums, NOT NULL
-                  without a default, ...) are refused, each with its reason, unless
-                  --allow-destructive is given.
+                  snapshot, then rebuild generated/ (as \`perstore build\`). Renames come only
+                  from "renamedFrom" in a schema. Destructive steps (dropping tables or
+                  columns, narrowing types or enums, NOT NULL without a default, ...) are
+                  refused, each with its reason, unless --allow-destructive is given.
+                  Refused when two branches each added a migration (merged): it says how
+                  to make the history one line again.
+  create --empty <name>
+                  write a migration with empty up and down parts, for hand-written SQL
   up              apply every pending migration in order, each in a transaction
-  down [count]    revert the last <count> applied migrations (default 1); more than are
+  down [count] [--allow-destructive]
+                  revert the last <count> applied migrations (default 1); more than are
                   applied is an error. Down parts that drop tables or columns (and their
                   data) or can fail on existing rows are refused, each with its reason,
                   unless --allow-destructive is given.
-  status          list applied, pending, edited and missing migrations; exit 1 on problems
+  status [--exit-code] [--json]
+                  name the database, list applied, pending, edited and missing migrations,
+                  and the schema changes no migration holds yet (built but never
+                  \`migrate create\`d). Reads only: creates no database.
+                  --exit-code  exit 1 also when anything is pending or the schemas changed (CI)
+                  --json       print one JSON object instead of text
+  reset [--force] [--skip-seed]
+                  drop every table, view, sequence, type and routine in the database's
+                  schema, apply every migration, then run the seed module (config "seed").
+                  A database that is not local (embedded, or a server on localhost,
+                  127.0.0.1, ::1 or a Unix socket) is refused without --force.
 
 The database is DATABASE_URL, else perstore.config.json "database", else pglite:.perstore/db.
 Two processes never migrate at once: on a PostgreSQL server the second waits for an
 advisory lock; an embedded PGlite folder is used by one process at a time, so a second
 process fails at once naming the one that holds it (STORE_LOCKED).
+
+Exit codes: 0 done; 1 an error or a refusal, or \`status\` found a problem (an edited,
+missing, out-of-order or parallel-branch migration, schemas that do not compile), or,
+with --exit-code, something pending or schema changes without a migration; 2 bad usage.
 `;
+
+/** Which options each action takes. */
+const ACTION_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  create: ["allow-destructive", "empty"],
+  up: [],
+  down: ["allow-destructive"],
+  status: ["exit-code", "json"],
+  reset: ["force", "skip-seed"],
+};
 
 export const migrateCommand: Command = {
   name: "migrate",
-  summary: "create, apply, revert and list SQL migrations",
+  summary: "create, apply, revert, list and reset SQL migrations",
   help: HELP,
   async run(args, io) {
-    const { flags, positional, unknown } = parseFlags(args, [
-      "--allow-destructive",
-      "--help",
-      "-h",
-    ]);
-    if (flags.has("--help") || flags.has("-h")) {
+    let parsed: { values: Record<string, boolean | undefined>; positionals: string[] };
+    try {
+      parsed = parseArgs({
+        args: [...args],
+        options: {
+          "allow-destructive": { type: "boolean" },
+          empty: { type: "boolean" },
+          "exit-code": { type: "boolean" },
+          json: { type: "boolean" },
+          force: { type: "boolean" },
+          "skip-seed": { type: "boolean" },
+          help: { type: "boolean", short: "h" },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+    } catch (error) {
+      return usageError(io, (error as Error).message);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
       io.stdout.write(HELP);
       return 0;
     }
-    const [action, ...rest] = positional;
-    if (unknown.length > 0 || action === undefined) {
-      io.stderr.write(
-        `${unknown.length > 0 ? `unknown option ${unknown.join(", ")}\n` : ""}${HELP}`,
+    const [action, ...rest] = positionals;
+    if (action === undefined)
+      return usageError(io, "missing action: create, up, down, status or reset");
+    const allowed = ACTION_OPTIONS[action];
+    if (allowed === undefined)
+      return usageError(
+        io,
+        `unknown migrate action "${action}": use create, up, down, status or reset`,
       );
-      return 2;
+    for (const [option, value] of Object.entries(values)) {
+      if (value === true && option !== "help" && !allowed.includes(option))
+        return usageError(
+          io,
+          `--${option} does not apply to \`migrate ${action}\`${allowed.length > 0 ? ` (it takes ${allowed.map((o) => `--${o}`).join(", ")})` : ""}`,
+        );
     }
-    if (flags.has("--allow-destructive") && action !== "create" && action !== "down") {
-      io.stderr.write("--allow-destructive only applies to `migrate create` and `migrate down`\n");
-      return 2;
-    }
+    const flag = (name: string): boolean => values[name] === true;
     try {
       switch (action) {
         case "create":
           if (rest.length !== 1) return usageError(io, "migrate create takes one name");
-          return await create(io, rest[0]!, flags.has("--allow-destructive"));
+          if (flag("empty") && flag("allow-destructive"))
+            return usageError(io, "--empty and --allow-destructive do not go together");
+          return flag("empty")
+            ? await createEmpty(io, rest[0]!)
+            : await create(io, rest[0]!, flag("allow-destructive"));
         case "up":
-        case "status":
-          if (rest.length > 0) return usageError(io, `migrate ${action} takes no arguments`);
-          return await withDatabase(io, (config, db) =>
-            action === "up" ? up(io, config, db) : status(io, config, db),
-          );
+          if (rest.length > 0) return usageError(io, "migrate up takes no arguments");
+          return await up(io);
+        case "status": {
+          if (rest.length > 0) return usageError(io, "migrate status takes no arguments");
+          const config = await loadConfig(io.cwd);
+          return await migrateStatus(io, config, databaseTarget(config), openDatabase, {
+            exitCode: flag("exit-code"),
+            json: flag("json"),
+          });
+        }
+        case "reset": {
+          if (rest.length > 0) return usageError(io, "migrate reset takes no arguments");
+          const config = await loadConfig(io.cwd);
+          return await migrateReset(io, config, databaseTarget(config), {
+            force: flag("force"),
+            skipSeed: flag("skip-seed"),
+          });
+        }
         case "down": {
           const count = rest.length === 0 ? 1 : Number(rest[0]);
           if (rest.length > 1 || !Number.isInteger(count) || count < 1)
             return usageError(io, "migrate down takes an optional count >= 1");
-          const allowDestructive = flags.has("--allow-destructive");
-          return await withDatabase(io, (config, db) =>
-            down(io, config, db, count, allowDestructive),
-          );
+          return await down(io, count, flag("allow-destructive"));
         }
-        default:
-          return usageError(io, `unknown migrate action "${action}"`);
       }
+      return usageError(io, `unknown migrate action "${action}"`);
     } catch (error) {
       if (error instanceof SchemaErrors) {
         io.stderr.write(
@@ -100,8 +161,9 @@ export const migrateCommand: Command = {
   },
 };
 
+/** The one relevant line, and where to find the rest. */
 function usageError(io: CliIO, message: string): number {
-  io.stderr.write(`${message}\n${HELP}`);
+  io.stderr.write(`perstore migrate: ${message}\nRun \`perstore migrate --help\` for usage.\n`);
   return 2;
 }
 
@@ -110,29 +172,68 @@ function migrationsDir(config: PerstoreConfig): string {
 }
 
 async function create(io: CliIO, name: string, allowDestructive: boolean): Promise<number> {
-  const { config, ir } = await compile({ root: io.cwd });
-  const dir = migrationsDir(config);
-  const created = await createMigration({ dir, name, ir, allowDestructive });
-  if (created === undefined) {
-    io.stdout.write("no schema changes since the last migration; nothing written\n");
+  const session = createBuildSession({ root: io.cwd });
+  try {
+    const { config, ir } = await session.build({ noWrite: true });
+    const created = await createMigration({
+      dir: migrationsDir(config),
+      displayDir: `${config.out}/migrations`,
+      name,
+      ir,
+      allowDestructive,
+    });
+    if (created !== undefined) {
+      for (const step of created.plan.destructive)
+        io.stdout.write(`  destructive (allowed): ${step.reason}\n`);
+      for (const step of created.plan.irreversible)
+        io.stdout.write(`  irreversible: ${step.reason}\n`);
+      for (const step of created.destructiveDown)
+        io.stdout.write(
+          `  destructive down (needs --allow-destructive to revert): ${step.reason}\n`,
+        );
+      io.stdout.write(
+        `  wrote ${config.out}/migrations/${created.fileName} (${created.plan.statements.length} step${created.plan.statements.length === 1 ? "" : "s"})\n`,
+      );
+      io.stdout.write(`  wrote ${config.out}/migrations/snapshot.json\n`);
+    }
+    // Rebuild generated/ from the same schemas, so the code matches the migration (and `build --check` passes).
+    const built = await session.build();
+    const changed = built.written.length + built.removed.length;
+    if (created === undefined)
+      io.stdout.write(
+        `no schema changes since the last migration; ${changed === 0 ? "nothing written" : "no migration written"}\n`,
+      );
+    if (changed > 0)
+      io.stdout.write(
+        `rebuilt ${config.out}/: ${built.written.length} file${built.written.length === 1 ? "" : "s"} written${built.removed.length > 0 ? `, ${built.removed.length} removed` : ""}\n`,
+      );
     return 0;
+  } finally {
+    await session.close();
   }
-  for (const step of created.plan.destructive)
-    io.stdout.write(`  destructive (allowed): ${step.reason}\n`);
-  for (const step of created.plan.irreversible) io.stdout.write(`  irreversible: ${step.reason}\n`);
-  for (const step of created.destructiveDown)
-    io.stdout.write(`  destructive down (needs --allow-destructive to revert): ${step.reason}\n`);
+}
+
+async function createEmpty(io: CliIO, name: string): Promise<number> {
+  const config = await loadConfig(io.cwd);
+  const created = await createEmptyMigration({
+    dir: migrationsDir(config),
+    displayDir: `${config.out}/migrations`,
+    name,
+  });
   io.stdout.write(
-    `  wrote ${config.out}/migrations/${created.fileName} (${created.plan.statements.length} steps)\n`,
+    `  wrote ${config.out}/migrations/${created.fileName}: write its up and down SQL, then \`perstore migrate up\`\n`,
   );
   io.stdout.write(`  wrote ${config.out}/migrations/snapshot.json\n`);
   return 0;
 }
 
-async function up(io: CliIO, config: PerstoreConfig, db: Kysely<any>): Promise<number> {
-  const applied = await migrateUp(db, await loadMigrations(migrationsDir(config)), {
-    log: (line) => io.stdout.write(`  ${line}\n`),
-  });
+async function up(io: CliIO): Promise<number> {
+  const config = await loadConfig(io.cwd);
+  const migrations = await loadMigrations(migrationsDir(config));
+  const target = databaseTarget(config);
+  const applied = await withTarget(target, config.root, openDatabase, (db) =>
+    migrateUp(db, migrations, { log: (line) => io.stdout.write(`  ${line}\n`) }),
+  );
   io.stdout.write(
     applied.length === 0
       ? "the database is up to date\n"
@@ -141,60 +242,18 @@ async function up(io: CliIO, config: PerstoreConfig, db: Kysely<any>): Promise<n
   return 0;
 }
 
-async function down(
-  io: CliIO,
-  config: PerstoreConfig,
-  db: Kysely<any>,
-  count: number,
-  allowDestructive: boolean,
-): Promise<number> {
-  const reverted = await migrateDown(db, await loadMigrations(migrationsDir(config)), {
-    count,
-    allowDestructive,
-    log: (line) => io.stdout.write(`  ${line}\n`),
-  });
+async function down(io: CliIO, count: number, allowDestructive: boolean): Promise<number> {
+  const config = await loadConfig(io.cwd);
+  const migrations = await loadMigrations(migrationsDir(config));
+  const target = databaseTarget(config);
+  const reverted = await withTarget(target, config.root, openDatabase, (db) =>
+    migrateDown(db, migrations, {
+      count,
+      allowDestructive,
+      log: (line) => io.stdout.write(`  ${line}\n`),
+    }),
+  );
   // Never 0: asking for more than are applied is MIGRATION_DOWN_TOO_MANY.
   io.stdout.write(`reverted ${reverted.length} migration${reverted.length === 1 ? "" : "s"}\n`);
   return 0;
-}
-
-async function status(io: CliIO, config: PerstoreConfig, db: Kysely<any>): Promise<number> {
-  const report = await migrationStatus(db, await loadMigrations(migrationsDir(config)));
-  if (report.entries.length === 0) io.stdout.write("no migrations\n");
-  for (const entry of report.entries) {
-    io.stdout.write(
-      `  ${entry.state.padEnd(8)} ${entry.id}_${entry.name}${entry.appliedAt === undefined ? "" : `  (applied ${entry.appliedAt})`}\n`,
-    );
-  }
-  const problems = [
-    ...report.edited.map((id) => `${id} was edited after it was applied (checksum mismatch)`),
-    ...report.missing.map((id) => `${id} is applied but its file is missing`),
-    ...report.outOfOrder.map(
-      (id) => `${id} is pending but older than the newest applied migration`,
-    ),
-    ...report.parallel.map((p) => `created on a parallel branch:\n${describeParallel(p)}`),
-  ];
-  for (const problem of problems) io.stderr.write(`problem: ${problem}\n`);
-  io.stdout.write(`${report.pending.length} pending\n`);
-  return problems.length === 0 ? 0 : 1;
-}
-
-async function withDatabase(
-  io: CliIO,
-  fn: (config: PerstoreConfig, db: Kysely<any>) => Promise<number>,
-): Promise<number> {
-  const config = await loadConfig(io.cwd);
-  const db = openDatabase(databaseUrl(config));
-  try {
-    return await fn(config, db);
-  } finally {
-    await db.destroy();
-  }
-}
-
-/** The configured URL, with a relative `pglite:` folder taken from the project root, not the shell's directory. */
-function databaseUrl(config: PerstoreConfig): string {
-  if (!config.database.startsWith("pglite:")) return config.database;
-  const dir = config.database.slice("pglite:".length) || ".perstore/db";
-  return `pglite:${isAbsolute(dir) ? dir : resolve(config.root, dir)}`;
 }

@@ -5,6 +5,7 @@ import { PerstoreError } from "../../errors/index.js";
 import type { ProjectIR } from "../ir/types.js";
 import { diffSnapshots, type FlaggedStep, type MigrationPlan } from "./diff-snapshots.js";
 import { downRisks } from "./down-risks.js";
+import { parallelMigrations } from "./lineage.js";
 import { loadMigrations } from "./load-migrations.js";
 import {
   isMigrationName,
@@ -19,6 +20,7 @@ import {
   snapshotFromIR,
   type Snapshot,
 } from "./snapshot.js";
+import { describeParallel } from "./migration-runner.js";
 import { statementSql } from "./statement-sql.js";
 
 /** The snapshot's file name inside the migrations folder. */
@@ -33,6 +35,8 @@ export interface CreateMigrationOptions {
   readonly allowDestructive?: boolean;
   /** Creation time, for the id (default: now). */
   readonly now?: Date;
+  /** The migrations folder as messages name it (default: `dir`), e.g. "generated/migrations". */
+  readonly displayDir?: string;
 }
 
 export interface CreatedMigration {
@@ -49,28 +53,16 @@ export interface CreatedMigration {
  * writes `<dir>/<id>_<name>.sql` and the new snapshot. Returns `undefined`
  * (and writes nothing) when the schema has not changed. Throws
  * MIGRATION_DESTRUCTIVE (writing nothing) for destructive steps unless
- * allowed, and MIGRATION_PARALLEL when the snapshot does not follow the
- * newest migration file (a merge of two branches that each added one).
+ * allowed, and MIGRATION_PARALLEL, saying how to resolve it, when the
+ * migration files are not one line of history (a merge of two branches that
+ * each added one: a new migration would repeat the other branch's changes) or
+ * the snapshot does not follow the newest migration file.
  */
 export async function createMigration(
   options: CreateMigrationOptions,
 ): Promise<CreatedMigration | undefined> {
-  if (!isMigrationName(options.name)) {
-    throw new PerstoreError(
-      "MIGRATION_BAD_NAME",
-      `"${options.name}" is not a migration name: use letters, digits, "_" and "-" (up to 60)`,
-    );
-  }
-  const previous = await readSnapshot(options.dir);
-  const files = await loadMigrations(options.dir);
-  const newest = files.at(-1)?.id ?? null;
-  if (previous.parent !== newest) {
-    throw new PerstoreError(
-      "MIGRATION_PARALLEL",
-      `${SNAPSHOT_FILE} follows ${previous.parent ?? "no migration"} but the newest migration is ${newest ?? "none"}: ` +
-        "migrations were created on parallel branches; keep one line of history (delete the later migration, restore the snapshot) and create again",
-    );
-  }
+  if (!isMigrationName(options.name)) throw badName(options.name);
+  const { previous, newest } = await followLastMigration(options);
   const next = snapshotFromIR(options.ir);
   const plan = diffSnapshots(previous, next, {
     allowDestructive: options.allowDestructive ?? false,
@@ -88,19 +80,133 @@ export async function createMigration(
   };
   const id = migrationId(laterThan(newest, options.now ?? new Date()), content);
   const fileName = `${id}_${options.name}.sql`;
-  const path = join(options.dir, fileName);
-  await mkdir(options.dir, { recursive: true });
-  await writeFileAtomic(path, renderMigration(id, content));
+  const path = await writeMigration(
+    options.dir,
+    fileName,
+    renderMigration(id, content),
+    serializeSnapshot({ ...next, parent: id }),
+  );
+  return { id, fileName, path, plan, destructiveDown };
+}
+
+export interface CreateEmptyMigrationOptions {
+  /** The migrations folder (`<out>/migrations`). */
+  readonly dir: string;
+  readonly name: string;
+  /** Creation time, for the id (default: now). */
+  readonly now?: Date;
+  /** The migrations folder as messages name it (default: `dir`). */
+  readonly displayDir?: string;
+}
+
+/**
+ * `perstore migrate create --empty <name>`: a migration for hand-written SQL
+ * (data fixes, views, functions): `-- up` and `-- down` parts holding only a
+ * comment, after the newest migration. The snapshot keeps its tables and
+ * records the new migration as its parent, so the next `migrate create`
+ * follows it. Its header has no `-- destructive down:` line: `migrate down`
+ * scans what is written in the down part instead. Refuses a history that is
+ * not one line, as `createMigration` does.
+ */
+export async function createEmptyMigration(
+  options: CreateEmptyMigrationOptions,
+): Promise<{ readonly id: string; readonly fileName: string; readonly path: string }> {
+  if (!isMigrationName(options.name)) throw badName(options.name);
+  const { previous, newest } = await followLastMigration(options);
+  const hash: MigrationContent = {
+    name: options.name,
+    parent: previous.parent,
+    up: [],
+    down: [],
+    destructive: [],
+    irreversible: [],
+  };
+  const id = migrationId(laterThan(newest, options.now ?? new Date()), hash);
+  const fileName = `${id}_${options.name}.sql`;
+  const text = [
+    `-- perstore migration ${id}_${options.name}`,
+    `-- parent: ${previous.parent ?? "none"}`,
+    "-- reversible: yes",
+    "-- up",
+    "-- Write the SQL that applies this migration here: it runs whole, in one transaction.",
+    "-- down",
+    '-- Write the SQL that reverts it here (or make the header say "-- reversible: no").',
+    "",
+  ].join("\n");
+  const path = await writeMigration(
+    options.dir,
+    fileName,
+    text,
+    serializeSnapshot({ ...previous, parent: id }),
+  );
+  return { id, fileName, path };
+}
+
+/** Writes a migration and the snapshot after it; never leaves the migration without its snapshot. */
+async function writeMigration(
+  dir: string,
+  fileName: string,
+  migration: string,
+  snapshot: string,
+): Promise<string> {
+  const path = join(dir, fileName);
+  await mkdir(dir, { recursive: true });
+  await writeFileAtomic(path, migration);
   try {
-    await writeFileAtomic(
-      join(options.dir, SNAPSHOT_FILE),
-      serializeSnapshot({ ...next, parent: id }),
-    );
+    await writeFileAtomic(join(dir, SNAPSHOT_FILE), snapshot);
   } catch (error) {
-    await rm(path, { force: true }); // never leave a migration without its snapshot
+    await rm(path, { force: true });
     throw error;
   }
-  return { id, fileName, path, plan, destructiveDown };
+  return path;
+}
+
+/**
+ * The snapshot a new migration diffs from, and the newest migration's id,
+ * after checking the history is one line: every migration follows the one
+ * before it, and the snapshot follows the newest. Otherwise a new migration
+ * would be diffed from a snapshot that lacks another branch's changes (and
+ * repeat them), so MIGRATION_PARALLEL says how to make the history one line.
+ */
+async function followLastMigration(options: {
+  readonly dir: string;
+  readonly displayDir?: string;
+}): Promise<{ previous: Snapshot; newest: string | null }> {
+  const previous = await readSnapshot(options.dir);
+  const files = await loadMigrations(options.dir);
+  const newest = files.at(-1)?.id ?? null;
+  const shown = options.displayDir ?? options.dir;
+  const parallel = parallelMigrations(files);
+  if (parallel.length > 0) {
+    const later = parallel[0]!;
+    const laterFile = files.find((f) => f.id === later.id)!;
+    const earlierFile = files.find((f) => f.id === later.expected);
+    throw new PerstoreError(
+      "MIGRATION_PARALLEL",
+      "migrations were created on parallel branches (a merge brought in both), so a new migration " +
+        `would repeat the other branch's changes; nothing was written:\n${parallel.map(describeParallel).join("\n")}\n` +
+        "To resolve it, keep one line of history:\n" +
+        `  1. delete ${shown}/${laterFile.fileName} (on a database that applied it, run \`perstore migrate down\` first)\n` +
+        (earlierFile === undefined
+          ? `  2. restore ${shown}/${SNAPSHOT_FILE} to the one written with the migration before it\n`
+          : `  2. restore ${shown}/${SNAPSHOT_FILE} to the one ${earlierFile.fileName} wrote, e.g.\n` +
+            `     git show $(git log -1 --format=%h -- ${shown}/${earlierFile.fileName}):${shown}/${SNAPSHOT_FILE} > ${shown}/${SNAPSHOT_FILE}\n`) +
+        `  3. run \`perstore migrate create ${laterFile.name}\` again: it writes that branch's changes after the other's`,
+      { details: { parallel } },
+    );
+  }
+  if (previous.parent !== newest) {
+    const newestFile = files.at(-1);
+    throw new PerstoreError(
+      "MIGRATION_PARALLEL",
+      `${shown}/${SNAPSHOT_FILE} follows ${previous.parent ?? "no migration"} but the newest migration is ${newest ?? "none"}; nothing was written. ` +
+        (newestFile === undefined
+          ? `Delete ${shown}/${SNAPSHOT_FILE} (no migration wrote it) and create again.`
+          : `Restore ${shown}/${SNAPSHOT_FILE} to the one ${newestFile.fileName} wrote (e.g. from the commit that added it), then create again.`),
+      { details: { snapshotParent: previous.parent, newest } },
+    );
+  }
+  return { previous, newest };
 }
 
 /** `now`, or one second after the newest migration when the clock has not passed it (ids must sort in creation order). */
@@ -123,5 +229,18 @@ export async function readSnapshot(dir: string): Promise<Snapshot> {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return emptySnapshot();
     throw error;
   }
+  if (/^<{7} /m.test(text))
+    throw new PerstoreError(
+      "MIGRATION_SNAPSHOT_INVALID",
+      `${file} has merge conflict markers: two branches each created a migration. ` +
+        "Take the snapshot of the branch whose migration sorts first by id, and run `perstore migrate status` to see the migration to recreate",
+    );
   return parseSnapshot(text, file);
+}
+
+function badName(name: string): PerstoreError {
+  return new PerstoreError(
+    "MIGRATION_BAD_NAME",
+    `"${name}" is not a migration name: use letters, digits, "_" and "-" (up to 60)`,
+  );
 }

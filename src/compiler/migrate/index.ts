@@ -1,11 +1,17 @@
 /** Migrations: snapshot -> pure differ -> statements -> SQL; files; the runner. */
 export {
+  createEmptyMigration,
   createMigration,
   readSnapshot,
   SNAPSHOT_FILE,
+  type CreateEmptyMigrationOptions,
   type CreateMigrationOptions,
   type CreatedMigration,
 } from "./create-migration.js";
+export { dropSchemaObjects } from "./drop-schema-objects.js";
+export { projectSnapshot } from "./project-snapshot.js";
+export { describeStatement, schemaChanges } from "./schema-changes.js";
+export type { SeedContext } from "./seed-context.js";
 export {
   diffSnapshots,
   type DiffOptions,
@@ -27,6 +33,7 @@ export {
   migrateDown,
   migrateUp,
   migrationStatus,
+  migrationStatusOf,
   withMigrationLock,
   type AppliedMigration,
   type MigrateDownOptions,

@@ -65,7 +65,7 @@ export async function migrationStatus(
   db: Kysely<any>,
   migrations: readonly MigrationFile[],
 ): Promise<MigrationStatus> {
-  return statusOf(migrations, await readApplied(db));
+  return migrationStatusOf(migrations, await readApplied(db));
 }
 
 /** Applies every pending migration, in order; returns the ids applied. */
@@ -76,7 +76,7 @@ export async function migrateUp(
 ): Promise<string[]> {
   return withMigrationLock(db, async (conn) => {
     await ensureMigrationsTable(conn);
-    const status = statusOf(migrations, await readApplied(conn));
+    const status = migrationStatusOf(migrations, await readApplied(conn));
     reportEdited(status, options);
     const pending = new Set(status.pending);
     const tangled = status.parallel.filter((p) => pending.has(p.id));
@@ -242,7 +242,8 @@ async function readApplied(db: Kysely<any>): Promise<AppliedMigration[]> {
   }));
 }
 
-function statusOf(
+/** Where a database that applied `applied` stands against the files (pure; `[]` for a database not created yet). */
+export function migrationStatusOf(
   migrations: readonly MigrationFile[],
   applied: readonly AppliedMigration[],
 ): MigrationStatus {
