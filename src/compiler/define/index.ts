@@ -1,0 +1,18 @@
+/** Run-time models: `defineModel` and `defineModels` (Perstore's `Model(name, store, schema)` without a build step). */
+export { defineModel, defineModels } from "./define-models.js";
+export { assertCodeGeneration } from "./code-generation.js";
+export type {
+  DataFor,
+  DefinedInstance,
+  DefinedModel,
+  DefinedModels,
+  DefineModelOptions,
+  DefineModelsOptions,
+  LinksOf,
+  MethodsOf,
+  PropertyValue,
+  RecordOf,
+  RuntimeSchema,
+  RuntimeStore,
+  ShorthandConstructor,
+} from "./types.js";
