@@ -8,6 +8,7 @@
 import { createBuildSession } from "./build-session.js";
 export * from "./emit/ddl/index.js";
 export * from "./migrate/index.js";
+export * from "./define/index.js";
 import type { PerstoreConfig } from "./config.js";
 import type { FormatCache } from "./format-file.js";
 import type { SchemaSource } from "./ir/model-sources.js";
