@@ -91,6 +91,24 @@ export function hierarchyStore(
         options,
       );
   }
+  if (shared.on) {
+    const on = shared.on;
+    // Events of the shared store that concern this model's records (so a server can stream them).
+    view.on = (event, listener) =>
+      on.call(shared, event, (happened) => {
+        const records = happened.records;
+        if (records === undefined) return listener(happened);
+        const kept = records.flatMap((record, i) => (belongs(record) ? [i] : []));
+        if (kept.length === records.length) return listener(happened);
+        if (kept.length === 0) return;
+        const ids = happened.ids;
+        listener({
+          ...happened,
+          records: kept.map((i) => records[i]),
+          ...(ids !== undefined ? { ids: kept.map((i) => ids[i]!) } : {}),
+        });
+      });
+  }
   return view;
 }
 
