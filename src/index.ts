@@ -45,7 +45,12 @@ export type {
   ReplicatedStore,
   ReplicaStatus,
 } from "./wrappers/replicated/index.js";
-export { JsonFileStore } from "./store/json-file/index.js";
-export type { JsonFileStoreOptions } from "./store/json-file/index.js";
+export { JsonFileStore, convertJsonFileToLog } from "./store/json-file/index.js";
+export type {
+  JsonFileStoreOptions,
+  CompactionOptions,
+  ConvertToLogOptions,
+  Durability,
+} from "./store/json-file/index.js";
 /** Kysely's column types, for the generated `db.ts` (generated code imports only perstore). */
 export type { ColumnType, Generated } from "kysely";

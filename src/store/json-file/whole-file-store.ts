@@ -1,6 +1,6 @@
 /**
- * A store persisted to one JSON file (the successor of Perstore's js-file
- * store). The data lives in a MemoryStore (indexes, queries, journal); every
+ * The JSON-file store's whole-file format (`format: "json"`): the successor of
+ * Perstore's js-file store, for small files people edit by hand. The data lives in a MemoryStore (indexes, queries, journal); every
  * write runs one cycle under an inter-process lock:
  *
  *   lock -> reload if the file changed since we read it -> apply to memory
@@ -40,8 +40,8 @@ import { StoreEvents } from "../memory/store-events.js";
 import { breakDeadLock, withFileLock, type FileLockOptions } from "./file-lock.js";
 import { removeStrayTemps } from "./owned-temp-file.js";
 
-/** Options of `new JsonFileStore(...)`. */
-export interface JsonFileStoreOptions {
+/** Options of the whole-file format. */
+export interface WholeFileStoreOptions {
   /** The JSON file. A missing file is an empty store; it (and its directory) is created on the first write. */
   readonly path: string;
   /** The id property of records (default `id`). */
@@ -58,21 +58,13 @@ export interface JsonFileStoreOptions {
 const FORWARDED: readonly StoreEventName[] = ["add", "change", "remove", "clear", "load"];
 
 /**
- * A store kept in one JSON file, safe to share between processes.
- *
- * The file is read lazily by the first operation, or by `open()` to surface a
- * corrupt file early. The format is a JSON array of records, one per line,
- * with `{"$date": "..."}` for Dates (see json-codec.ts). A file that is not
- * valid JSON is StoreError STORE_CORRUPT_FILE (with file, line and column) and
- * is never overwritten. Each write rewrites the whole file, so this store
- * suits small and medium data sets.
- *
- * @example
- * const people = new JsonFileStore<Person>({ path: "data/people.json", indexes: ["country"] });
- * await people.put({ id: "p1", name: "Ann", born: new Date("1990-01-01") });
- * const canadians = await people.query("country=Canada&sort(+name)");
+ * The whole-file implementation behind `JsonFileStore` with `format: "json"`:
+ * a JSON array of records, one per line, with `{"$date": "..."}` for Dates
+ * (see json-codec.ts). A file that is not valid JSON is StoreError
+ * STORE_CORRUPT_FILE (with file, line and column) and is never overwritten.
+ * Each write rewrites the whole file.
  */
-export class JsonFileStore<T extends object = Record<string, unknown>> implements Store<T> {
+export class WholeFileJsonStore<T extends object = Record<string, unknown>> implements Store<T> {
   /** Absolute path of the file. */
   readonly path: string;
   readonly #memory: MemoryStore<T>;
@@ -89,7 +81,7 @@ export class JsonFileStore<T extends object = Record<string, unknown>> implement
   #pending: StoreEvent<T>[] | undefined;
   readonly #events = new StoreEvents<T>("JsonFileStore");
 
-  constructor(options: JsonFileStoreOptions) {
+  constructor(options: WholeFileStoreOptions) {
     this.path = resolve(options.path);
     this.#lockOptions = options.lock ?? {};
     this.#memory = new MemoryStore<T>({

@@ -313,6 +313,16 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   }
 
   /**
+   * The stored records themselves, in natural order (a new array, the records
+   * not copied): for a store that writes a snapshot of this one while writes
+   * go on, since a write replaces a stored record and never changes it in
+   * place. Callers must not modify them.
+   */
+  storedRecords(): readonly T[] {
+    return this.state.allRecords().slice();
+  }
+
+  /**
    * Replaces the data with `options.data` (JSON text or a value: a bare array,
    * `{ meta: { id, root }, <root>: [...] }`, or, given `options.root` and/or
    * `options.id`, data without `meta`: `{ <root>: [...] }` or an array whose

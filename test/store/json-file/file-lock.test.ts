@@ -73,7 +73,7 @@ describe("file lock", () => {
     await holder.holding;
     holder.child.kill("SIGKILL");
     await holder.exit;
-    const store = new JsonFileStore({ path: file, lock: { timeoutMs: 1_000 } });
+    const store = new JsonFileStore({ path: file, format: "json", lock: { timeoutMs: 1_000 } });
     await store.put({ id: "a" });
     expect(JSON.parse(await readFile(file, "utf8"))).toEqual([{ id: "a" }]);
     expect(await readdir(dir)).toEqual(["data.json"]);

@@ -30,7 +30,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const open = (path = file) => new JsonFileStore<Item>({ path });
+const open = (path = file) => new JsonFileStore<Item>({ path, format: "json" });
 const exists = (path: string) => fs.existsSync(path);
 /** A query's records as a plain array (without `totalCount`). */
 const all = async (store: JsonFileStore<Item>, query = "") => [
@@ -39,7 +39,7 @@ const all = async (store: JsonFileStore<Item>, query = "") => [
 
 /** Starts writer-process.ts on `file`. */
 const startWriter = (prefix: string, count: number | "forever", recordSize = 0) =>
-  spawnWriter(file, [prefix, count, recordSize]);
+  spawnWriter(file, [prefix, count, recordSize], { format: "json" });
 
 /** True for the name of a data temporary file of `file` (not of its lock). */
 const isDataTemp = (name: string) =>
@@ -107,6 +107,7 @@ describe("JsonFileStore files", () => {
 describe("JsonFileStore options", () => {
   it("uses the idProperty option and keeps unique indexes, refusing a duplicate without touching the file", async () => {
     const store = new JsonFileStore<{ key: string; email: string }>({
+      format: "json",
       path: file,
       idProperty: "key",
       indexes: [{ fields: ["email"], unique: true }],
@@ -119,6 +120,7 @@ describe("JsonFileStore options", () => {
     });
     expect(await readFile(file, "utf8")).toBe(before);
     const again = new JsonFileStore<{ key: string; email: string }>({
+      format: "json",
       path: file,
       idProperty: "key",
     });
@@ -241,7 +243,11 @@ describe("JsonFileStore failed writes", () => {
     await writeFile(file, "[]");
     const lock = await acquireFileLock(file);
     try {
-      const store = new JsonFileStore<Item>({ path: file, lock: { timeoutMs: 200 } });
+      const store = new JsonFileStore<Item>({
+        path: file,
+        format: "json",
+        lock: { timeoutMs: 200 },
+      });
       await expect(store.put({ id: "a", n: 1 })).rejects.toMatchObject({ code: "STORE_LOCKED" });
       expect(await store.get("a")).toBeUndefined();
     } finally {

@@ -22,10 +22,15 @@ export interface WriterProcess {
   readonly holding: Promise<void>;
 }
 
-/** `args`: `[prefix, count | "forever", recordSize?]`, or `["hold"]`. */
-export function startWriter(file: string, args: readonly (string | number)[]): WriterProcess {
+/** `args`: `[prefix, count | "forever", recordSize?]`, or `["hold"]`; `format`: the store's file format (default: the store's default). */
+export function startWriter(
+  file: string,
+  args: readonly (string | number)[],
+  options: { readonly format?: "log" | "json" } = {},
+): WriterProcess {
   const child = spawn(process.execPath, ["--import", "tsx", writer, file, ...args.map(String)], {
     stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...(options.format ? { WRITER_FORMAT: options.format } : {}) },
   });
   let stdout = "";
   let stderr = "";

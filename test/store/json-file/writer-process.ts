@@ -5,6 +5,7 @@
  *
  * `writer-process.ts <file> hold` takes the file's lock, prints `holding`, and
  * keeps it until killed (a writer that dies inside its critical section).
+ * The environment variable WRITER_FORMAT (`log` | `json`) picks the file format.
  */
 import { acquireFileLock } from "../../../src/store/json-file/file-lock.js";
 import { JsonFileStore } from "../../../src/store/json-file/json-file-store.js";
@@ -22,6 +23,7 @@ if (file !== undefined && prefix === "hold") {
   const padding = "x".repeat(Number(sizeArg ?? 0));
   const store = new JsonFileStore<{ id: string; n: number; at: Date; padding: string }>({
     path: file,
+    ...(process.env.WRITER_FORMAT === "json" ? { format: "json" as const } : {}),
   });
   for (let n = 1; n <= count; n++) {
     await store.put({ id: `${prefix}-${n % 1000}`, n, at: new Date(n), padding });
