@@ -62,9 +62,9 @@ export async function convertJsonFileToLog(
   );
 }
 
-/** True when the file starts with a log's snapshot line. */
+/** True when the file starts with a log's header line. */
 async function isLog(file: string): Promise<boolean> {
-  const prefix = linePrefix("snapshot");
+  const prefix = linePrefix("header");
   let handle;
   try {
     handle = await open(file, "r");

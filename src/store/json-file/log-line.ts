@@ -4,7 +4,10 @@
  *
  *   {"<kind>":<payload>,"len":<bytes of payload>,"crc":"<CRC-32 of payload, 8 hex digits>"}\n
  *
- * `kind` is `snapshot` (the first line: an array of every record), `put` (a
+ * `kind` is `header` (the first line: `{"format":"perstore-log","version":1,
+ * "file":"<random id>"}`, the id naming this file so a reader never mistakes
+ * a new file that reuses an inode number for the one it read), `snapshot`
+ * (the second line: an array of every record), `put` (a
  * record as stored), `delete` (an id) or `tx` (a transaction: an array of
  * `{"put": record}` / `{"delete": id}` in the order they were made). The
  * length and checksum cover the payload's UTF-8 bytes, so a line cut short
@@ -14,9 +17,9 @@
 import { crc32 } from "node:zlib";
 
 /** The kinds of line a log holds. */
-export type LogLineKind = "snapshot" | "put" | "delete" | "tx";
+export type LogLineKind = "header" | "snapshot" | "put" | "delete" | "tx";
 
-const KINDS: ReadonlySet<string> = new Set(["snapshot", "put", "delete", "tx"]);
+const KINDS: ReadonlySet<string> = new Set(["header", "snapshot", "put", "delete", "tx"]);
 const SUFFIX_START = Buffer.from(',"len":');
 const SUFFIX = /^,"len":(\d{1,15}),"crc":"([0-9a-f]{8})"\}$/;
 const NEWLINE = 0x0a;
@@ -82,4 +85,34 @@ export function splitLines(buffer: Buffer, from = 0): { lines: LineSpan[]; rest:
     start = end + 1;
   }
   return { lines, rest: start };
+}
+
+/** What the header line of a log says. */
+export interface LogHeader {
+  readonly format: "perstore-log";
+  readonly version: 1;
+  /** A random id given to each file written whole (created or compacted). */
+  readonly file: string;
+}
+
+/** The header line of a new file. */
+export function headerLine(file: string): Buffer {
+  const header: LogHeader = { format: "perstore-log", version: 1, file };
+  return encodeLogLine("header", JSON.stringify(header));
+}
+
+/** The header of a log whose first line is `line` (checked), or `undefined` when it is not one. */
+export function parseHeader(line: Buffer): LogHeader | undefined {
+  const checked = checkLogLine(line);
+  if (typeof checked === "string" || checked.kind !== "header") return undefined;
+  try {
+    const header = JSON.parse(checked.payload) as Partial<LogHeader>;
+    return header.format === "perstore-log" &&
+      header.version === 1 &&
+      typeof header.file === "string"
+      ? (header as LogHeader)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }

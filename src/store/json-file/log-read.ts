@@ -1,6 +1,9 @@
 /**
  * Reading the JSON-file log (format in log-line.ts): the whole file, or only
- * the lines appended since a known offset of the same file (same inode).
+ * the lines appended since a known offset of the same file.
+ *
+ * A reader follows one file by the id in its header line (not its inode
+ * number, which a later file may reuse).
  *
  * Recovery rule: lines are applied in order while they pass their checks. A
  * bad or incomplete line with no good line after it is a torn tail (a crash
@@ -14,7 +17,8 @@ import { StoreError } from "../../errors/index.js";
 import type { Id } from "../types.js";
 import { ioError, isErrno } from "./io-error.js";
 import { fromJsonValue, isStackOverflow } from "./json-codec.js";
-import { checkLogLine, splitLines, type CheckedLine } from "./log-line.js";
+import type { FileSignature } from "./data-file.js";
+import { checkLogLine, parseHeader, splitLines, type CheckedLine } from "./log-line.js";
 
 /** One change a line asks for. */
 export type LogChange = { readonly put: Record<string, unknown> } | { readonly delete: Id };
@@ -25,9 +29,9 @@ export interface LogEntry {
   readonly changes: readonly LogChange[];
 }
 
-/** Where a reader stands in the log: the file (inode), the bytes and lines applied. */
+/** Where a reader stands in the log: the file (its header's id), the bytes and lines applied. */
 export interface LogPosition {
-  readonly ino: number;
+  readonly file: string;
   readonly offset: number;
   readonly line: number;
 }
@@ -45,33 +49,40 @@ export interface LogRead {
   readonly position: LogPosition;
   /** The file's size when read: bytes past `position.offset` are a torn (or still growing) tail. */
   readonly size: number;
+  /** The file's signature when read (`null`: no file). */
+  readonly signature: FileSignature | null;
 }
 
 /**
  * Reads what is new since `from` (the lines after it, if the file is still
- * the same inode and not shorter), else the whole file.
+ * the same file, by its header id, and not shorter), else the whole file.
  */
 export async function readLog(path: string, from?: LogPosition): Promise<LogRead> {
   let handle: FileHandle;
   try {
     handle = await fs.open(path, "r");
   } catch (error) {
-    if (isErrno(error, "ENOENT")) return missing();
+    if (isErrno(error, "ENOENT")) return missing(null);
     throw ioError(`cannot read ${path}`, error);
   }
   try {
-    const stat = await handle.stat();
-    const ino = Number(stat.ino);
-    const size = stat.size;
-    if (size === 0) return missing();
-    if (from !== undefined && from.ino === ino && size >= from.offset) {
+    const stat = await handle.stat({ bigint: true });
+    const signature: FileSignature = {
+      ino: Number(stat.ino),
+      size: Number(stat.size),
+      mtimeNs: stat.mtimeNs,
+      ctimeNs: stat.ctimeNs,
+    };
+    const size = signature.size;
+    if (size === 0) return missing(signature);
+    if (from !== undefined && size >= from.offset && (await fileId(handle, size)) === from.file) {
       const buffer = Buffer.allocUnsafe(size - from.offset);
       await readFully(handle, buffer, from.offset);
-      return { kind: "tail", ...parseLines(path, buffer, from, 0), size };
+      return { kind: "tail", ...parseLines(path, buffer, from, 0), size, signature };
     }
     const buffer = Buffer.allocUnsafe(size);
     await readFully(handle, buffer, 0);
-    return { kind: "full", ...parseWhole(path, buffer, ino), size };
+    return { kind: "full", ...parseWhole(path, buffer), size, signature };
   } catch (error) {
     throw ioError(`cannot read ${path}`, error);
   } finally {
@@ -79,8 +90,22 @@ export async function readLog(path: string, from?: LogPosition): Promise<LogRead
   }
 }
 
-function missing(): LogRead {
-  return { kind: "missing", entries: [], position: { ino: -1, offset: 0, line: 0 }, size: 0 };
+/** The id in the file's header line, or `undefined` when it has none. */
+async function fileId(handle: FileHandle, size: number): Promise<string | undefined> {
+  const buffer = Buffer.allocUnsafe(Math.min(size, 512));
+  await readFully(handle, buffer, 0);
+  const end = buffer.indexOf(0x0a);
+  return end < 0 ? undefined : parseHeader(buffer.subarray(0, end))?.file;
+}
+
+function missing(signature: FileSignature | null): LogRead {
+  return {
+    kind: "missing",
+    entries: [],
+    position: { file: "", offset: 0, line: 0 },
+    size: 0,
+    signature,
+  };
 }
 
 async function readFully(handle: FileHandle, buffer: Buffer, position: number): Promise<void> {
@@ -96,24 +121,32 @@ async function readFully(handle: FileHandle, buffer: Buffer, position: number): 
 function parseWhole(
   path: string,
   buffer: Buffer,
-  ino: number,
-): Omit<LogRead, "kind" | "size"> & { snapshot: unknown[]; snapshotBytes: number } {
-  const firstEnd = buffer.indexOf(0x0a);
-  const first = checkLogLine(buffer.subarray(0, firstEnd < 0 ? buffer.length : firstEnd));
-  if (typeof first === "string" || first.kind !== "snapshot") {
+): Omit<LogRead, "kind" | "size" | "signature"> & { snapshot: unknown[]; snapshotBytes: number } {
+  const headerEnd = buffer.indexOf(0x0a);
+  const header = headerEnd < 0 ? undefined : parseHeader(buffer.subarray(0, headerEnd));
+  if (header === undefined) {
     const start = buffer.toString("utf8", 0, Math.min(buffer.length, 64)).trimStart();
-    if (start.startsWith("[") || (start.startsWith("{") && !start.startsWith('{"snapshot":')))
+    if (start.startsWith("[") || (start.startsWith("{") && !start.startsWith('{"header":')))
       throw new StoreError(
         "STORE_WRONG_FORMAT",
         `${path} is a whole-file JSON store, not a log: open it with format: "json", or convert it once with convertJsonFileToLog(path)`,
         { details: { file: path } },
       );
-    const problem = typeof first === "string" ? first : `a ${first.kind} line`;
-    throw corrupt(path, 1, `expected the snapshot line (${problem})`);
+    throw corrupt(path, 1, "expected the log's header line");
   }
-  const snapshot = decodeSnapshot(path, first);
-  const snapshotBytes = firstEnd + 1;
-  const rest = parseLines(path, buffer, { ino, offset: 0, line: 1 }, snapshotBytes);
+  const snapshotEnd = buffer.indexOf(0x0a, headerEnd + 1);
+  const second = checkLogLine(
+    buffer.subarray(headerEnd + 1, snapshotEnd < 0 ? buffer.length : snapshotEnd),
+  );
+  if (typeof second === "string" || second.kind !== "snapshot")
+    throw corrupt(
+      path,
+      2,
+      `expected the snapshot line (${typeof second === "string" ? second : `a ${second.kind} line`})`,
+    );
+  const snapshot = decodeSnapshot(path, second);
+  const snapshotBytes = snapshotEnd + 1;
+  const rest = parseLines(path, buffer, { file: header.file, offset: 0, line: 2 }, snapshotBytes);
   return { snapshot, snapshotBytes, ...rest };
 }
 
@@ -134,8 +167,9 @@ function parseLines(
   for (let i = 0; i < lines.length; i++) {
     const span = lines[i]!;
     const checked = checkLogLine(buffer.subarray(span.start, span.end));
-    if (typeof checked === "string" || checked.kind === "snapshot") {
-      const problem = typeof checked === "string" ? checked : "a second snapshot";
+    if (typeof checked === "string" || checked.kind === "snapshot" || checked.kind === "header") {
+      const problem =
+        typeof checked === "string" ? checked : `a ${checked.kind} line after the start`;
       const laterGood = lines
         .slice(i + 1)
         .some((later) => typeof checkLogLine(buffer.subarray(later.start, later.end)) !== "string");
@@ -147,15 +181,15 @@ function parseLines(
     line++;
   }
   // Buffer index 0 is file offset `from.offset` (0 for a whole-file read).
-  return { entries, position: { ino: from.ino, offset: from.offset + offset, line } };
+  return { entries, position: { file: from.file, offset: from.offset + offset, line } };
 }
 
 function decodeSnapshot(path: string, checked: CheckedLine): unknown[] {
-  const records = parsePayload(path, 1, checked.payload);
-  if (!Array.isArray(records)) throw corrupt(path, 1, "the snapshot is not an array of records");
+  const records = parsePayload(path, 2, checked.payload);
+  if (!Array.isArray(records)) throw corrupt(path, 2, "the snapshot is not an array of records");
   // Without any "$" key the tags of json-codec.ts cannot occur: skip the decoding walk.
   if (!checked.payload.includes('"$')) return records;
-  return records.map((record, index) => decodeValue(path, 1, record, `record ${index + 1}`));
+  return records.map((record, index) => decodeValue(path, 2, record, `record ${index + 1}`));
 }
 
 function decodeChanges(path: string, line: number, checked: CheckedLine): LogChange[] {

@@ -16,7 +16,6 @@
  * the lock (log-compaction in `compact()`).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { stat } from "node:fs/promises";
 import { PerstoreError, StoreError } from "../../errors/index.js";
 import type { JournalEntry } from "../../transaction/index.js";
 import { copyRecord } from "../copy.js";
@@ -36,7 +35,7 @@ import type {
   StoreListener,
 } from "../types.js";
 import { breakDeadLock, withFileLock, type FileLock, type FileLockOptions } from "./file-lock.js";
-import { isErrno } from "./io-error.js";
+import { fileSignature, sameSignature, type FileSignature } from "./data-file.js";
 import {
   corrupt,
   readLog,
@@ -76,7 +75,7 @@ export interface LogStoreOptions {
 }
 
 const FORWARDED: readonly StoreEventName[] = ["add", "change", "remove", "clear", "load"];
-const NO_FILE: LogPosition = { ino: -1, offset: 0, line: 0 };
+const NO_FILE: LogPosition = { file: "", offset: 0, line: 0 };
 
 /** A write waiting for the next batch. */
 interface QueuedWrite {
@@ -94,6 +93,8 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
   readonly #compaction: Required<CompactionOptions> | false;
   /** How far the memory store has replayed the file; `undefined` before the first read. */
   #position: LogPosition | undefined;
+  /** The file's signature when this store last read or wrote it: unchanged means nothing to replay. */
+  #signature: FileSignature | null | undefined;
   /** Bytes of the current file's snapshot line. */
   #snapshotBytes = 0;
   #queue: Promise<unknown> = Promise.resolve();
@@ -193,10 +194,16 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
   /**
    * Rewrites the file as one snapshot of the current records: written beside
    * the file while writes go on, then, under the lock, the lines appended
-   * meanwhile are copied after it and it is renamed into place. Concurrent
-   * calls share one run; if another process compacted first, this one stops.
+   * meanwhile are copied after it and it is renamed into place. A compaction
+   * already running is waited for first; if another process compacted in
+   * between, this one stops (the file is compact already).
    */
-  compact(): Promise<void> {
+  async compact(): Promise<void> {
+    await this.#compacting?.catch(() => undefined);
+    return this.#startCompaction();
+  }
+
+  #startCompaction(): Promise<void> {
     this.#compacting ??= this.#compact().finally(() => {
       this.#compacting = undefined;
     });
@@ -208,19 +215,24 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
       await this.#refresh();
       return { position: this.#position!, records: this.#memory.storedRecords() };
     });
-    if (base.position.ino === NO_FILE.ino) return;
+    if (base.position.file === NO_FILE.file) return;
     const draft = await SnapshotDraft.start(this.path, base.records, this.#durability);
     try {
       // The one critical section: this store's queue and the file lock, to copy the lines since `base` and rename.
       await this.#enqueue(() =>
         this.#locked(async (lock) => {
           const now = this.#position!;
-          if (now.ino !== base.position.ino) return; // another process compacted first
+          if (now.file !== base.position.file) return; // another process compacted first
           const tail = await readRange(this.path, base.position.offset, now.offset);
           await lock.assertHeld();
-          const { ino, size } = await draft.finish(tail);
-          this.#position = { ino, offset: size, line: 1 + now.line - base.position.line };
+          const size = await draft.finish(tail);
+          this.#position = {
+            file: draft.file,
+            offset: size,
+            line: 2 + now.line - base.position.line,
+          };
           this.#snapshotBytes = draft.snapshotBytes;
+          this.#signature = await fileSignature(this.path);
         }),
       );
     } finally {
@@ -311,11 +323,11 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
   async #append(lock: FileLock, lines: readonly Buffer[]): Promise<void> {
     await lock.assertHeld();
     let position = this.#position!;
-    if (position.ino === NO_FILE.ino) {
+    if (position.file === NO_FILE.file) {
       const draft = await SnapshotDraft.start(this.path, [], this.#durability);
       try {
-        const created = await draft.finish(Buffer.alloc(0));
-        position = { ino: created.ino, offset: created.size, line: 1 };
+        const size = await draft.finish(Buffer.alloc(0));
+        position = { file: draft.file, offset: size, line: 2 };
         this.#position = position;
         this.#snapshotBytes = draft.snapshotBytes;
       } finally {
@@ -323,7 +335,8 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
       }
     }
     const end = await appendLines(this.path, position.offset, lines, this.#durability);
-    this.#position = { ino: position.ino, offset: end, line: position.line + lines.length };
+    this.#position = { file: position.file, offset: end, line: position.line + lines.length };
+    this.#signature = await fileSignature(this.path).catch(() => undefined);
     await this.#memory.commit();
     this.#maybeCompact();
   }
@@ -341,28 +354,19 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
     const { multiple, minBytes } = this.#compaction;
     if (size < minBytes || size <= multiple * this.#snapshotBytes) return;
     // In the background: a failure (a full disk) leaves the log as it was, and the next append tries again.
-    this.compact().catch(() => undefined);
+    this.#startCompaction().catch(() => undefined);
   }
 
   /** Brings the memory store up to the file: nothing if unchanged, the new lines, or a full reload. */
   async #refresh(): Promise<void> {
     if (!this.#cleaned) await this.#cleanUpDeadWriters();
     const position = this.#position;
-    if (position !== undefined && (await this.#unchanged(position))) return;
-    const read = await readLog(this.path, position?.ino === NO_FILE.ino ? undefined : position);
-    this.#apply(read);
-  }
-
-  /** True when the file is as this store last saw it (one stat). */
-  async #unchanged(position: LogPosition): Promise<boolean> {
-    try {
-      const s = await stat(this.path);
-      if (s.size === 0) return position.ino === NO_FILE.ino; // an empty file is an empty store
-      return Number(s.ino) === position.ino && s.size === position.offset;
-    } catch (error) {
-      if (isErrno(error, "ENOENT")) return position.ino === NO_FILE.ino;
-      return false; // readLog reports it
+    if (position !== undefined && this.#signature !== undefined) {
+      if (sameSignature(await fileSignature(this.path), this.#signature)) return;
     }
+    const read = await readLog(this.path, position?.file ? position : undefined);
+    this.#apply(read);
+    this.#signature = read.signature;
   }
 
   #apply(read: LogRead): void {
@@ -385,6 +389,7 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
       void this.#memory.load({ data: records as T[] });
     } catch (error) {
       this.#position = undefined;
+      this.#signature = undefined;
       if (error instanceof StoreError && error.code === "STORE_CORRUPT_FILE") throw error;
       const reason =
         error instanceof PerstoreError ? `${error.code}: ${error.message}` : String(error);
@@ -403,6 +408,7 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
     } catch (error) {
       this.#memory.reject(this.#memory.journal.length - before);
       this.#position = undefined; // read the whole file again next time (and fail again)
+      this.#signature = undefined;
       const reason =
         error instanceof PerstoreError ? `${error.code}: ${error.message}` : String(error);
       throw corrupt(this.path, entry.line, `the line cannot be applied (${reason})`, error);

@@ -11,7 +11,8 @@ import { crc32 } from "node:zlib";
 import { StoreError } from "../../errors/index.js";
 import { ioError, isErrno } from "./io-error.js";
 import { isStackOverflow, toJsonValue } from "./json-codec.js";
-import { encodeLogLine, linePrefix, lineSuffix } from "./log-line.js";
+import { randomUUID } from "node:crypto";
+import { encodeLogLine, headerLine, linePrefix, lineSuffix } from "./log-line.js";
 import { tempPathFor } from "./owned-temp-file.js";
 
 /** `fsync`: a write is acknowledged once on disk. `none`: left to the OS (tests, caches). */
@@ -79,7 +80,9 @@ export class SnapshotDraft {
     readonly path: string,
     readonly temp: string,
     private handle: FileHandle | undefined,
-    /** Bytes of the snapshot line. */
+    /** The id in the new file's header line. */
+    readonly file: string,
+    /** Bytes of the header and snapshot lines. */
     readonly snapshotBytes: number,
     private readonly durability: Durability,
   ) {}
@@ -97,9 +100,12 @@ export class SnapshotDraft {
     let handle: FileHandle | undefined;
     try {
       handle = await fs.open(temp, "wx", mode);
-      const bytes = await writeSnapshotLine(handle, records);
+      const file = randomUUID();
+      const header = headerLine(file);
+      await handle.write(header, 0, header.length, 0);
+      const bytes = await writeSnapshotLine(handle, records, header.length);
       if (durability === "fsync") await handle.sync();
-      return new SnapshotDraft(path, temp, handle, bytes, durability);
+      return new SnapshotDraft(path, temp, handle, file, bytes, durability);
     } catch (error) {
       await handle?.close().catch(() => undefined);
       await fs.unlink(temp).catch(() => undefined);
@@ -107,8 +113,8 @@ export class SnapshotDraft {
     }
   }
 
-  /** Appends `tail`, syncs and renames over the file; returns the new file's inode and size. */
-  async finish(tail: Buffer): Promise<{ ino: number; size: number }> {
+  /** Appends `tail`, syncs and renames over the file; returns the new file's size. */
+  async finish(tail: Buffer): Promise<number> {
     const handle = this.handle!;
     try {
       let done = 0;
@@ -122,13 +128,12 @@ export class SnapshotDraft {
         done += bytesWritten;
       }
       if (this.durability === "fsync" && tail.length > 0) await handle.datasync();
-      const { ino } = await handle.stat();
       await handle.close();
       this.handle = undefined;
       await fs.rename(this.temp, this.path);
       this.#renamed = true;
       if (this.durability === "fsync") await syncDirectory(dirname(this.path));
-      return { ino: Number(ino), size: this.snapshotBytes + tail.length };
+      return this.snapshotBytes + tail.length;
     } catch (error) {
       throw ioError(`cannot write ${this.path}`, error);
     }
@@ -142,10 +147,14 @@ export class SnapshotDraft {
   }
 }
 
-/** Writes the snapshot line in chunks (the CRC runs along); returns its length in bytes. */
-async function writeSnapshotLine(handle: FileHandle, records: readonly unknown[]): Promise<number> {
+/** Writes the snapshot line at `start` in chunks (the CRC runs along); returns where it ends. */
+async function writeSnapshotLine(
+  handle: FileHandle,
+  records: readonly unknown[],
+  start: number,
+): Promise<number> {
   const prefix = Buffer.from(linePrefix("snapshot"));
-  let position = 0;
+  let position = start;
   const put = async (chunk: Buffer) => {
     await handle.write(chunk, 0, chunk.length, position);
     position += chunk.length;
