@@ -23,10 +23,10 @@ import type {
   DefinedModels,
   DefineModelOptions,
   DefineModelsOptions,
-  RecordOf,
   RuntimeSchema,
   RuntimeStore,
   WithThis,
+  WithThisIn,
 } from "./types.js";
 
 /** The file name a run-time model's diagnostics name (and file-style `$ref`s such as `company.schema.json#/$defs/Address` resolve to). */
@@ -153,7 +153,7 @@ function definitionsOf(
  * ```
  */
 export function defineModels<const M extends { readonly [name: string]: RuntimeSchema }>(
-  schemas: M & { readonly [K in keyof M]: WithThis<M[K], RecordOf<M[K]> & object> },
+  schemas: M & WithThisIn<M>,
   options: DefineModelsOptions<keyof M> = {},
 ): DefinedModels<M> {
   assertCodeGeneration();
@@ -184,7 +184,10 @@ export function defineModels<const M extends { readonly [name: string]: RuntimeS
  * example.getFoo(); // "bar"
  * ```
  */
-export function defineModel<TData extends object = never, const S extends RuntimeSchema = {}>(
+export function defineModel<
+  TData extends object = never,
+  const S extends RuntimeSchema = RuntimeSchema,
+>(
   name: string,
   store: RuntimeStore | null | undefined,
   schema: WithThis<S, DataFor<TData, S> & object>,

@@ -11,6 +11,7 @@ export type {
   LinksOf,
   MethodsOf,
   PropertyValue,
+  RecordIn,
   RecordOf,
   RuntimeSchema,
   RuntimeStore,

@@ -85,9 +85,16 @@ type PropertiesOf<S> = S extends { readonly properties: infer P } ? P : {};
 type RequiredOf<S> = S extends { readonly required: readonly (infer K)[] } ? K : never;
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
+/** `id: string` for a model that names no primary key, declares no `id` and has no base: defineModel adds it. */
+type ImplicitId<S> = S extends { readonly primaryKey: string } | { readonly allOf: unknown }
+  ? {}
+  : "id" extends keyof PropertiesOf<S>
+    ? {}
+    : { id: string };
+
 /** The record type a schema describes (required properties required, the rest optional). */
 export type RecordOf<S> = Simplify<
-  {
+  ImplicitId<S> & {
     -readonly [K in keyof PropertiesOf<S> as K extends RequiredOf<S> ? K : never]: PropertyValue<
       PropertiesOf<S>[K]
     >;
@@ -120,9 +127,51 @@ export type DataFor<TData, S> = [TData] extends [never] ? RecordOf<S> : TData;
 /** The model `defineModel` returns. */
 export type DefinedModel<TData extends object, S = {}> = Model<DefinedInstance<TData, S>, TData>;
 
+/** The model a schema of `M` extends through `allOf: [{ "$ref": "Base" }]`, if any. */
+type BaseIn<M, K extends keyof M> = M[K] extends {
+  readonly allOf: readonly [{ readonly $ref: infer B }, ...unknown[]];
+}
+  ? B extends keyof M
+    ? B
+    : never
+  : never;
+
+/** `B`'s part and its base's (two levels up are typed; deeper ones still work at run time). */
+type Above<M, B, T extends "record" | "behaviour"> = [B] extends [never]
+  ? {}
+  : B extends keyof M
+    ? Own<M[B], T> & ([BaseIn<M, B>] extends [never] ? {} : Own<M[BaseIn<M, B>], T>)
+    : {};
+
+type Own<S, T extends "record" | "behaviour"> = T extends "record"
+  ? RecordOf<S>
+  : MethodsOf<S> & LinksOf<S>;
+
+/** A model's record within `defineModels`: its own and its bases' (through `allOf`). */
+export type RecordIn<M, K extends keyof M> = Simplify<
+  RecordOf<M[K]> & Above<M, BaseIn<M, K>, "record">
+>;
+
+/** A model's methods and link accessors within `defineModels`, its bases' included. */
+type BehaviourIn<M, K extends keyof M> = MethodsOf<M[K]> &
+  LinksOf<M[K]> &
+  Above<M, BaseIn<M, K>, "behaviour">;
+
 /** The models `defineModels` returns, by name. */
 export type DefinedModels<M> = {
-  readonly [K in keyof M]: DefinedModel<RecordOf<M[K]> & object, M[K]>;
+  readonly [K in keyof M]: Model<
+    ModelInstance<RecordIn<M, K> & object> & RecordIn<M, K> & BehaviourIn<M, K>,
+    RecordIn<M, K> & object
+  >;
+};
+
+/** What `this` is in the prototype methods of each schema given to `defineModels`. */
+export type WithThisIn<M> = {
+  readonly [K in keyof M]: M[K] & {
+    readonly prototype?: ThisType<
+      ModelInstance<RecordIn<M, K> & object> & RecordIn<M, K> & BehaviourIn<M, K>
+    >;
+  };
 };
 
 /** Types `this` in a schema's prototype methods as the model's instance. */
