@@ -114,6 +114,28 @@ describe("JsonFileStore log format", () => {
     expect(await ids(open())).toEqual(["r1", "r2", "r3", "r4", "r5", "r7"]);
   });
 
+  it("recovers exactly the whole lines from a file cut at any byte of its last two lines", async () => {
+    const store = open({ durability: "none" });
+    await store.put({ id: "a", n: 1 });
+    await store.put({ id: "b", n: 2, text: "é€😀" }); // multi-byte UTF-8 in the cut region
+    await store.transaction(async (tx) => {
+      await tx.put({ id: "c", n: 3 });
+      await tx.delete("a");
+    });
+    const whole = await readFile(file);
+    const text = await lines();
+    const lastTwo = Buffer.byteLength(`${text.slice(-2).join("\n")}\n`);
+    const beforeB = whole.length - lastTwo;
+    const beforeTx = whole.length - Buffer.byteLength(`${text.at(-1)}\n`);
+    for (let cut = beforeB; cut < whole.length; cut++) {
+      await writeFile(file, whole.subarray(0, cut));
+      const expected = cut < beforeTx ? ["a"] : ["a", "b"];
+      expect(await ids(open()), `cut at ${cut}`).toEqual(expected);
+    }
+    await writeFile(file, whole);
+    expect(await ids(open())).toEqual(["b", "c"]);
+  });
+
   it("refuses a corrupted middle line with STORE_CORRUPT_FILE naming it, leaving the file untouched", async () => {
     const store = open();
     for (let i = 1; i <= 5; i++) await store.put({ id: `r${i}`, n: i, text: "abc" });

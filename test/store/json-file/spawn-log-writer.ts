@@ -24,9 +24,9 @@ export function startLogWriter(
   prefix: string,
   count: number | "forever",
   concurrency: number,
-  read = false,
+  mode?: "read" | "big",
 ): LogWriter {
-  const args = [file, prefix, String(count), String(concurrency), ...(read ? ["read"] : [])];
+  const args = [file, prefix, String(count), String(concurrency), ...(mode ? [mode] : [])];
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
   });
