@@ -1,0 +1,266 @@
+/**
+ * What a new user does, in a temp folder with nothing but Node and npm: a new
+ * `npm init -y` project installs the two packed packages (perstore-runtime,
+ * perstore-kit), then `perstore init`, `perstore build`, runs the example
+ * program with the command init printed, compiles the project with `tsc` to
+ * its outDir and runs the output, and walks the migrations workflow
+ * (`migrate create`, `up`, `status`, `reset`).
+ *
+ * The packages are staged and packed from dist/ by scripts/pack-packages.mjs
+ * (CI builds dist/ before the tests; locally run `npm run build` first). One
+ * `npm install` brings the tarballs and the project's dev tools
+ * (TypeScript, tsx, @types/node at the repository's versions) from the npm
+ * cache (`--prefer-offline`). The steps share the one project, in order.
+ */
+import { execFile, spawn } from "node:child_process";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const repoManifest = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+/** Generous: npm, tsc and PGlite's first start are slow on a loaded 2-core machine. */
+const STEP_TIMEOUT = 300_000;
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The environment of a user's shell: none of the npm_* variables `npm test`
+ * sets for its own package, and no DATABASE_URL (the project's own embedded
+ * database is the point), no colour codes in what the tests read.
+ */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^npm_/i.test(key) || key === "INIT_CWD" || key === "DATABASE_URL") continue;
+    env[key] = value;
+  }
+  env.NO_COLOR = "1";
+  return env;
+}
+
+/** Runs `command args` in `cwd` (through a shell when `shell`), capturing its output. */
+function run(
+  cwd: string,
+  command: string,
+  args: readonly string[] = [],
+  options: { shell?: boolean } = {},
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: userEnv(),
+      shell: options.shell ?? false,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += String(chunk)));
+    child.stderr.on("data", (chunk) => (stderr += String(chunk)));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** `what` failed: its exit code and output, for the assertion message. */
+const shown = (what: string, r: Run) =>
+  `${what} exited ${r.code}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`;
+
+describe("a new user's project from the packed packages", () => {
+  let packs = "";
+  let project = "";
+  let tarballs: { runtime: string; kit: string };
+  let initOutput = "";
+  const perstore = (...args: string[]) =>
+    run(project, join(project, "node_modules/.bin/perstore"), args);
+  const manifest = () => JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
+
+  beforeAll(async () => {
+    packs = await mkdtemp(join(tmpdir(), "perstore-e2e-packs-"));
+    project = await mkdtemp(join(tmpdir(), "perstore-e2e-project-"));
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ["scripts/pack-packages.mjs", "--out", packs, "--pack"],
+      { cwd: REPO, env: userEnv() },
+    );
+    tarballs = JSON.parse(stdout.trim().split("\n").at(-1)!);
+  }, STEP_TIMEOUT);
+
+  afterAll(async () => {
+    await Promise.all(
+      [packs, project].filter(Boolean).map((d) => rm(d, { recursive: true, force: true })),
+    );
+  });
+
+  it(
+    "npm init -y, then one npm install of the tarballs and the dev tools",
+    async () => {
+      const init = await run(project, "npm", ["init", "-y"]);
+      expect(init.code, shown("npm init -y", init)).toBe(0);
+      const dev = ["typescript", "tsx", "@types/node"].map(
+        (name) => `${name}@${repoManifest.devDependencies[name]}`,
+      );
+      const install = await run(project, "npm", [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        tarballs.runtime,
+        tarballs.kit,
+        ...dev,
+      ]);
+      expect(install.code, shown("npm install", install)).toBe(0);
+      expect(Object.keys(manifest().dependencies)).toEqual(
+        expect.arrayContaining(["perstore-runtime", "perstore-kit"]),
+      );
+      expect(existsSync(join(project, "node_modules/.bin/perstore"))).toBe(true);
+      // The runtime brought no compiler: the kit's compiler dependencies are the kit's.
+      const runtime = JSON.parse(
+        readFileSync(join(project, "node_modules/perstore-runtime/package.json"), "utf8"),
+      );
+      expect(Object.keys(runtime.dependencies)).not.toContain("ts-morph");
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "perstore init writes the config and an example schema",
+    async () => {
+      const init = await perstore("init");
+      expect(init.code, shown("perstore init", init)).toBe(0);
+      initOutput = init.stdout;
+      const config = JSON.parse(readFileSync(join(project, "perstore.config.json"), "utf8"));
+      const schemas = readdirSync(join(project, config.schemas ?? "schemas"));
+      expect(schemas.some((f) => f.endsWith(".schema.json"))).toBe(true);
+    },
+    STEP_TIMEOUT,
+  );
+
+  // SKIPPED until on main: the rewritten `perstore init` (ESM package settings, a tsconfig,
+  // an example program and the command to run it, $schema in the config; H3, issue 10).
+  it.skip("init left an ESM project with a tsconfig, and a config naming its JSON Schema", () => {
+    expect(manifest().type).toBe("module");
+    expect(existsSync(join(project, "tsconfig.json"))).toBe(true);
+    const config = JSON.parse(readFileSync(join(project, "perstore.config.json"), "utf8"));
+    expect(config.$schema).toEqual(expect.any(String));
+  });
+
+  it(
+    "perstore build writes generated/, which imports only perstore-runtime",
+    async () => {
+      const build = await perstore("build");
+      expect(build.code, shown("perstore build", build)).toBe(0);
+      const index = readFileSync(join(project, "generated/index.ts"), "utf8");
+      expect(index).toContain('from "perstore-runtime"');
+      const check = await perstore("build", "--check");
+      expect(check.code, shown("perstore build --check", check)).toBe(0);
+    },
+    STEP_TIMEOUT,
+  );
+
+  // SKIPPED until on main: init's example program and the command it prints (H3).
+  it.skip(
+    "the example program runs with the one command init printed",
+    async () => {
+      // The last `command` init printed, e.g. `npm start` or `npx tsx src/main.ts`.
+      const commands = [...initOutput.matchAll(/`((?:npm|npx|node|pnpm|yarn) [^`]+)`/g)].map(
+        (m) => m[1]!,
+      );
+      expect(commands, `no command to run in:\n${initOutput}`).not.toEqual([]);
+      const command = commands.at(-1)!;
+      const example = await run(project, command, [], { shell: true });
+      expect(example.code, shown(command, example)).toBe(0);
+      expect(example.stdout.trim()).not.toBe("");
+    },
+    STEP_TIMEOUT,
+  );
+
+  // SKIPPED until on main: init's tsconfig with an outDir and example program (H3), and the
+  // generated validators copied to tsc's outDir (H6, issue 11).
+  it.skip(
+    "tsc compiles the project to its outDir and the compiled program runs",
+    async () => {
+      const tsc = await run(project, join(project, "node_modules/.bin/tsc"), [
+        "--listEmittedFiles",
+      ]);
+      expect(tsc.code, shown("tsc", tsc)).toBe(0);
+      const emitted = [...tsc.stdout.matchAll(/^TSFILE: (.+)$/gm)].map((m) => m[1]!.trim());
+      const outDir = JSON.parse(
+        (await run(project, join(project, "node_modules/.bin/tsc"), ["--showConfig"])).stdout,
+      ).compilerOptions.outDir as string;
+      expect(outDir, "tsconfig.json sets outDir").toEqual(expect.any(String));
+      // The compiled generated/ has its validators next to it (tsc alone does not copy .js).
+      const compiledIndex = emitted.find((f) => /generated[\\/]index\.js$/.test(f));
+      expect(compiledIndex, `emitted:\n${emitted.join("\n")}`).toBeDefined();
+      const compiledDir = join(compiledIndex!, "..");
+      const validators = readdirSync(join(project, "generated")).filter((f) =>
+        f.endsWith(".validator.js"),
+      );
+      for (const file of validators) expect(existsSync(join(compiledDir, file)), file).toBe(true);
+      // The example program, compiled: the emitted .js named like the one init's command runs.
+      const source = /([\w./-]+)\.[mc]?ts\b/.exec(
+        [...initOutput.matchAll(/`([^`]+)`/g)].map((m) => m[1]).join(" "),
+      )?.[1];
+      const programName = source === undefined ? undefined : `${basename(source)}.js`;
+      const program = emitted.find(
+        (f) =>
+          f.endsWith(".js") && !/generated[\\/]/.test(f) && basename(f) === (programName ?? ""),
+      );
+      expect(program, `the compiled example among:\n${emitted.join("\n")}`).toBeDefined();
+      const compiled = await run(project, process.execPath, [program!]);
+      expect(compiled.code, shown(`node ${program}`, compiled)).toBe(0);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "migrate create and up apply the first migration to the embedded database",
+    async () => {
+      const create = await perstore("migrate", "create", "init");
+      expect(create.code, shown("migrate create init", create)).toBe(0);
+      expect(create.stdout).toMatch(/wrote generated\/migrations\/\d{14}_[0-9a-f]{8}_init\.sql/);
+      const up = await perstore("migrate", "up");
+      expect(up.code, shown("migrate up", up)).toBe(0);
+      expect(up.stdout).toMatch(/applied 1 migration\b/);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "migrate status: up to date, exit code 0 with --exit-code",
+    async () => {
+      const status = await perstore("migrate", "status", "--exit-code", "--json");
+      expect(status.code, shown("migrate status", status)).toBe(0);
+      const report = JSON.parse(status.stdout);
+      expect(report).toMatchObject({ upToDate: true, pending: [], problems: [] });
+      expect(report.database).toMatchObject({
+        kind: expect.any(String),
+        local: true,
+        exists: true,
+      });
+      expect(report.migrations).toHaveLength(1);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "migrate reset drops everything and applies every migration again",
+    async () => {
+      const reset = await perstore("migrate", "reset");
+      expect(reset.code, shown("migrate reset", reset)).toBe(0);
+      expect(reset.stdout).toMatch(/dropped \d+ objects?/);
+      const status = await perstore("migrate", "status", "--exit-code", "--json");
+      expect(status.code, shown("migrate status after reset", status)).toBe(0);
+      expect(JSON.parse(status.stdout)).toMatchObject({ upToDate: true, pending: [] });
+    },
+    STEP_TIMEOUT,
+  );
+});
