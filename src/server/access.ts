@@ -6,6 +6,7 @@
  */
 import { AccessError, PerstoreError } from "../errors/index.js";
 import type { FacetDefinition, Model, ModelMethods } from "../model/index.js";
+import { sha256 } from "./sha256.js";
 
 /** The `server.access` section of `perstore.config.json`. */
 export interface AccessConfig {
@@ -26,8 +27,7 @@ export interface Grant {
 
 /** The hex SHA-256 of a token, as `tokens[].sha256` stores it (`perstore token` prints one). */
 export async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return sha256(token, "hex");
 }
 
 /** Compares two equal-length hex digests without stopping at the first difference. */
@@ -75,7 +75,7 @@ export function checkAccessConfig(
 export function createAccess(
   config: AccessConfig,
   models: Readonly<Record<string, Model<any, any, any>>>,
-): (request: Request) => Promise<Grant> {
+): (request: Request) => Grant | Promise<Grant> {
   checkAccessConfig(config, models);
   const grants = new Map<string, Grant>();
   const grantOf = (role: string): Grant => {
@@ -103,7 +103,16 @@ export function createAccess(
     }
     return grant;
   };
-  return async (request) => {
+  const tokens = config.tokens ?? [];
+  const grantOfDigest = (digest: string): Grant => {
+    // Compare with every stored digest, so timing does not tell which one matched.
+    let role: string | undefined;
+    for (const token of tokens) if (sameDigest(digest, token.sha256)) role ??= token.role;
+    if (role === undefined) throw new AccessError("unknown token", "ACCESS_UNAUTHENTICATED");
+    return grantOf(role);
+  };
+  // Synchronous where the runtime hashes synchronously (node:crypto): no await per request.
+  return (request) => {
     const header = request.headers.get("authorization");
     if (header === null) {
       if (config.anonymous === undefined)
@@ -113,13 +122,8 @@ export function createAccess(
     const match = /^Bearer +([^\s]+) *$/i.exec(header);
     if (!match)
       throw new AccessError("Authorization must be 'Bearer <token>'", "ACCESS_UNAUTHENTICATED");
-    const digest = await hashToken(match[1]!);
-    // Compare with every stored digest, so timing does not tell which one matched.
-    let role: string | undefined;
-    for (const token of config.tokens ?? [])
-      if (sameDigest(digest, token.sha256)) role ??= token.role;
-    if (role === undefined) throw new AccessError("unknown token", "ACCESS_UNAUTHENTICATED");
-    return grantOf(role);
+    const digest = sha256(match[1]!, "hex");
+    return typeof digest === "string" ? grantOfDigest(digest) : digest.then(grantOfDigest);
   };
 }
 

@@ -4,14 +4,15 @@
  * never shows through the tag.
  */
 import { HttpError } from "./http-error.js";
+import { sha256 } from "./sha256.js";
 
-/** The ETag of a record's JSON text. */
-export async function etagOf(json: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(json));
-  const bytes = new Uint8Array(digest).subarray(0, 18);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return `"${btoa(binary).replace(/\+/g, "-").replace(/\//g, "_")}"`;
+/** A tag from a digest: its first 18 bytes (24 base64url characters), quoted. */
+const tagOf = (digest: string) => `"${digest.slice(0, 24)}"`;
+
+/** The ETag of a record's JSON text: synchronous where the runtime hashes synchronously. */
+export function etagOf(json: string): string | Promise<string> {
+  const digest = sha256(json, "base64url");
+  return typeof digest === "string" ? tagOf(digest) : digest.then(tagOf);
 }
 
 /** The tags an `If-Match` / `If-None-Match` header lists (`*` as itself), weak tags compared strongly. */
