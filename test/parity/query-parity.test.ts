@@ -1,6 +1,7 @@
 /**
  * Parity: one query means the same on every store. fast-check generates
- * records and RQL queries over one schema; MemoryStore, JsonFileStore and
+ * records and RQL queries over one schema; MemoryStore, JsonFileStore (both
+ * file formats: the log and the whole-file JSON array) and
  * SqlStore (PGlite always, the server when DATABASE_URL is set) must give the
  * same records, in the same order when sorted, the same totalCount and the
  * same aggregate values.
@@ -58,7 +59,11 @@ for (const target of testTargets()) {
             querySchema,
           });
           const memory = new MemoryStore<Item>({ idProperty: "id" });
-          const file = new JsonFileStore<Item>({ path: join(dir, `run-${run}.json`) });
+          const file = new JsonFileStore<Item>({ path: join(dir, `run-${run}.jsonl`) });
+          const wholeFile = new JsonFileStore<Item>({
+            path: join(dir, `run-${run}.json`),
+            format: "json",
+          });
           for (const item of items) {
             await sqlStore.put(item);
             await memory.put(item);
@@ -66,17 +71,30 @@ for (const target of testTargets()) {
           await file.transaction(async (tx) => {
             for (const item of items) await tx.put(item);
           });
+          await wholeFile.transaction(async (tx) => {
+            for (const item of items) await tx.put(item);
+          });
           const shape = parityQueryText(q);
           const text = shape.text;
           const options = { parameters: PARAMETERS };
-          const [fromMemory, fromFile, fromSql] = await Promise.all([
+          // A fresh instance reads the log back from disk (snapshot + lines).
+          const reread = new JsonFileStore<Item>({ path: file.path });
+          const [fromMemory, fromFile, fromReread, fromWholeFile, fromSql] = await Promise.all([
             settle(() => memory.query(text, options)),
             settle(() => file.query(text, options)),
+            settle(() => reread.query(text, options)),
+            settle(() => wholeFile.query(text, options)),
             settle(() => sqlStore.query(text, options)),
           ]);
           const norm = (r: Settled) => comparable(r, shape);
           expect(norm(fromSql), `SQL vs memory for ${text}`).toEqual(norm(fromMemory));
-          expect(norm(fromFile), `JSON file vs memory for ${text}`).toEqual(norm(fromMemory));
+          expect(norm(fromFile), `JSON file (log) vs memory for ${text}`).toEqual(norm(fromMemory));
+          expect(norm(fromReread), `JSON file (log, read back) vs memory for ${text}`).toEqual(
+            norm(fromMemory),
+          );
+          expect(norm(fromWholeFile), `JSON file (json) vs memory for ${text}`).toEqual(
+            norm(fromMemory),
+          );
           if (!fromMemory.ok)
             failures.set(fromMemory.code, (failures.get(fromMemory.code) ?? 0) + 1);
         }),

@@ -26,28 +26,37 @@ const tempFile = async () => {
   return { path: join(dir, "data.json"), cleanup: () => rm(dir, { recursive: true, force: true }) };
 };
 
-describeStoreContract("JsonFileStore", async () => {
-  const { path, cleanup } = await tempFile();
-  return { store: new JsonFileStore<ContractRecord>({ path, indexes: ["country"] }), cleanup };
-});
+// Both file formats: the log (the default) and the whole-file JSON array.
+for (const format of ["log", "json"] as const) {
+  describeStoreContract(`JsonFileStore (format ${format})`, async () => {
+    const { path, cleanup } = await tempFile();
+    return {
+      store: new JsonFileStore<ContractRecord>({ path, format, indexes: ["country"] }),
+      cleanup,
+    };
+  });
 
-// Writes through one instance, reads through another on the same file: every
-// read must notice the other instance's writes and reload, dates included.
-describeStoreContract("JsonFileStore, read back by a second instance", async () => {
-  const { path, cleanup } = await tempFile();
-  const writer = new JsonFileStore<ContractRecord>({ path });
-  const reader = new JsonFileStore<ContractRecord>({ path });
-  const store: Store<ContractRecord> = {
-    idProperty: "id",
-    get: (id) => reader.get(id),
-    query: (query, options) => reader.query(query, options),
-    put: (object, options) => writer.put(object, options),
-    add: (object, options) => writer.add(object, options),
-    delete: (id) => writer.delete(id),
-    on: (event, listener) => writer.on(event, listener),
-  };
-  return { store, cleanup };
-});
+  // Writes through one instance, reads through another on the same file: every
+  // read must notice the other instance's writes and reload, dates included.
+  describeStoreContract(
+    `JsonFileStore (format ${format}), read back by a second instance`,
+    async () => {
+      const { path, cleanup } = await tempFile();
+      const writer = new JsonFileStore<ContractRecord>({ path, format });
+      const reader = new JsonFileStore<ContractRecord>({ path, format });
+      const store: Store<ContractRecord> = {
+        idProperty: "id",
+        get: (id) => reader.get(id),
+        query: (query, options) => reader.query(query, options),
+        put: (object, options) => writer.put(object, options),
+        add: (object, options) => writer.add(object, options),
+        delete: (id) => writer.delete(id),
+        on: (event, listener) => writer.on(event, listener),
+      };
+      return { store, cleanup };
+    },
+  );
+}
 
 // The suite itself, on a store without query, transaction or on: those tests skip, the rest use get.
 describeStoreContract("MemoryStore seen through get/put/add/delete only", () =>
