@@ -140,8 +140,9 @@ describe("perstore: what a command throws", () => {
   const throwing = (value: unknown): Command => ({
     name: "boom",
     summary: "throws",
-    help: "",
-    run: () => Promise.reject(value),
+    description: "",
+    options: {},
+    load: async () => () => Promise.reject(value),
   });
 
   it("prints the message or JSON of a non-Error throw, never [object Object], and exits 1", async () => {

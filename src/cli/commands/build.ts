@@ -1,4 +1,4 @@
-/** `perstore build [--watch] [--check]`. */
+/** `perstore build`: one build, or a watch that rebuilds on every change (options in ../specs/build.ts). */
 import { watch } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { SchemaErrors, PerstoreError } from "../../errors/index.js";
@@ -8,8 +8,12 @@ import {
   type BuildSession,
   type SessionBuildResult,
 } from "../../compiler/index.js";
-import { parseFlags, type CliIO, type Command } from "../command.js";
+import type { CliIO, CommandRun } from "../command.js";
+import type { buildOptions } from "../specs/build.js";
+import { UsageError } from "../usage-error.js";
 import { startSpinner } from "../spinner.js";
+
+type BuildOptions = typeof buildOptions;
 
 /** One build on `session`, reported on `io`; resolves to the exit code. */
 async function once(
@@ -117,55 +121,25 @@ function isInside(dir: string, file: string): boolean {
   return path === "" || (!path.startsWith("..") && !isAbsolute(path));
 }
 
-export const buildCommand: Command = {
-  name: "build",
-  summary: "compile schemas/ into typed models in generated/",
-  help: `Usage: perstore build [--watch] [--check]
-
-Compile every *.schema.json in the schemas folder (perstore.config.json) into
-typed model classes, validators, query predicates, db.ts, DDL and index.ts.
-Files are written atomically and only when their content changes; generated
-files of a deleted schema are removed (only files that start with perstore's
-banner, never a subfolder such as migrations/); formatted
-output is cached in .perstore/format-cache.json so unchanged files are not
-re-formatted by the next build.
-
-  --check   write nothing; exit 1 listing stale files (out of date, or of a deleted
-            schema) when the output is out of date
-  --watch   build, then rebuild on every change under the schemas folder: only the
-            models a change affects are re-emitted (plus index.ts, db.ts, schema.sql)
-  --help    show this help
-`,
-  async run(args, io) {
-    const { flags, unknown } = parseFlags(args, ["--watch", "--check", "--help", "-h"]);
-    if (flags.has("--help") || flags.has("-h")) {
-      io.stdout.write(this.help);
-      return 0;
-    }
-    if (unknown.length > 0) {
-      io.stderr.write(`unknown option ${unknown.join(", ")}\n${this.help}`);
-      return 2;
-    }
-    if (flags.has("--watch")) {
-      if (flags.has("--check")) {
-        io.stderr.write(`--watch and --check do not go together\n${this.help}`);
-        return 2;
-      }
-      const stop = new AbortController();
-      const onSignal = (): void => stop.abort();
-      process.once("SIGINT", onSignal);
-      try {
-        await watchBuild(io, { signal: stop.signal });
-      } finally {
-        process.off("SIGINT", onSignal);
-      }
-      return 0;
-    }
-    const session = createBuildSession({ root: io.cwd });
+/** `perstore build [--watch | --check] [--json]`. */
+export const runBuild: CommandRun<BuildOptions> = async ({ values }, io) => {
+  if (values.watch) {
+    if (values.check) throw new UsageError("--watch and --check do not go together");
+    if (values.json) throw new UsageError("--watch and --json do not go together");
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once("SIGINT", onSignal);
     try {
-      return (await once(io, session, flags.has("--check"), false)).code;
+      await watchBuild(io, { signal: stop.signal });
     } finally {
-      await session.close();
+      process.off("SIGINT", onSignal);
     }
-  },
+    return 0;
+  }
+  const session = createBuildSession({ root: io.cwd });
+  try {
+    return (await once(io, session, values.check === true, false)).code;
+  } finally {
+    await session.close();
+  }
 };

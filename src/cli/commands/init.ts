@@ -2,7 +2,8 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { CONFIG_FILE, DEFAULT_CONFIG } from "../../compiler/index.js";
-import { parseFlags, type Command } from "../command.js";
+import type { CommandRun } from "../command.js";
+import type { initOptions } from "../specs/init.js";
 
 const EXAMPLE_SCHEMA = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
@@ -41,50 +42,28 @@ async function ignorePrivateDir(cwd: string): Promise<string | undefined> {
   return text === undefined ? "created .gitignore" : `added ${PRIVATE_DIR} to .gitignore`;
 }
 
-export const initCommand: Command = {
-  name: "init",
-  summary: "create perstore.config.json and an example schema",
-  help: `Usage: perstore init [--force]
-
-Write perstore.config.json and schemas/note.schema.json in the current folder,
-and add .perstore/ (perstore's cache and embedded database) to .gitignore,
-creating it when there is none. Existing files are left alone unless --force
-is given.
-
-  --force   overwrite perstore.config.json and the example schema
-  --help    show this help
-`,
-  async run(args, io) {
-    const { flags, unknown } = parseFlags(args, ["--force", "--help", "-h"]);
-    if (flags.has("--help") || flags.has("-h")) {
-      io.stdout.write(this.help);
-      return 0;
+/** `perstore init` (options in ../specs/init.ts). */
+export const runInit: CommandRun<typeof initOptions> = async ({ values }, io) => {
+  const flag = values.force ? "w" : "wx";
+  const files: [string, string][] = [
+    [CONFIG_FILE, `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`],
+    [
+      join(DEFAULT_CONFIG.schemas, "note.schema.json"),
+      `${JSON.stringify(EXAMPLE_SCHEMA, null, 2)}\n`,
+    ],
+  ];
+  await mkdir(join(io.cwd, DEFAULT_CONFIG.schemas), { recursive: true });
+  for (const [file, text] of files) {
+    try {
+      await writeFile(join(io.cwd, file), text, { flag });
+      io.stdout.write(`  created ${file}\n`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      io.stdout.write(`  kept ${file} (exists)\n`);
     }
-    if (unknown.length > 0) {
-      io.stderr.write(`unknown option ${unknown.join(", ")}\n`);
-      return 2;
-    }
-    const flag = flags.has("--force") ? "w" : "wx";
-    const files: [string, string][] = [
-      [CONFIG_FILE, `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`],
-      [
-        join(DEFAULT_CONFIG.schemas, "note.schema.json"),
-        `${JSON.stringify(EXAMPLE_SCHEMA, null, 2)}\n`,
-      ],
-    ];
-    await mkdir(join(io.cwd, DEFAULT_CONFIG.schemas), { recursive: true });
-    for (const [file, text] of files) {
-      try {
-        await writeFile(join(io.cwd, file), text, { flag });
-        io.stdout.write(`  created ${file}\n`);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-        io.stdout.write(`  kept ${file} (exists)\n`);
-      }
-    }
-    const ignored = await ignorePrivateDir(io.cwd);
-    if (ignored) io.stdout.write(`  ${ignored}\n`);
-    io.stdout.write("next: edit the schema, then run `perstore build`\n");
-    return 0;
-  },
+  }
+  const ignored = await ignorePrivateDir(io.cwd);
+  if (ignored) io.stdout.write(`  ${ignored}\n`);
+  io.stdout.write("next: edit the schema, then run `perstore build`\n");
+  return 0;
 };

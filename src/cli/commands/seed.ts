@@ -20,62 +20,24 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import type { Kysely } from "kysely";
 import { PerstoreError } from "../../errors/index.js";
 import { CONFIG_FILE, loadConfig, type PerstoreConfig } from "../../compiler/index.js";
 import type { SeedContext } from "../../compiler/migrate/seed-context.js";
 import { openDatabase } from "../../store/sql/open-database.js";
-import type { CliIO, Command } from "../command.js";
+import type { CliIO, CommandRun } from "../command.js";
 import { describeThrown } from "../describe-thrown.js";
 import { loadProjectModels, registerTypeScript } from "../load-project-models.js";
 import { databaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 
-const HELP = `Usage: perstore seed
-
-Runs the seed module named by perstore.config.json "seed" (e.g. "seed": "seed.ts")
-on the project's database. Its default export is called with { db, models }: the
-open database (a Kysely instance) and the project's models on it. TypeScript seed
-modules load through the project's tsx. \`perstore migrate reset\` runs it too.
-
-The database is DATABASE_URL, else perstore.config.json "database", else
-pglite:.perstore/db. Exit codes: 0 seeded, 1 error (no "seed" in the config, a
-module without a default function, or the seed threw), 2 bad usage.
-`;
-
-export const seedCommand: Command = {
-  name: "seed",
-  summary: "run the seed module named in perstore.config.json",
-  help: HELP,
-  async run(args, io) {
-    let values: { help?: boolean };
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: { help: { type: "boolean", short: "h" } },
-        strict: true,
-      }));
-    } catch (error) {
-      io.stderr.write(`perstore seed: ${(error as Error).message}\n`);
-      return 2;
-    }
-    if (values.help) {
-      io.stdout.write(HELP);
-      return 0;
-    }
-    try {
-      const config = await loadConfig(io.cwd);
-      const seed = await loadSeed(config); // before opening the database: a missing seed changes nothing
-      const target = databaseTarget(config);
-      io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
-      await withTarget(target, config.root, openDatabase, (db) => runSeed(io, config, seed, db));
-      return 0;
-    } catch (error) {
-      if (!(error instanceof PerstoreError)) throw error;
-      io.stderr.write(`${describeThrown(error)}\n`);
-      return 1;
-    }
-  },
+/** `perstore seed` (help in ../specs/seed.ts). */
+export const runSeedCommand: CommandRun = async (_args, io) => {
+  const config = await loadConfig(io.cwd);
+  const seed = await loadSeed(config); // before opening the database: a missing seed changes nothing
+  const target = databaseTarget(config);
+  io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
+  await withTarget(target, config.root, openDatabase, (db) => runSeed(io, config, seed, db));
+  return 0;
 };
 
 /** A loaded seed module's function, and the file it came from (relative to the root). */

@@ -1,0 +1,32 @@
+import { defineCommand, type OptionSpecs } from "../command.js";
+
+export const initOptions = {
+  force: {
+    type: "boolean",
+    short: "f",
+    description: "overwrite the files init writes (config, examples, tsconfig.json)",
+  },
+  esm: {
+    type: "boolean",
+    description:
+      'change "type": "commonjs" in package.json to "module" (perstore\'s generated\ncode is ESM; without this flag init stops and says so)',
+  },
+  install: {
+    type: "boolean",
+    short: "i",
+    description: "install the dev dependencies it names with the project's package manager",
+  },
+} as const satisfies OptionSpecs;
+
+export const initCommand = defineCommand({
+  name: "init",
+  summary: "set up a project: config, an example schema and program, ESM and tsconfig",
+  description: `Set up perstore in the current folder so that it runs: perstore.config.json,
+an example schema and mixin, an example program (main.ts), a tsconfig.json
+when there is none, "type": "module" in package.json (created when missing),
+and .perstore/ in .gitignore. Names the dev dependencies the project needs
+(or installs them with --install) and prints the one command that runs the
+example. Existing files are kept unless --force is given.`,
+  options: initOptions,
+  load: async () => (await import("../commands/init.js")).runInit,
+});
