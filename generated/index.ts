@@ -32,7 +32,7 @@ export const definitions = {
   Review: ReviewDefinition,
 } as const;
 
-/** Where models keep their records: `stores[Name]`, else a SqlStore over `db`, else a MemoryStore (one per inheritance hierarchy, shared by its sub-models). */
+/** Where models keep their records: `stores[Name]`, else a SqlStore over `db`, else a RemoteStore on the server at `remote`, else a MemoryStore (one per inheritance hierarchy, shared by its sub-models). */
 export interface CreateModelsOptions {
   readonly db?: ModelRegistryOptions["db"];
   readonly stores?: {
@@ -43,6 +43,10 @@ export interface CreateModelsOptions {
     readonly Person?: Store<any>;
     readonly Review?: Store<any>;
   };
+  /** A perstore server that keeps the records (each model a RemoteStore on `<url>/<Model>/`). */
+  readonly remote?: ModelRegistryOptions["remote"];
+  /** The bearer token sent to `remote`. */
+  readonly token?: ModelRegistryOptions["token"];
 }
 
 /** Bind every model to its store, wired together for links. */

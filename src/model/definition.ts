@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import type { FieldType, JsonQuery, Query, QuerySchema } from "../query/ast.js";
+import type { HttpClientOptions } from "../store/remote/http-client.js";
 import type { SqlTableSpec } from "../store/sql/table-spec.js";
 import type { Id, QueryInput, QueryOptions, Results, Store } from "../store/types.js";
 import type { ModelInstance } from "./model-instance.js";
@@ -250,7 +251,8 @@ export type ModelRegistry<D extends ModelDefinitions> = {
 
 /**
  * Where each model keeps its records: `stores[Name]`, else a `SqlStore`
- * over `db`, else a new `MemoryStore` with the model's indexes. A sub-model
+ * over `db`, else a `RemoteStore` on the perstore server at `remote`, else a
+ * new `MemoryStore` with the model's indexes. A sub-model
  * without its own entry shares its hierarchy's store (see
  * `createModelRegistry`). A store you pass enforces `unique` only through its
  * own indexes, so give it the model's:
@@ -259,6 +261,20 @@ export type ModelRegistry<D extends ModelDefinitions> = {
 export interface ModelRegistryOptions<D extends ModelDefinitions = ModelDefinitions> {
   readonly db?: Kysely<any>;
   readonly stores?: { readonly [K in keyof D]?: Store<any> };
+  /**
+   * A perstore server (`perstore serve`, `createHandler`) that keeps the
+   * records: each model is a `RemoteStore` on `<url>/<Model>/`. The URL, or
+   * the URL with the client's options (timeout, retries, fetch).
+   */
+  readonly remote?: string | RemoteModelsOptions;
+  /** The bearer token sent to `remote` (it selects the role, and so the facets, the server applies). */
+  readonly token?: string;
+}
+
+/** `remote` with the HTTP client's options. */
+export interface RemoteModelsOptions extends HttpClientOptions {
+  /** The server's base URL, e.g. `http://127.0.0.1:3000` (models are served under it). */
+  readonly url: string;
 }
 
 /** The signature of `createModelRegistry` (implemented in `model-registry.ts`). */

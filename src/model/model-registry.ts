@@ -24,6 +24,7 @@ import type {
   ModelDefinitions,
   ModelRegistry,
   ModelRegistryOptions,
+  RemoteModelsOptions,
 } from "./definition.js";
 import type { AnyInstance } from "./model-instance.js";
 import { hierarchyStore } from "./hierarchy-store.js";
@@ -46,6 +47,27 @@ async function sqlStore(db: Kysely<any>, definition: AnyDefinition): Promise<Sto
     table: definition.sql,
     querySchema: definition.querySchema,
   }) as unknown as Store<any>;
+}
+
+/** Each model's RemoteStore on the server at `remote`, created on first use. */
+function remoteSource(
+  definition: AnyDefinition,
+  remote: string | RemoteModelsOptions,
+  token: string | undefined,
+): () => Promise<Store<any>> {
+  const { url, ...client } = typeof remote === "string" ? { url: remote } : remote;
+  let pending: Promise<Store<any>> | undefined;
+  return () =>
+    (pending ??= import("../store/remote/remote-store.js").then(
+      ({ RemoteStore }) =>
+        new RemoteStore({
+          ...(token !== undefined ? { token } : {}),
+          ...client,
+          url: `${url.replace(/\/+$/, "")}/${encodeURIComponent(definition.name)}/`,
+          idProperty: definition.primaryKey,
+          querySchema: definition.querySchema,
+        }) as unknown as Store<any>,
+    ));
 }
 
 function memoryStore(primaryKey: string, definitions: readonly AnyDefinition[]): Store<any> {
@@ -104,6 +126,26 @@ function storeSources(
 ): Map<string, () => Promise<Store<any>>> {
   const sources = new Map<string, () => Promise<Store<any>>>();
   const db = options.db;
+  const remote = options.remote;
+  if (remote !== undefined) {
+    if (db !== undefined)
+      throw new StoreError("STORE_BAD_OPTION", "createModels: give db or remote, not both");
+    const url = typeof remote === "string" ? remote : remote?.url;
+    if (typeof url !== "string" || !/^https?:\/\//i.test(url))
+      throw new StoreError(
+        "STORE_BAD_OPTION",
+        `createModels: remote must be an http(s) URL, not ${JSON.stringify(url)}`,
+      );
+    // The server keeps each hierarchy together: every model is its own collection there.
+    for (const definition of definitions) {
+      const given = options.stores?.[definition.name];
+      sources.set(
+        definition.name,
+        given ? () => Promise.resolve(given) : remoteSource(definition, remote, options.token),
+      );
+    }
+    return sources;
+  }
   for (const [root, members] of hierarchies(definitions)) {
     if (hasOwnSubStores(root, members, options.stores)) {
       // Sub-models with stores of their own: each model reads them through `inherited`.

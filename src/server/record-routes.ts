@@ -15,6 +15,7 @@ import type { KeyedLock } from "./keyed-lock.js";
 import { mergePatchChanges } from "./merge-patch.js";
 import { contentRange, parseItemsRange } from "./range.js";
 import { readJsonBody } from "./read-body.js";
+import { subModelReplacer } from "./sub-model-json.js";
 
 type View = ModelMethods<any, any, any>;
 
@@ -55,28 +56,43 @@ export function idOf(model: Model<any, any, any>, segment: string): Id {
   return n;
 }
 
+/** A record's JSON: a sub-model's record read through its base names its model (see sub-model-json.ts). */
+const recordJson = (context: RouteContext, model: Model<any, any, any>, value: unknown): string =>
+  JSON.stringify(value ?? null, subModelReplacer(model, context.models) as never);
+
 async function recordResponse(
   record: object,
   status = 200,
   extra: Record<string, string> = {},
+  text = JSON.stringify(record),
 ): Promise<Response> {
-  const json = JSON.stringify(record);
+  const json = text;
   return new Response(json, {
     status,
     headers: { "content-type": "application/json", etag: await etagOf(json), ...extra },
   });
 }
 
-const json = (value: unknown, status = 200, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(value ?? null), {
+const json = (
+  value: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+  text = JSON.stringify(value ?? null),
+) =>
+  new Response(text, {
     status,
     headers: { "content-type": "application/json", ...headers },
   });
 
 /** The current tag of a record as `view` shows it, or undefined when absent. */
-async function currentTag(view: View, id: Id): Promise<string | undefined> {
+async function currentTag(
+  context: RouteContext,
+  model: Model<any, any, any>,
+  view: View,
+  id: Id,
+): Promise<string | undefined> {
   const record = await view.get(id);
-  return record === undefined ? undefined : etagOf(JSON.stringify(record));
+  return record === undefined ? undefined : etagOf(recordJson(context, model, record));
 }
 
 /** `GET /<Model>/<id>`. */
@@ -89,12 +105,12 @@ export async function getRecord(
   const id = idOf(model, segment);
   const record = await view.get(id);
   if (record === undefined) throw new NotFoundError(`${name} ${segment} does not exist`);
-  return recordResponse(record);
+  return recordResponse(record, 200, {}, recordJson(context, model, record));
 }
 
 /** `GET /<Model>/?<rql>`: the raw query string is the query; `Range: items=a-b` pages it. */
 export async function queryRecords(context: RouteContext, name: string): Promise<Response> {
-  const { view } = viewOf(context, name);
+  const { model, view } = viewOf(context, name);
   const url = context.request.url;
   const mark = url.indexOf("?");
   const rql = mark === -1 ? "" : url.slice(mark + 1);
@@ -108,10 +124,15 @@ export async function queryRecords(context: RouteContext, name: string): Promise
   // No value (first() of nothing, mean() of nothing): 204, which a client reads back as undefined.
   if (result === undefined) return new Response(null, { status: 204 });
   if (!Array.isArray(result) || typeof (result as { totalCount?: unknown }).totalCount !== "number")
-    return json(result);
+    return json(result, 200, {}, recordJson(context, model, result));
   const total = (result as unknown as { totalCount: number }).totalCount;
   const header = contentRange(range ?? { start: 0 }, result.length, total);
-  return json(result, range ? 206 : 200, { "content-range": header });
+  return json(
+    result,
+    range ? 206 : 200,
+    { "content-range": header },
+    recordJson(context, model, result),
+  );
 }
 
 /** `POST /<Model>/`: create; `201` with `Location`. */
@@ -120,9 +141,14 @@ export async function createRecord(context: RouteContext, name: string): Promise
   const body = await readObjectBody(context);
   const created = (await view.create(body)) as Record<string, unknown>;
   const id = created[model.definition.primaryKey];
-  return recordResponse(created, 201, {
-    location: `${context.basePath}/${encodeURIComponent(name)}/${encodeURIComponent(String(id))}`,
-  });
+  return recordResponse(
+    created,
+    201,
+    {
+      location: `${context.basePath}/${encodeURIComponent(name)}/${encodeURIComponent(String(id))}`,
+    },
+    recordJson(context, model, created),
+  );
 }
 
 /** `PUT /<Model>/<id>`: full replace (or create); `If-Match` / `If-None-Match: *` make it conditional. */
@@ -142,12 +168,17 @@ export async function putRecord(
       `the body's ${key} differs from the id in the URL`,
     );
   return context.locks.run(`${name}\u0000${segment}`, async () => {
-    const before = await currentTag(view, id);
+    const before = await currentTag(context, model, view, id);
     checkPreconditions(context.request, before);
     const createOnly = context.request.headers.get("if-none-match")?.trim() === "*";
     const record = { ...body, [key]: id };
     const saved = createOnly ? await view.create(record) : await view.put(record);
-    return recordResponse(saved, before === undefined ? 201 : 200);
+    return recordResponse(
+      saved,
+      before === undefined ? 201 : 200,
+      {},
+      recordJson(context, model, saved),
+    );
   });
 }
 
@@ -168,9 +199,10 @@ export async function patchRecord(
   return context.locks.run(`${name}\u0000${segment}`, async () => {
     const current = await view.get(id);
     if (current === undefined) throw new NotFoundError(`${name} ${segment} does not exist`);
-    checkPreconditions(context.request, await etagOf(JSON.stringify(current)));
+    checkPreconditions(context.request, await etagOf(recordJson(context, model, current)));
     const changes = mergePatchChanges({ ...current }, patch as Record<string, unknown>);
-    return recordResponse(await view.patch(id, changes));
+    const patched = await view.patch(id, changes);
+    return recordResponse(patched, 200, {}, recordJson(context, model, patched));
   });
 }
 
@@ -184,7 +216,7 @@ export async function deleteRecord(
   const id = idOf(model, segment);
   return context.locks.run(`${name}\u0000${segment}`, async () => {
     if (context.request.headers.has("if-match"))
-      checkPreconditions(context.request, await currentTag(view, id));
+      checkPreconditions(context.request, await currentTag(context, model, view, id));
     if (!(await view.delete(id))) throw new NotFoundError(`${name} ${segment} does not exist`);
     return new Response(null, { status: 204 });
   });
@@ -221,11 +253,12 @@ export async function followLink(
             })
           )[0];
     if (found === undefined) throw new NotFoundError(`${name} ${segment} has no ${rel}`);
-    return recordResponse(found as object);
+    return recordResponse(found as object, 200, {}, recordJson(context, target.model, found));
   }
   if (value === undefined || value === null) return json([]);
   const compare = Array.isArray(value) ? "in" : "equals";
-  return json(await target.view.query({ field: link.targetProperty, compare, value } as never));
+  const found = await target.view.query({ field: link.targetProperty, compare, value } as never);
+  return json(found, 200, {}, recordJson(context, target.model, found));
 }
 
 /** The properties a view hides (a facet's `hidden`; none for a whole-model grant). */

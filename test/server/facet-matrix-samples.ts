@@ -102,7 +102,7 @@ export const SAMPLES: Readonly<Record<string, ModelSamples>> = {
   },
   Employee: {
     records: [1, 2].map((n) => ({
-      ...person(EMPLOYEES[n - 1], n + 4),
+      ...person(EMPLOYEES[n - 1]!, n + 4),
       employerId: COMPANIES[n - 1],
       managerId: n === 2 ? EMPLOYEES[0] : null,
       jobTitle: `Job ${n}`,

@@ -13,7 +13,7 @@ import { serveModelStore, TOKEN } from "./remote-fixture.js";
 
 type Row = Record<string, unknown>;
 
-let served: Awaited<ReturnType<typeof serveModelStore>>;
+let served: Awaited<ReturnType<typeof serveModelStore<Row>>>;
 let remote: RemoteStore<Row>;
 let requests = 0;
 
