@@ -115,18 +115,23 @@ async function schemaDrift(
   config: PerstoreConfig,
   dir: string,
 ): Promise<{ changes: string[]; problem?: string }> {
+  let last;
   try {
-    return { changes: schemaChanges(await readSnapshot(dir), await projectSnapshot(config)) };
+    last = await readSnapshot(dir);
   } catch (error) {
-    if (error instanceof SchemaErrors)
-      return {
-        changes: [],
-        problem: `the schemas do not compile (${error.errors.length} error${error.errors.length === 1 ? "" : "s"}; run \`perstore build\`), so changes since the last migration are unknown`,
-      };
     return {
       changes: [],
       problem: `cannot read ${config.out}/migrations/${SNAPSHOT_FILE}: ${describeThrown(error)}`,
     };
+  }
+  try {
+    return { changes: schemaChanges(last, await projectSnapshot(config)) };
+  } catch (error) {
+    const why =
+      error instanceof SchemaErrors
+        ? `the schemas do not compile (${error.errors.length} error${error.errors.length === 1 ? "" : "s"}; run \`perstore build\`)`
+        : `the schemas cannot be read (${describeThrown(error)})`;
+    return { changes: [], problem: `${why}, so changes since the last migration are unknown` };
   }
 }
 
@@ -145,7 +150,9 @@ function printReport(
   }
   if (report.schemaChanges.length > 0) {
     io.stdout.write(
-      `the schemas differ from the last migration's snapshot (${config.out}/migrations/${SNAPSHOT_FILE}); run \`perstore migrate create <name>\` for:\n`,
+      report.migrations.length === 0
+        ? "no migration holds the schemas yet; run `perstore migrate create <name>` for:\n"
+        : `the schemas differ from the last migration's snapshot (${config.out}/migrations/${SNAPSHOT_FILE}); run \`perstore migrate create <name>\` for:\n`,
     );
     for (const change of report.schemaChanges) io.stdout.write(`  ${change}\n`);
   }

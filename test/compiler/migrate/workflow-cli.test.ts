@@ -375,7 +375,7 @@ for (const target of TARGETS) {
   });
 }
 
-describe("databases that are not local, or not reachable", () => {
+describe("status, reset and usage without a database to open", () => {
   const saved = process.env.DATABASE_URL;
   afterAll(() => {
     if (saved === undefined) delete process.env.DATABASE_URL;
@@ -410,6 +410,34 @@ describe("databases that are not local, or not reachable", () => {
     );
     expect(status.stderr).toContain("[CLI_DATABASE_UNREACHABLE]");
     expect(status.stderr).not.toContain("s3cret");
+  });
+
+  it("status in a new project: no migration yet, the tables a first one would create; broken schemas are a problem", async () => {
+    delete process.env.DATABASE_URL;
+    const root = await tempFolder("perstore-migrate-new-");
+    await mkdir(join(root, "schemas"));
+    await writeFile(join(root, "schemas/note.schema.json"), JSON.stringify(NOTE_SCHEMA));
+    const status = await runCli(root, ["migrate", "status"]);
+    expect(status).toMatchObject({ code: 0, stderr: "" });
+    expect(status.stdout).toBe(
+      "database: embedded PGlite folder .perstore/db (the default), not created yet\n" +
+        "no migrations\n" +
+        "no migration holds the schemas yet; run `perstore migrate create <name>` for:\n" +
+        '  adds table "note"\n' +
+        "0 pending\n",
+    );
+    expect(existsSync(join(root, ".perstore"))).toBe(false);
+    await writeFile(join(root, "schemas/note.schema.json"), '{ "title": "Note", "type": "nope" }');
+    const broken = await runCli(root, ["migrate", "status", "--json"]);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout).problems).toEqual([
+      {
+        kind: "schemas",
+        message: expect.stringMatching(
+          /^the schemas do not compile \(\d+ errors?; run `perstore build`\)/,
+        ),
+      },
+    ]);
   });
 
   it("bad usage exits 2 with one line", async () => {
