@@ -1,6 +1,8 @@
 /**
  * perstore's runtime entry: the public API, and the only module generated code imports.
  * Each area re-exports its public names from its own index.
+ *
+ * @module perstore-runtime
  */
 export * from "./errors/index.js";
 export type * from "./query/ast.js";

@@ -1,9 +1,11 @@
 /**
- * The schema compiler (`perstore/compiler`), on one screen:
+ * The schema compiler (`perstore-kit/compiler`), on one screen:
  * load config and schema files -> build the IR (every diagnostic at once)
  * -> run the emitters -> banner + prettier -> (build only) write what changed.
  * The pipeline lives in `build-session.ts`; `compile` and `build` are
  * one-build sessions, watch mode keeps a session open for cheap rebuilds.
+ *
+ * @module perstore-kit/compiler
  */
 import { createBuildSession } from "./build-session.js";
 export * from "./emit/ddl/index.js";

@@ -1,4 +1,8 @@
-/** perstore's REST server: models over HTTP, with facets as the only way in. */
+/**
+ * perstore's REST server: models over HTTP, with facets as the only way in.
+ *
+ * @module perstore-runtime/server
+ */
 export { createHandler } from "./create-handler.js";
 export type { CorsOptions, Handler, HandlerOptions } from "./create-handler.js";
 export { hashToken } from "./access.js";
