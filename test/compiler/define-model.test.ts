@@ -285,6 +285,36 @@ describe("defineModel", () => {
     type TypedInstance = Awaited<ReturnType<typeof Typed.create>>;
     expectTypeOf<TypedInstance["title"]>().toEqualTypeOf<string>();
     expectTypeOf<TypedInstance["year"]>().toEqualTypeOf<number | undefined>();
+    // defineModels: links typed by their target, to-many by `?` or an array property; named queries; bases' parts.
+    const { Employee } = defineModels({
+      Person: {
+        properties: { name: String },
+        queries: { named: "eq(name,$1)" },
+        prototype: {
+          hi() {
+            return this.name;
+          },
+        },
+      },
+      Employee: {
+        allOf: [{ $ref: "Person" }],
+        properties: { bossId: String, peerIds: { type: "array" } },
+        links: [
+          { rel: "boss", href: "Employee/{bossId}" },
+          { rel: "peers", href: "Employee/{peerIds}" },
+          { rel: "reports", href: "Employee?bossId={id}" },
+        ],
+      },
+    });
+    type Staff = Awaited<ReturnType<typeof Employee.create>>;
+    expectTypeOf<Staff["name"]>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Staff["hi"]>().returns.toEqualTypeOf<string | undefined>();
+    expectTypeOf<Awaited<ReturnType<Staff["boss"]>>>().toMatchTypeOf<
+      { bossId?: string } | undefined
+    >();
+    expectTypeOf<Awaited<ReturnType<Staff["peers"]>>>().toBeArray();
+    expectTypeOf<Awaited<ReturnType<Staff["reports"]>>>().toBeArray();
+    expectTypeOf(Employee.queries.named).toBeFunction();
     const plain: RuntimeSchema = { properties: { anything: Object } };
     expect(() => defineModel("Plain", undefined, plain)).not.toThrow();
   });

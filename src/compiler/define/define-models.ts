@@ -93,6 +93,27 @@ function expandAll(schemas: Readonly<Record<string, unknown>>): {
   return { sources, prototypes };
 }
 
+function buildRuntimeIR(sources: readonly SchemaSource[]): ProjectIR {
+  // A run-time prototype is an object, never a module: there is nothing to read.
+  return buildProjectIR(sources, { readMixins: () => new Map() });
+}
+
+/**
+ * The compiler IR of run-time schemas (what `defineModels` builds its
+ * models from), for the compiler's other outputs: `ddlOf(irOfSchemas(schemas))`
+ * is the SQL that creates their tables. Throws SchemaErrors as
+ * `defineModels` does.
+ *
+ * @example
+ * ```ts
+ * await runSqlScript(db, ddlOf(irOfSchemas(schemas)));
+ * const models = defineModels(schemas, { db });
+ * ```
+ */
+export function irOfSchemas(schemas: { readonly [name: string]: RuntimeSchema }): ProjectIR {
+  return buildRuntimeIR(expandAll(schemas).sources);
+}
+
 /** Every model's definition, bases before their sub-models (a sub-model's class extends its base's). */
 function definitionsOf(
   ir: ProjectIR,
@@ -158,7 +179,7 @@ export function defineModels<const M extends { readonly [name: string]: RuntimeS
 ): DefinedModels<M> {
   assertCodeGeneration();
   const { sources, prototypes } = expandAll(schemas);
-  const ir = buildProjectIR(sources, { readMixins: () => new Map() });
+  const ir = buildRuntimeIR(sources);
   const definitions = definitionsOf(ir, prototypes);
   const ordered = Object.fromEntries(Object.keys(schemas).map((n) => [n, definitions.get(n)!]));
   return createModelRegistry(ordered, {

@@ -1,11 +1,13 @@
 /** Run-time models: `defineModel` and `defineModels` (Perstore's `Model(name, store, schema)` without a build step). */
-export { defineModel, defineModels } from "./define-models.js";
+export { defineModel, defineModels, irOfSchemas } from "./define-models.js";
 export { assertCodeGeneration } from "./code-generation.js";
 export type {
   DataFor,
   DefinedInstance,
   DefinedModel,
   DefinedModels,
+  InstanceIn,
+  QueriesIn,
   DefineModelOptions,
   DefineModelsOptions,
   LinksOf,

@@ -8,7 +8,7 @@
 import type { Kysely } from "kysely";
 import type { Model, ModelInstance } from "../../model/index.js";
 import type { LegacyStore } from "../../store/adapt-store.js";
-import type { Store } from "../../store/types.js";
+import type { Results, Store } from "../../store/types.js";
 
 /** Perstore's property shorthand: `{ properties: { name: String, born: Date } }`. */
 export type ShorthandConstructor =
@@ -125,7 +125,15 @@ export type DefinedInstance<TData extends object, S = {}> = ModelInstance<TData>
 export type DataFor<TData, S> = [TData] extends [never] ? RecordOf<S> : TData;
 
 /** The model `defineModel` returns. */
-export type DefinedModel<TData extends object, S = {}> = Model<DefinedInstance<TData, S>, TData>;
+export type DefinedModel<TData extends object, S = {}> = Model<
+  DefinedInstance<TData, S>,
+  TData,
+  {
+    readonly [Q in QueryNamesOf<S>]: (
+      ...parameters: any[]
+    ) => Promise<Results<DefinedInstance<TData, S>>>;
+  }
+>;
 
 /** The model a schema of `M` extends through `allOf: [{ "$ref": "Base" }]`, if any. */
 type BaseIn<M, K extends keyof M> = M[K] extends {
@@ -136,42 +144,81 @@ type BaseIn<M, K extends keyof M> = M[K] extends {
     : never
   : never;
 
-/** `B`'s part and its base's (two levels up are typed; deeper ones still work at run time). */
-type Above<M, B, T extends "record" | "behaviour"> = [B] extends [never]
-  ? {}
-  : B extends keyof M
-    ? Own<M[B], T> & ([BaseIn<M, B>] extends [never] ? {} : Own<M[BaseIn<M, B>], T>)
-    : {};
+/** `K` and the models above it (two levels up are typed; deeper ones still work at run time). */
+type LineIn<M, K extends keyof M> =
+  K | BaseIn<M, K> | ([BaseIn<M, K>] extends [never] ? never : BaseIn<M, BaseIn<M, K>>);
 
-type Own<S, T extends "record" | "behaviour"> = T extends "record"
-  ? RecordOf<S>
-  : MethodsOf<S> & LinksOf<S>;
+type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (
+  i: infer I,
+) => void
+  ? I
+  : never;
 
 /** A model's record within `defineModels`: its own and its bases' (through `allOf`). */
 export type RecordIn<M, K extends keyof M> = Simplify<
-  RecordOf<M[K]> & Above<M, BaseIn<M, K>, "record">
+  UnionToIntersection<{ [L in LineIn<M, K>]: RecordOf<M[L]> }[LineIn<M, K>]>
+>;
+
+/** An instance of `T` as a link yields it (its record and methods). */
+type LinkedInstance<M, T> = T extends keyof M
+  ? ModelInstance<RecordIn<M, T> & object> & RecordIn<M, T> & MethodsIn<M, T>
+  : unknown;
+
+/** `Book?authorId={id}` and `Author/{coAuthorIds}` (an array) give many; `Author/{authorId}` one. */
+type LinkAccessor<M, H, R> = H extends `${infer T}?${string}`
+  ? () => Promise<LinkedInstance<M, T>[]>
+  : H extends `${infer T}/{${infer P}}`
+    ? P extends keyof R
+      ? NonNullable<R[P]> extends readonly unknown[]
+        ? () => Promise<LinkedInstance<M, T>[]>
+        : () => Promise<LinkedInstance<M, T> | undefined>
+      : () => Promise<LinkedInstance<M, T> | undefined>
+    : () => Promise<unknown>;
+
+type OwnLinksIn<M, K extends keyof M> = M[K] extends { readonly links: readonly (infer L)[] }
+  ? {
+      [E in L as E extends { readonly rel: infer R extends string } ? R : never]: E extends {
+        readonly href: infer H;
+      }
+        ? LinkAccessor<M, H, RecordIn<M, K>>
+        : () => Promise<unknown>;
+    }
+  : {};
+
+type MethodsIn<M, K extends keyof M> = UnionToIntersection<
+  { [L in LineIn<M, K>]: MethodsOf<M[L]> }[LineIn<M, K>]
 >;
 
 /** A model's methods and link accessors within `defineModels`, its bases' included. */
-type BehaviourIn<M, K extends keyof M> = MethodsOf<M[K]> &
-  LinksOf<M[K]> &
-  Above<M, BaseIn<M, K>, "behaviour">;
+type BehaviourIn<M, K extends keyof M> = MethodsIn<M, K> &
+  UnionToIntersection<{ [L in LineIn<M, K>]: OwnLinksIn<M, L> }[LineIn<M, K>]>;
+
+/** An instance of model `K` of `defineModels`. */
+export type InstanceIn<M, K extends keyof M> = ModelInstance<RecordIn<M, K> & object> &
+  RecordIn<M, K> &
+  BehaviourIn<M, K>;
+
+type QueryNamesOf<S> = S extends { readonly queries: infer Q } ? keyof Q & string : never;
+
+/** `model.queries`: one method per named query (the model's and its bases'). */
+export type QueriesIn<M, K extends keyof M, I> = {
+  readonly [Q in { [L in LineIn<M, K>]: QueryNamesOf<M[L]> }[LineIn<M, K>]]: (
+    ...parameters: any[]
+  ) => Promise<Results<I>>;
+};
 
 /** The models `defineModels` returns, by name. */
 export type DefinedModels<M> = {
   readonly [K in keyof M]: Model<
-    ModelInstance<RecordIn<M, K> & object> & RecordIn<M, K> & BehaviourIn<M, K>,
-    RecordIn<M, K> & object
+    InstanceIn<M, K>,
+    RecordIn<M, K> & object,
+    QueriesIn<M, K, InstanceIn<M, K>>
   >;
 };
 
 /** What `this` is in the prototype methods of each schema given to `defineModels`. */
 export type WithThisIn<M> = {
-  readonly [K in keyof M]: M[K] & {
-    readonly prototype?: ThisType<
-      ModelInstance<RecordIn<M, K> & object> & RecordIn<M, K> & BehaviourIn<M, K>
-    >;
-  };
+  readonly [K in keyof M]: M[K] & { readonly prototype?: ThisType<InstanceIn<M, K>> };
 };
 
 /** Types `this` in a schema's prototype methods as the model's instance. */
