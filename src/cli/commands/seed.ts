@@ -8,7 +8,7 @@
  *
  * ```ts
  * // seed.ts
- * import type { SeedContext } from "perstore/compiler";
+ * import type { SeedContext } from "perstore-kit/compiler";
  * import { createModels } from "./generated/index.js";
  *
  * export default async function seed({ db }: SeedContext) {

@@ -6,7 +6,7 @@ import type { Model } from "../../model/index.js";
  * `perstore migrate reset`).
  *
  * @example
- * import type { SeedContext } from "perstore/compiler";
+ * import type { SeedContext } from "perstore-kit/compiler";
  * import { createModels } from "./generated/index.js";
  *
  * export default async function seed({ db }: SeedContext) {

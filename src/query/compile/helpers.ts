@@ -1,7 +1,7 @@
 /**
  * The run-time helpers compiled predicates call. Every one is exported from
  * `perstore` under the same name, so predicate source emitted ahead of time
- * can `import { <helpers> } from "perstore"` and needs no `eval`.
+ * can `import { <helpers> } from "perstore-runtime"` and needs no `eval`.
  */
 import { compareStrings, queryInstant, queryIsDate } from "../compare.js";
 import { queryBetween } from "../operators/between.js";
