@@ -82,6 +82,18 @@ describe("a new user's project from the packed packages", () => {
   const perstore = (...args: string[]) =>
     run(project, join(project, "node_modules/.bin/perstore"), args);
   const manifest = () => JSON.parse(readFileSync(join(project, "package.json"), "utf8"));
+  /** The last `command` init printed to run the example, e.g. `npm start` or `npx tsx src/main.ts`. */
+  const exampleCommand = () => {
+    const commands = [...initOutput.matchAll(/`((?:npm|npx|node|pnpm|yarn) [^`]+)`/g)];
+    expect(commands, `no command to run in:\n${initOutput}`).not.toEqual([]);
+    return commands.at(-1)![1]!;
+  };
+  /** `command`, followed by the package.json script it runs when it is `npm start` / `npm run <name>`. */
+  const withScript = (command: string) => {
+    const name = /^npm (?:start\b|(?:run|run-script) (\S+))/.exec(command);
+    if (!name) return command;
+    return `${command} ${manifest().scripts?.[name[1] ?? "start"] ?? ""}`;
+  };
 
   beforeAll(async () => {
     packs = await mkdtemp(join(tmpdir(), "perstore-e2e-packs-"));
@@ -170,12 +182,7 @@ describe("a new user's project from the packed packages", () => {
   it.skip(
     "the example program runs with the one command init printed",
     async () => {
-      // The last `command` init printed, e.g. `npm start` or `npx tsx src/main.ts`.
-      const commands = [...initOutput.matchAll(/`((?:npm|npx|node|pnpm|yarn) [^`]+)`/g)].map(
-        (m) => m[1]!,
-      );
-      expect(commands, `no command to run in:\n${initOutput}`).not.toEqual([]);
-      const command = commands.at(-1)!;
+      const command = exampleCommand();
       const example = await run(project, command, [], { shell: true });
       expect(example.code, shown(command, example)).toBe(0);
       expect(example.stdout.trim()).not.toBe("");
@@ -206,9 +213,7 @@ describe("a new user's project from the packed packages", () => {
       );
       for (const file of validators) expect(existsSync(join(compiledDir, file)), file).toBe(true);
       // The example program, compiled: the emitted .js named like the one init's command runs.
-      const source = /([\w./-]+)\.[mc]?ts\b/.exec(
-        [...initOutput.matchAll(/`([^`]+)`/g)].map((m) => m[1]).join(" "),
-      )?.[1];
+      const source = /([\w./-]+)\.[mc]?ts\b/.exec(withScript(exampleCommand()))?.[1];
       const programName = source === undefined ? undefined : `${basename(source)}.js`;
       const program = emitted.find(
         (f) =>
