@@ -4,13 +4,16 @@
  * (`perstore serve`, through `serveNode`), Deno, Bun or an edge worker. The
  * request's token selects a role and the role a facet per model: the facet is
  * the only way in. Nothing on this path generates code from strings.
+ *
+ * The routes are five path shapes, matched on the path's segments by hand
+ * (route-path.ts): a general router (Hono's, before) cost more per GET than
+ * the model's own work (bench/README.md, REST server).
  */
-import { Hono, type Context } from "hono";
-import { cors } from "hono/cors";
-import { PerstoreError } from "../errors/index.js";
 import type { Model } from "../model/index.js";
 import { createAccess, type AccessConfig } from "./access.js";
 import { applyChanges } from "./change-set-route.js";
+import { createCors, type Cors, type CorsOptions } from "./cors.js";
+import { Deadlines } from "./deadlines.js";
 import { EventHub } from "./event-hub.js";
 import { streamEvents } from "./event-stream-route.js";
 import { errorResponse, HttpError } from "./http-error.js";
@@ -26,12 +29,9 @@ import {
   queryRecords,
   type RouteContext,
 } from "./record-routes.js";
+import { pathSegments } from "./route-path.js";
 
-/** Cross-origin access: the origins allowed, and whether they may send credentials. */
-export interface CorsOptions {
-  readonly origins: readonly string[];
-  readonly credentials?: boolean;
-}
+export type { CorsOptions } from "./cors.js";
 
 export interface HandlerOptions {
   /** The models to serve, by name (what `createModels()` returns). */
@@ -66,7 +66,8 @@ export function createHandler(options: HandlerOptions): Handler {
   const authorize = createAccess(options.access, options.models);
   const basePath = (options.basePath ?? "").replace(/\/+$/, "");
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT;
+  const deadlines = new Deadlines(options.timeoutMs ?? DEFAULT_TIMEOUT);
+  const cors: Cors | undefined = options.cors ? createCors(options.cors) : undefined;
   const locks = new KeyedLock();
   const hubs = new Map<string, EventHub>();
   const hubOf = (name: string): EventHub => {
@@ -75,131 +76,109 @@ export function createHandler(options: HandlerOptions): Handler {
     return hub;
   };
   const streams = new Set<() => void>();
-  const app = basePath === "" ? new Hono() : new Hono().basePath(basePath);
+  const notFound = () => new HttpError(404, "HTTP_NOT_FOUND", "no such endpoint");
 
-  if (options.cors) app.use("*", corsMiddleware(options.cors));
-
-  const route =
-    (fn: (context: RouteContext, params: Record<string, string>) => Promise<Response>) =>
-    async (c: Context) => {
-      const grant = await authorize(c.req.raw);
-      const context: RouteContext = {
-        request: c.req.raw,
-        grant,
-        models: options.models,
-        maxBodyBytes,
-        locks,
-        basePath,
-      };
-      const params = c.req.param() as Record<string, string>;
-      const response = await fn(context, params);
-      // After a write, the revision its events got: a client listening to the
-      // event stream waits for it, so it sees its own writes' events in order.
-      const hub = c.req.method === "GET" ? undefined : hubs.get(params.model ?? "");
-      if (hub?.revision) response.headers.set("perstore-revision", String(hub.revision));
-      return response;
+  /** Runs a model route with the request's grant (authentication first, always). */
+  const withGrant = async (
+    request: Request,
+    model: string,
+    route: (context: RouteContext) => Promise<Response>,
+  ): Promise<Response> => {
+    const grant = await authorize(request);
+    const context: RouteContext = {
+      request,
+      grant,
+      models: options.models,
+      maxBodyBytes,
+      locks,
+      basePath,
     };
+    const response = await route(context);
+    // After a write, the revision its events got: a client listening to the
+    // event stream waits for it, so it sees its own writes' events in order.
+    const hub = request.method === "GET" ? undefined : hubs.get(model);
+    if (hub?.revision) response.headers.set("perstore-revision", String(hub.revision));
+    return response;
+  };
 
-  app.get("/openapi.json", async (c) => {
-    if (!options.openapi)
-      throw new HttpError(404, "HTTP_NOT_FOUND", "this server has no OpenAPI document");
-    const grant = await authorize(c.req.raw);
-    return c.json(
-      openApiForRole(options.openapi as Record<string, unknown>, grant, options.models, basePath),
-    );
-  });
-
-  for (const collection of ["/:model/", "/:model"]) {
-    app.get(
-      collection,
-      route((ctx, p) =>
-        /\btext\/event-stream\b/.test(ctx.request.headers.get("accept") ?? "")
-          ? streamEvents(ctx, p.model!, hubOf, streams)
-          : queryRecords(ctx, p.model!),
-      ),
-    );
-    app.post(
-      collection,
-      route((ctx, p) => createRecord(ctx, p.model!)),
-    );
-  }
-  app.post(
-    "/:model/_changes",
-    route((ctx, p) => applyChanges(ctx, p.model!)),
-  );
-  app.get(
-    "/:model/:id",
-    route((ctx, p) => getRecord(ctx, p.model!, p.id!)),
-  );
-  app.put(
-    "/:model/:id",
-    route((ctx, p) => putRecord(ctx, p.model!, p.id!)),
-  );
-  app.patch(
-    "/:model/:id",
-    route((ctx, p) => patchRecord(ctx, p.model!, p.id!)),
-  );
-  app.delete(
-    "/:model/:id",
-    route((ctx, p) => deleteRecord(ctx, p.model!, p.id!)),
-  );
-  app.get(
-    "/:model/:id/:rel",
-    route((ctx, p) => followLink(ctx, p.model!, p.id!, p.rel!)),
-  );
-
-  app.notFound(() => errorResponse(new HttpError(404, "HTTP_NOT_FOUND", "no such endpoint")));
-  app.onError((error) => errorResponse(error, options.onError));
-
-  const handle = async (request: Request): Promise<Response> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<Response>((resolve) => {
-      timer = setTimeout(
-        () =>
-          resolve(
-            errorResponse(
-              new HttpError(503, "HTTP_TIMEOUT", `the request took longer than ${timeoutMs} ms`),
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([Promise.resolve(app.fetch(request)), timeout]);
-    } catch (error) {
-      return errorResponse(error, options.onError);
-    } finally {
-      clearTimeout(timer);
+  /** The route a method and path name; throws 404 for anything else. */
+  const dispatch = (request: Request, method: string): Promise<Response> => {
+    const segments = pathSegments(request.url, basePath);
+    if (segments === undefined || segments[0] === "") throw notFound();
+    const [model, id, rel] = segments as [string, string | undefined, string | undefined];
+    const count = segments.length;
+    if (count === 1 && model === "openapi.json" && method === "GET") return openApi(request);
+    if (count === 1 || (count === 2 && id === "")) {
+      if (method === "GET")
+        return withGrant(request, model, (ctx) =>
+          /\btext\/event-stream\b/.test(request.headers.get("accept") ?? "")
+            ? streamEvents(ctx, model, hubOf, streams)
+            : queryRecords(ctx, model),
+        );
+      if (method === "POST") return withGrant(request, model, (ctx) => createRecord(ctx, model));
+      throw notFound();
+    }
+    if (id === "" || (count === 3 && rel === "") || count > 3) throw notFound();
+    if (count === 3) {
+      if (method === "GET")
+        return withGrant(request, model, (ctx) => followLink(ctx, model, id!, rel!));
+      throw notFound();
+    }
+    if (id === "_changes" && method === "POST")
+      return withGrant(request, model, (ctx) => applyChanges(ctx, model));
+    switch (method) {
+      case "GET":
+        return withGrant(request, model, (ctx) => getRecord(ctx, model, id!));
+      case "PUT":
+        return withGrant(request, model, (ctx) => putRecord(ctx, model, id!));
+      case "PATCH":
+        return withGrant(request, model, (ctx) => patchRecord(ctx, model, id!));
+      case "DELETE":
+        return withGrant(request, model, (ctx) => deleteRecord(ctx, model, id!));
+      default:
+        throw notFound();
     }
   };
-  return Object.assign(handle, {
+
+  const openApi = async (request: Request): Promise<Response> => {
+    if (!options.openapi)
+      throw new HttpError(404, "HTTP_NOT_FOUND", "this server has no OpenAPI document");
+    const grant = await authorize(request);
+    const document = openApiForRole(
+      options.openapi as Record<string, unknown>,
+      grant,
+      options.models,
+      basePath,
+    );
+    return new Response(JSON.stringify(document), {
+      headers: { "content-type": "application/json" },
+    });
+  };
+
+  /** The error a request that ran out of time answers with. */
+  const timeoutError = (_request: Request): HttpError =>
+    new HttpError(503, "HTTP_TIMEOUT", `the request took longer than ${deadlines.ms} ms`);
+
+  const answer = async (request: Request): Promise<Response> => {
+    if (cors && request.method === "OPTIONS") return cors.preflight(request);
+    // HEAD is GET without the body.
+    const head = request.method === "HEAD";
+    let response: Response;
+    try {
+      response = await deadlines.run(dispatch(request, head ? "GET" : request.method), () =>
+        errorResponse(timeoutError(request)),
+      );
+    } catch (error) {
+      response = errorResponse(error, options.onError);
+    }
+    if (head) response = new Response(null, { status: response.status, headers: response.headers });
+    return cors ? cors.apply(request, response) : response;
+  };
+
+  return Object.assign(answer, {
     close() {
       for (const close of [...streams]) close();
       for (const hub of hubs.values()) hub.close();
     },
-  });
-}
-
-function corsMiddleware(options: CorsOptions) {
-  if (options.origins.includes("*") && options.credentials)
-    throw new PerstoreError(
-      "SERVER_CONFIG",
-      "CORS: a wildcard origin cannot be combined with credentials; list the origins",
-    );
-  const allowed = new Set(options.origins);
-  return cors({
-    origin: (origin) => (allowed.has("*") ? "*" : allowed.has(origin) ? origin : null),
-    credentials: options.credentials ?? false,
-    allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    allowHeaders: [
-      "Authorization",
-      "Content-Type",
-      "If-Match",
-      "If-None-Match",
-      "Range",
-      "Last-Event-ID",
-      "Perstore-Parameters",
-    ],
-    exposeHeaders: ["Content-Range", "ETag", "Location", "Perstore-Revision"],
   });
 }
