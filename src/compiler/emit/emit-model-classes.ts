@@ -17,6 +17,7 @@ import {
   type StatementStructures,
 } from "ts-morph";
 import { compileQuery } from "../../query/index.js";
+import { definitionData } from "../ir/definition-data.js";
 import { kebabCase, pascalCase, withArticle } from "../ir/names.js";
 import type { FacetIR, ModelIR, ProjectIR } from "../ir/types.js";
 import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
@@ -278,44 +279,34 @@ function definitionLiteral(
   compiled: { q: ModelIR["queries"][number]; source: string }[],
   sql: unknown,
 ): string {
-  const defaults = Object.fromEntries(
-    model.properties.filter((p) => p.default !== undefined).map((p) => [p.name, p.default]),
-  );
-  const querySchema = {
-    primaryKey: model.primaryKey,
-    fields: Object.fromEntries(model.properties.map((p) => [p.name, p.type])),
-  };
+  const data = definitionData(model);
   const queries = compiled
     .map(
       ({ q, source }) =>
         `${JSON.stringify(q.name)}: { query: ${toCode(q.query)}, parameters: ${toCode(q.parameters)}, predicate: ${source}, source: ${toCode(q.source)} }`,
     )
     .join(",\n");
-  const facets = model.facets
-    .map((f) => {
-      const { name, ...rest } = f;
-      return `${JSON.stringify(name)}: ${toCode(rest)}`;
-    })
+  const facets = Object.entries(data.facets)
+    .map(([name, rest]) => `${JSON.stringify(name)}: ${toCode(rest)}`)
     .join(",\n");
   const fields: [string, string][] = [
-    ["name", JSON.stringify(model.name)],
-    ["table", JSON.stringify(model.table)],
-    ["primaryKey", JSON.stringify(model.primaryKey)],
+    ["name", JSON.stringify(data.name)],
+    ["table", JSON.stringify(data.table)],
+    ["primaryKey", JSON.stringify(data.primaryKey)],
     ["instanceClass", model.name],
     ["validate", `validate${model.name}`],
-    ["defaults", toCode(defaults)],
-    // A null read back for any other property means "absent" (SQL NULL), and the runtime drops it.
-    ["nullableProperties", toCode(model.properties.filter((p) => p.nullable).map((p) => p.name))],
-    ["readonlyProperties", toCode(model.properties.filter((p) => p.readonly).map((p) => p.name))],
-    ["additionalProperties", String(model.additionalProperties)],
-    ["indexes", toCode(model.indexes)],
-    ["links", toCode(model.links)],
-    ["querySchema", toCode(querySchema)],
+    ["defaults", toCode(data.defaults)],
+    ["nullableProperties", toCode(data.nullableProperties)],
+    ["readonlyProperties", toCode(data.readonlyProperties)],
+    ["additionalProperties", String(data.additionalProperties)],
+    ["indexes", toCode(data.indexes)],
+    ["links", toCode(data.links)],
+    ["querySchema", toCode(data.querySchema)],
     ["queries", `{\n${queries}\n}`],
     ["facets", `{\n${facets}\n}`],
   ];
-  if (model.base) fields.push(["base", JSON.stringify(model.base)]);
-  fields.push(["subModels", toCode(model.subModels)]);
+  if (data.base !== undefined) fields.push(["base", JSON.stringify(data.base)]);
+  fields.push(["subModels", toCode(data.subModels)]);
   fields.push(["sql", toCode(sql)]);
   return `{\n${fields.map(([k, v]) => `${k}: ${v}`).join(",\n")}\n}`;
 }
