@@ -27,6 +27,22 @@ const PERSTORE_KEYWORDS = [
 
 const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples"]);
 
+/** Keywords json-schema-to-typescript derives a type from; a schema with none of them admits anything. */
+const TYPE_KEYWORDS = [
+  "type",
+  "const",
+  "enum",
+  "tsType",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "properties",
+  "additionalProperties",
+  "patternProperties",
+  "items",
+  "prefixItems",
+];
+
 /** The TS name of a `$defs` entry: its title, else its key in PascalCase. */
 export function defTypeName(key: string, schema: unknown): string {
   const title = (schema as { title?: unknown } | null)?.title;
@@ -49,15 +65,31 @@ async function emitModelTypes(
   byName: ReadonlyMap<string, ModelIR>,
 ): Promise<EmittedFile> {
   const imports = new Map<string, Set<string>>();
-  const refType = (ref: string): string => {
+  /** The TS type a `$ref` stands for: a model's data, a named `$defs` type, or the target inlined. */
+  const refType = (ref: string, inlining: ReadonlySet<string>): string | object => {
     const hash = ref.indexOf("#");
     const target = hash < 0 ? ref : ref.slice(0, hash);
     const pointer = hash < 0 ? "" : ref.slice(hash + 1);
-    const owner = target === "" ? model.name : target;
+    const owner = target;
+    const ownerIR = byName.get(owner);
+    // A schema outside the project (the draft 2020-12 meta-schema), or a reference kept relative
+    // to a subschema's own `$id` (see model-sources.ts): any JSON value.
+    if (ownerIR === undefined) return "unknown";
+    const def = /^\/\$defs\/[^/]+$/.test(pointer);
+    if (pointer !== "" && !def) {
+      // Anywhere else (`#/properties/x`, a nested `$defs`): the schema there, inline.
+      const key = `${owner}#${pointer}`;
+      if (inlining.has(key)) return "unknown";
+      return prepare(
+        getByPointer(ownerIR.schema, pointer),
+        false,
+        new Set([...inlining, key]),
+      ) as object;
+    }
     const name =
       pointer === ""
         ? `${owner}Data`
-        : defTypeName(pointer.split("/").pop()!, getByPointer(byName.get(owner)?.schema, pointer));
+        : defTypeName(pointer.split("/").pop()!, getByPointer(ownerIR.schema, pointer));
     if (owner !== model.name) {
       const file = `./${kebabCase(owner)}.types.js`;
       if (!imports.has(file)) imports.set(file, new Set());
@@ -65,24 +97,38 @@ async function emitModelTypes(
     }
     return name;
   };
-  const prepare = (node: unknown, top: boolean): unknown => {
-    if (Array.isArray(node)) return node.map((n) => prepare(n, false));
+  const prepare = (
+    node: unknown,
+    top: boolean,
+    inlining: ReadonlySet<string> = new Set(),
+  ): unknown => {
+    if (Array.isArray(node)) return node.map((n) => prepare(n, false, inlining));
     if (node === null || typeof node !== "object") return node;
     const record = node as Record<string, unknown>;
     if (typeof record["$ref"] === "string") {
-      const name = refType(record["$ref"]);
-      return {
-        tsType: name,
-        ...(typeof record["description"] === "string"
-          ? { description: record["description"] }
-          : {}),
-      };
+      const type = refType(record["$ref"], inlining);
+      const description =
+        typeof record["description"] === "string" ? { description: record["description"] } : {};
+      return typeof type === "string"
+        ? { tsType: type, ...description }
+        : { ...type, ...description };
     }
+    // json-schema-to-typescript dereferences every `$ref` key it finds, data included: a
+    // `const`/`enum` holding one is typed here, as the literal it is.
+    if (holdsRefKey(record["const"])) return { tsType: literalType(record["const"]) };
+    if (Array.isArray(record["enum"]) && holdsRefKey(record["enum"]))
+      return { tsType: record["enum"].map(literalType).join(" | ") };
+    // json-schema-to-typescript reads a schema that names no type as an object; `{ "minimum": 0 }`
+    // admits any value (only numbers must be >= 0).
+    if (!top && !TYPE_KEYWORDS.some((k) => Object.hasOwn(record, k))) return { tsType: "unknown" };
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(record)) {
       if (top && PERSTORE_KEYWORDS.includes(key)) continue;
       // Nested titles would become separate named types; keep nested types inline.
       if (!top && key === "title") continue;
+      // Annotations of the user's own, and examples or defaults holding a `$ref` key, say nothing of the type.
+      if (key.startsWith("x-") || ((key === "default" || key === "examples") && holdsRefKey(value)))
+        continue;
       // Values, not schemas: a `$ref` key in them is data.
       if (DATA_KEYWORDS.has(key)) {
         out[key] = value;
@@ -90,8 +136,8 @@ async function emitModelTypes(
       }
       out[key] =
         key === "properties" || key === "$defs"
-          ? mapValues(value, (v) => prepare(v, false))
-          : prepare(value, false);
+          ? mapValues(value, (v) => prepare(v, false, inlining))
+          : prepare(value, false, inlining);
     }
     return out;
   };
@@ -125,6 +171,21 @@ async function emitModelTypes(
     contents: `${header}\n\n${parts.join("\n")}`,
     model: model.name,
   };
+}
+
+/** Whether a JSON value holds an object with a `$ref` key anywhere. */
+function holdsRefKey(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) return value.some(holdsRefKey);
+  return Object.hasOwn(value, "$ref") || Object.values(value).some(holdsRefKey);
+}
+
+/** The TS literal type of a JSON value. */
+function literalType(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `readonly [${value.map(literalType).join(", ")}]`;
+  const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${literalType(v)}`);
+  return `{ ${members.join("; ")} }`;
 }
 
 function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {

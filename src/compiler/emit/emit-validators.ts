@@ -10,9 +10,10 @@
 import standaloneModule from "ajv/dist/standalone/index.js";
 import { _ } from "ajv";
 import { AJV_RUNTIME_EXPORTS } from "../../runtime/ajv.js";
-import { createAjv } from "../load/create-ajv.js";
+import { createValidatorAjv } from "../load/create-ajv.js";
 import { kebabCase, withArticle } from "../ir/names.js";
-import type { ProjectIR } from "../ir/types.js";
+import type { ModelIR, ProjectIR } from "../ir/types.js";
+import { SchemaError, SchemaErrors } from "../../errors/index.js";
 import type { EmittedFile } from "./emitted-file.js";
 import type { EmitContext } from "./emitters.js";
 import { selectedModels } from "./selected-models.js";
@@ -27,15 +28,12 @@ const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).d
  * same IR: a build emits its models in batches, and each schema then
  * compiles once however many validators reference it.
  */
-const ajvOf = new WeakMap<ProjectIR, ReturnType<typeof createAjv>>();
+const ajvOf = new WeakMap<ProjectIR, ReturnType<typeof createValidatorAjv>>();
 
-function ajvFor(ir: ProjectIR): ReturnType<typeof createAjv> {
+function ajvFor(ir: ProjectIR): ReturnType<typeof createValidatorAjv> {
   let ajv = ajvOf.get(ir);
   if (ajv !== undefined) return ajv;
-  ajv = createAjv({
-    allErrors: true,
-    // The load step already checked every schema against the meta-schema.
-    validateSchema: false,
+  ajv = createValidatorAjv({
     code: { source: true, esm: true, formats: _`require("ajv-formats/dist/formats").fullFormats` },
   });
   // Adding is cheap (nothing compiles until a validator needs it), and any model may be $ref'd.
@@ -54,9 +52,7 @@ export function emitValidators(
   const ajv = ajvFor(ir);
   return models.flatMap((model) => {
     const fn = `validate${model.name}`;
-    const code = renumberAjvNames(toEsm(standaloneCode(ajv, { [fn]: model.name }), model.name), {
-      prune: true,
-    });
+    const code = renumberAjvNames(toEsm(standalone(ajv, fn, model), model.name), { prune: true });
     const base = kebabCase(model.name);
     return [
       { path: `${base}.validator.js`, source: model.file, contents: code, model: model.name },
@@ -68,6 +64,30 @@ export function emitValidators(
       },
     ];
   });
+}
+
+/**
+ * ajv's standalone code for one model. The load step reports what ajv would
+ * refuse, each at its place; should ajv still refuse a schema, the error
+ * names the model's file rather than escaping as a bare Error.
+ */
+function standalone(
+  ajv: ReturnType<typeof createValidatorAjv>,
+  fn: string,
+  model: ModelIR,
+): string {
+  try {
+    return standaloneCode(ajv, { [fn]: model.name });
+  } catch (error) {
+    throw new SchemaErrors([
+      new SchemaError(
+        "SCHEMA_UNSUPPORTED",
+        `ajv cannot compile a validator for ${model.name}: ${(error as Error).message}`,
+        { file: model.file, pointer: "" },
+        { cause: error },
+      ),
+    ]);
+  }
 }
 
 /** Replace ajv's `require(...)`s by imports from `perstore`; fail on anything unknown. */

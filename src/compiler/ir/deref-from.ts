@@ -19,7 +19,10 @@ export function derefFrom(byName: ReadonlyMap<string, ModelSource>, from: ModelS
       const ref = current["$ref"];
       const hash = ref.indexOf("#");
       const target = hash < 0 ? ref : ref.slice(0, hash);
-      owner = target === "" ? owner : (byName.get(target) ?? owner);
+      // A schema outside the project (the draft 2020-12 meta-schema) is not followed.
+      const next = target === "" ? owner : byName.get(target);
+      if (next === undefined) return current;
+      owner = next;
       const found = getByPointer(owner.normalized, hash < 0 ? "" : ref.slice(hash + 1));
       if (found === null || typeof found !== "object") return current;
       current = found as Record<string, unknown>;

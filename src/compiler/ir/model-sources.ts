@@ -4,7 +4,8 @@
  * `Model#/pointer` form. Every problem is reported to `Diagnostics`.
  */
 import { posix } from "node:path";
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
+import { metaSchemaProblems } from "../load/meta-schema-errors.js";
 import {
   JsonSyntaxError,
   parseJsonWithPointers,
@@ -13,7 +14,19 @@ import {
 import type { Diagnostics } from "../load/diagnostics.js";
 import { perstoreMetaSchema } from "../load/vocabulary.js";
 import { createAjv } from "../load/create-ajv.js";
-import { getByPointer } from "./json-pointer.js";
+import {
+  checkSchemaKeywords,
+  knownKeywordsOf,
+  type KnownKeywords,
+} from "../load/schema-keywords.js";
+import {
+  fileUri,
+  indexResources,
+  pointerFragment,
+  resolveReference,
+  resolveUri,
+  type RefTarget,
+} from "./schema-resources.js";
 import { isIdentifier, pascalCase } from "./names.js";
 import { subschemasOf } from "./subschemas.js";
 
@@ -32,12 +45,6 @@ export interface ModelSource {
   /** A copy with `$id` set to the model name and every `$ref` rewritten to `Model#pointer`. */
   readonly normalized: Record<string, unknown>;
   readonly pointers: ReadonlyMap<string, SourcePosition>;
-}
-
-/** A resolved reference: the model and the pointer inside it ("" for the whole model). */
-export interface RefTarget {
-  readonly model: string;
-  readonly pointer: string;
 }
 
 const SUFFIX = ".schema.json";
@@ -64,7 +71,9 @@ interface CheckedFile {
 export type SourceCache = Map<string, CheckedFile>;
 
 // Validators compiled once per process: they hold no per-build state.
-let checkers: { meta: ValidateFunction; schema: ReturnType<typeof createAjv> } | undefined;
+let checkers:
+  | { meta: ValidateFunction; schema: ReturnType<typeof createAjv>; known: KnownKeywords }
+  | undefined;
 
 /** Parse every source and give each its model name; sources must be sorted by file. */
 export function readModelSources(
@@ -128,20 +137,44 @@ export function readModelSources(
 
   const fileToModel = new Map(named.map((m) => [m.file, m.name]));
   const rawByModel = new Map(named.map((m) => [m.name, m.raw]));
+  const index = indexResources(named);
   return named.map((m) => {
-    const resolveRef = (ref: string, pointer: string): string => {
-      const target = resolveReference(ref, m.name, m.file, fileToModel, rawByModel);
+    const keepResources = usesDynamicScope(m.raw);
+    const resolveRef = (ref: string, pointer: string, at: RefLocation): string => {
+      if (isSchemaAjvHolds(ref)) return ref;
+      const target = resolveReference(ref, {
+        fromModel: m.name,
+        fromFile: m.file,
+        ...at,
+        fileToModel,
+        rawByModel,
+        index,
+      });
       if (typeof target === "string") {
         diagnostics.error("SCHEMA_UNKNOWN_REF", target, m.file, pointer);
         return ref;
       }
+      if (!at.inRoot && keepResources) return ref;
       return target.pointer === "" ? target.model : `${target.model}#${target.pointer}`;
     };
-    const normalized = rewriteRefs(m.raw, resolveRef);
+    const normalized = rewriteRefs(m.name, m.file, m.raw, keepResources, resolveRef);
     delete normalized["$schema"];
     normalized["$id"] = m.name;
     return { name: m.name, file: m.file, raw: m.raw, normalized, pointers: m.pointers };
   });
+}
+
+/** An absolute reference to a schema every perstore ajv holds: the draft 2020-12 meta-schemas. */
+function isSchemaAjvHolds(ref: string): boolean {
+  const hash = ref.indexOf("#");
+  const uri = hash < 0 ? ref : ref.slice(0, hash);
+  return uri.startsWith("https://json-schema.org/draft/2020-12/") && metaSchemaUris().has(uri);
+}
+
+let metaUris: ReadonlySet<string> | undefined;
+function metaSchemaUris(): ReadonlySet<string> {
+  metaUris ??= new Set(Object.keys(createAjv().schemas));
+  return metaUris;
 }
 
 /** Model name: the schema's `title` when set, else the file name in PascalCase. */
@@ -152,53 +185,74 @@ function modelName(file: string, raw: Record<string, unknown>): string {
 }
 
 /**
- * Resolve `#/ptr`, `Model`, `Model#/ptr` or `other.schema.json#/ptr` from a
- * model; a string is the reason it cannot be resolved.
- */
-export function resolveReference(
-  ref: string,
-  fromModel: string,
-  fromFile: string,
-  fileToModel: ReadonlyMap<string, string>,
-  rawByModel: ReadonlyMap<string, Record<string, unknown>>,
-): RefTarget | string {
-  const hash = ref.indexOf("#");
-  const base = hash < 0 ? ref : ref.slice(0, hash);
-  const pointer = hash < 0 ? "" : ref.slice(hash + 1);
-  let model: string | undefined;
-  if (base === "") model = fromModel;
-  else if (base.endsWith(".json")) {
-    model = fileToModel.get(posix.normalize(posix.join(posix.dirname(fromFile), base)));
-    if (model === undefined) return `$ref ${JSON.stringify(ref)}: no model schema file ${base}`;
-  } else if (rawByModel.has(base)) model = base;
-  else return `$ref ${JSON.stringify(ref)}: no model named ${base}`;
-  if (pointer !== "" && getByPointer(rawByModel.get(model), pointer) === undefined) {
-    return `$ref ${JSON.stringify(ref)}: ${model} has nothing at ${pointer}`;
-  }
-  return { model, pointer };
-}
-
-/**
- * A copy of `raw` with the `$ref` of every schema position resolved; values
- * that are data (`const`, `enum`, `default`, `examples`, perstore keywords)
- * are copied as they are, even when they hold a `$ref` key.
+ * A copy of `raw` with the `$ref` of every schema position resolved to
+ * `Model#/pointer` form; values that are data (`const`, `enum`, `default`,
+ * `examples`, perstore keywords) are copied as they are, even when they hold
+ * a `$ref` key. Once every reference names its model, a model is one schema
+ * resource: the `$id` and `$anchor` of its subschemas are dropped, so ajv
+ * reads `Model#/pointer` against the model wherever it is written. Except
+ * with `$dynamicRef`, whose meaning depends on the resources a value is
+ * checked through: then subschemas keep their `$id`, and a reference written
+ * inside one is checked here but kept as written (ajv resolves it against
+ * that resource's URI, where `Model#/pointer` would not resolve). A reference
+ * to a schema ajv itself holds (the draft 2020-12 meta-schemas) is kept as
+ * written.
  */
 function rewriteRefs(
+  model: string,
+  file: string,
   raw: Record<string, unknown>,
-  resolve: (ref: string, pointer: string) => string,
+  keepResources: boolean,
+  resolve: (ref: string, pointer: string, context: RefLocation) => string,
 ): Record<string, unknown> {
   // structuredClone keeps a "__proto__" key as an own data property.
   const copy = structuredClone(raw);
-  const stack: { schema: Record<string, unknown>; pointer: string }[] = [
-    { schema: copy, pointer: "" },
+  const rootId = typeof raw["$id"] === "string" ? resolveUri(raw["$id"], fileUri(file)) : undefined;
+  const stack: { schema: Record<string, unknown>; pointer: string; at: RefLocation }[] = [
+    {
+      schema: copy,
+      pointer: "",
+      at: { base: rootId ?? fileUri(file), inRoot: true, resource: { model, pointer: "" } },
+    },
   ];
   for (let item = stack.pop(); item; item = stack.pop()) {
+    let at = item.at;
+    if (item.pointer !== "") {
+      const id = item.schema["$id"];
+      const base = typeof id === "string" ? resolveUri(id, at.base) : undefined;
+      if (base !== undefined)
+        at = { base, inRoot: false, resource: { model, pointer: pointerFragment(item.pointer) } };
+    }
     const ref = item.schema["$ref"];
-    if (typeof ref === "string") item.schema["$ref"] = resolve(ref, `${item.pointer}/$ref`);
+    if (typeof ref === "string") item.schema["$ref"] = resolve(ref, `${item.pointer}/$ref`, at);
+    for (const sub of subschemasOf(item.schema, item.pointer))
+      stack.push({ schema: sub.schema as Record<string, unknown>, pointer: sub.pointer, at });
+    if (!keepResources && item.pointer !== "") {
+      delete item.schema["$id"];
+      delete item.schema["$anchor"];
+    }
+  }
+  return copy;
+}
+
+/** Whether any schema position of `raw` uses `$dynamicRef` or `$dynamicAnchor`. */
+function usesDynamicScope(raw: Record<string, unknown>): boolean {
+  const stack: { schema: Record<string, unknown>; pointer: string }[] = [
+    { schema: raw, pointer: "" },
+  ];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    if ("$dynamicRef" in item.schema || "$dynamicAnchor" in item.schema) return true;
     for (const sub of subschemasOf(item.schema, item.pointer))
       stack.push({ schema: sub.schema as Record<string, unknown>, pointer: sub.pointer });
   }
-  return copy;
+  return false;
+}
+
+/** Where a `$ref` is written: its resource's base URI and place in the model. */
+interface RefLocation {
+  readonly base: string;
+  readonly inRoot: boolean;
+  readonly resource: RefTarget;
 }
 
 function checkFile(text: string): CheckedFile {
@@ -229,30 +283,21 @@ function checkFile(text: string): CheckedFile {
       ],
     };
   }
-  checkers ??= {
-    meta: createAjv({ allErrors: true, strict: false }).compile(perstoreMetaSchema),
-    schema: createAjv({ allErrors: true }),
-  };
+  if (checkers === undefined) {
+    const schema = createAjv({ allErrors: true });
+    checkers = {
+      meta: createAjv({ allErrors: true, strict: false }).compile(perstoreMetaSchema),
+      schema,
+      known: knownKeywordsOf(schema),
+    };
+  }
   const raw = data as Record<string, unknown>;
-  if (!checkers.meta(raw)) errors.push(...ajvErrors(checkers.meta.errors ?? [], "SCHEMA_KEYWORD"));
+  if (!checkers.meta(raw))
+    errors.push(...metaSchemaProblems(checkers.meta.errors ?? [], raw, "SCHEMA_KEYWORD"));
   // ajv's own draft 2020-12 meta-schema; `$ref`s are not resolved here.
   const { $schema: _ignored, ...withoutMeta } = raw;
   if (!checkers.schema.validateSchema(withoutMeta))
-    errors.push(...ajvErrors(checkers.schema.errors ?? [], "SCHEMA_INVALID"));
+    errors.push(...metaSchemaProblems(checkers.schema.errors ?? [], withoutMeta, "SCHEMA_INVALID"));
+  errors.push(...checkSchemaKeywords(raw, checkers.known));
   return { parsed: { raw, pointers }, pointers, errors };
-}
-
-function ajvErrors(
-  errors: readonly ErrorObject[],
-  code: string,
-): { code: string; message: string; pointer: string }[] {
-  const out: { code: string; message: string; pointer: string }[] = [];
-  for (const e of errors) {
-    // anyOf/oneOf summaries repeat their branches' errors.
-    if (e.keyword === "anyOf" || e.keyword === "oneOf" || e.keyword === "if") continue;
-    const detail =
-      e.keyword === "additionalProperties" ? ` (${String(e.params["additionalProperty"])})` : "";
-    out.push({ code, message: `${e.message ?? e.keyword}${detail}`, pointer: e.instancePath });
-  }
-  return out;
 }

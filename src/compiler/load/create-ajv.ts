@@ -22,3 +22,23 @@ export function createAjv(options: Options = {}): CompilerAjv {
   ajv.addVocabulary(perstoreVocabulary);
   return ajv;
 }
+
+/**
+ * The ajv that compiles model validators (at build time and in defineModel),
+ * after the load step has checked every schema: against the meta-schema, and
+ * for unknown keywords and formats, each reported with its location (ajv's
+ * strict mode would throw on the first one only, with no location). A
+ * type-specific keyword without `type` (`{"minimum": 0}`) means what JSON
+ * Schema says, "numbers must be >= 0", so strictTypes and strictTuples are off.
+ */
+export function createValidatorAjv(options: Options = {}): CompilerAjv {
+  return createAjv({
+    allErrors: true,
+    validateSchema: false,
+    strict: false,
+    // Still reject NaN and Infinity where a number is expected (part of what `strict` turned on).
+    strictNumbers: true,
+    logger: false,
+    ...options,
+  });
+}
