@@ -203,6 +203,8 @@ export function exampleModelTests(make: MakeExampleModels): void {
       name: "QueryError",
     });
     expect(Object.keys(Book.queries).sort()).toEqual(["byGenre", "inPrint", "publishedBetween"]);
+    // Book's fullText fields answer search() (the memory index, or the SQL tsvector column).
+    expect((await Book.query("search(dune)")).map((b) => b.title)).toEqual(["Dune"]);
     expect((await Author.queries.active()).map((a) => a.id)).toEqual([author.id]);
     await Company.create({ name: "Acme", size: "large" } as never);
     await Company.create({ name: "Bits" } as never);
