@@ -5,13 +5,13 @@
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { SchemaErrors, PerstoreError } from "../errors/index.js";
 import { closestMatch } from "../errors/did-you-mean.js";
 import { EXIT, type CliIO, type Command } from "./command.js";
 import { paintFor } from "./color.js";
 import { describeThrown } from "./describe-thrown.js";
 import { commandHelp, overviewHelp, usageLine } from "./help.js";
 import { jsonErrors, writeJson } from "./json-output.js";
+import { reportError } from "./report-error.js";
 import { findCommand, parseCommandArgs, type FoundCommand } from "./parse-command-line.js";
 import { buildCommand } from "./specs/build.js";
 import { initCommand } from "./specs/init.js";
@@ -142,22 +142,6 @@ function usageError(io: CliIO, message: string, usage: string): number {
   const paint = paintFor(io.stderr, io.env);
   io.stderr.write(`${paint.red(message)}\n${paint.dim(`${usage}   (--help for more)`)}\n`);
   return EXIT.usage;
-}
-
-/** A failed command's error on stderr: every diagnostic of a SchemaErrors, else one line with its code. */
-export function reportError(io: CliIO, where: string, error: unknown): void {
-  const paint = paintFor(io.stderr, io.env);
-  if (error instanceof SchemaErrors) {
-    const n = error.errors.length;
-    io.stderr.write(`${paint.red(`${n} schema error${n === 1 ? "" : "s"}:`)}\n`);
-    for (const e of error.errors) io.stderr.write(`  ${e.message} ${paint.dim(`[${e.code}]`)}\n`);
-    return;
-  }
-  if (error instanceof PerstoreError) {
-    io.stderr.write(`${paint.red(`${where}: ${error.message}`)} ${paint.dim(`[${error.code}]`)}\n`);
-    return;
-  }
-  io.stderr.write(`${paint.red(`${where}: ${describeThrown(error)}`)}\n`);
 }
 
 /** Whether this module is the program being run (`tsx src/cli/index.ts build`), not imported (bin/perstore.js, tests). */

@@ -19,7 +19,7 @@ import { modelFingerprints } from "./ir/model-fingerprints.js";
 import type { SchemaSource, SourceCache } from "./ir/model-sources.js";
 import type { ProjectIR } from "./ir/types.js";
 import { readMixinExports, type MixinCache } from "./load/mixin-exports.js";
-import { readSchemaSources } from "./read-schema-sources.js";
+import { readSchemaFolder, type BuildWarning } from "./read-schema-sources.js";
 import { removeStaleFiles, writeFiles, type OutputFile } from "./write-files.js";
 
 export interface SessionOptions {
@@ -60,6 +60,8 @@ export interface SessionBuildResult {
   readonly unchanged: readonly string[];
   /** Generated files no model produces any more (a deleted schema): removed (or, with `check`, that would be). */
   readonly removed: readonly string[];
+  /** What the build noticed but did not stop for: an empty schemas folder, files in it that are not schemas. */
+  readonly warnings: readonly BuildWarning[];
   readonly durationMs: number;
 }
 
@@ -113,7 +115,9 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       for (const [key, text] of await loadFormatCache(config.root))
         if (!formatCache.has(key)) formatCache.set(key, text);
     }
-    const sources = buildOptions.sources ?? options.sources ?? (await readSchemaSources(config));
+    const given = buildOptions.sources ?? options.sources;
+    const { sources, warnings } =
+      given !== undefined ? { sources: given, warnings: [] } : await readSchemaFolder(config);
     // Start prettier workers now, so they load while the IR is built and emitted.
     const jobs = previous === undefined ? sources.length * 4 : 0;
     if (pool === undefined && config.prettier && poolSizeFor(jobs) > 0)
@@ -193,7 +197,14 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       const known = files.filter((f) => onDisk.get(join(target, f.path)) === f.contents);
       const rest = files.filter((f) => onDisk.get(join(target, f.path)) !== f.contents);
       const wrote = await writeFiles(target, rest, { check });
-      const removed = await removeStaleFiles(target, new Set(files.map((f) => f.path)), { check });
+      // An empty schemas folder is more likely a wrong "schemas" than the wish to delete every model.
+      const removed =
+        sources.length === 0
+          ? []
+          : await removeStaleFiles(target, new Set(files.map((f) => f.path)), {
+              check,
+              schemas: posix.normalize(config.schemas),
+            });
       report = {
         written: wrote.written,
         unchanged: [...known.map((f) => f.path), ...wrote.unchanged].sort(),
@@ -213,7 +224,15 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     if (useDisk && formattedNew && !buildOptions.noWrite && !buildOptions.check)
       await saveFormatCache(config.root, formatCache);
     const emittedModels = ir.models.filter((m) => affected.has(m.name)).map((m) => m.name);
-    return { config, ir, files, emittedModels, ...report, durationMs: performance.now() - started };
+    return {
+      config,
+      ir,
+      files,
+      emittedModels,
+      ...report,
+      warnings,
+      durationMs: performance.now() - started,
+    };
   }
 
   return {

@@ -4,7 +4,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { SchemaError } from "../errors/index.js";
+import { SchemaError, SchemaErrors } from "../errors/index.js";
+import { didYouMean } from "../errors/did-you-mean.js";
 import {
   JsonSyntaxError,
   parseJsonWithPointers,
@@ -28,6 +29,21 @@ export interface PerstoreConfig {
   /** The seed module `perstore seed` and `perstore migrate reset` run, relative to the root. */
   readonly seed?: string;
 }
+
+/**
+ * Every key perstore.config.json may hold (with `$schema`, which points editors at
+ * the published JSON Schema of this file, json-schemas/perstore.config.schema.json).
+ * Any other key is an error: a misspelt "schema" must not quietly build from the default folder.
+ */
+export const CONFIG_KEYS = [
+  "$schema",
+  "schemas",
+  "out",
+  "database",
+  "prettier",
+  "server",
+  "seed",
+] as const;
 
 export const DEFAULT_CONFIG = {
   schemas: "schemas",
@@ -87,6 +103,26 @@ export async function loadConfig(
       ...(at ? { line: at.line, column: at.column } : {}),
     });
   };
+  const unknown = Object.keys(raw)
+    .filter((key) => !(CONFIG_KEYS as readonly string[]).includes(key))
+    .map((key) => {
+      const at = pointers.get(`/${escapePointer(key)}`);
+      return new SchemaError(
+        "CONFIG_UNKNOWN_KEY",
+        `unknown key "${key}"${
+          didYouMean(key, CONFIG_KEYS.slice(1)) ||
+          ` (the keys are ${CONFIG_KEYS.slice(1)
+            .map((k) => `"${k}"`)
+            .join(", ")})`
+        }`,
+        {
+          file: CONFIG_FILE,
+          pointer: `/${escapePointer(key)}`,
+          ...(at ? { line: at.line, column: at.column } : {}),
+        },
+      );
+    });
+  if (unknown.length > 0) throw new SchemaErrors(unknown);
   const str = (key: keyof typeof DEFAULT_CONFIG & ("schemas" | "out" | "database")): string => {
     const value = raw[key];
     if (value === undefined) return DEFAULT_CONFIG[key];
@@ -112,4 +148,8 @@ export async function loadConfig(
     ...(raw["server"] !== undefined ? { server: raw["server"] } : {}),
     ...(seed !== undefined ? { seed } : {}),
   };
+}
+
+function escapePointer(key: string): string {
+  return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }

@@ -16,6 +16,7 @@ import type { FormatCache } from "./format-file.js";
 import type { SchemaSource } from "./ir/model-sources.js";
 import type { ProjectIR } from "./ir/types.js";
 import type { OutputFile } from "./write-files.js";
+import type { BuildWarning } from "./read-schema-sources.js";
 
 export type * from "./ir/types.js";
 export type { EmittedFile } from "./emit/emitted-file.js";
@@ -26,7 +27,7 @@ export { loadConfig, CONFIG_FILE, DEFAULT_CONFIG } from "./config.js";
 export { buildProjectIR } from "./ir/build-ir.js";
 export { modelFingerprints } from "./ir/model-fingerprints.js";
 export { EMITTERS, type Emitter, type EmitContext } from "./emit/emitters.js";
-export { readSchemaSources } from "./read-schema-sources.js";
+export { readSchemaSources, readSchemaFolder, type BuildWarning } from "./read-schema-sources.js";
 export {
   createBuildSession,
   type BuildSession,
@@ -63,6 +64,8 @@ export interface BuildResult extends CompileResult {
   readonly unchanged: readonly string[];
   /** Generated files of models that no longer exist: removed (or, with `check`, that would be). */
   readonly removed: readonly string[];
+  /** An empty schemas folder, files in it that are not schemas. */
+  readonly warnings: readonly BuildWarning[];
   readonly durationMs: number;
 }
 
@@ -81,10 +84,9 @@ export async function compile(options: CompileOptions = {}): Promise<CompileResu
 export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const session = createBuildSession(options);
   try {
-    const { config, ir, files, written, unchanged, removed, durationMs } = await session.build({
-      check: options.check ?? false,
-    });
-    return { config, ir, files, written, unchanged, removed, durationMs };
+    const { config, ir, files, written, unchanged, removed, warnings, durationMs } =
+      await session.build({ check: options.check ?? false });
+    return { config, ir, files, written, unchanged, removed, warnings, durationMs };
   } finally {
     await session.close();
   }

@@ -33,7 +33,7 @@ describe("perstore CLI", () => {
 
     const b = io(dir);
     expect(await main(["build"], b.io)).toBe(0);
-    expect(b.out()).toMatch(/compiled 1 models: \d+ files written, 0 unchanged/);
+    expect(b.out()).toMatch(/compiled 1 model: \d+ files written, 0 unchanged/);
     expect(await readFile(join(dir, "generated/note.ts"), "utf8")).toContain("export class Note");
 
     const c = io(dir);

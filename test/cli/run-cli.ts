@@ -15,11 +15,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs `perstore <argv>` in-process in `cwd`; resolves to the exit code and what it printed. */
+/** Runs `perstore <argv>` in-process in `cwd` (with `env` for colour); resolves to the exit code and what it printed. */
 export async function runCli(
   cwd: string,
   argv: readonly string[],
-  commands?: readonly Command[],
+  commands?: readonly Command<any>[],
+  env?: NodeJS.ProcessEnv,
 ): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
@@ -32,7 +33,12 @@ export async function runCli(
     });
   const code = await main(
     argv,
-    { cwd, stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)) },
+    {
+      cwd,
+      stdout: sink((s) => (stdout += s)),
+      stderr: sink((s) => (stderr += s)),
+      ...(env ? { env } : {}),
+    },
     commands,
   );
   return { code, stdout, stderr };

@@ -1,7 +1,7 @@
 /** `perstore build`: one build, or a watch that rebuilds on every change (options in ../specs/build.ts). */
 import { watch } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
-import { SchemaErrors, PerstoreError } from "../../errors/index.js";
+import { PerstoreError } from "../../errors/index.js";
 import {
   createBuildSession,
   loadConfig,
@@ -11,63 +11,104 @@ import {
 import type { CliIO, CommandRun } from "../command.js";
 import type { buildOptions } from "../specs/build.js";
 import { UsageError } from "../usage-error.js";
+import { count, paintFor } from "../color.js";
+import { reportError } from "../report-error.js";
+import { jsonErrors, writeJson } from "../json-output.js";
 import { startSpinner } from "../spinner.js";
 
 type BuildOptions = typeof buildOptions;
 
-/** One build on `session`, reported on `io`; resolves to the exit code. */
+interface OnceOptions {
+  readonly check: boolean;
+  /** A rebuild in watch mode (says which models it re-emitted). */
+  readonly rebuild: boolean;
+  /** Print one JSON document instead of text. */
+  readonly json: boolean;
+}
+
+/** One build on `session`, reported on `io`; resolves to the exit code. Errors are reported, not thrown (watch mode goes on). */
 async function once(
   io: CliIO,
   session: BuildSession,
-  check: boolean,
-  rebuild: boolean,
+  options: OnceOptions,
 ): Promise<{ code: number; result?: SessionBuildResult }> {
-  const stop = startSpinner(io.stdout, "compiling schemas");
+  const stop = options.json ? () => {} : startSpinner(io.stdout, "compiling schemas");
+  let result: SessionBuildResult;
   try {
-    const result = await session.build({ check });
-    stop();
-    const ms = Math.round(result.durationMs);
-    const models = result.ir.models.length;
-    if (check) {
-      if (result.written.length > 0 || result.removed.length > 0) {
-        const stale = [
-          ...result.written.map((f) => `  ${f}\n`),
-          ...result.removed.map((f) => `  ${f} (no longer generated)\n`),
-        ];
-        io.stderr.write(
-          `${result.config.out}/ is stale; run \`perstore build\`. Stale files:\n${stale.join("")}`,
-        );
-        return { code: 1, result };
-      }
-      io.stdout.write(
-        `${result.config.out}/ is up to date (${models} models, ${result.files.length} files, ${ms} ms)\n`,
-      );
-      return { code: 0, result };
-    }
-    for (const file of result.written) io.stdout.write(`  wrote ${result.config.out}/${file}\n`);
-    for (const file of result.removed) io.stdout.write(`  removed ${result.config.out}/${file}\n`);
-    const what = rebuild
-      ? `rebuilt ${result.emittedModels.length} of ${models} models${result.emittedModels.length > 0 ? ` (${result.emittedModels.join(", ")})` : ""}`
-      : `compiled ${models} models`;
-    io.stdout.write(
-      `${what}: ${result.written.length} files written, ${result.unchanged.length} unchanged${result.removed.length > 0 ? `, ${result.removed.length} removed` : ""} (${ms} ms)\n`,
-    );
-    return { code: 0, result };
+    result = await session.build({ check: options.check });
   } catch (error) {
     stop();
-    if (error instanceof SchemaErrors) {
-      io.stderr.write(
-        `${error.errors.length} schema error${error.errors.length === 1 ? "" : "s"}:\n`,
-      );
-      for (const e of error.errors) io.stderr.write(`  ${e.message} [${e.code}]\n`);
-      return { code: 1 };
-    }
-    if (error instanceof PerstoreError) {
-      io.stderr.write(`${error.message} [${error.code}]\n`);
-      return { code: 1 };
-    }
-    throw error;
+    if (!(error instanceof PerstoreError)) throw error;
+    if (options.json) writeJson(io, false, { errors: jsonErrors(error) });
+    else reportError(io, "perstore build", error);
+    return { code: 1 };
   }
+  stop();
+  const code = options.check && (result.written.length > 0 || result.removed.length > 0) ? 1 : 0;
+  if (options.json) writeJson(io, code === 0, buildJson(result, options.check));
+  else if (options.check) reportCheck(io, result);
+  else reportBuild(io, result, options.rebuild);
+  return { code, result };
+}
+
+/** What `build --json` and `build --check --json` print beside `"ok"`. */
+function buildJson(result: SessionBuildResult, check: boolean): Record<string, unknown> {
+  return {
+    check,
+    out: result.config.out,
+    schemas: result.config.schemas,
+    models: result.ir.models.map((m) => m.name),
+    // Under --check: the files that are stale (would be written) or no longer generated (would be removed).
+    written: result.written,
+    unchanged: result.unchanged,
+    removed: result.removed,
+    warnings: result.warnings,
+    durationMs: Math.round(result.durationMs),
+  };
+}
+
+function reportWarnings(io: CliIO, result: SessionBuildResult): void {
+  const paint = paintFor(io.stderr, io.env);
+  for (const w of result.warnings)
+    io.stderr.write(`${paint.yellow("warning:")} ${w.message} ${paint.dim(`[${w.code}]`)}\n`);
+}
+
+function reportCheck(io: CliIO, result: SessionBuildResult): void {
+  reportWarnings(io, result);
+  const out = result.config.out;
+  const ms = Math.round(result.durationMs);
+  if (result.written.length > 0 || result.removed.length > 0) {
+    const paint = paintFor(io.stderr, io.env);
+    const stale = [
+      ...result.written.map((f) => `  ${f}\n`),
+      ...result.removed.map((f) => `  ${f} (no longer generated)\n`),
+    ];
+    io.stderr.write(
+      `${paint.red(`${out}/ is stale; run \`perstore build\`.`)} Stale files:\n${stale.join("")}`,
+    );
+    return;
+  }
+  const paint = paintFor(io.stdout, io.env);
+  io.stdout.write(
+    `${paint.green(`${out}/ is up to date`)} (${count(result.ir.models.length, "model")}, ${count(result.files.length, "file")}, ${ms} ms)\n`,
+  );
+}
+
+function reportBuild(io: CliIO, result: SessionBuildResult, rebuild: boolean): void {
+  reportWarnings(io, result);
+  const paint = paintFor(io.stdout, io.env);
+  const out = result.config.out;
+  for (const file of result.written) io.stdout.write(paint.dim(`  wrote ${out}/${file}\n`));
+  for (const file of result.removed) io.stdout.write(paint.dim(`  removed ${out}/${file}\n`));
+  const models = result.ir.models.length;
+  const emitted = result.emittedModels;
+  const what = rebuild
+    ? `rebuilt ${emitted.length} of ${count(models, "model")}${emitted.length > 0 ? ` (${emitted.join(", ")})` : ""}`
+    : `compiled ${count(models, "model")}`;
+  const removed = result.removed.length > 0 ? `, ${result.removed.length} removed` : "";
+  io.stdout.write(
+    `${paint.green(what)}: ${count(result.written.length, "file")} written, ${result.unchanged.length} unchanged${removed} (${Math.round(result.durationMs)} ms)\n`,
+  );
 }
 
 export interface WatchOptions {
@@ -87,7 +128,7 @@ export interface WatchOptions {
  */
 export async function watchBuild(io: CliIO, options: WatchOptions): Promise<number> {
   const session = createBuildSession({ root: io.cwd });
-  const first = await once(io, session, false, false);
+  const first = await once(io, session, { check: false, rebuild: false, json: false });
   const config = await loadConfig(io.cwd);
   const schemas = resolve(config.root, config.schemas);
   const out = resolve(config.root, config.out);
@@ -100,7 +141,11 @@ export async function watchBuild(io: CliIO, options: WatchOptions): Promise<numb
     clearTimeout(timer);
     timer = setTimeout(() => {
       running = running.then(async () => {
-        const { code, result } = await once(io, session, false, true);
+        const { code, result } = await once(io, session, {
+          check: false,
+          rebuild: true,
+          json: false,
+        });
         options.onRebuild?.(result, code);
       });
     }, options.debounceMs ?? 50);
@@ -138,7 +183,13 @@ export const runBuild: CommandRun<BuildOptions> = async ({ values }, io) => {
   }
   const session = createBuildSession({ root: io.cwd });
   try {
-    return (await once(io, session, values.check === true, false)).code;
+    return (
+      await once(io, session, {
+        check: values.check === true,
+        rebuild: false,
+        json: values.json === true,
+      })
+    ).code;
   } finally {
     await session.close();
   }
