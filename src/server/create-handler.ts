@@ -19,6 +19,7 @@ import { streamEvents } from "./event-stream-route.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { openApiForRole } from "./openapi-for-role.js";
+import { requestTimeout } from "./read-body.js";
 import {
   createRecord,
   deleteRecord,
@@ -155,9 +156,8 @@ export function createHandler(options: HandlerOptions): Handler {
     });
   };
 
-  /** The error a request that ran out of time answers with. */
-  const timeoutError = (_request: Request): HttpError =>
-    new HttpError(503, "HTTP_TIMEOUT", `the request took longer than ${deadlines.ms} ms`);
+  /** The error a request that ran out of time answers with: 408 while its body is still arriving (see read-body.ts). */
+  const timeoutError = (request: Request): HttpError => requestTimeout(request, deadlines.ms);
 
   const answer = async (request: Request): Promise<Response> => {
     if (cors && request.method === "OPTIONS") return cors.preflight(request);

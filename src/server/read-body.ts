@@ -2,7 +2,9 @@
  * Reading a JSON request body: the media type must be JSON (415 otherwise),
  * the body no larger than the limit (413, checked while reading, so a huge
  * body is never buffered whole), and the text valid JSON (400). Keys that
- * could reach a prototype are dropped as the text is parsed.
+ * could reach a prototype are dropped as the text is parsed. A body still
+ * arriving when the request's time is up is abandoned (`requestTimeout`): the
+ * read fails, so its route writes nothing, and the answer is 408.
  */
 import { isPrototypeKey } from "../store/copy.js";
 import { HttpError } from "./http-error.js";
@@ -36,6 +38,25 @@ export async function readJsonBody(
   }
 }
 
+/** Bodies being read, by request, each with the function that abandons it. */
+const reading = new WeakMap<Request, () => void>();
+
+const slowBody = () =>
+  new HttpError(408, "HTTP_REQUEST_TIMEOUT", "the request body did not arrive in time");
+
+/**
+ * The error a request that ran out of time answers with: 408 when its body was
+ * still arriving (the client was too slow; the read is abandoned, so nothing
+ * it carried is written), else 503 HTTP_TIMEOUT (the server was).
+ */
+export function requestTimeout(request: Request, ms: number): HttpError {
+  const abandon = reading.get(request);
+  if (abandon === undefined)
+    return new HttpError(503, "HTTP_TIMEOUT", `the request took longer than ${ms} ms`);
+  abandon();
+  return slowBody();
+}
+
 async function readText(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () =>
     new HttpError(413, "HTTP_BODY_TOO_LARGE", `the body is larger than ${maxBytes} bytes`);
@@ -45,15 +66,25 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw tooLarge();
+  let abandoned = false;
+  reading.set(request, () => {
+    abandoned = true;
+    reader.cancel().catch(() => {});
+  });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (abandoned) throw slowBody();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    reading.delete(request);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;

@@ -2,7 +2,9 @@
  * The Node adapter: serves a web-standard handler on `node:http` (through
  * `@hono/node-server`), logs one line per request, and closes gracefully:
  * `close()` stops accepting connections and resolves once in-flight requests
- * have finished.
+ * have finished. A connection that makes no progress for longer than the
+ * request timeout (a client that stops sending its request, or stops reading
+ * its answer) is closed, so a slow client holds nothing for long.
  */
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
@@ -15,6 +17,21 @@ export interface ServeNodeOptions {
   readonly host?: string;
   /** Receives one line per request: method, path, status, milliseconds. Never headers or bodies. */
   readonly log?: (line: string) => void;
+  /**
+   * The handler's request timeout (`timeoutMs`, default 30 s): a connection
+   * idle for longer, plus a second's grace so a late 408 is still written, is
+   * closed. Event streams, whose heartbeat comes every 15 s, get at least a minute.
+   */
+  readonly timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT = 30_000;
+const GRACE_MS = 1_000;
+const EVENT_STREAM_IDLE_MS = 60_000;
+
+/** The socket under a request, as @hono/node-server hands it to the fetch callback. */
+interface NodeEnv {
+  readonly incoming?: { readonly socket?: { setTimeout(ms: number): unknown } };
 }
 
 /** A running server. */
@@ -31,18 +48,28 @@ export async function serveNode(
   options: ServeNodeOptions = {},
 ): Promise<NodeServer> {
   const log = options.log;
+  const idleMs = (options.timeoutMs ?? DEFAULT_TIMEOUT) + GRACE_MS;
+  // An event stream is idle between events by design: its socket waits longer (heartbeats keep it alive).
+  const served = async (request: Request, env?: NodeEnv) => {
+    const response = await handler(request);
+    if (response.headers.get("content-type") === "text/event-stream")
+      env?.incoming?.socket?.setTimeout(Math.max(idleMs, EVENT_STREAM_IDLE_MS));
+    return response;
+  };
   const logged = log
-    ? async (request: Request) => {
+    ? async (request: Request, env?: NodeEnv) => {
         const started = performance.now();
-        const response = await handler(request);
+        const response = await served(request, env);
         const path = new URL(request.url).pathname;
         log(
           `${request.method} ${path} ${response.status} ${(performance.now() - started).toFixed(1)}ms`,
         );
         return response;
       }
-    : handler;
+    : served;
   const server = createAdaptorServer({ fetch: logged });
+  // Without a 'timeout' listener, Node destroys a socket idle for this long.
+  server.setTimeout(idleMs);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

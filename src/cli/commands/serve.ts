@@ -33,6 +33,7 @@ export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) 
     port: port ?? server.port,
     host: values.host ?? server.host,
     log: (line) => io.stdout.write(`${line}\n`),
+    ...(server.timeoutMs !== undefined ? { timeoutMs: server.timeoutMs } : {}),
   });
   const where = values.memory ? "in memory" : redactUrl(config.database);
   io.stdout.write(
