@@ -1,5 +1,6 @@
 /** `perstore migrate create | up | down | status | reset` (options and help in ../specs/migrate.ts). */
 import { join } from "node:path";
+import { PerstoreError } from "../../errors/index.js";
 import { createBuildSession, loadConfig, type PerstoreConfig } from "../../compiler/index.js";
 import { createEmptyMigration, createMigration } from "../../compiler/migrate/create-migration.js";
 import { loadMigrations } from "../../compiler/migrate/load-migrations.js";
@@ -14,7 +15,7 @@ import type {
   upOptions,
 } from "../specs/migrate.js";
 import { UsageError } from "../usage-error.js";
-import { databaseTarget, withTarget } from "./migrate-database.js";
+import { databaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 import { migrateReset } from "./migrate-reset.js";
 import { migrateStatus } from "./migrate-status.js";
 
@@ -121,6 +122,7 @@ async function up(io: CliIO): Promise<number> {
   const config = await loadConfig(io.cwd);
   const migrations = await loadMigrations(migrationsDir(config));
   const target = databaseTarget(config);
+  io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
   const applied = await withTarget(target, config.root, openDatabase, (db) =>
     migrateUp(db, migrations, { log: (line) => io.stdout.write(`  ${line}\n`) }),
   );
@@ -136,6 +138,14 @@ async function down(io: CliIO, count: number, allowDestructive: boolean): Promis
   const config = await loadConfig(io.cwd);
   const migrations = await loadMigrations(migrationsDir(config));
   const target = databaseTarget(config);
+  if (!target.exists)
+    // Opening it would create an empty database only to refuse.
+    throw new PerstoreError(
+      "MIGRATION_DOWN_TOO_MANY",
+      `cannot revert ${count} migration${count === 1 ? "" : "s"}: the database (${describeTarget(target, config.root)}) does not exist, so none is applied; nothing was reverted`,
+      { details: { requested: count, applied: 0 } },
+    );
+  io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
   const reverted = await withTarget(target, config.root, openDatabase, (db) =>
     migrateDown(db, migrations, {
       count,

@@ -87,7 +87,8 @@ describe("perstore migrate (one copy of the example project, embedded PGlite)", 
         // It started after the first had finished: nothing left to do.
         expect(other.stdout).toContain("the database is up to date");
       } else {
-        expect(other).toMatchObject({ code: 1, stdout: "" });
+        expect(other.code).toBe(1);
+        expect(other.stdout).toMatch(/^database: embedded PGlite folder [^\n]*\n$/); // and nothing applied
         expect(other.stderr).toContain(`is in use by process ${winner.pid};`);
         expect(other.stderr).toContain("[STORE_LOCKED]");
       }
@@ -175,14 +176,14 @@ describe("perstore migrate (one copy of the example project, embedded PGlite)", 
 
       expect(await migrate("up")).toMatchObject({
         code: 0,
-        stdout: `  applied ${file}\napplied 1 migration\n`,
+        stdout: `database: embedded PGlite folder .perstore/db (from perstore.config.json "database")\n  applied ${file}\napplied 1 migration\n`,
       });
 
       // More than are applied: an error, and nothing reverted.
       const tooMany = await migrate("down", "5");
       expect(tooMany.code).toBe(1);
       expect(tooMany.stderr).toBe(
-        "cannot revert 5 migrations: only 2 are applied; nothing was reverted [MIGRATION_DOWN_TOO_MANY]\n",
+        "perstore migrate down: cannot revert 5 migrations: only 2 are applied; nothing was reverted [MIGRATION_DOWN_TOO_MANY]\n",
       );
       // Reverting init would drop every table and its rows: refused without --allow-destructive.
       const destructive = await migrate("down", "2");
@@ -192,14 +193,14 @@ describe("perstore migrate (one copy of the example project, embedded PGlite)", 
 
       expect(await migrate("down")).toMatchObject({
         code: 0,
-        stdout: `  reverted ${file}\nreverted 1 migration\n`,
+        stdout: `database: embedded PGlite folder .perstore/db (from perstore.config.json "database")\n  reverted ${file}\nreverted 1 migration\n`,
       });
       // Only init is left (each command opens PGlite again: status is left out to keep this lean).
       // With the flag, init's down part runs: every table goes.
       const all = await migrate("down", "--allow-destructive");
       expect(all).toMatchObject({ code: 0, stderr: "" });
       expect(all.stdout).toMatch(
-        /^ {2}reverted \d{14}_[0-9a-f]{8}_init\.sql\nreverted 1 migration\n$/,
+        /^database: embedded PGlite folder \.perstore\/db \(from perstore\.config\.json "database"\)\n {2}reverted \d{14}_[0-9a-f]{8}_init\.sql\nreverted 1 migration\n$/,
       );
     },
     PROCESS_TIMEOUT,

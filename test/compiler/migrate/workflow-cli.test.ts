@@ -300,7 +300,9 @@ for (const target of TARGETS) {
           ),
         );
         const up = await run("migrate", "up");
-        expect(up).toMatchObject({ code: 0, stdout: `  applied ${file}\napplied 1 migration\n` });
+        expect(up).toMatchObject({ code: 0, stderr: "" });
+        expect(up.stdout).toMatch(/^database: .*\n/);
+        expect(up.stdout).toContain(`  applied ${file}\napplied 1 migration\n`);
         expect(await noteTitles()).toEqual(["backfilled"]);
         expect((await run("migrate", "status", "--exit-code")).code).toBe(0);
       },
@@ -425,6 +427,13 @@ describe("status, reset and usage without a database to open", () => {
         "no migration holds the schemas yet; run `perstore migrate create <name>` for:\n" +
         '  adds table "note"\n' +
         "0 pending\n",
+    );
+    expect(existsSync(join(root, ".perstore"))).toBe(false);
+    // down has nothing to revert, and does not create the database to find that out
+    const down = await runCli(root, ["migrate", "down"]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain(
+      "does not exist, so none is applied; nothing was reverted [MIGRATION_DOWN_TOO_MANY]",
     );
     expect(existsSync(join(root, ".perstore"))).toBe(false);
     await writeFile(join(root, "schemas/note.schema.json"), '{ "title": "Note", "type": "nope" }');
