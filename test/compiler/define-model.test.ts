@@ -320,36 +320,44 @@ describe("defineModel", () => {
   });
 });
 
-describe("defineModel where code generation is banned", () => {
+/** Runs plain JavaScript (an ES module) in a child node, the TypeScript sources loaded through tsx; its last line of output, parsed. */
+async function runScript(
+  lines: readonly string[],
+  nodeFlags: readonly string[] = [],
+): Promise<any> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...nodeFlags, "--import", "tsx", "--input-type=module", "--eval", lines.join("\n")],
+    { cwd: REPO, timeout: 110_000 },
+  );
+  return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
+const SEED_SCRIPT = [
+  'import { defineModel } from "./src/compiler/define/index.ts";',
+  "try {",
+  '  const model = defineModel("Example", undefined, {',
+  "    properties: { foo: String },",
+  "    prototype: { getFoo: function () { return this.foo; } },",
+  "  });",
+  '  const created = await model.create({ foo: "bar" });',
+  "  const someObject = await model.get(created.id);",
+  "  console.log(JSON.stringify({ foo: someObject.getFoo() }));",
+  "} catch (error) {",
+  "  console.log(JSON.stringify({ code: error.code, message: error.message }));",
+  "}",
+];
+
+describe("defineModel in a separate node process", () => {
+  it("works from plain JavaScript", { timeout: 120_000 }, async () => {
+    expect(await runScript(SEED_SCRIPT)).toEqual({ foo: "bar" });
+  });
+
   it(
-    "throws MODEL_CODE_GENERATION_DISALLOWED at once (node --disallow-code-generation-from-strings)",
+    "throws MODEL_CODE_GENERATION_DISALLOWED at once under --disallow-code-generation-from-strings",
     { timeout: 120_000 },
     async () => {
-      const script = [
-        'import { defineModel } from "./src/compiler/define/index.ts";',
-        "try {",
-        '  defineModel("Example", undefined, { properties: { foo: String } });',
-        "  console.log(JSON.stringify({ defined: true }));",
-        "} catch (error) {",
-        "  console.log(JSON.stringify({ code: error.code, message: error.message }));",
-        "}",
-      ].join("\n");
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        [
-          "--disallow-code-generation-from-strings",
-          "--import",
-          "tsx",
-          "--input-type=module",
-          "--eval",
-          script,
-        ],
-        { cwd: REPO, timeout: 110_000 },
-      );
-      const result = JSON.parse(stdout.trim().split("\n").pop()!) as {
-        code?: string;
-        message?: string;
-      };
+      const result = await runScript(SEED_SCRIPT, ["--disallow-code-generation-from-strings"]);
       expect(result.code).toBe("MODEL_CODE_GENERATION_DISALLOWED");
       expect(result.message).toContain("perstore build");
     },
