@@ -32,6 +32,8 @@ export function isStorableText(text: string): boolean {
  * (value or property name) of `record` that no store can keep.
  */
 export function assertStorableRecord(record: object): void {
+  // Most records are fine: check without building pointers, and find the pointer only for a bad one.
+  if (!hasUnstorable(record)) return;
   const found = findUnstorable(record, "");
   if (found === undefined) return;
   throw new ValidationError(
@@ -70,6 +72,22 @@ interface Found {
 }
 
 /** The first unstorable string in plain data (own enumerable keys, arrays), depth first. */
+/** Whether `value` holds a string or property name `textProblem` refuses (no pointer work). */
+function hasUnstorable(value: unknown): boolean {
+  if (typeof value === "string") return UNSTORABLE.test(value);
+  if (value === null || typeof value !== "object" || value instanceof Date) return false;
+  if (value instanceof RegExp) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasUnstorable(value[i])) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (UNSTORABLE.test(key) || hasUnstorable((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 function findUnstorable(value: unknown, pointer: string): Found | undefined {
   if (typeof value === "string") {
     const problem = textProblem(value);

@@ -60,6 +60,40 @@ export function fromJsonValue(value: unknown): unknown {
   return decodeObject(source);
 }
 
+/**
+ * `fromJsonValue` for data just parsed and owned by the caller: tags are
+ * decoded and prototype keys deleted in place instead of copying every
+ * object (opening a large store). Returns the decoded value.
+ */
+export function decodeInPlace(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item === null || typeof item !== "object") continue;
+      const decoded = decodeInPlace(item);
+      if (decoded !== item) value[i] = decoded;
+    }
+    return value;
+  }
+  const source = value as Record<string, unknown>;
+  for (const key in source) {
+    // First characters first: most keys are neither a tag ($...) nor a prototype key (_, c, p).
+    const first = key.charCodeAt(0);
+    if (first === 36 && TAGS.has(key) && Object.keys(source).length === 1)
+      return decodeTag(key, source[key]);
+    if ((first === 95 || first === 99 || first === 112) && isPrototypeKey(key)) {
+      delete source[key];
+      continue;
+    }
+    const item = source[key];
+    if (item === null || typeof item !== "object") continue;
+    const decoded = decodeInPlace(item);
+    if (decoded !== item) source[key] = decoded;
+  }
+  return source;
+}
+
 function decodeObject(source: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(source)) {

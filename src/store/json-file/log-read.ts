@@ -16,7 +16,7 @@ import fs from "node:fs/promises";
 import { StoreError } from "../../errors/index.js";
 import type { Id } from "../types.js";
 import { ioError, isErrno } from "./io-error.js";
-import { fromJsonValue, isStackOverflow } from "./json-codec.js";
+import { decodeInPlace, fromJsonValue, isStackOverflow } from "./json-codec.js";
 import type { FileSignature } from "./data-file.js";
 import { checkLogLine, parseHeader, splitLines, type CheckedLine } from "./log-line.js";
 
@@ -40,8 +40,10 @@ export interface LogPosition {
 export interface LogRead {
   /** `full`: the snapshot and every line; `tail`: the lines after the position given; `missing`: no file (or an empty one). */
   readonly kind: "full" | "tail" | "missing";
-  /** The snapshot's records (decoded), for `full`. */
+  /** The snapshot's records (decoded, the reader's to keep), for `full`. */
   readonly snapshot?: readonly unknown[];
+  /** Whether the snapshot's text was found free of text no store keeps (so records need no check for it). */
+  readonly textChecked?: boolean;
   /** The snapshot line's size in bytes, for `full`. */
   readonly snapshotBytes?: number;
   readonly entries: readonly LogEntry[];
@@ -121,7 +123,11 @@ async function readFully(handle: FileHandle, buffer: Buffer, position: number): 
 function parseWhole(
   path: string,
   buffer: Buffer,
-): Omit<LogRead, "kind" | "size" | "signature"> & { snapshot: unknown[]; snapshotBytes: number } {
+): Omit<LogRead, "kind" | "size" | "signature"> & {
+  snapshot: unknown[];
+  snapshotBytes: number;
+  textChecked: boolean;
+} {
   const headerEnd = buffer.indexOf(0x0a);
   const header = headerEnd < 0 ? undefined : parseHeader(buffer.subarray(0, headerEnd));
   if (header === undefined) {
@@ -144,10 +150,10 @@ function parseWhole(
       2,
       `expected the snapshot line (${typeof second === "string" ? second : `a ${second.kind} line`})`,
     );
-  const snapshot = decodeSnapshot(path, second);
+  const { records: snapshot, textChecked } = decodeSnapshot(path, second);
   const snapshotBytes = snapshotEnd + 1;
   const rest = parseLines(path, buffer, { file: header.file, offset: 0, line: 2 }, snapshotBytes);
-  return { snapshot, snapshotBytes, ...rest };
+  return { snapshot, snapshotBytes, textChecked, ...rest };
 }
 
 /**
@@ -184,12 +190,30 @@ function parseLines(
   return { entries, position: { file: from.file, offset: from.offset + offset, line } };
 }
 
-function decodeSnapshot(path: string, checked: CheckedLine): unknown[] {
+/** Text that could decode to a tag or a prototype key: without it the snapshot needs no decoding walk. */
+const NEEDS_DECODING = /"(?:\$(?:date|number|regexp|escape)|__proto__|constructor|prototype)"/;
+/** JSON escapes that could decode to text no store keeps (U+0000, a lone surrogate). */
+const MAYBE_UNSTORABLE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+function decodeSnapshot(
+  path: string,
+  checked: CheckedLine,
+): { records: unknown[]; textChecked: boolean } {
   const records = parsePayload(path, 2, checked.payload);
   if (!Array.isArray(records)) throw corrupt(path, 2, "the snapshot is not an array of records");
-  // Without any "$" key the tags of json-codec.ts cannot occur: skip the decoding walk.
-  if (!checked.payload.includes('"$')) return records;
-  return records.map((record, index) => decodeValue(path, 2, record, `record ${index + 1}`));
+  // UTF-8 decoding never yields U+0000 or a lone surrogate; only these escapes can.
+  const textChecked = !MAYBE_UNSTORABLE.test(checked.payload);
+  if (!NEEDS_DECODING.test(checked.payload)) return { records, textChecked };
+  for (let i = 0; i < records.length; i++) {
+    try {
+      records[i] = decodeInPlace(records[i]);
+    } catch (error) {
+      if (!(error instanceof StoreError) && !isStackOverflow(error)) throw error;
+      const problem = error instanceof StoreError ? error.message : "nested too deeply to load";
+      throw corrupt(path, 2, `record ${i + 1}: ${problem}`, error);
+    }
+  }
+  return { records, textChecked };
 }
 
 function decodeChanges(path: string, line: number, checked: CheckedLine): LogChange[] {

@@ -371,7 +371,7 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
 
   #apply(read: LogRead): void {
     if (read.kind !== "tail") {
-      this.#load(read.snapshot ?? []);
+      this.#load(read.snapshot ?? [], read.textChecked ?? false);
       this.#snapshotBytes = read.snapshotBytes ?? 0;
     }
     try {
@@ -384,16 +384,16 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
     this.#position = read.kind === "missing" ? NO_FILE : read.position;
   }
 
-  #load(records: readonly unknown[]): void {
+  #load(records: readonly unknown[], textChecked: boolean): void {
     try {
-      void this.#memory.load({ data: records as T[] });
+      this.#memory.loadOwned(records as T[], textChecked);
     } catch (error) {
       this.#position = undefined;
       this.#signature = undefined;
       if (error instanceof StoreError && error.code === "STORE_CORRUPT_FILE") throw error;
       const reason =
         error instanceof PerstoreError ? `${error.code}: ${error.message}` : String(error);
-      throw corrupt(this.path, 1, `the snapshot's records cannot be loaded (${reason})`, error);
+      throw corrupt(this.path, 2, `the snapshot's records cannot be loaded (${reason})`, error);
     }
   }
 

@@ -313,6 +313,32 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   }
 
   /**
+   * @internal Replaces the data with `records` the caller just parsed and
+   * gives away (no copies are made; prototype keys must already be gone), as
+   * `load` does otherwise: the journal is cleared and `load` is reported.
+   * `textChecked`: the caller ruled out text no store can keep (U+0000, lone
+   * surrogates), so records are not walked for it. For the JSON-file store,
+   * whose open is dominated by these copies and walks.
+   */
+  loadOwned(records: readonly object[], textChecked = false): number {
+    this.state = buildState<T>(
+      records,
+      this.idProperty,
+      this.state.specs,
+      this.seq,
+      this.state.idType,
+      {
+        owned: true,
+        textChecked,
+      },
+    );
+    this.entries = [];
+    this.generation++;
+    this.events.emit("load", () => ({ count: this.state.size }));
+    return this.state.size;
+  }
+
+  /**
    * The stored records themselves, in natural order (a new array, the records
    * not copied): for a store that writes a snapshot of this one while writes
    * go on, since a write replaces a stored record and never changes it in

@@ -28,7 +28,10 @@ export function prepareRecord<T>(
 
 /**
  * A fresh state holding copies of `records`, numbered by `seq`; throws
- * (ConflictError...) without touching any other state.
+ * (ConflictError...) without touching any other state. `owned`: the records
+ * are the caller's to give away (just parsed, free of prototype keys), so they
+ * are stored as they are; `textChecked` also skips the storable-text walk,
+ * for a caller that ruled such text out.
  */
 export function buildState<T extends object>(
   records: readonly unknown[],
@@ -36,13 +39,31 @@ export function buildState<T extends object>(
   specs: readonly IndexSpec[],
   seq: () => number,
   idType?: IdType,
+  given: { readonly owned?: boolean; readonly textChecked?: boolean } = {},
 ): MemoryState<T> {
   const state = new MemoryState<T>(idProperty, specs, idType);
   for (const object of records) {
-    const { id, record } = prepareRecord<T>(object, idProperty, undefined, idType);
+    const { id, record } = given.owned
+      ? adoptRecord<T>(object, idProperty, idType, given.textChecked === true)
+      : prepareRecord<T>(object, idProperty, undefined, idType);
     state.insert(id, record, seq());
   }
   return state;
+}
+
+/** `prepareRecord` for a record the store may keep as it is (see `buildState`'s `owned`). */
+function adoptRecord<T>(
+  object: unknown,
+  idProperty: string,
+  idType: IdType | undefined,
+  textChecked: boolean,
+): { id: Id; record: T } {
+  assertRecord(object);
+  const record = object as Record<string, unknown>;
+  const resolved = recordId(record, idProperty, undefined, idType);
+  record[idProperty] = resolved;
+  if (!textChecked) assertStorableRecord(record);
+  return { id: resolved, record: record as T };
 }
 
 /** Refuses an id property no record could safely carry (StoreError STORE_BAD_OPTION). */

@@ -11,7 +11,7 @@ import { MemoryStore, storeChannel } from "../../../src/index.js";
 import { convertJsonFileToLog } from "../../../src/store/json-file/convert-to-log.js";
 import { encodeRecords } from "../../../src/store/json-file/json-codec.js";
 import { JsonFileStore } from "../../../src/store/json-file/json-file-store.js";
-import { checkLogLine } from "../../../src/store/json-file/log-line.js";
+import { checkLogLine, encodeLogLine, headerLine } from "../../../src/store/json-file/log-line.js";
 
 interface Item {
   id: string;
@@ -154,6 +154,38 @@ describe("JsonFileStore log format", () => {
     await expect(open().get("r1")).rejects.toMatchObject({ code: "STORE_CORRUPT_FILE" });
     expect(await readFile(file, "utf8")).toBe(damaged);
     expect(await readdir(dir)).toEqual(["data.jsonl"]);
+  });
+
+  it("loads a snapshot's tags, drops prototype keys, and refuses what no store keeps", async () => {
+    const log = (snapshot: string) =>
+      Buffer.concat([headerLine("f"), encodeLogLine("snapshot", snapshot)]);
+    await writeFile(
+      file,
+      log(
+        '[{"id":"a","at":{"$date":"2020-01-02T03:04:05.000Z"},"__proto__":{"x":1},"o":{"constructor":2,"k":[{"$number":"NaN"}]}}]',
+      ),
+    );
+    const [a] = (await open().query("")) as Record<string, unknown>[];
+    expect(a).toEqual({
+      id: "a",
+      at: new Date("2020-01-02T03:04:05.000Z"),
+      o: { k: [Number.NaN] },
+    });
+    expect(Object.hasOwn(a!, "__proto__")).toBe(false);
+    for (const [snapshot, problem] of [
+      ['[{"id":"a","s":"\\u0000"}]', /U\+0000/],
+      ['[{"id":"a","s":"\\ud800"}]', /surrogate/],
+      ['[{"id":"a"},{"id":"a"}]', /STORE_CONFLICT/],
+      ['[{"id":"a","at":{"$date":"never"}}]', /malformed \$date/],
+      ['{"id":"a"}', /not an array/],
+    ] as const) {
+      await writeFile(file, log(snapshot));
+      const error = await open()
+        .open()
+        .catch((e: unknown) => e);
+      expect(error, snapshot).toMatchObject({ code: "STORE_CORRUPT_FILE", details: { line: 2 } });
+      expect((error as Error).message, snapshot).toMatch(problem);
+    }
   });
 
   it("refuses a whole-file JSON store with STORE_WRONG_FORMAT, and converts it once", async () => {
