@@ -38,6 +38,15 @@ function sameDigest(a: string, b: string): boolean {
   return difference === 0;
 }
 
+/** Compares a presented token with a known one; the time depends on the presented token's length only. */
+function sameSecret(presented: string, known: string): boolean {
+  let difference = presented.length ^ known.length;
+  // Past the known token's end, charCodeAt is NaN, which `^` reads as 0 (the lengths already differ).
+  for (let i = 0; i < presented.length; i++)
+    difference |= presented.charCodeAt(i) ^ known.charCodeAt(i);
+  return difference === 0;
+}
+
 /** Checks the access config against the models once, so a typo fails at start-up, not per request. */
 export function checkAccessConfig(
   config: AccessConfig,
@@ -104,14 +113,35 @@ export function createAccess(
     return grant;
   };
   const tokens = config.tokens ?? [];
-  const grantOfDigest = (digest: string): Grant => {
+  // Each configured token, once a request has proven it by its digest: the next
+  // request with it is recognised by a constant-time comparison instead of a
+  // SHA-256. One entry per configured digest (only its own token can match it),
+  // so nothing a caller sends can grow this; kept in memory only, never logged.
+  const proven: (string | undefined)[] = tokens.map(() => undefined);
+  const grantOfDigest = (token: string, digest: string): Grant => {
     // Compare with every stored digest, so timing does not tell which one matched.
     let role: string | undefined;
-    for (const token of tokens) if (sameDigest(digest, token.sha256)) role ??= token.role;
+    for (let i = 0; i < tokens.length; i++)
+      if (sameDigest(digest, tokens[i]!.sha256)) {
+        role ??= tokens[i]!.role;
+        proven[i] = token;
+      }
     if (role === undefined) throw new AccessError("unknown token", "ACCESS_UNAUTHENTICATED");
     return grantOf(role);
   };
-  // Synchronous where the runtime hashes synchronously (node:crypto): no await per request.
+  const grantOfToken = (token: string): Grant | Promise<Grant> => {
+    let role: string | undefined;
+    for (let i = 0; i < tokens.length; i++) {
+      const known = proven[i];
+      if (known !== undefined && sameSecret(token, known)) role ??= tokens[i]!.role;
+    }
+    if (role !== undefined) return grantOf(role);
+    // Synchronous where the runtime hashes synchronously (node:crypto): no await per request.
+    const digest = sha256(token, "hex");
+    return typeof digest === "string"
+      ? grantOfDigest(token, digest)
+      : digest.then((hex) => grantOfDigest(token, hex));
+  };
   return (request) => {
     const header = request.headers.get("authorization");
     if (header === null) {
@@ -122,8 +152,7 @@ export function createAccess(
     const match = /^Bearer +([^\s]+) *$/i.exec(header);
     if (!match)
       throw new AccessError("Authorization must be 'Bearer <token>'", "ACCESS_UNAUTHENTICATED");
-    const digest = sha256(match[1]!, "hex");
-    return typeof digest === "string" ? grantOfDigest(digest) : digest.then(grantOfDigest);
+    return grantOfToken(match[1]!);
   };
 }
 

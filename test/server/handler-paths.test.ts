@@ -10,7 +10,7 @@ import { etagOf } from "../../src/server/etag.js";
 import { pathSegments } from "../../src/server/route-path.js";
 import { sha256, sha256Subtle } from "../../src/server/sha256.js";
 import { hashToken } from "../../src/server/index.js";
-import { ADMIN_TOKEN, serveExample } from "./serve-fixture.js";
+import { ADMIN_TOKEN, EDITOR_TOKEN, serveExample } from "./serve-fixture.js";
 
 const AUTHOR = "2b7d3a4e-0a52-4a7e-9c1e-3f1f5b0e8a11";
 const ISBN = "9780000000001";
@@ -71,6 +71,30 @@ describe("path segments", () => {
     });
     expect((await call("GET", "/Nope/1")).status).toBe(401);
     expect((await call("GET", "/Nope/1", { token: ADMIN_TOKEN })).status).toBe(404);
+  });
+});
+
+describe("bearer tokens", () => {
+  it("a token proven once by its digest is recognised again; a near miss is still refused", async () => {
+    const { call } = await withBook();
+    const path = `/Author/${AUTHOR}`;
+    for (let i = 0; i < 3; i++)
+      expect((await call("GET", path, { token: ADMIN_TOKEN })).status).toBe(200);
+    for (const wrong of [
+      ADMIN_TOKEN.slice(0, -1),
+      `${ADMIN_TOKEN}x`,
+      ADMIN_TOKEN.toUpperCase(),
+      "x",
+    ]) {
+      const res = await call("GET", path, { token: wrong });
+      expect(res.status).toBe(401);
+    }
+    // The editor's token keeps the editor's role after the admin's was proven, and the other way round.
+    const editor = await call("GET", path, { token: EDITOR_TOKEN });
+    expect(editor.status).toBe(200);
+    expect((await call("DELETE", `/Book/${ISBN}`, { token: EDITOR_TOKEN })).status).toBe(403);
+    expect((await call("GET", `/Person/`, { token: EDITOR_TOKEN })).status).toBe(403);
+    expect((await call("GET", `/Person/`, { token: ADMIN_TOKEN })).status).toBe(200);
   });
 });
 
