@@ -1,28 +1,97 @@
-/** `perstore init`: a config file and one example schema. */
+/**
+ * `perstore init`: leaves a project that runs. The fixed text comes from
+ * templates/init (see templates/README.md); this module decides what to
+ * write where, and what to tell the user (options in ../specs/init.ts).
+ */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { CONFIG_FILE, DEFAULT_CONFIG } from "../../compiler/index.js";
+import { dirname, join } from "node:path";
+import { CONFIG_FILE } from "../../compiler/config.js";
 import type { CommandRun } from "../command.js";
+import { paintFor } from "../color.js";
 import type { initOptions } from "../specs/init.js";
+import { readTemplate } from "../templates.js";
+import { detectPackageManager, installCommands, runInstall } from "./init-install.js";
+import {
+  checkModuleType,
+  missingPackages,
+  readProjectManifest,
+  updateManifest,
+  type WantedFields,
+} from "./init-package-json.js";
 
-const EXAMPLE_SCHEMA = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Note",
-  type: "object",
-  properties: {
-    id: { type: "string", format: "uuid" },
-    title: { type: "string", maxLength: 200 },
-    body: { type: "string" },
-    tags: { type: "array", items: { type: "string" } },
-    createdAt: { type: "string", format: "date-time", readonly: true },
-  },
-  required: ["id", "title"],
-  additionalProperties: false,
-  queries: { tagged: "contains(tags,$1)&sort(-createdAt)" },
-};
+/** The starter files, by their path in templates/init and in the project. */
+const STARTER_FILES = [
+  CONFIG_FILE,
+  "schemas/note.schema.json",
+  "schemas/note.mixin.ts",
+  "example.ts",
+] as const;
 
 /** What perstore keeps for itself in the project (format cache, the embedded database): never committed. */
 const PRIVATE_DIR = ".perstore/";
+
+/** `perstore init [--force] [--esm] [--install]`. */
+export const runInit: CommandRun<typeof initOptions> = async ({ values }, io) => {
+  const manifest = await readProjectManifest(io.cwd);
+  checkModuleType(manifest, values.esm === true); // before anything is written
+  const wanted = JSON.parse(await readTemplate("init/package.json")) as WantedFields;
+  const say = (line: string) => io.stdout.write(`  ${line}\n`);
+
+  for (const file of STARTER_FILES)
+    say(
+      await writeStarter(io.cwd, file, await readTemplate(`init/${file}`), values.force === true),
+    );
+  // An existing tsconfig.json is the user's: init never overwrites it.
+  const tsconfig = await writeStarter(
+    io.cwd,
+    "tsconfig.json",
+    await readTemplate("init/tsconfig.json"),
+    false,
+  );
+  say(
+    tsconfig.startsWith("kept")
+      ? `${tsconfig}; the generated code needs "module": "NodeNext" (or "ES2022" with "moduleResolution": "bundler")`
+      : tsconfig,
+  );
+  for (const line of await updateManifest(io.cwd, manifest, wanted)) say(line);
+  const ignored = await ignorePrivateDir(io.cwd);
+  if (ignored) say(ignored);
+
+  const missing = missingPackages(manifest, wanted);
+  const manager = detectPackageManager(io.cwd, io.env ?? process.env);
+  const commands = installCommands(manager, missing);
+  const paint = paintFor(io.stdout, io.env);
+  if (commands.length > 0 && values.install) await runInstall(io, commands);
+  else if (commands.length > 0) {
+    io.stdout.write(
+      `\nThe project needs these packages; install them (or run \`perstore init --install\`):\n`,
+    );
+    for (const command of commands) io.stdout.write(`  ${paint.cyan(command.join(" "))}\n`);
+  }
+  const run = manager === "npm" ? "npm run example" : `${manager} run example`;
+  io.stdout.write(
+    `\nRun the example (builds the models, then runs example.ts):\n  ${paint.cyan(run)}\n`,
+  );
+  return 0;
+};
+
+/** Write one starter file unless it exists (or `force`); what was done, for the user. */
+async function writeStarter(
+  cwd: string,
+  file: string,
+  text: string,
+  force: boolean,
+): Promise<string> {
+  const path = join(cwd, file);
+  await mkdir(dirname(path), { recursive: true });
+  try {
+    await writeFile(path, text, { flag: force ? "w" : "wx" });
+    return `created ${file}`;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return `kept ${file} (exists)`;
+  }
+}
 
 /** Add `.perstore/` to `.gitignore` (created when missing) unless a line already ignores it; what was done, or undefined. */
 async function ignorePrivateDir(cwd: string): Promise<string | undefined> {
@@ -41,29 +110,3 @@ async function ignorePrivateDir(cwd: string): Promise<string | undefined> {
   await writeFile(file, `${text ?? ""}${prefix}${PRIVATE_DIR}\n`);
   return text === undefined ? "created .gitignore" : `added ${PRIVATE_DIR} to .gitignore`;
 }
-
-/** `perstore init` (options in ../specs/init.ts). */
-export const runInit: CommandRun<typeof initOptions> = async ({ values }, io) => {
-  const flag = values.force ? "w" : "wx";
-  const files: [string, string][] = [
-    [CONFIG_FILE, `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`],
-    [
-      join(DEFAULT_CONFIG.schemas, "note.schema.json"),
-      `${JSON.stringify(EXAMPLE_SCHEMA, null, 2)}\n`,
-    ],
-  ];
-  await mkdir(join(io.cwd, DEFAULT_CONFIG.schemas), { recursive: true });
-  for (const [file, text] of files) {
-    try {
-      await writeFile(join(io.cwd, file), text, { flag });
-      io.stdout.write(`  created ${file}\n`);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      io.stdout.write(`  kept ${file} (exists)\n`);
-    }
-  }
-  const ignored = await ignorePrivateDir(io.cwd);
-  if (ignored) io.stdout.write(`  ${ignored}\n`);
-  io.stdout.write("next: edit the schema, then run `perstore build`\n");
-  return 0;
-};

@@ -4,7 +4,7 @@ export const initOptions = {
   force: {
     type: "boolean",
     short: "f",
-    description: "overwrite the files init writes (config, examples, tsconfig.json)",
+    description: "overwrite the config and example files (never an existing tsconfig.json)",
   },
   esm: {
     type: "boolean",
@@ -22,7 +22,7 @@ export const initCommand = defineCommand({
   name: "init",
   summary: "set up a project: config, an example schema and program, ESM and tsconfig",
   description: `Set up perstore in the current folder so that it runs: perstore.config.json,
-an example schema and mixin, an example program (main.ts), a tsconfig.json
+an example schema and mixin, an example program (example.ts), a tsconfig.json
 when there is none, "type": "module" in package.json (created when missing),
 and .perstore/ in .gitignore. Names the dev dependencies the project needs
 (or installs them with --install) and prints the one command that runs the
