@@ -21,6 +21,7 @@ import { projectSnapshot } from "../../compiler/migrate/project-snapshot.js";
 import { schemaChanges } from "../../compiler/migrate/schema-changes.js";
 import type { CliIO } from "../command.js";
 import { describeThrown } from "../describe-thrown.js";
+import { writeJson } from "../json-output.js";
 import { type DatabaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 
 /** A reason the migrations are not in a state to deploy. */
@@ -29,7 +30,7 @@ export interface StatusProblem {
   readonly message: string;
 }
 
-/** What `migrate status --json` prints. */
+/** What `migrate status --json` prints (with `ok`, true when it exits 0). */
 export interface StatusReport {
   readonly database: {
     readonly url: string;
@@ -104,10 +105,11 @@ export async function migrateStatus(
     problems,
     upToDate: status.pending.length === 0 && schemas.changes.length === 0 && problems.length === 0,
   };
-  if (options.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const code = problems.length > 0 || (options.exitCode && !report.upToDate) ? 1 : 0;
+  // `ok` is what the exit code says, as in every command's --json output.
+  if (options.json) writeJson(io, code === 0, { ...report });
   else printReport(io, config, target, report);
-  if (problems.length > 0) return 1;
-  return options.exitCode && !report.upToDate ? 1 : 0;
+  return code;
 }
 
 /** The schema changes not yet in a migration, or why they cannot be known. */

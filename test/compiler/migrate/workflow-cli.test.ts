@@ -171,6 +171,7 @@ for (const target of TARGETS) {
         expect(json.code).toBe(0);
         const report = JSON.parse(json.stdout);
         expect(report).toMatchObject({
+          ok: true,
           database: {
             source: env === undefined ? "config" : "DATABASE_URL",
             kind: env === undefined ? "pglite" : "postgres",
@@ -212,8 +213,11 @@ for (const target of TARGETS) {
             '  adds column "note"."pinned"\n',
         );
         expect((await run("migrate", "status", "--exit-code")).code).toBe(1);
-        const report = JSON.parse((await run("migrate", "status", "--json")).stdout);
+        const json = await run("migrate", "status", "--json", "--exit-code");
+        expect(json.code).toBe(1);
+        const report = JSON.parse(json.stdout);
         expect(report).toMatchObject({
+          ok: false, // as the exit code says
           pending: [],
           schemaChanges: ['adds column "note"."pinned"'],
           upToDate: false,
