@@ -28,6 +28,7 @@ export interface ServeNodeOptions {
 const DEFAULT_TIMEOUT = 30_000;
 const GRACE_MS = 1_000;
 const EVENT_STREAM_IDLE_MS = 60_000;
+const EVENT_STREAM = /\btext\/event-stream\b/i;
 
 /** The socket under a request, as @hono/node-server hands it to the fetch callback. */
 interface NodeEnv {
@@ -50,11 +51,16 @@ export async function serveNode(
   const log = options.log;
   const idleMs = (options.timeoutMs ?? DEFAULT_TIMEOUT) + GRACE_MS;
   // An event stream is idle between events by design: its socket waits longer (heartbeats keep it alive).
-  const served = async (request: Request, env?: NodeEnv) => {
-    const response = await handler(request);
-    if (response.headers.get("content-type") === "text/event-stream")
-      env?.incoming?.socket?.setTimeout(Math.max(idleMs, EVENT_STREAM_IDLE_MS));
-    return response;
+  // Only a request that accepts one can get one; other answers go out untouched (reading their
+  // headers would turn @hono/node-server's plain header object into a Headers on every request).
+  const served = (request: Request, env?: NodeEnv): Promise<Response> => {
+    const answer = handler(request);
+    if (!EVENT_STREAM.test(request.headers.get("accept") ?? "")) return answer;
+    return answer.then((response) => {
+      if (response.headers.get("content-type") === "text/event-stream")
+        env?.incoming?.socket?.setTimeout(Math.max(idleMs, EVENT_STREAM_IDLE_MS));
+      return response;
+    });
   };
   const logged = log
     ? async (request: Request, env?: NodeEnv) => {
