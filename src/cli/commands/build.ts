@@ -32,7 +32,9 @@ async function once(
   session: BuildSession,
   options: OnceOptions,
 ): Promise<{ code: number; result?: SessionBuildResult }> {
-  const stop = options.json ? () => {} : startSpinner(io.stdout, "compiling schemas");
+  const stop = options.json
+    ? () => {}
+    : startSpinner(io.stdout, "compiling schemas", { quietWithoutTty: true });
   let result: SessionBuildResult;
   try {
     result = await session.build({ check: options.check });

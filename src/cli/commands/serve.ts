@@ -1,13 +1,17 @@
 /** `perstore serve [--port N] [--host H] [--memory]`: the project's models over HTTP. */
-import { loadConfig } from "../../compiler/index.js";
-import { parseServerConfig } from "../../server/server-config.js";
+import type { Kysely } from "kysely";
+import { loadConfig } from "../../compiler/config.js";
+import { parseServerConfig, type ServerConfig } from "../../server/server-config.js";
 import { createHandler } from "../../server/create-handler.js";
 import { serveNode } from "../../server/serve-node.js";
 import { openDatabase } from "../../store/sql/open-database.js";
-import type { CommandRun } from "../command.js";
+import type { CliIO, CommandRun } from "../command.js";
+import { count } from "../color.js";
+import { startDatabase } from "../database-progress.js";
 import type { serveOptions } from "../specs/serve.js";
 import { UsageError } from "../usage-error.js";
-import { loadProjectModels } from "../load-project-models.js";
+import { loadProjectModels, type ProjectModels } from "../load-project-models.js";
+import { databaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 
 /** `perstore serve` (options in ../specs/serve.ts). */
 export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) => {
@@ -18,8 +22,30 @@ export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) 
   const config = await loadConfig(io.cwd);
   const server = await parseServerConfig(config.server);
   const { createModels, openapi } = await loadProjectModels(config);
-  const db = values.memory ? undefined : openDatabase(config.database);
-  const models = createModels(db ? { db } : {});
+  if (values.memory) return serveModels(io, values, port, server, createModels, openapi, undefined);
+  // The database: started (embedded) or connected before listening, with a progress line; a
+  // failure to reach it names the URL's source (DATABASE_URL or the config), password hidden.
+  const target = databaseTarget(config);
+  return withTarget(target, config.root, openDatabase, async (db) => {
+    await startDatabase(io, target, config.root, db);
+    return serveModels(io, values, port, server, createModels, openapi, {
+      db,
+      where: describeTarget(target, config.root),
+    });
+  });
+};
+
+/** Listens until SIGTERM or SIGINT, then finishes in-flight requests; `database` undefined = in memory. */
+async function serveModels(
+  io: CliIO,
+  values: { host?: string },
+  port: number | undefined,
+  server: ServerConfig,
+  createModels: ProjectModels["createModels"],
+  openapi: ProjectModels["openapi"],
+  database: { db: Kysely<any>; where: string } | undefined,
+): Promise<number> {
+  const models = createModels(database ? { db: database.db } : {});
   const handler = createHandler({
     models,
     access: server.access,
@@ -35,9 +61,9 @@ export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) 
     log: (line) => io.stdout.write(`${line}\n`),
     ...(server.timeoutMs !== undefined ? { timeoutMs: server.timeoutMs } : {}),
   });
-  const where = values.memory ? "in memory" : redactUrl(config.database);
+  const where = database ? database.where : "in memory";
   io.stdout.write(
-    `perstore serving ${Object.keys(models).length} models (${where}) at ${running.url}\n`,
+    `perstore serving ${count(Object.keys(models).length, "model")} (${where}) at ${running.url}\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -46,11 +72,5 @@ export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) 
   });
   io.stdout.write("shutting down: finishing in-flight requests\n");
   await running.close();
-  await db?.destroy();
   return 0;
-};
-
-/** A database URL fit for a log: the password replaced. */
-function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*:)[^@]*@/, "$1***@");
 }
