@@ -89,7 +89,7 @@ export function describeTarget(target: DatabaseTarget, root: string): string {
 /** A database URL fit to print: the password (in the user info or a `password=` parameter) replaced by `***`. */
 export function redactDatabaseUrl(url: string): string {
   return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:)[^@/?#]*@/i, "$1***@")
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:)[^/?#]*@/i, "$1***@") // up to the last "@" of the host part
     .replace(/([?&]password=)[^&#]*/gi, "$1***");
 }
 
