@@ -57,11 +57,25 @@ export function requestTimeout(request: Request, ms: number): HttpError {
   return slowBody();
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new HttpError(400, "HTTP_BAD_JSON", "the body is not valid UTF-8");
+  }
+}
+
 async function readText(request: Request, maxBytes: number): Promise<string> {
   const tooLarge = () =>
     new HttpError(413, "HTTP_BODY_TOO_LARGE", `the body is larger than ${maxBytes} bytes`);
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (declared > maxBytes) throw tooLarge();
+  // A declared length within the limit: HTTP framing holds the body to it, so it
+  // is read whole (on Node, @hono/node-server then reads the socket directly
+  // instead of building a web stream: a third of a PUT's time before).
+  if (Number.isInteger(declared) && declared >= 0) return readDeclared(request, maxBytes, tooLarge);
   if (request.body === null) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -92,9 +106,25 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return decodeUtf8(bytes);
+}
+
+/** A body of a declared length, read whole; abandoned like a streamed one when its time is up. */
+async function readDeclared(
+  request: Request,
+  maxBytes: number,
+  tooLarge: () => HttpError,
+): Promise<string> {
+  let abandoned = false;
+  // The read itself cannot be cancelled: it ends when the body arrives or the connection closes.
+  reading.set(request, () => (abandoned = true));
+  let bytes: Uint8Array;
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw new HttpError(400, "HTTP_BAD_JSON", "the body is not valid UTF-8");
+    bytes = new Uint8Array(await request.arrayBuffer());
+  } finally {
+    reading.delete(request);
   }
+  if (abandoned) throw slowBody();
+  if (bytes.byteLength > maxBytes) throw tooLarge();
+  return decodeUtf8(bytes);
 }
