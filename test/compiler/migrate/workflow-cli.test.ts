@@ -9,7 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, symlink, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
@@ -251,8 +251,7 @@ for (const target of TARGETS) {
     it(
       "applied migrations that differ from the files: edited (by checksum) and missing are problems, exit 1",
       async () => {
-        const files = (await import("node:fs/promises")).readdir;
-        const initFile = (await files(migrationsDir())).find((f) => f.endsWith("_init.sql"))!;
+        const initFile = (await readdir(migrationsDir())).find((f) => f.endsWith("_init.sql"))!;
         const path = join(migrationsDir(), initFile);
         const text = await readFile(path, "utf8");
         await writeFile(path, `${text}-- an afterthought\n`);
@@ -452,6 +451,53 @@ describe("status, reset and usage without a database to open", () => {
       },
     ]);
   });
+
+  it(
+    "create after merging two branches that each added a migration: refused with how to resolve it; status names the fork",
+    async () => {
+      delete process.env.DATABASE_URL;
+      const root = await tempFolder("perstore-migrate-merge-");
+      const schemaFile = join(root, "schemas/note.schema.json");
+      const dir = join(root, "generated/migrations");
+      const withProps = (extra: Record<string, unknown>) =>
+        JSON.stringify({ ...NOTE_SCHEMA, properties: { ...NOTE_SCHEMA.properties, ...extra } });
+      await mkdir(join(root, "schemas"));
+      await writeFile(join(root, "perstore.config.json"), JSON.stringify({ prettier: false }));
+      await writeFile(schemaFile, withProps({}));
+      expect((await runCli(root, ["migrate", "create", "init"])).code).toBe(0);
+      const base = await readFile(join(dir, "snapshot.json"), "utf8");
+      // Branch a adds "a"; branch b, from the same point, adds "b".
+      await writeFile(schemaFile, withProps({ a: { type: "integer" } }));
+      expect((await runCli(root, ["migrate", "create", "add_a"])).code).toBe(0);
+      const fileA = (await readdir(dir)).find((f) => f.endsWith("_add_a.sql"))!;
+      const textA = await readFile(join(dir, fileA), "utf8");
+      await unlink(join(dir, fileA));
+      await writeFile(join(dir, "snapshot.json"), base);
+      await writeFile(schemaFile, withProps({ b: { type: "integer" } }));
+      expect((await runCli(root, ["migrate", "create", "add_b"])).code).toBe(0);
+      // The merge: both files, both properties, the snapshot of the branch whose migration is newest.
+      await writeFile(join(dir, fileA), textA);
+      await writeFile(schemaFile, withProps({ a: { type: "integer" }, b: { type: "integer" } }));
+      const files = (await readdir(dir)).sort();
+      const refused = await runCli(root, ["migrate", "create", "next"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(
+        "would repeat the other branch's changes; nothing was written",
+      );
+      expect(refused.stderr).toMatch(
+        /1\. delete generated\/migrations\/\d{14}_[0-9a-f]{8}_add_[ab]\.sql/,
+      );
+      expect(refused.stderr).toMatch(/3\. run `perstore migrate create add_[ab]` again/);
+      expect(refused.stderr).toContain("[MIGRATION_PARALLEL]");
+      expect((await readdir(dir)).sort()).toEqual(files);
+      const status = await runCli(root, ["migrate", "status", "--json"]);
+      expect(status.code).toBe(1);
+      expect(JSON.parse(status.stdout).problems).toEqual([
+        expect.objectContaining({ kind: "parallel" }),
+      ]);
+    },
+    SLOW,
+  );
 
   it("bad usage exits 2 with one line", async () => {
     const root = await tempFolder("perstore-migrate-usage-");
