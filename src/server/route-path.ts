@@ -24,14 +24,9 @@ export function pathSegments(url: string, basePath: string): string[] | undefine
   const scheme = url.indexOf("://");
   const start = url.indexOf("/", scheme === -1 ? 0 : scheme + 3);
   if (start === -1) return undefined;
-  let end = url.length;
-  for (let i = start; i < url.length; i++) {
-    const c = url.charCodeAt(i);
-    if (c === 63 /* ? */ || c === 35 /* # */) {
-      end = i;
-      break;
-    }
-  }
+  const query = url.indexOf("?", start);
+  const fragment = url.indexOf("#", start);
+  const end = Math.min(query === -1 ? url.length : query, fragment === -1 ? url.length : fragment);
   const path = url.slice(start, end);
   if (basePath !== "" && !(path.startsWith(basePath) && path[basePath.length] === "/"))
     return undefined;
