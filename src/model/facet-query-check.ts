@@ -5,7 +5,7 @@
  */
 import { AccessError } from "../errors/index.js";
 import type { FilterNode, Path, Query, ValueNode } from "../query/ast.js";
-import { propertiesUsed } from "../query/properties-used.js";
+import { propertiesUsed, searchesText } from "../query/properties-used.js";
 import { valueOf } from "./query-helpers.js";
 
 export interface FacetQueryRules {
@@ -133,21 +133,6 @@ export function checkNoHiddenProperty(
   };
   for (const property of propertiesUsed(query)) refuse(property, "reads");
   // search(words) matches the text of every fullText field: a hidden one could be probed word by word.
-  if (rules.searchFields !== undefined && usesSearch(query.filter))
+  if (rules.searchFields !== undefined && searchesText(query))
     for (const property of rules.searchFields) refuse(property, "searches");
-}
-
-/** Whether a filter holds a `search(words)` anywhere (under and/or/not too). */
-function usesSearch(node: FilterNode): boolean {
-  switch (node.kind) {
-    case "search":
-      return true;
-    case "and":
-    case "or":
-      return node.terms.some(usesSearch);
-    case "not":
-      return usesSearch(node.term);
-    default:
-      return false;
-  }
 }

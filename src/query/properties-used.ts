@@ -48,3 +48,25 @@ export function propertiesUsed(query: Query): string[] {
   }
   return [...out].sort();
 }
+
+/**
+ * Whether `query` holds a `search(words)` (under and/or/not too). A search
+ * looks in every field of the model's full-text index, so whoever checks the
+ * properties a query reads (a facet) counts those fields as read by it.
+ */
+export function searchesText(query: Query): boolean {
+  const searches = (node: FilterNode): boolean => {
+    switch (node.kind) {
+      case "search":
+        return true;
+      case "and":
+      case "or":
+        return node.terms.some(searches);
+      case "not":
+        return searches(node.term);
+      default:
+        return false;
+    }
+  };
+  return searches(query.filter);
+}
