@@ -13,7 +13,7 @@
  * cache (`--prefer-offline`). The steps share the one project, in order.
  */
 import { execFile, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -234,6 +234,42 @@ describe("a new user's project from the packed packages", () => {
       expect(program, `the compiled example among:\n${emitted.join("\n")}`).toBeDefined();
       const compiled = await run(project, process.execPath, [program!]);
       expect(compiled.code, shown(`node ${program}`, compiled)).toBe(0);
+    },
+    STEP_TIMEOUT,
+  );
+
+  it(
+    "the packages' declarations type-check (skipLibCheck off) and resolve under nodenext and bundler",
+    async () => {
+      const file = join(project, "api-check.mts");
+      writeFileSync(
+        file,
+        [
+          'import { compile, defineModel } from "perstore-kit/compiler";',
+          'import { MemoryStore, type Store } from "perstore-runtime";',
+          'import { createHandler } from "perstore-runtime/server";',
+          "const store: Store<{ id: string }> = new MemoryStore<{ id: string }>();",
+          "export const used = [compile, defineModel, createHandler, store];",
+          "",
+        ].join("\n"),
+      );
+      try {
+        // Every shipped declaration checked once (skipLibCheck off, the slow part); bundler
+        // resolution checked for finding them.
+        for (const [module, resolution, skipLibCheck] of [
+          ["nodenext", "nodenext", "false"],
+          ["esnext", "bundler", "true"],
+        ] as const) {
+          const tsc = await run(project, join(project, "node_modules/.bin/tsc"), [
+            ...["--noEmit", "--strict", "--skipLibCheck", skipLibCheck, "--types", "node"],
+            ...["--target", "es2022", "--module", module, "--moduleResolution", resolution],
+            "api-check.mts",
+          ]);
+          expect(tsc.code, shown(`tsc --moduleResolution ${resolution}`, tsc)).toBe(0);
+        }
+      } finally {
+        rmSync(file);
+      }
     },
     STEP_TIMEOUT,
   );
