@@ -48,8 +48,11 @@ describe("perstore CLI", () => {
     );
     const d = io(dir);
     expect(await main(["build", "--check"], d.io)).toBe(1);
-    expect(d.err()).toContain("note.validator.js");
-    expect(await readFile(join(dir, "generated/note.validator.js"), "utf8")).not.toContain("100");
+    expect(d.err()).toMatch(/note\.validator\.(js|ts)/);
+    const validator = (await readdir(join(dir, "generated"))).find((f) =>
+      /^note\.validator\.[jt]s$/.test(f),
+    )!;
+    expect(await readFile(join(dir, "generated", validator), "utf8")).not.toContain("100");
 
     await writeFile(
       schema,
@@ -98,7 +101,7 @@ describe("perstore init and stale output", () => {
       '{ "title": "Tag", "type": "object", "properties": { "id": { "type": "string" } }, "required": ["id"] }\n';
     await writeFile(join(dir, "schemas/tag.schema.json"), tag);
     expect(await main(["build"], io(dir).io)).toBe(0);
-    expect(await readdir(join(dir, "generated"))).toContain("tag.validator.js");
+    expect(await readdir(join(dir, "generated"))).toContain("tag.ts");
     await writeFile(join(dir, "generated/notes.md"), "mine\n");
     await rm(join(dir, "schemas/tag.schema.json"));
 
@@ -110,7 +113,7 @@ describe("perstore init and stale output", () => {
     const b = io(dir);
     expect(await main(["build"], b.io)).toBe(0);
     expect(b.out()).toContain("removed generated/tag.ts");
-    expect(b.out()).toMatch(/, 4 removed \(/);
+    expect(b.out()).toMatch(/, [34] removed \(/); // tag.ts, tag.types.ts and its validator (.js + .d.ts, or .ts)
     const left = await readdir(join(dir, "generated"));
     expect(left.filter((f) => f.startsWith("tag."))).toEqual([]);
     expect(left).toContain("notes.md");

@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
@@ -52,7 +52,9 @@ describe("perstore build --watch", () => {
       for (let i = 0; i < 200 && !out.includes("watching schemas/"); i++)
         await new Promise((r) => setTimeout(r, 25));
       expect(out).toMatch(/compiled 2 models: \d+ files written/);
-      const tagFiles = ["tag.ts", "tag.types.ts", "tag.validator.js", "tag.validator.d.ts"];
+      // Whatever form the validator takes (.js with .d.ts, or .ts): every file of Tag's.
+      const tagFiles = (await readdir(join(dir, "generated"))).filter((f) => f.startsWith("tag."));
+      expect(tagFiles.length).toBeGreaterThanOrEqual(3);
       const before = await Promise.all(
         tagFiles.map(async (f) => (await stat(join(dir, "generated", f))).mtimeMs),
       );
@@ -62,10 +64,10 @@ describe("perstore build --watch", () => {
       await next;
       const result = rebuilds.at(-1)!;
       expect(result.emittedModels).toEqual(["Note"]);
-      expect(result.written).toContain("note.validator.js");
+      expect(result.written.some((f) => f.startsWith("note.validator."))).toBe(true);
       // Note's own files and project-level files (index.ts, db.ts, ...), nothing of Tag's.
       expect(result.written.filter((file) => file.startsWith("tag."))).toEqual([]);
-      expect(result.written).toEqual(expect.arrayContaining(["note.ts", "note.validator.js"]));
+      expect(result.written).toContain("note.ts");
       const after = await Promise.all(
         tagFiles.map(async (f) => (await stat(join(dir, "generated", f))).mtimeMs),
       );

@@ -1,4 +1,4 @@
-/** `perstore build`: one build, or a watch that rebuilds on every change (options in ../specs/build.ts). */
+/** `perstore build`: one build, or a watch that rebuilds on every change (options in ../specs/build-options.ts). */
 import { watch } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { PerstoreError } from "../../errors/index.js";
@@ -9,7 +9,7 @@ import {
   type SessionBuildResult,
 } from "../../compiler/index.js";
 import type { CliIO, CommandRun } from "../command.js";
-import type { buildOptions } from "../specs/build.js";
+import type { buildOptions } from "../specs/build-options.js";
 import { UsageError } from "../usage-error.js";
 import { count, paintFor } from "../color.js";
 import { reportError } from "../report-error.js";

@@ -1,14 +1,14 @@
 /**
  * `perstore init`: leaves a project that runs. The fixed text comes from
  * templates/init (see templates/README.md); this module decides what to
- * write where, and what to tell the user (options in ../specs/init.ts).
+ * write where, and what to tell the user (options in ../specs/init-options.ts).
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { CONFIG_FILE } from "../../compiler/config.js";
 import type { CommandRun } from "../command.js";
 import { paintFor } from "../color.js";
-import type { initOptions } from "../specs/init.js";
+import type { initOptions } from "../specs/init-options.js";
 import { readTemplate } from "../templates.js";
 import { detectPackageManager, installCommands, runInstall } from "./init-install.js";
 import {

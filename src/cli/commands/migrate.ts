@@ -1,4 +1,4 @@
-/** `perstore migrate create | up | down | status | reset` (options and help in ../specs/migrate.ts). */
+/** `perstore migrate create | up | down | status | reset` (options in ../specs/migrate-options.ts, help in ../specs/migrate.ts). */
 import { join } from "node:path";
 import { PerstoreError } from "../../errors/index.js";
 import { createBuildSession, loadConfig, type PerstoreConfig } from "../../compiler/index.js";
@@ -13,7 +13,7 @@ import type {
   resetOptions,
   statusOptions,
   upOptions,
-} from "../specs/migrate.js";
+} from "../specs/migrate-options.js";
 import { UsageError } from "../usage-error.js";
 import { databaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 import { migrateReset } from "./migrate-reset.js";

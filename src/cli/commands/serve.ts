@@ -8,12 +8,12 @@ import { openDatabase } from "../../store/sql/open-database.js";
 import type { CliIO, CommandRun } from "../command.js";
 import { count } from "../color.js";
 import { startDatabase } from "../database-progress.js";
-import type { serveOptions } from "../specs/serve.js";
+import type { serveOptions } from "../specs/serve-options.js";
 import { UsageError } from "../usage-error.js";
 import { loadProjectModels, type ProjectModels } from "../load-project-models.js";
 import { databaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 
-/** `perstore serve` (options in ../specs/serve.ts). */
+/** `perstore serve` (options in ../specs/serve-options.ts). */
 export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) => {
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(/^\d+$/.test(values.port!) && port <= 65535)) {

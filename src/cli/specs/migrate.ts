@@ -3,23 +3,20 @@
  * here; its code runs from ../commands/migrate*.ts, imported only when the
  * action runs.
  */
-import { defineCommand, type OptionSpecs } from "../command.js";
+import { defineCommand } from "../command.js";
+import {
+  createOptions,
+  upOptions,
+  downOptions,
+  statusOptions,
+  resetOptions,
+  migrateOptions,
+} from "./migrate-options.js";
 
 const DATABASE = `The database is DATABASE_URL, else perstore.config.json "database", else pglite:.perstore/db.
 Two processes never migrate at once: on a PostgreSQL server the second waits for an
 advisory lock; an embedded PGlite folder is used by one process at a time, so a second
 process fails at once naming the one that holds it (STORE_LOCKED).`;
-
-export const createOptions = {
-  "allow-destructive": {
-    type: "boolean",
-    description: "write destructive steps instead of refusing them",
-  },
-  empty: {
-    type: "boolean",
-    description: "write a migration with empty up and down parts, for hand-written SQL",
-  },
-} as const satisfies OptionSpecs;
 
 export const createCommand = defineCommand({
   name: "create",
@@ -36,8 +33,6 @@ NOT NULL without a default, ...) are refused, each with its reason, unless
   load: async () => (await import("../commands/migrate.js")).runCreate,
 });
 
-export const upOptions = {} as const satisfies OptionSpecs;
-
 export const upCommand = defineCommand({
   name: "up",
   summary: "apply every pending migration in order, each in a transaction",
@@ -45,13 +40,6 @@ export const upCommand = defineCommand({
   options: upOptions,
   load: async () => (await import("../commands/migrate.js")).runUp,
 });
-
-export const downOptions = {
-  "allow-destructive": {
-    type: "boolean",
-    description: "run destructive down parts instead of refusing them",
-  },
-} as const satisfies OptionSpecs;
 
 export const downCommand = defineCommand({
   name: "down",
@@ -65,14 +53,6 @@ ${DATABASE}`,
   options: downOptions,
   load: async () => (await import("../commands/migrate.js")).runDown,
 });
-
-export const statusOptions = {
-  "exit-code": {
-    type: "boolean",
-    description: "exit 1 also when anything is pending or the schemas changed (CI)",
-  },
-  json: { type: "boolean", description: "print one JSON object instead of text" },
-} as const satisfies OptionSpecs;
 
 export const statusCommand = defineCommand({
   name: "status",
@@ -88,11 +68,6 @@ ${DATABASE}`,
   load: async () => (await import("../commands/migrate.js")).runStatus,
 });
 
-export const resetOptions = {
-  force: { type: "boolean", description: "reset a database that is not local" },
-  "skip-seed": { type: "boolean", description: "do not run the seed module" },
-} as const satisfies OptionSpecs;
-
 export const resetCommand = defineCommand({
   name: "reset",
   summary: "drop everything, apply every migration, run the seed module",
@@ -105,8 +80,6 @@ ${DATABASE}`,
   options: resetOptions,
   load: async () => (await import("../commands/migrate.js")).runReset,
 });
-
-export const migrateOptions = {} as const satisfies OptionSpecs;
 
 export const migrateCommand = defineCommand({
   name: "migrate",

@@ -1,6 +1,5 @@
-import { defineCommand, type OptionSpecs } from "../command.js";
-
-export const seedOptions = {} as const satisfies OptionSpecs;
+import { defineCommand } from "../command.js";
+import { seedOptions } from "./seed-options.js";
 
 export const seedCommand = defineCommand({
   name: "seed",

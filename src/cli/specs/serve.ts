@@ -1,22 +1,5 @@
-import { defineCommand, type OptionSpecs } from "../command.js";
-
-export const serveOptions = {
-  port: {
-    type: "string",
-    short: "p",
-    value: "N",
-    description: "port to listen on (default: server.port, else 3000; 0 picks a free one)",
-  },
-  host: {
-    type: "string",
-    value: "H",
-    description: "interface to listen on (default: server.host, else 127.0.0.1)",
-  },
-  memory: {
-    type: "boolean",
-    description: "keep records in memory instead of the configured database (lost on exit)",
-  },
-} as const satisfies OptionSpecs;
+import { defineCommand } from "../command.js";
+import { serveOptions } from "./serve-options.js";
 
 export const serveCommand = defineCommand({
   name: "serve",
