@@ -92,7 +92,10 @@ async function runFound(found: FoundCommand, io: CliIO): Promise<number> {
   const where = `perstore ${path.join(" ")}`;
   let json = false;
   try {
-    const args = parseCommandArgs(command, found.rest);
+    const args = parseCommandArgs(command, found.rest, {
+      path: path.slice(0, -1),
+      commands: found.siblings ?? [],
+    });
     if (args.help) {
       io.stdout.write(commandHelp(command, path));
       return EXIT.ok;

@@ -22,6 +22,8 @@ export interface FoundCommand {
   readonly command: Command<any>;
   readonly path: readonly string[];
   readonly rest: readonly string[];
+  /** The other actions of the same command (for "--force is an option of `migrate reset`"). */
+  readonly siblings?: readonly Command<any>[];
 }
 
 /**
@@ -48,7 +50,12 @@ export function findCommand(
         found.command.subcommands,
         `perstore ${found.path.join(" ")}`,
       );
-    found = { command: sub, path: [...found.path, sub.name], rest: after };
+    found = {
+      command: sub,
+      path: [...found.path, sub.name],
+      rest: after,
+      siblings: found.command.subcommands.filter((c) => c !== sub),
+    };
   }
   return found;
 }
@@ -81,6 +88,10 @@ export function optionsOf(command: Command<any>): OptionSpecs {
 export function parseCommandArgs(
   command: Command<any>,
   args: readonly string[],
+  siblings: { readonly path: readonly string[]; readonly commands: readonly Command<any>[] } = {
+    path: [],
+    commands: [],
+  },
 ): ParsedArgs & { readonly help: boolean } {
   const options = optionsOf(command);
   const { values, positionals, tokens } = parseArgs({
@@ -106,7 +117,14 @@ export function parseCommandArgs(
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const option = options[token.name];
-    if (option === undefined) throw unknownOption(token.rawName, options);
+    if (option === undefined) {
+      const owner = siblings.commands.find((c) => token.name in c.options);
+      if (owner !== undefined && token.rawName.startsWith("--"))
+        throw new UsageError(
+          `unknown option ${token.rawName}: it is an option of \`perstore ${[...siblings.path, owner.name].join(" ")}\``,
+        );
+      throw unknownOption(token.rawName, options);
+    }
     if (seen.has(token.name) && !option.multiple)
       throw new UsageError(`--${token.name} was given more than once`);
     seen.add(token.name);

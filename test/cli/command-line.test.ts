@@ -120,6 +120,11 @@ describe("perstore (main)", () => {
     const noAction = await runCli(tmpdir(), ["db"], table);
     expect(noAction.code).toBe(2);
     expect(noAction.stderr).toContain("perstore db: needs an action: echo, other\n");
+    const sibling = await runCli(tmpdir(), ["migrate", "status", "--force"]);
+    expect(sibling.code).toBe(2);
+    expect(sibling.stderr.split("\n")[0]).toBe(
+      "perstore migrate status: unknown option --force: it is an option of `perstore migrate reset`",
+    );
     const badAction = await runCli(tmpdir(), ["db", "ohter"], table);
     expect(badAction.stderr).toContain('unknown action "ohter"; did you mean `perstore db other`?');
     expect((await runCli(tmpdir(), ["--verison"], table)).stderr).toContain(
