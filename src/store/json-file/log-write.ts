@@ -12,7 +12,14 @@ import { StoreError } from "../../errors/index.js";
 import { ioError, isErrno } from "./io-error.js";
 import { isStackOverflow, toJsonValue } from "./json-codec.js";
 import { randomUUID } from "node:crypto";
-import { encodeLogLine, headerLine, linePrefix, lineSuffix } from "./log-line.js";
+import {
+  checkLogLine,
+  encodeLogLine,
+  headerLine,
+  linePrefix,
+  lineSuffix,
+  splitLines,
+} from "./log-line.js";
 import { tempPathFor } from "./owned-temp-file.js";
 
 /** `fsync`: a write is acknowledged once on disk. `none`: left to the OS (tests, caches). */
@@ -47,7 +54,10 @@ export async function appendLines(
   try {
     handle = await fs.open(path, "r+");
     const { size } = await handle.stat();
-    if (size !== offset) await handle.truncate(offset);
+    if (size !== offset) {
+      await assertTornTail(path, handle, offset, size);
+      await handle.truncate(offset);
+    }
     let done = 0;
     while (done < data.length) {
       const { bytesWritten } = await handle.write(data, done, data.length - done, offset + done);
@@ -56,11 +66,39 @@ export async function appendLines(
     if (durability === "fsync") await handle.datasync();
     return offset + data.length;
   } catch (error) {
+    if (error instanceof StoreError && error.code === "STORE_LOCK_LOST") throw error;
     await handle?.truncate(offset).catch(() => undefined);
     throw ioError(`cannot append to ${path}`, error);
   } finally {
     await handle?.close().catch(() => undefined);
   }
+}
+
+/**
+ * What lies past `offset` may only be a torn tail (a dead writer's cut-off
+ * line): a good line there means another writer appended while this one
+ * held the lock, which the lock is meant to prevent. Then nothing is cut or
+ * written (StoreError STORE_LOCK_LOST, retryable), rather than cutting off
+ * that writer's acknowledged lines.
+ */
+async function assertTornTail(
+  path: string,
+  handle: FileHandle,
+  offset: number,
+  size: number,
+): Promise<void> {
+  const lost = () =>
+    new StoreError(
+      "STORE_LOCK_LOST",
+      `${path} changed under this writer's lock (it ends at byte ${size}, not ${offset}); nothing was written`,
+      { details: { file: path }, retryable: true },
+    );
+  if (size < offset) throw lost();
+  const tail = Buffer.alloc(size - offset);
+  await handle.read(tail, 0, tail.length, offset);
+  const { lines } = splitLines(tail);
+  if (lines.some((span) => typeof checkLogLine(tail.subarray(span.start, span.end)) !== "string"))
+    throw lost();
 }
 
 /** How many records go into one chunk of a snapshot being written (the event loop runs between chunks). */

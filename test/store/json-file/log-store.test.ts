@@ -11,6 +11,7 @@ import { MemoryStore, storeChannel } from "../../../src/index.js";
 import { convertJsonFileToLog } from "../../../src/store/json-file/convert-to-log.js";
 import { encodeRecords } from "../../../src/store/json-file/json-codec.js";
 import { JsonFileStore } from "../../../src/store/json-file/json-file-store.js";
+import { appendLines, putLine } from "../../../src/store/json-file/log-write.js";
 import { checkLogLine, encodeLogLine, headerLine } from "../../../src/store/json-file/log-line.js";
 
 interface Item {
@@ -134,6 +135,22 @@ describe("JsonFileStore log format", () => {
     }
     await writeFile(file, whole);
     expect(await ids(open())).toEqual(["b", "c"]);
+  });
+
+  it("never cuts off a good line past the end it read: that is another writer's, not a torn tail", async () => {
+    const store = open();
+    await store.put({ id: "a", n: 1 });
+    const before = await readFile(file);
+    const lastLine = Buffer.byteLength(`${(await lines()).at(-1)}\n`);
+    // A writer that believes the file ends before the last line (as a second lock holder would).
+    await expect(
+      appendLines(file, before.length - lastLine, [putLine({ id: "b", n: 2 })], "none"),
+    ).rejects.toMatchObject({ code: "STORE_LOCK_LOST", retryable: true });
+    expect(await readFile(file)).toEqual(before);
+    // A torn tail there is cut off.
+    await appendFile(file, '{"put":{"id":"c"');
+    await appendLines(file, before.length, [putLine({ id: "d", n: 4 })], "none");
+    expect(await ids(open())).toEqual(["a", "d"]);
   });
 
   it("refuses a corrupted middle line with STORE_CORRUPT_FILE naming it, leaving the file untouched", async () => {
