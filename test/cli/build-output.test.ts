@@ -102,6 +102,23 @@ describe("perstore build output", () => {
   });
 });
 
+describe("perstore build: an ES module project", () => {
+  it('warns when package.json does not say "type": "module" (generated code is ESM)', async () => {
+    const dir = await project();
+    await writeFile(join(dir, "package.json"), '{ "name": "app", "type": "commonjs" }');
+    const run = await runCli(dir, ["build"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(
+      'warning: package.json has "type": "commonjs", but the generated code is ES modules: set "type": "module" (`perstore init --esm` does) [PROJECT_NOT_ESM]\n',
+    );
+    await writeFile(join(dir, "package.json"), '{ "name": "app" }');
+    const json = JSON.parse((await runCli(dir, ["build", "--json"])).stdout);
+    expect(json.warnings.map((w: { code: string }) => w.code)).toEqual(["PROJECT_NOT_ESM"]);
+    await writeFile(join(dir, "package.json"), '{ "name": "app", "type": "module" }');
+    expect((await runCli(dir, ["build"])).stderr).toBe("");
+  });
+});
+
 describe("perstore.config.json", () => {
   it("an unknown key is an error, located, with did you mean; all of them at once", async () => {
     const dir = await project();

@@ -1,11 +1,12 @@
 /** `perstore build`: one build, or a watch that rebuilds on every change (options in ../specs/build-options.ts). */
-import { watch } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { readFileSync, watch } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { PerstoreError } from "../../errors/index.js";
 import {
   createBuildSession,
   loadConfig,
   type BuildSession,
+  type BuildWarning,
   type SessionBuildResult,
 } from "../../compiler/index.js";
 import type { CliIO, CommandRun } from "../command.js";
@@ -47,9 +48,13 @@ async function once(
   }
   stop();
   const code = options.check && (result.written.length > 0 || result.removed.length > 0) ? 1 : 0;
-  if (options.json) writeJson(io, code === 0, buildJson(result, options.check));
-  else if (options.check) reportCheck(io, result);
-  else reportBuild(io, result, options.rebuild);
+  const warnings = [...result.warnings, ...esmWarnings(result.config.root)];
+  if (options.json) writeJson(io, code === 0, { ...buildJson(result, options.check), warnings });
+  else {
+    reportWarnings(io, warnings);
+    if (options.check) reportCheck(io, result);
+    else reportBuild(io, result, options.rebuild);
+  }
   return { code, result };
 }
 
@@ -69,14 +74,35 @@ function buildJson(result: SessionBuildResult, check: boolean): Record<string, u
   };
 }
 
-function reportWarnings(io: CliIO, result: SessionBuildResult): void {
+/**
+ * The generated code is ES modules (import/export, top-level await in the
+ * user's code): a package.json at the root that does not say
+ * `"type": "module"` makes it fail at run time, far from the cause.
+ */
+function esmWarnings(root: string): BuildWarning[] {
+  let manifest: { type?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { type?: unknown };
+  } catch {
+    return []; // no package.json (or not ours to judge)
+  }
+  if (manifest.type === "module") return [];
+  return [
+    {
+      code: "PROJECT_NOT_ESM",
+      message: `package.json ${manifest.type === undefined ? 'has no "type"' : `has "type": ${JSON.stringify(manifest.type)}`}, but the generated code is ES modules: set "type": "module" (\`perstore init --esm\` does)`,
+      file: "package.json",
+    },
+  ];
+}
+
+function reportWarnings(io: CliIO, warnings: readonly BuildWarning[]): void {
   const paint = paintFor(io.stderr, io.env);
-  for (const w of result.warnings)
+  for (const w of warnings)
     io.stderr.write(`${paint.yellow("warning:")} ${w.message} ${paint.dim(`[${w.code}]`)}\n`);
 }
 
 function reportCheck(io: CliIO, result: SessionBuildResult): void {
-  reportWarnings(io, result);
   const out = result.config.out;
   const ms = Math.round(result.durationMs);
   if (result.written.length > 0 || result.removed.length > 0) {
@@ -97,7 +123,6 @@ function reportCheck(io: CliIO, result: SessionBuildResult): void {
 }
 
 function reportBuild(io: CliIO, result: SessionBuildResult, rebuild: boolean): void {
-  reportWarnings(io, result);
   const paint = paintFor(io.stdout, io.env);
   const out = result.config.out;
   for (const file of result.written) io.stdout.write(paint.dim(`  wrote ${out}/${file}\n`));
