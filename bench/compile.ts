@@ -100,14 +100,14 @@ async function child(n: number, tsc: boolean): Promise<Row> {
       if (again.emittedModels.join() !== `Model${changed}`)
         throw new Error(`rebuild re-emitted ${again.emittedModels.join(", ")}`);
       const expected = [
-        `model${changed}.validator.js`,
+        `model${changed}.validator.ts`,
         `model${changed}.types.ts`,
         `model${changed}.ts`,
         "schema.sql",
         "db.ts",
       ];
       const unexpected = again.written.filter((f) => !expected.includes(f));
-      if (unexpected.length > 0 || !again.written.includes(`model${changed}.validator.js`)) {
+      if (unexpected.length > 0 || !again.written.includes(`model${changed}.validator.ts`)) {
         throw new Error(`rebuild wrote ${again.written.join(", ")}`);
       }
       if (run === 7 && n <= 100) {

@@ -43,7 +43,13 @@ export interface BookQueries {
   publishedBetween(year: number, year2: number): Promise<Results<Book>>;
 }
 
-export type BookModel = Model<Book, BookData, BookQueries>;
+/** Book's facets by name, each typed as it restricts the model: `BookModel.facet(name)` takes only these names. */
+export interface BookFacets {
+  readonly catalog: BookCatalogFacet;
+  readonly editor: BookEditorFacet;
+}
+
+export type BookModel = Model<Book, BookData, BookQueries, BookFacets>;
 /** A Book as the catalog facet shows it: hidden properties removed, read-only ones readonly. */
 export type BookCatalogRecord = {
   readonly [K in keyof Book as K extends "isbn" ? K : never]: Book[K];
@@ -178,7 +184,7 @@ export const BookDefinition: ModelDefinition<BookData, Book, BookQueries> = {
         distinct: false,
       },
       parameters: [],
-      predicate: function (record, parameters) {
+      predicate: function (record, _parameters) {
         if (
           record != null &&
           record.constructor === Object &&

@@ -31,7 +31,12 @@ export interface PersonQueries {
   inCountry(country: string): Promise<Results<Person>>;
 }
 
-export type PersonModel = Model<Person, PersonData, PersonQueries>;
+/** Person's facets by name, each typed as it restricts the model: `PersonModel.facet(name)` takes only these names. */
+export interface PersonFacets {
+  readonly directory: PersonDirectoryFacet;
+}
+
+export type PersonModel = Model<Person, PersonData, PersonQueries, PersonFacets>;
 /** A Person as the directory facet shows it: hidden properties removed, read-only ones readonly. */
 export type PersonDirectoryRecord = {
   readonly [K in keyof Person as K extends never ? K : never]: Person[K];

@@ -206,18 +206,36 @@ export interface ModelMethods<
   readonly queries: TQueries;
 }
 
+/**
+ * A model's facets by name, when nothing narrower is known: any name, each a
+ * full `ModelFacet`. Generated models pass their own (`BookFacets`), so
+ * `facet(name)` takes only their facet names and returns each facet's type;
+ * `Model<any, any, any>` (a map of every model) takes any name.
+ */
+export type FacetsOf<TInstance, TData extends object, TQueries extends object> = 0 extends 1 &
+  TInstance
+  ? any
+  : {
+      readonly [name: string]: ModelFacet<
+        TInstance extends ModelInstance<TData> ? TInstance : never,
+        TData,
+        TQueries
+      >;
+    };
+
 /** A model bound to a store. */
 export interface Model<
   TInstance extends ModelInstance<TData>,
   TData extends object = Record<string, unknown>,
   TQueries extends object = NamedQueryMethods<TInstance>,
+  TFacets extends object = FacetsOf<TInstance, TData, TQueries>,
 > extends ModelMethods<TInstance, TData, TQueries> {
   readonly name: string;
   readonly definition: ModelDefinition<TData, TInstance, TQueries>;
   /** The store this model reads and writes (resolved lazily for SQL). */
   store(): Promise<Store<any>>;
   /** A restricted view (AccessError MODEL_UNKNOWN_FACET when the schema has no such facet). */
-  facet(name: string): ModelFacet<TInstance, TData, TQueries>;
+  facet<K extends keyof TFacets & string>(name: K): TFacets[K];
 }
 
 /**
@@ -258,17 +276,18 @@ export type ModelRegistry<D extends ModelDefinitions> = {
  * own indexes, so give it the model's:
  * `new JsonFileStore({ path: "people.json", indexes: PersonDefinition.indexes })`.
  */
+/** Each option may also be `undefined` (= absent), so a caller under `exactOptionalPropertyTypes` can pass one on. */
 export interface ModelRegistryOptions<D extends ModelDefinitions = ModelDefinitions> {
-  readonly db?: Kysely<any>;
-  readonly stores?: { readonly [K in keyof D]?: Store<any> };
+  readonly db?: Kysely<any> | undefined;
+  readonly stores?: { readonly [K in keyof D]?: Store<any> | undefined } | undefined;
   /**
    * A perstore server (`perstore serve`, `createHandler`) that keeps the
    * records: each model is a `RemoteStore` on `<url>/<Model>/`. The URL, or
    * the URL with the client's options (timeout, retries, fetch).
    */
-  readonly remote?: string | RemoteModelsOptions;
+  readonly remote?: string | RemoteModelsOptions | undefined;
   /** The bearer token sent to `remote` (it selects the role, and so the facets, the server applies). */
-  readonly token?: string;
+  readonly token?: string | undefined;
 }
 
 /** `remote` with the HTTP client's options. */

@@ -46,17 +46,28 @@ export type BindingChoice =
 /** Called with the final record (and the stored one, if any) just before validation; may return a replacement. */
 export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined) => DataRecord;
 
+/**
+ * The properties instances leave out: one set for every record, or a set per
+ * model of the record (a base model's facet hides a sub-model's own
+ * properties; see facet-scope.ts). Called without a model for projected rows,
+ * which no longer say their model: then every property any record hides.
+ */
+export type HiddenChoice =
+  | ReadonlySet<string>
+  | ((model?: BoundModel<AnyInstance, object>) => ReadonlySet<string>);
+
 /** Who writes: a facet's checks (`prepare`), and the binding and hidden properties (`omit`) of the instance returned. */
 export interface WriteVia {
   readonly prepare?: PrepareWrite;
   readonly binding?: BindingChoice;
-  readonly omit?: ReadonlySet<string>;
+  readonly omit?: HiddenChoice;
 }
 
-/** The runtime implementation of `Model`. */
+/** The runtime implementation of `Model` (any facet name, checked when called; generated types narrow it). */
 export class BoundModel<TInstance extends AnyInstance, TData extends object> implements Model<
   TInstance,
   TData,
+  any,
   any
 > {
   readonly name: string;
@@ -133,14 +144,15 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
   }
 
   /** An instance for a stored record: a sub-model's class when the discriminator names one. */
-  toInstance(record: DataRecord, binding: BindingChoice, omit?: ReadonlySet<string>): TInstance {
+  toInstance(record: DataRecord, binding: BindingChoice, omit?: HiddenChoice): TInstance {
     const model = recordModel(this, record);
     const data = dropAbsentNulls(
       model,
       inHierarchy(this) ? withoutKey(record, DISCRIMINATOR) : { ...record },
     );
     const chosen = typeof binding === "string" ? model[binding] : binding(model);
-    return instantiate(model.definition.instanceClass.prototype, data, chosen, omit) as TInstance;
+    const hidden = typeof omit === "function" ? omit(model) : omit;
+    return instantiate(model.definition.instanceClass.prototype, data, chosen, hidden) as TInstance;
   }
 
   async get(id: Id): Promise<TInstance | undefined> {
@@ -165,7 +177,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
     query: Query,
     result: unknown,
     binding: BindingChoice,
-    omit?: ReadonlySet<string>,
+    omit?: HiddenChoice,
   ): unknown {
     return shapeResult(this, query, result, binding, omit);
   }

@@ -35,8 +35,8 @@ describe("boolean subschemas", () => {
     expect(data).toMatch(/foo\?: unknown;/);
     expect(data).toMatch(/bar\?: never;/);
     expect(result.files.find((f) => f.path === "schema.sql")!.contents).toMatch(/"foo" jsonb/);
-    const file = join(root, "thing.validator.js");
-    await writeFile(file, result.files.find((f) => f.path === "thing.validator.js")!.contents);
+    const file = join(root, "thing.validator.mts");
+    await writeFile(file, result.files.find((f) => f.path === "thing.validator.ts")!.contents);
     const { validateThing } = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as {
       validateThing: (data: unknown) => boolean;
     };

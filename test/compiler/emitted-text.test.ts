@@ -37,7 +37,7 @@ describe("doc comments", () => {
       "/** An Animal record (schemas/animal.schema.json). */",
     );
     expect(await emitted("refs", "order.ts")).toContain("/** An Order record");
-    expect(await emitted("refs", "order.validator.d.ts")).toContain("Validates an Order record");
+    expect(await emitted("refs", "order.validator.ts")).toContain("Validates an Order record");
     expect(await emitted("refs", "customer.ts")).toContain("/** A Customer record");
   });
 });

@@ -108,8 +108,8 @@ describe("validators", () => {
       const alone = emitValidators(ir, { models: new Set([model.name]) });
       expect(alone).toEqual(all.filter((f) => f.model === model.name));
     }
-    expect(all.find((f) => f.path === "employee.validator.js")!.contents).toMatch(
-      /export const validateEmployee = validate0;/,
+    expect(all.find((f) => f.path === "employee.validator.ts")!.contents).toMatch(
+      /export const validateEmployee: ModelValidateFunction = validate0 as unknown as ModelValidateFunction;/,
     );
   });
 
@@ -202,14 +202,14 @@ describe("batched emission", () => {
       }),
     }));
     const all = await compile({ root, sources, config: { out: "generated-batch-test" } });
-    expect(all.files.filter((f) => f.path.endsWith(".validator.js"))).toHaveLength(45);
+    expect(all.files.filter((f) => f.path.endsWith(".validator.ts"))).toHaveLength(45);
     // Each validator as a one-model emit from a fresh IR (own ajv instance) and a main-thread prettier pass makes it.
     const ir = buildProjectIR(sources, { readMixins: () => new Map() });
     for (const name of ["M0", "M19", "M20", "M44"]) {
       const [validator] = emitValidators(ir, { models: new Set([name]) });
       const built = all.files.find((f) => f.path === validator!.path)!;
       expect(built.contents).toBe(await formatFile(validator!, { prettier: true }));
-      expect(built.contents).toContain(`export const validate${name} =`);
+      expect(built.contents).toContain(`export const validate${name}: ModelValidateFunction =`);
     }
   }, 60_000);
 });

@@ -36,7 +36,7 @@ async function errorsOf(schema: Record<string, unknown>): Promise<readonly Schem
 
 let loaded = 0;
 async function validatorOf(result: CompileResult): Promise<(data: unknown) => boolean> {
-  const file = result.files.find((f) => /^thing\.validator\.(js|ts)$/.test(f.path))!;
+  const file = result.files.find((f) => f.path === "thing.validator.ts")!;
   const path = join(root, `thing-${loaded++}.validator.mts`);
   await writeFile(path, file.contents);
   const module = (await import(/* @vite-ignore */ pathToFileURL(path).href)) as Record<

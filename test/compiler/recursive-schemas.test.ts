@@ -40,8 +40,8 @@ type Validate = ((data: unknown) => boolean) & { errors?: { instancePath: string
 
 /** Load a generated validator module (its `perstore` import resolves to the source runtime). */
 async function validatorOf(result: CompileResult, model: string): Promise<Validate> {
-  const file = result.files.find((f) => f.path === `${model.toLowerCase()}.validator.js`)!;
-  const path = join(root, `${model}-${Math.random().toString(36).slice(2)}.validator.js`);
+  const file = result.files.find((f) => f.path === `${model.toLowerCase()}.validator.ts`)!;
+  const path = join(root, `${model}-${Math.random().toString(36).slice(2)}.validator.mts`);
   await writeFile(path, file.contents);
   const module = (await import(/* @vite-ignore */ pathToFileURL(path).href)) as Record<
     string,

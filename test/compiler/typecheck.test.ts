@@ -23,5 +23,5 @@ describe("generated TypeScript", () => {
     );
     expect(text).toEqual([]);
     expect(parsed.fileNames.some((f) => f.endsWith("generated/index.ts"))).toBe(true);
-  });
+  }, 180_000);
 });

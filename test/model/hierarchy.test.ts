@@ -136,14 +136,14 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     const models = createModels();
     const company = await models.Company.create({ id: acme, name: "Acme" });
     const { bob } = await people(models);
-    const seen = (await models.Person.facet("directory").get(bob.id)) as Employee;
+    const seen = (await models.Person.facet("directory").get(bob.id)) as unknown as Employee;
     expect(seen).toBeInstanceOf(Employee);
     const employer = await seen.employer();
     expect(employer?.name).toBe(company.name);
     await expect(employer!.save()).rejects.toMatchObject({ code: "ACCESS_METHOD" });
     const listed = (
       await models.Person.facet("directory").query("sort(+firstName)&limit(5)")
-    )[1] as Employee;
+    )[1] as unknown as Employee;
     expect((await listed.employer())?.id).toBe(acme);
   });
 

@@ -9,7 +9,9 @@ export function emitIndex(ir: ProjectIR): EmittedFile[] {
     `import { createModelRegistry, type ModelRegistryOptions, type Store } from "${RUNTIME_PACKAGE}";`,
   ];
   for (const m of ir.models) {
-    lines.push(`import { ${m.name}Definition } from "./${kebabCase(m.name)}.js";`);
+    lines.push(
+      `import { ${m.name}Definition, type ${m.name}Model } from "./${kebabCase(m.name)}.js";`,
+    );
   }
   lines.push("");
   for (const m of ir.models) lines.push(`export * from "./${kebabCase(m.name)}.js";`);
@@ -31,13 +33,14 @@ export function emitIndex(ir: ProjectIR): EmittedFile[] {
     `  readonly token?: ModelRegistryOptions["token"];`,
     `}`,
     "",
-    `/** Bind every model to its store, wired together for links. */`,
-    `export function createModels(options: CreateModelsOptions = {}) {`,
-    `  return createModelRegistry(definitions, options);`,
-    `}`,
+    `/** The models \`createModels\` returns, each typed with its facets (\`Book.facet("catalog")\`). */`,
+    // A type literal, not an interface, so it fits \`Record<string, Model<any, any, any>>\` (createHandler's models).
+    `export type Models = {\n${ir.models.map((m) => `  readonly ${m.name}: ${m.name}Model;`).join("\n")}\n};`,
     "",
-    `/** The models \`createModels\` returns. */`,
-    `export type Models = ReturnType<typeof createModels>;`,
+    `/** Bind every model to its store, wired together for links. */`,
+    `export function createModels(options: CreateModelsOptions = {}): Models {`,
+    `  return createModelRegistry(definitions, options) as unknown as Models;`,
+    `}`,
   );
   return [{ path: "index.ts", source: "schemas/", contents: `${lines.join("\n")}\n` }];
 }

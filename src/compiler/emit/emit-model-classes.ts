@@ -108,7 +108,13 @@ function modelStatements(
   imports.push({
     moduleSpecifier: RUNTIME_PACKAGE,
     isTypeOnly: true,
-    namedImports: ["ModelDefinition", "Model", "ModelFacet", "Results"].sort(),
+    // ModelFacet only where a facet type uses it: a project may compile with noUnusedLocals.
+    namedImports: [
+      "ModelDefinition",
+      "Model",
+      ...(model.facets.length > 0 ? ["ModelFacet"] : []),
+      "Results",
+    ].sort(),
   });
   imports.push({
     moduleSpecifier: `./${kebabCase(name)}.types.js`,
@@ -203,10 +209,23 @@ function modelStatements(
       methods: queryMembers,
     },
     {
+      kind: StructureKind.Interface,
+      name: `${name}Facets`,
+      isExported: true,
+      docs: [
+        `${name}'s facets by name, each typed as it restricts the model: \`${name}Model.facet(name)\` takes only these names.`,
+      ],
+      properties: model.facets.map((facet) => ({
+        name: JSON.stringify(facet.name),
+        isReadonly: true,
+        type: `${name}${pascalCase(facet.name)}Facet`,
+      })),
+    },
+    {
       kind: StructureKind.TypeAlias,
       name: `${name}Model`,
       isExported: true,
-      type: `Model<${name}, ${data}, ${queriesType}>`,
+      type: `Model<${name}, ${data}, ${queriesType}, ${name}Facets>`,
     },
   ];
   for (const facet of model.facets) statements.push(...facetStatements(model, facet));
@@ -274,6 +293,17 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
   ];
 }
 
+/**
+ * A predicate that never reads its `parameters` names it `_parameters`, so a
+ * project compiled with noUnusedParameters accepts it.
+ */
+function withUnusedParameters(source: string): string {
+  const signature = /^function \(record, parameters\)/;
+  if (!signature.test(source)) return source;
+  const body = source.replace(signature, "");
+  return /\bparameters\b/.test(body) ? source : `function (record, _parameters)${body}`;
+}
+
 function definitionLiteral(
   model: ModelIR,
   compiled: { q: ModelIR["queries"][number]; source: string }[],
@@ -283,7 +313,7 @@ function definitionLiteral(
   const queries = compiled
     .map(
       ({ q, source }) =>
-        `${JSON.stringify(q.name)}: { query: ${toCode(q.query)}, parameters: ${toCode(q.parameters)}, predicate: ${source}, source: ${toCode(q.source)} }`,
+        `${JSON.stringify(q.name)}: { query: ${toCode(q.query)}, parameters: ${toCode(q.parameters)}, predicate: ${withUnusedParameters(source)}, source: ${toCode(q.source)} }`,
     )
     .join(",\n");
   const facets = Object.entries(data.facets)

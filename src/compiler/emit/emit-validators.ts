@@ -1,5 +1,5 @@
 /**
- * ajv standalone validators, one per model, as ESM `.js` plus a `.d.ts`.
+ * ajv standalone validators, one TypeScript module per model.
  * ajv's output still `require`s its runtime and ajv-formats; those are
  * rewritten to imports from `perstore`, so no generated code compiles a
  * schema at run time or uses eval/new Function. One ajv instance per IR
@@ -53,17 +53,32 @@ export function emitValidators(
   return models.flatMap((model) => {
     const fn = `validate${model.name}`;
     const code = renumberAjvNames(toEsm(standalone(ajv, fn, model), model.name), { prune: true });
-    const base = kebabCase(model.name);
-    return [
-      { path: `${base}.validator.js`, source: model.file, contents: code, model: model.name },
-      {
-        path: `${base}.validator.d.ts`,
-        source: model.file,
-        model: model.name,
-        contents: `import type { ModelValidateFunction } from "${RUNTIME_PACKAGE}";\n\n/** Validates ${withArticle(model.name, false)} record against ${model.file}. */\nexport declare const ${fn}: ModelValidateFunction;\n`,
-      },
-    ];
+    const path = `${kebabCase(model.name)}.validator.ts`;
+    return [{ path, source: model.file, contents: typed(code, fn, model), model: model.name }];
   });
+}
+
+/**
+ * ajv's JavaScript as a TypeScript module, so `tsc` compiles it into `outDir`
+ * beside the rest (a `.js` with a `.d.ts` beside it is never copied) and a
+ * bundler reads it like any other source. The code is ajv's, unchecked
+ * (`@ts-nocheck`, whatever the project's compiler options); its export is
+ * typed.
+ */
+function typed(code: string, fn: string, model: ModelIR): string {
+  const exported = new RegExp(`export const ${fn} = (\\w+);`);
+  if (!exported.test(code))
+    throw new Error(`validator of ${model.name}: no "export const ${fn}" in ajv's output`);
+  const doc = `/** Validates ${withArticle(model.name, false)} record against ${model.file}. */`;
+  return (
+    `// @ts-nocheck -- ajv's standalone code; the export below is typed.\n` +
+    `import type { ModelValidateFunction } from "${RUNTIME_PACKAGE}";\n` +
+    code.replace(
+      exported,
+      (_line, name: string) =>
+        `${doc}\nexport const ${fn}: ModelValidateFunction = ${name} as unknown as ModelValidateFunction;`,
+    )
+  );
 }
 
 /**

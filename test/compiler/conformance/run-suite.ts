@@ -97,10 +97,8 @@ async function compileBatch(
     const files = new Map<SuiteCase, string>();
     for (const c of rest) {
       const base = c.source.file.slice(0, -".schema.json".length);
-      const validator = result.files.find(
-        (f) => f.path === `${base}.validator.js` || f.path === `${base}.validator.ts`,
-      )!;
-      const file = join(dir, validator.path.replace(/\.ts$/, ".mts"));
+      const validator = result.files.find((f) => f.path === `${base}.validator.ts`)!;
+      const file = join(dir, `${base}.validator.mts`);
       await writeFile(file, validator.contents);
       files.set(c, file);
     }
