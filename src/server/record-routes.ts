@@ -11,6 +11,7 @@ import type { Id } from "../store/types.js";
 import { facetOf, type Grant } from "./access.js";
 import { checkPreconditions, etagOf } from "./etag.js";
 import { HttpError } from "./http-error.js";
+import { instanceJson } from "./instance-json.js";
 import type { KeyedLock } from "./keyed-lock.js";
 import { mergePatchChanges } from "./merge-patch.js";
 import { contentRange, parseItemsRange } from "./range.js";
@@ -57,8 +58,10 @@ export function idOf(model: Model<any, any, any>, segment: string): Id {
 }
 
 /** A record's JSON: a sub-model's record read through its base names its model (see sub-model-json.ts). */
-const recordJson = (context: RouteContext, model: Model<any, any, any>, value: unknown): string =>
-  JSON.stringify(value ?? null, subModelReplacer(model, context.models) as never);
+const recordJson = (context: RouteContext, model: Model<any, any, any>, value: unknown): string => {
+  const replacer = subModelReplacer(model, context.models);
+  return replacer ? JSON.stringify(value ?? null, replacer as never) : instanceJson(value);
+};
 
 async function recordResponse(
   record: object,

@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { Deadlines } from "../../src/server/deadlines.js";
+import { ModelInstance } from "../../src/model/index.js";
 import { etagOf } from "../../src/server/etag.js";
+import { instanceJson } from "../../src/server/instance-json.js";
 import { pathSegments } from "../../src/server/route-path.js";
 import { sha256, sha256Subtle } from "../../src/server/sha256.js";
 import { hashToken } from "../../src/server/index.js";
@@ -169,6 +171,31 @@ describe("request deadlines", () => {
     const [a, b] = [await first, await second];
     expect(Number(a.slice(5))).toBeGreaterThanOrEqual(79);
     expect(Number(b.slice(5))).toBeGreaterThanOrEqual(119);
+  });
+});
+
+describe("JSON of instances", () => {
+  it("is the text toJSON() gives, and a class's own toJSON still decides", async () => {
+    const plain = Object.assign(Object.create(ModelInstance.prototype) as ModelInstance, {
+      a: 1,
+      nested: { list: [1, "two", null], when: new Date(0) },
+    });
+    expect(instanceJson(plain)).toBe(JSON.stringify(plain.toJSON()));
+    expect(instanceJson([plain, 3, "x", null, [1]])).toBe(
+      JSON.stringify([plain, 3, "x", null, [1]]),
+    );
+    class Masked extends ModelInstance {
+      override toJSON() {
+        return { masked: true } as never;
+      }
+    }
+    const masked = Object.assign(new Masked(), { secret: "s" });
+    expect(instanceJson(masked)).toBe('{"masked":true}');
+    expect(instanceJson([masked])).toBe('[{"masked":true}]');
+    expect(instanceJson(undefined)).toBe("null");
+    const { call, models } = await withBook();
+    const res = await call("GET", `/Book/${ISBN}`, { token: ADMIN_TOKEN });
+    expect(await res.text()).toBe(JSON.stringify(await models.Book.get(ISBN)));
   });
 });
 
