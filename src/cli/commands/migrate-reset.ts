@@ -62,7 +62,7 @@ export async function migrateReset(
       log: (line) => io.stdout.write(`  ${line}\n`),
     });
     io.stdout.write(`applied ${applied.length} migration${applied.length === 1 ? "" : "s"}\n`);
-    if (seed !== undefined) await runSeed(io, config, seed, db);
+    if (seed !== undefined) await runSeed(io, seed, db);
   });
   return 0;
 }

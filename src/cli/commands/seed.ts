@@ -27,7 +27,11 @@ import type { SeedContext } from "../../compiler/migrate/seed-context.js";
 import { openDatabase } from "../../store/sql/open-database.js";
 import type { CliIO, CommandRun } from "../command.js";
 import { describeThrown } from "../describe-thrown.js";
-import { loadProjectModels, registerTypeScript } from "../load-project-models.js";
+import {
+  loadProjectModels,
+  registerTypeScript,
+  type ProjectModels,
+} from "../load-project-models.js";
 import { databaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 
 /** `perstore seed` (help in ../specs/seed.ts). */
@@ -36,7 +40,7 @@ export const runSeedCommand: CommandRun = async (_args, io) => {
   const seed = await loadSeed(config); // before opening the database: a missing seed changes nothing
   const target = databaseTarget(config);
   io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
-  await withTarget(target, config.root, openDatabase, (db) => runSeed(io, config, seed, db));
+  await withTarget(target, config.root, openDatabase, (db) => runSeed(io, seed, db));
   return 0;
 };
 
@@ -44,6 +48,8 @@ export const runSeedCommand: CommandRun = async (_args, io) => {
 export interface LoadedSeed {
   readonly file: string;
   readonly run: (context: SeedContext) => unknown;
+  /** The project's models, loaded first: a seed importing `./generated/index.js` needs them loadable (tsx registered). */
+  readonly project: ProjectModels;
 }
 
 /** Imports the seed module the config names; CLI_NO_SEED when none is named, CLI_SEED_INVALID when it is missing or has no default function. */
@@ -59,6 +65,7 @@ export async function loadSeed(config: PerstoreConfig): Promise<LoadedSeed> {
       "CLI_SEED_INVALID",
       `the seed module ${config.seed} (${CONFIG_FILE} "seed") does not exist`,
     );
+  const project = await loadProjectModels(config);
   if (/\.[cm]?tsx?$/.test(path)) await registerTypeScript(config.root);
   const loaded = (await import(pathToFileURL(path).href)) as { default?: unknown };
   if (typeof loaded.default !== "function")
@@ -66,20 +73,14 @@ export async function loadSeed(config: PerstoreConfig): Promise<LoadedSeed> {
       "CLI_SEED_INVALID",
       `${config.seed} must export a default function, e.g. \`export default async function seed({ db, models }) { ... }\``,
     );
-  return { file: config.seed, run: loaded.default as LoadedSeed["run"] };
+  return { file: config.seed, run: loaded.default as LoadedSeed["run"], project };
 }
 
 /** Calls a loaded seed with `db` and the project's models on it. */
-export async function runSeed(
-  io: CliIO,
-  config: PerstoreConfig,
-  seed: LoadedSeed,
-  db: Kysely<any>,
-): Promise<void> {
-  const { createModels } = await loadProjectModels(config);
+export async function runSeed(io: CliIO, seed: LoadedSeed, db: Kysely<any>): Promise<void> {
   io.stdout.write(`  seeding with ${seed.file}\n`);
   try {
-    await seed.run({ db, models: createModels({ db }) });
+    await seed.run({ db, models: seed.project.createModels({ db }) });
   } catch (error) {
     throw new PerstoreError("CLI_SEED_FAILED", `${seed.file} failed: ${describeThrown(error)}`, {
       cause: error,
