@@ -7,6 +7,7 @@ import { serveNode } from "../../server/serve-node.js";
 import { openDatabase } from "../../store/sql/open-database.js";
 import type { CliIO, CommandRun } from "../command.js";
 import { count } from "../color.js";
+import { describeThrown } from "../describe-thrown.js";
 import { startDatabase } from "../database-progress.js";
 import type { serveOptions } from "../specs/serve-options.js";
 import { UsageError } from "../usage-error.js";
@@ -53,7 +54,11 @@ async function serveModels(
     ...(server.cors ? { cors: server.cors } : {}),
     ...(server.maxBodyBytes !== undefined ? { maxBodyBytes: server.maxBodyBytes } : {}),
     ...(server.timeoutMs !== undefined ? { timeoutMs: server.timeoutMs } : {}),
-    onError: (error) => io.stderr.write(`error: ${(error as Error)?.stack ?? String(error)}\n`),
+    // A stack where there is one; never `[object Object]` for a non-Error throw.
+    onError: (error) =>
+      io.stderr.write(
+        `error: ${error instanceof Error && error.stack ? error.stack : describeThrown(error)}\n`,
+      ),
   });
   const running = await serveNode(handler, {
     port: port ?? server.port,
