@@ -6,13 +6,13 @@
  */
 import { SchemaError, SchemaErrors } from "../../errors/index.js";
 import type { ModelValidateFunction } from "../../model/index.js";
-import { createAjv } from "../load/create-ajv.js";
+import { createValidatorAjv } from "../load/create-ajv.js";
 import type { ProjectIR } from "../ir/types.js";
 
 /** Each model's validator, by name, compiled now (so a schema ajv refuses fails at definition time). */
 export function runtimeValidators(ir: ProjectIR): ReadonlyMap<string, ModelValidateFunction> {
-  // The load step already checked every schema against the meta-schema.
-  const ajv = createAjv({ allErrors: true, validateSchema: false });
+  // The build's settings: the load step already checked every schema (meta-schema, unknown keywords).
+  const ajv = createValidatorAjv();
   for (const model of ir.models) ajv.addSchema(structuredClone(model.schema) as object, model.name);
   const validators = new Map<string, ModelValidateFunction>();
   const errors: SchemaError[] = [];
