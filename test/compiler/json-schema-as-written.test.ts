@@ -159,6 +159,16 @@ describe("enum and type errors say what was wrong", () => {
   });
 });
 
+describe("a misspelt property of a perstore keyword", () => {
+  it("names the property, the nearest allowed one and the list", async () => {
+    const errors = await errorsOf(thing({ facets: { public: { method: ["get"] } } }));
+    const unknown = errors.find((e) => e.message.includes("unknown property"))!;
+    expect(unknown.pointer).toBe("/facets/public");
+    expect(unknown.message).toContain('unknown property "method" (did you mean "methods"?)');
+    expect(unknown.message).toContain("allowed: methods, hidden, readonly");
+  });
+});
+
 describe("$ref as JSON Schema resolves it", () => {
   it("to an embedded $id, an $anchor, a relative $id and the meta-schema", async () => {
     const result = await compileOne(

@@ -286,7 +286,9 @@ function checkFile(text: string): CheckedFile {
   if (checkers === undefined) {
     const schema = createAjv({ allErrors: true });
     checkers = {
-      meta: createAjv({ allErrors: true, strict: false }).compile(perstoreMetaSchema),
+      meta: createAjv({ allErrors: true, strict: false, verbose: true }).compile(
+        perstoreMetaSchema,
+      ),
       schema,
       known: knownKeywordsOf(schema),
     };

@@ -7,7 +7,7 @@
  * not "must be array" beside it.
  */
 import type { ErrorObject } from "ajv";
-import { closestMatch } from "./did-you-mean.js";
+import { closestMatch, didYouMean } from "./did-you-mean.js";
 import { getByPointer } from "../ir/json-pointer.js";
 
 export interface MetaSchemaProblem {
@@ -63,8 +63,17 @@ function describe(e: ErrorObject, data: unknown): string {
       (guess === undefined ? "" : `; did you mean ${JSON.stringify(guess)}?`)
     );
   }
-  if (e.keyword === "additionalProperties")
-    return `${e.message ?? e.keyword} (${String(e.params["additionalProperty"])})`;
+  if (e.keyword === "additionalProperties") {
+    const extra = String(e.params["additionalProperty"]);
+    // With ajv's `verbose`, the schema that refused it names the properties it allows.
+    const allowed = Object.keys(
+      (e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {},
+    );
+    return (
+      `unknown property ${JSON.stringify(extra)}${didYouMean(extra, allowed)}` +
+      (allowed.length > 0 ? `; allowed: ${allowed.join(", ")}` : "")
+    );
+  }
   return e.message ?? e.keyword;
 }
 
