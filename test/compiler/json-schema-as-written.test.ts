@@ -108,6 +108,7 @@ describe("keywords ajv's strict mode refused", () => {
     expect(result.files.find((f) => f.path === "thing.types.ts")!.contents).toMatch(
       /score\?: unknown/,
     );
+    expect(result.files.find((f) => f.path === "schema.sql")!.contents).toMatch(/"score" jsonb/);
     const validate = await validatorOf(result);
     expect(validate({ id: "a", score: 1, tags: ["x"] })).toBe(true);
     expect(validate({ id: "a", score: -1 })).toBe(false);
