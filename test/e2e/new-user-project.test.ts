@@ -165,9 +165,7 @@ describe("a new user's project from the packed packages", () => {
     STEP_TIMEOUT,
   );
 
-  // SKIPPED until on main: the rewritten `perstore init` (ESM package settings, a tsconfig,
-  // an example program and the command to run it, $schema in the config; H3, issue 10).
-  it.skip("init left an ESM project with a tsconfig, and a config naming its JSON Schema", () => {
+  it("init left an ESM project with a tsconfig, and a config naming its JSON Schema", () => {
     expect(manifest().type).toBe("module");
     expect(existsSync(join(project, "tsconfig.json"))).toBe(true);
     const config = JSON.parse(readFileSync(join(project, "perstore.config.json"), "utf8"));
@@ -190,8 +188,7 @@ describe("a new user's project from the packed packages", () => {
     STEP_TIMEOUT,
   );
 
-  // SKIPPED until on main: init's example program and the command it prints (H3).
-  it.skip(
+  it(
     "the example program runs with the one command init printed",
     async () => {
       const command = exampleCommand();
@@ -202,9 +199,7 @@ describe("a new user's project from the packed packages", () => {
     STEP_TIMEOUT,
   );
 
-  // SKIPPED until on main: init's tsconfig with an outDir and example program (H3), and the
-  // generated validators copied to tsc's outDir (H6, issue 11).
-  it.skip(
+  it(
     "tsc compiles the project to its outDir and the compiled program runs",
     async () => {
       const tsc = await run(project, join(project, "node_modules/.bin/tsc"), [
