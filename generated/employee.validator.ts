@@ -24,6 +24,15 @@ const schema0 = {
     { rel: "reports", href: "Employee?managerId={id}" },
   ],
   queries: { earningMoreThan: "gt(salary,$1)&sort(-salary)" },
+  facets: {
+    directory: {
+      methods: ["get", "query"],
+      hidden: ["email", "birthDate", "address", "salary", "startedOn"],
+      operators: ["eq", "in", "sort", "limit"],
+      maxLimit: 50,
+      queries: ["inCountry"],
+    },
+  },
   $id: "Employee",
 };
 const schema1 = {

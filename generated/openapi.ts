@@ -1654,6 +1654,21 @@ export const openapi = {
         },
         required: ["id", "firstName", "lastName", "email", "employerId", "jobTitle"],
       },
+      "Employee.directory": {
+        type: "object",
+        properties: {
+          id: { type: "string", format: "uuid" },
+          firstName: { type: "string", maxLength: 80 },
+          lastName: { type: "string", maxLength: 80 },
+          country: { type: "string" },
+          nickname: { type: ["string", "null"] },
+          createdAt: { type: "string", format: "date-time", readOnly: true },
+          employerId: { type: "string", format: "uuid" },
+          managerId: { type: ["string", "null"], format: "uuid" },
+          jobTitle: { type: "string", maxLength: 100 },
+        },
+        required: ["id", "firstName", "lastName", "employerId", "jobTitle"],
+      },
       Person: {
         type: "object",
         properties: {

@@ -18,9 +18,10 @@ import type {
   NamedQueryMethods,
 } from "./definition.js";
 import { recordOf, saveInstance, type DataRecord } from "./instantiate.js";
+import { FacetScopes, type FacetScope } from "./facet-scope.js";
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding } from "./model-instance.js";
-import type { BoundModel, PrepareWrite, WriteVia } from "./model.js";
+import type { BoundModel, HiddenChoice, PrepareWrite, WriteVia } from "./model.js";
 import {
   checkFacetQuery,
   checkNoHiddenProperty,
@@ -28,6 +29,7 @@ import {
 } from "./facet-query-check.js";
 import { namedQueryMethods } from "./named-query.js";
 import { withFilter } from "./query-helpers.js";
+import { recordModel } from "./record-model.js";
 
 /** Facet method names, and the names in `methods` that grant each. */
 const GRANTS: Readonly<Record<string, readonly string[]>> = {
@@ -49,8 +51,10 @@ export class ModelFacetView<
   readonly queries: NamedQueryMethods<TInstance>;
   readonly #model: BoundModel<TInstance, TData>;
   readonly #methods: ReadonlySet<string>;
-  readonly #hidden: ReadonlySet<string>;
-  readonly #readonly: ReadonlySet<string>;
+  /** Hidden and read-only properties per model of the records served (a sub-model's own ones are hidden). */
+  readonly #scopes: FacetScopes;
+  /** The hidden properties of each instance handed out, by its model. */
+  readonly #hidden: HiddenChoice;
   readonly #filter: FilterNode | undefined;
   readonly #rules: FacetQueryRules;
   /** Named queries the facet exposes, with the hidden properties each may read. */
@@ -65,14 +69,20 @@ export class ModelFacetView<
     this.model = model.name;
     this.#model = model;
     this.#methods = new Set(definition.methods);
-    this.#hidden = new Set(definition.hidden ?? []);
-    this.#readonly = new Set(definition.readonly ?? []);
+    this.#scopes = new FacetScopes(
+      model.definition,
+      name,
+      (other) => model.context.model(other)?.definition,
+    );
+    this.#hidden = (owner) =>
+      owner === undefined ? this.#scopes.queryHidden : this.#scopes.of(owner.name).hidden;
     this.#filter = definition.filter?.filter;
     const restricted = definition.operators !== undefined;
     const searchFields = model.definition.sql?.fullText?.fields;
     this.#rules = {
       facet: `${model.name}.${name}`,
-      hidden: this.#hidden,
+      // A query may not name what any record served hides (a sub-model's salary included).
+      hidden: this.#scopes.queryHidden,
       ...(restricted
         ? { operators: new Set(definition.operators), indexed: indexedProperties(model) }
         : {}),
@@ -108,7 +118,7 @@ export class ModelFacetView<
       binding = {
         link: (instance, rel) => {
           const link = owner.definition.links?.find((candidate) => candidate.rel === rel);
-          if (link && this.#hidden.has(link.property)) {
+          if (link && this.#scopes.of(owner.name).hidden.has(link.property)) {
             throw new AccessError(
               `facet ${this.#rules.facet} hides property ${link.property}`,
               "ACCESS_PROPERTY",
@@ -122,9 +132,8 @@ export class ModelFacetView<
         validate: (instance) => {
           // Hidden properties are not on the instance: judge only what the facet shows.
           const result = owner.check(recordOf(instance));
-          const errors = result.errors.filter(
-            (issue) => !this.#hidden.has(topProperty(issue.pointer)),
-          );
+          const hidden = this.#scopes.of(owner.name).hidden;
+          const errors = result.errors.filter((issue) => !hidden.has(topProperty(issue.pointer)));
           return { valid: errors.length === 0, errors };
         },
       };
@@ -144,15 +153,23 @@ export class ModelFacetView<
     return record !== undefined && (!this.#filter || matches(this.#filter, record, []));
   }
 
+  /** The scope of a write: the stored record's model's (an Employee put through Person.directory), else the facet's model's. */
+  #scopeOf(existing: DataRecord | undefined): FacetScope {
+    return this.#scopes.of(
+      existing === undefined ? this.#model.name : recordModel(this.#model, existing).name,
+    );
+  }
+
   /** Refuse writes that name hidden or facet-read-only properties, or leave the facet's rows. */
   readonly #prepare: PrepareWrite = (record, existing) => {
+    const scope = this.#scopeOf(existing);
     // Whether the write sets `key`: a change to the stored value, or on create any value but the default.
     const writes = (key: string): boolean =>
       existing
         ? !this.#model.sameValue(key, record[key], existing[key])
         : key in record && !this.#isDefault(key, record[key]);
     const out = { ...record };
-    for (const key of this.#hidden) {
+    for (const key of scope.hidden) {
       if (key in record && writes(key)) {
         throw new AccessError(
           `facet ${this.#rules.facet} hides property ${key}`,
@@ -162,7 +179,7 @@ export class ModelFacetView<
       // A full replace through the facet keeps what the facet cannot see.
       if (existing && key in existing) out[key] = existing[key];
     }
-    for (const key of this.#readonly) {
+    for (const key of scope.readonly) {
       if (writes(key))
         throw new AccessError(
           `facet ${this.#rules.facet} does not allow writing ${key}`,

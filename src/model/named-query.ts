@@ -9,7 +9,7 @@ import { executeQuery, matches } from "../query/index.js";
 import type { FieldType, FilterNode, Query } from "../query/ast.js";
 import type { NamedQueryDefinition, NamedQueryMethods, NamedQueryParameter } from "./definition.js";
 import type { AnyInstance } from "./model-instance.js";
-import type { BindingChoice, BoundModel } from "./model.js";
+import type { BindingChoice, BoundModel, HiddenChoice } from "./model.js";
 import { withFilter, withMaxLimit, withoutFilter } from "./query-helpers.js";
 import { normalDateTime } from "./date-time.js";
 
@@ -22,7 +22,7 @@ import { normalDateTime } from "./date-time.js";
 export interface NamedQueryRestriction {
   readonly filter?: FilterNode;
   readonly maxLimit?: number;
-  readonly hidden: ReadonlySet<string>;
+  readonly hidden: HiddenChoice;
   readonly binding: BindingChoice;
   /** Throws an AccessError unless the named query `name` (parsed: `query`) may run. */
   readonly allow: (name: string, query: Query) => void;

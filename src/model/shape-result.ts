@@ -9,7 +9,7 @@ import type { Results } from "../store/types.js";
 import { DISCRIMINATOR } from "./hierarchy-store.js";
 import type { DataRecord } from "./instantiate.js";
 import type { AnyInstance } from "./model-instance.js";
-import type { BindingChoice, BoundModel } from "./model.js";
+import type { BindingChoice, BoundModel, HiddenChoice } from "./model.js";
 import { inHierarchy } from "./record-model.js";
 
 /** `result` (the store's answer to `query`) as `model` hands it out. */
@@ -18,10 +18,13 @@ export function shapeResult(
   query: Query,
   result: unknown,
   binding: BindingChoice,
-  omit?: ReadonlySet<string>,
+  omit?: HiddenChoice,
 ): unknown {
   const plain = query.projection !== undefined || query.aggregate !== undefined;
-  const hide = plain && inHierarchy(model) ? new Set([...(omit ?? []), DISCRIMINATOR]) : omit;
+  // A projected row no longer says its model: it leaves out what any record hides.
+  const anyHidden = typeof omit === "function" ? omit() : omit;
+  const hide =
+    plain && inHierarchy(model) ? new Set([...(anyHidden ?? []), DISCRIMINATOR]) : anyHidden;
   if (query.result && query.result.kind !== "first" && query.result.kind !== "one") return result;
   if (query.result) {
     if (result === undefined || result === null || typeof result !== "object") return result;

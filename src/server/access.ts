@@ -5,6 +5,7 @@
  * explicit grant in the config) means the whole model.
  */
 import { AccessError, PerstoreError } from "../errors/index.js";
+import { FacetScopes } from "../model/facet-scope.js";
 import type { FacetDefinition, Model, ModelMethods } from "../model/index.js";
 import { sha256 } from "./sha256.js";
 
@@ -165,4 +166,30 @@ export function facetOf(
   if (facet.model !== model.name || typeof facet.name !== "string") return undefined;
   const definition = model.definition.facets?.[facet.name];
   return definition === undefined ? undefined : { name: facet.name, definition };
+}
+
+const scopesByModel = new WeakMap<Model<any, any, any>, Map<string, FacetScopes>>();
+
+/**
+ * What `view` hides of each record of `model` it serves, by the record's model
+ * (a sub-model's own properties unless its facet of the same name shows them;
+ * see model/facet-scope.ts), or undefined for a whole-model grant.
+ */
+export function facetScopesOf(
+  model: Model<any, any, any>,
+  view: ModelMethods<any, any, any>,
+  models: Readonly<Record<string, Model<any, any, any>>>,
+): FacetScopes | undefined {
+  const facet = facetOf(model, view);
+  if (facet === undefined) return undefined;
+  let byFacet = scopesByModel.get(model);
+  if (!byFacet) scopesByModel.set(model, (byFacet = new Map()));
+  let scopes = byFacet.get(facet.name);
+  if (!scopes) {
+    scopes = new FacetScopes(model.definition, facet.name, (name) =>
+      Object.hasOwn(models, name) ? models[name]!.definition : undefined,
+    );
+    byFacet.set(facet.name, scopes);
+  }
+  return scopes;
 }

@@ -7,7 +7,7 @@
  */
 import { matches, parseQuery } from "../query/index.js";
 import type { FilterNode } from "../query/ast.js";
-import { facetOf } from "./access.js";
+import { facetOf, facetScopesOf } from "./access.js";
 import type { EventHub, HubEvent } from "./event-hub.js";
 import { HttpError } from "./http-error.js";
 import { viewOf, type RouteContext } from "./record-routes.js";
@@ -30,7 +30,8 @@ export async function streamEvents(
   const filter = parseQuery(rql, { schema: model.definition.querySchema }).filter;
   const facet = facetOf(model, view)?.definition;
   const facetFilter: FilterNode | undefined = facet?.filter?.filter;
-  const hidden = new Set(facet?.hidden ?? []);
+  // By the record's model: a sub-model's record shows what its own facet of the same name does.
+  const scopes = facetScopesOf(model, view, context.models);
   const hub = hubOf(name);
   if (!(await hub.start()))
     throw new HttpError(501, "HTTP_NO_EVENTS", `the store of ${name} does not report changes`);
@@ -64,8 +65,10 @@ export async function streamEvents(
         if (facetFilter && !matches(facetFilter, record, [])) return undefined;
         if (!matches(filter, record, [])) return undefined;
         if (event.type === "remove") return { type: "remove", id: event.id };
+        const hidden = scopes?.ofRecord(record).hidden;
         const shown: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(record)) if (!hidden.has(key)) shown[key] = value;
+        for (const [key, value] of Object.entries(record))
+          if (!hidden?.has(key)) shown[key] = value;
         return { type: event.type, id: event.id, record: shown };
       };
       // `ready` tells the client it is subscribed, and from which revision.

@@ -104,11 +104,11 @@ describe("model hierarchies (allOf) on the default memory store", () => {
   });
 
   it("a base model's facet writes a sub-model's record as the sub-model and returns its class", async () => {
-    const Person = {
-      ...definitions.Person,
-      facets: { staff: { methods: ["get", "put", "patch"], hidden: ["email"] } },
-    };
-    const models = createModelRegistry({ ...definitions, Person });
+    const staffFacet = { methods: ["get", "put", "patch"], hidden: ["email"] };
+    const Person = { ...definitions.Person, facets: { staff: staffFacet } };
+    // Employee's own `staff` facet governs its records read through Person.staff: it shows jobTitle and salary.
+    const EmployeeWithStaff = { ...definitions.Employee, facets: { staff: staffFacet } };
+    const models = createModelRegistry({ ...definitions, Person, Employee: EmployeeWithStaff });
     const { bob } = await people(models as unknown as ReturnType<typeof createModels>);
     const staff = models.Person.facet("staff");
     const seen = (await staff.get(bob.id))!;
@@ -132,12 +132,86 @@ describe("model hierarchies (allOf) on the default memory store", () => {
     expect(seen.validate().errors.map((issue) => issue.pointer)).toEqual(["/salary"]);
   });
 
-  it("an Employee read through a Person facet follows Employee links", async () => {
+  it("without its own facet of that name, a sub-model's own properties are hidden from its base's facet: not shown, not written, not queried", async () => {
+    const Person = {
+      ...definitions.Person,
+      facets: { staff: { methods: ["get", "query", "put", "patch"], hidden: ["email"] } },
+    };
+    const models = createModelRegistry({ ...definitions, Person });
+    const { bob } = await people(models as unknown as ReturnType<typeof createModels>);
+    const staff = models.Person.facet("staff");
+    const seen = (await staff.get(bob.id))!;
+    expect(seen).toBeInstanceOf(Employee);
+    expect(seen).toMatchObject({ firstName: "Bob", country: "UK" });
+    for (const own of ["employerId", "jobTitle", "salary", "email"])
+      expect(own in seen).toBe(false);
+    const listed = await staff.query("firstName=Bob");
+    expect(listed[0]).toBeInstanceOf(Employee);
+    expect("salary" in listed[0]!).toBe(false);
+    // A projection's rows no longer say their model: they leave out every sub-model's own properties.
+    expect([...(await staff.query("unselect(nickname)&firstName=Bob"))]).toEqual([
+      expect.not.objectContaining({ salary: expect.anything() }),
+    ]);
+    // Person's queries do not know Employee's own properties at all.
+    for (const probe of ["salary=10", "gt(salary,5)", "sort(-salary)", "select(salary)"])
+      await expect(staff.query(probe)).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
+    await expect(staff.patch(bob.id, { salary: 99 } as never)).rejects.toMatchObject({
+      code: "ACCESS_PROPERTY",
+    });
+    // A full replace keeps what the facet cannot see; the record is still a valid Employee.
+    await staff.put({ ...seen, nickname: "Bobby" });
+    await staff.patch(bob.id, { lastName: "B2" });
+    expect(await models.Employee.get(bob.id)).toMatchObject({
+      nickname: "Bobby",
+      lastName: "B2",
+      salary: 10,
+      jobTitle: "Builder",
+      employerId: acme,
+    });
+    // Its instances judge only what the facet shows.
+    expect(seen.validate().valid).toBe(true);
+  });
+
+  it("what a sub-model's facet hides of its base's properties, its base's facet can neither show nor query", async () => {
+    const Person = { ...definitions.Person, facets: { staff: { methods: ["get", "query"] } } };
+    const EmployeeWithStaff = {
+      ...definitions.Employee,
+      facets: { staff: { methods: ["get", "query"], hidden: ["country", "salary"] } },
+    };
+    const models = createModelRegistry({ ...definitions, Person, Employee: EmployeeWithStaff });
+    const { ada, bob } = await people(models as unknown as ReturnType<typeof createModels>);
+    const staff = models.Person.facet("staff");
+    expect((await staff.get(ada.id))!.country).toBe("UK");
+    const seenBob = (await staff.get(bob.id))!;
+    expect("country" in seenBob).toBe(false);
+    expect(seenBob).toMatchObject({ jobTitle: "Builder" });
+    // Filtering or sorting on it would tell Bob's country: refused for every record.
+    for (const probe of ["country=UK", "sort(+country)"])
+      await expect(staff.query(probe)).rejects.toMatchObject({ code: "ACCESS_PROPERTY" });
+  });
+
+  it("a sub-model's facet may grant no more than its base's facet of the same name", () => {
+    // Checked at build time (SCHEMA_FACET_WIDER_THAN_BASE, test/compiler); the example app obeys it.
+    const base = definitions.Person.facets!.directory!;
+    const own = definitions.Employee.facets!.directory!;
+    expect(own.methods.every((m) => base.methods.includes(m))).toBe(true);
+    expect(base.hidden!.every((p) => own.hidden!.includes(p))).toBe(true);
+  });
+
+  it("an Employee read through a Person facet follows Employee links, and shows what Employee's facet of that name shows", async () => {
     const models = createModels();
     const company = await models.Company.create({ id: acme, name: "Acme" });
     const { bob } = await people(models);
     const seen = (await models.Person.facet("directory").get(bob.id)) as unknown as Employee;
     expect(seen).toBeInstanceOf(Employee);
+    expect(seen).toMatchObject({ firstName: "Bob", employerId: acme, jobTitle: "Builder" });
+    for (const hidden of ["salary", "startedOn", "email", "birthDate", "address"])
+      expect(hidden in seen).toBe(false);
+    await expect(
+      models.Person.facet("directory").query("salary=10&limit(5)"),
+    ).rejects.toMatchObject({ code: "QUERY_UNKNOWN_PROPERTY" });
+    const inCountry = await models.Person.facet("directory").queries.inCountry("UK");
+    expect(inCountry.map((p) => "salary" in p)).toEqual([false, false]);
     const employer = await seen.employer();
     expect(employer?.name).toBe(company.name);
     await expect(employer!.save()).rejects.toMatchObject({ code: "ACCESS_METHOD" });

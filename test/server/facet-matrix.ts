@@ -122,6 +122,30 @@ export function facetFacts(facet: FacetCase) {
   const key = model.primaryKey;
   const allows = (method: string) => GRANTS[method]!.some((grant) => d.methods.includes(grant));
   const hidden = d.hidden ?? [];
+  /**
+   * What no answer may show, of any record the facet serves: its hidden
+   * properties, and of a sub-model's records (an Employee read through
+   * Person.directory) what the sub-model's facet of the same name hides, or,
+   * when it has none, every property the facet's model does not declare.
+   */
+  const hiddenAnywhere = [
+    ...new Set([
+      ...hidden,
+      ...modelsBelow(facet.model)
+        .slice(1)
+        .flatMap((name) => {
+          const sub = definitions[name] as { facets?: Record<string, FacetDefinition> };
+          const own = Object.hasOwn(sub.facets ?? {}, facet.name)
+            ? sub.facets![facet.name]!
+            : undefined;
+          if (own) return own.hidden ?? [];
+          const declared = Object.keys(model.querySchema.fields);
+          return Object.keys(definitions[name].querySchema.fields).filter(
+            (p) => !declared.includes(p),
+          );
+        }),
+    ]),
+  ];
   const filter = d.filter?.filter;
   const inside = (row: Row) => filter === undefined || matches(filter, row, []);
   const records = SAMPLES[facet.model]!.records;
@@ -153,6 +177,7 @@ export function facetFacts(facet: FacetCase) {
     key,
     allows,
     hidden,
+    hiddenAnywhere,
     filter,
     inside,
     a,

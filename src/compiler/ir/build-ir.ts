@@ -8,6 +8,7 @@ import { Diagnostics } from "../load/diagnostics.js";
 import { deepFreeze } from "./deep-freeze.js";
 import { derefFrom } from "./deref-from.js";
 import { checkFacetQueries } from "./facet-queries.js";
+import { checkSubModelFacets } from "./facet-sub-models.js";
 import { facetsOf } from "./facets-of.js";
 import { fullTextOf } from "./full-text-of.js";
 import { indexesOf } from "./indexes-of.js";
@@ -151,6 +152,8 @@ export function buildProjectIR(
 
   // Facets expose named queries, inherited ones included.
   for (const ir of irs) checkFacetQueries(byName.get(ir.name)!, ir.facets, ir.queries, diagnostics);
+  // A sub-model's facet decides what its base's same-named facet shows of its records.
+  checkSubModelFacets(irs, byName, chain, diagnostics);
 
   diagnostics.throwIfAny();
   irs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
