@@ -121,3 +121,17 @@ describe("the staged packages", () => {
     expect(text).not.toMatch(/from "\.\.\/\.\.\/errors\//);
   });
 });
+
+describe("the API reference", () => {
+  it("is generated into docs/api for each published entry, and the README links it", () => {
+    const index = readFileSync(join(root, "docs/api/README.md"), "utf8");
+    for (const entry of [
+      RUNTIME_PACKAGE,
+      `${RUNTIME_PACKAGE}/server`,
+      `${COMPILER_PACKAGE}/compiler`,
+    ])
+      expect(index).toContain(`[${entry}](${entry}/README.md)`);
+    expect(rootManifest.scripts.docs).toBe("typedoc");
+    expect(readFileSync(join(root, "README.md"), "utf8")).toContain("](docs/api/README.md)");
+  });
+});
