@@ -8,10 +8,12 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { PerstoreError } from "../../errors/index.js";
 import { CONFIG_FILE, type PerstoreConfig } from "../../compiler/index.js";
+import type { CliIO } from "../command.js";
 import { describeThrown } from "../describe-thrown.js";
+import { startSpinner } from "../spinner.js";
 
 export type DatabaseSource = "DATABASE_URL" | "config" | "default";
 
@@ -135,9 +137,11 @@ export async function withTarget<T>(
   root: string,
   open: (url: string) => Kysely<any>,
   fn: (db: Kysely<any>) => Promise<T>,
+  progress?: CliIO,
 ): Promise<T> {
   const db = open(target.url);
   try {
+    if (progress !== undefined) await started(progress, target, db);
     return await fn(db);
   } catch (error) {
     if (!isConnectionFailure(error)) throw error;
@@ -148,6 +152,24 @@ export async function withTarget<T>(
     );
   } finally {
     await db.destroy();
+  }
+}
+
+/**
+ * Starts (embedded) or connects to (server) the database with a spinner on a
+ * terminal's stderr: an embedded PGlite's start takes seconds and would look
+ * like a hang. Off a terminal nothing is printed, so scripted output is stable.
+ */
+async function started(io: CliIO, target: DatabaseTarget, db: Kysely<any>): Promise<void> {
+  const stop = startSpinner(
+    io.stderr,
+    target.kind === "postgres" ? "connecting to the database" : "starting the embedded database",
+    { quietWithoutTty: true },
+  );
+  try {
+    await sql`select 1`.execute(db);
+  } finally {
+    stop();
   }
 }
 

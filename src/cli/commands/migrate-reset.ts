@@ -53,16 +53,22 @@ export async function migrateReset(
     );
   const seed = config.seed !== undefined && !options.skipSeed ? await loadSeed(config) : undefined;
   io.stdout.write(`database: ${where}\n`);
-  await withTarget(target, config.root, openDatabase, async (db) => {
-    const dropped = await withMigrationLock(db, (conn) => dropSchemaObjects(conn));
-    io.stdout.write(
-      `  dropped ${dropped} object${dropped === 1 ? "" : "s"} (tables, views, sequences, types, routines)\n`,
-    );
-    const applied = await migrateUp(db, migrations, {
-      log: (line) => io.stdout.write(`  ${line}\n`),
-    });
-    io.stdout.write(`applied ${applied.length} migration${applied.length === 1 ? "" : "s"}\n`);
-    if (seed !== undefined) await runSeed(io, seed, db);
-  });
+  await withTarget(
+    target,
+    config.root,
+    openDatabase,
+    async (db) => {
+      const dropped = await withMigrationLock(db, (conn) => dropSchemaObjects(conn));
+      io.stdout.write(
+        `  dropped ${dropped} object${dropped === 1 ? "" : "s"} (tables, views, sequences, types, routines)\n`,
+      );
+      const applied = await migrateUp(db, migrations, {
+        log: (line) => io.stdout.write(`  ${line}\n`),
+      });
+      io.stdout.write(`applied ${applied.length} migration${applied.length === 1 ? "" : "s"}\n`);
+      if (seed !== undefined) await runSeed(io, seed, db);
+    },
+    io,
+  );
   return 0;
 }

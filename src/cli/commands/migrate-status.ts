@@ -66,7 +66,7 @@ export async function migrateStatus(
   const dir = join(config.root, config.out, "migrations");
   const files = await loadMigrations(dir);
   const status = target.exists
-    ? await withTarget(target, config.root, open, (db) => migrationStatus(db, files))
+    ? await withTarget(target, config.root, open, (db) => migrationStatus(db, files), io)
     : migrationStatusOf(files, []);
   const schemas = await schemaDrift(config, dir);
   const problems: StatusProblem[] = [

@@ -123,8 +123,12 @@ async function up(io: CliIO): Promise<number> {
   const migrations = await loadMigrations(migrationsDir(config));
   const target = databaseTarget(config);
   io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
-  const applied = await withTarget(target, config.root, openDatabase, (db) =>
-    migrateUp(db, migrations, { log: (line) => io.stdout.write(`  ${line}\n`) }),
+  const applied = await withTarget(
+    target,
+    config.root,
+    openDatabase,
+    (db) => migrateUp(db, migrations, { log: (line) => io.stdout.write(`  ${line}\n`) }),
+    io,
   );
   io.stdout.write(
     applied.length === 0
@@ -146,12 +150,17 @@ async function down(io: CliIO, count: number, allowDestructive: boolean): Promis
       { details: { requested: count, applied: 0 } },
     );
   io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
-  const reverted = await withTarget(target, config.root, openDatabase, (db) =>
-    migrateDown(db, migrations, {
-      count,
-      allowDestructive,
-      log: (line) => io.stdout.write(`  ${line}\n`),
-    }),
+  const reverted = await withTarget(
+    target,
+    config.root,
+    openDatabase,
+    (db) =>
+      migrateDown(db, migrations, {
+        count,
+        allowDestructive,
+        log: (line) => io.stdout.write(`  ${line}\n`),
+      }),
+    io,
   );
   // Never 0: asking for more than are applied is MIGRATION_DOWN_TOO_MANY.
   io.stdout.write(`reverted ${reverted.length} migration${reverted.length === 1 ? "" : "s"}\n`);

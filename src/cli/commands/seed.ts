@@ -40,7 +40,7 @@ export const runSeedCommand: CommandRun = async (_args, io) => {
   const seed = await loadSeed(config); // before opening the database: a missing seed changes nothing
   const target = databaseTarget(config);
   io.stdout.write(`database: ${describeTarget(target, config.root)}\n`);
-  await withTarget(target, config.root, openDatabase, (db) => runSeed(io, seed, db));
+  await withTarget(target, config.root, openDatabase, (db) => runSeed(io, seed, db), io);
   return 0;
 };
 

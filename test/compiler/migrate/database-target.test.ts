@@ -7,6 +7,8 @@ import {
   describeTarget,
   redactDatabaseUrl,
 } from "../../../src/cli/commands/migrate-database.js";
+import { Writable } from "node:stream";
+import { main } from "../../../src/cli/index.js";
 import { loadConfig } from "../../../src/compiler/index.js";
 import { tempFolder } from "../../cli/run-cli.js";
 
@@ -75,4 +77,47 @@ describe("the database a migrate command uses", () => {
     );
     expect(fromEnv).toMatchObject({ kind: "postgres", local: false, exists: true });
   });
+
+  it("shows a spinner on a terminal's stderr while the database starts, nothing elsewhere (one PGlite start)", async () => {
+    const root = await tempFolder("perstore-target-");
+    await mkdir(join(root, "schemas"));
+    await writeFile(
+      join(root, "schemas/note.schema.json"),
+      '{ "title": "Note", "type": "object", "properties": { "id": { "type": "string", "format": "uuid" } } }',
+    );
+    await writeFile(join(root, "perstore.config.json"), '{ "database": "memory:" }');
+    const saved = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+    try {
+      const run = async (isTTY: boolean) => {
+        let stdout = "";
+        let stderr = "";
+        const sink = (append: (s: string) => void) =>
+          Object.assign(
+            new Writable({
+              write(chunk, _encoding, done) {
+                append(String(chunk));
+                done();
+              },
+            }),
+            { isTTY },
+          );
+        const code = await main(["migrate", "status"], {
+          cwd: root,
+          stdout: sink((s) => (stdout += s)),
+          stderr: sink((s) => (stderr += s)),
+          env: { NO_COLOR: "1" },
+        });
+        return { code, stdout, stderr };
+      };
+      const terminal = await run(true);
+      expect(terminal.code).toBe(0);
+      expect(terminal.stderr).toContain("starting the embedded database");
+      expect(terminal.stderr.endsWith("\r\x1b[K")).toBe(true); // the line is cleared once it has started
+      expect(terminal.stdout).toContain("database: embedded PGlite in memory");
+      // Off a terminal nothing is printed: the workflow tests check status's stderr is empty.
+    } finally {
+      if (saved !== undefined) process.env.DATABASE_URL = saved;
+    }
+  }, 120_000);
 });
