@@ -53,8 +53,7 @@ export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined
  * which no longer say their model: then every property any record hides.
  */
 export type HiddenChoice =
-  | ReadonlySet<string>
-  | ((model?: BoundModel<AnyInstance, object>) => ReadonlySet<string>);
+  ReadonlySet<string> | ((model?: BoundModel<AnyInstance, object>) => ReadonlySet<string>);
 
 /** Who writes: a facet's checks (`prepare`), and the binding and hidden properties (`omit`) of the instance returned. */
 export interface WriteVia {
@@ -173,12 +172,7 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
   }
 
   /** Shape a store answer: records become instances; projections and values stay plain (copied). */
-  shape(
-    query: Query,
-    result: unknown,
-    binding: BindingChoice,
-    omit?: HiddenChoice,
-  ): unknown {
+  shape(query: Query, result: unknown, binding: BindingChoice, omit?: HiddenChoice): unknown {
     return shapeResult(this, query, result, binding, omit);
   }
 
