@@ -6,7 +6,10 @@
  * name when it declares one (the build checks that facet grants no more than
  * the base's: SCHEMA_FACET_WIDER_THAN_BASE), and otherwise shows only the
  * properties the facet's own model declares: the sub-model's own are hidden.
- * Either way the base facet's hidden and read-only properties stay so.
+ * Either way the base facet's hidden and read-only properties stay so. The
+ * sub-model's facet governs properties only: the methods, row filter,
+ * operators, `maxLimit` and named queries are the base facet's, the
+ * capability the caller holds.
  */
 import { DISCRIMINATOR } from "./hierarchy-store.js";
 import type { ModelDefinition } from "./definition.js";
