@@ -3,8 +3,13 @@
  * build` as `generated/openapi.ts`) cut down to what the caller's role may
  * use: only the models it can see, only the operations its facet allows, and
  * each model's schema replaced by its facet's (hidden properties absent), with
- * every schema no remaining operation uses removed.
+ * every schema no remaining operation uses removed. A model with sub-models
+ * answers with their records too (`GET /Person/` finds Employees): its
+ * responses name `<schema>.served`, any of its own schema or, per sub-model,
+ * what the facet shows of that sub-model's records (the sub-model's facet of
+ * the same name, else the base's schema) with `perstore_type`.
  */
+import { DISCRIMINATOR } from "../model/hierarchy-store.js";
 import type { Model, ModelMethods } from "../model/index.js";
 import { facetOf, type Grant } from "./access.js";
 
@@ -42,6 +47,8 @@ export function openApiForRole(
     return { view, methods: new Set(facet.definition.methods), schema: `${name}.${facet.name}` };
   };
   const paths: Json = {};
+  /** The `.served` schemas the responses name: the model and the schema of its own records. */
+  const served = new Map<string, { model: string; schema: string }>();
   for (const [path, item] of Object.entries(document.paths as Json)) {
     const pathItem = item as Json;
     const name = pathItem["x-perstore-model"] as string;
@@ -62,6 +69,23 @@ export function openApiForRole(
       if (allowed) kept[key] = value;
     }
     if (!METHODS.some((m) => m in kept)) continue;
+    for (const key of METHODS) {
+      const operation = kept[key] as Json | undefined;
+      if (operation?.["responses"] === undefined) continue;
+      // Records answered may be sub-models' (the request body stays the model's own schema).
+      let responses = JSON.stringify(operation["responses"]);
+      const answering: [string, string][] = [[name, source.schema]];
+      if (linked !== undefined) answering.push([linked, target!.schema]);
+      for (const [model, schema] of answering)
+        if (descendants(model, models).length > 0) {
+          responses = responses.replaceAll(
+            `"#/components/schemas/${model}"`,
+            `"#/components/schemas/${schema}.served"`,
+          );
+          served.set(`${schema}.served`, { model, schema });
+        }
+      kept[key] = { ...operation, responses: JSON.parse(responses) };
+    }
     let text = JSON.stringify(kept).replaceAll(
       `"#/components/schemas/${name}"`,
       `"#/components/schemas/${source.schema}"`,
@@ -74,18 +98,50 @@ export function openApiForRole(
     paths[path] = JSON.parse(text);
   }
   const components = document.components as Json;
-  const used = new Set(
-    ["Error", ...JSON.stringify(paths).matchAll(/#\/components\/schemas\/([^"]+)"/g)].map((m) =>
-      typeof m === "string" ? m : m[1]!,
-    ),
-  );
-  const schemas = Object.fromEntries(
-    Object.entries(components.schemas as Json).filter(([key]) => used.has(key)),
-  );
+  const all = { ...(components.schemas as Json) };
+  for (const [servedName, { model, schema }] of served) {
+    const facet = schema === model ? undefined : schema.slice(model.length + 1);
+    const variants = descendants(model, models).map((sub) => {
+      const own = facet === undefined ? sub : `${sub}.${facet}`;
+      return {
+        allOf: [{ $ref: `#/components/schemas/${Object.hasOwn(all, own) ? own : schema}` }],
+        properties: { [DISCRIMINATOR]: { const: sub } },
+        required: [DISCRIMINATOR],
+      };
+    });
+    all[servedName] = { anyOf: [{ $ref: `#/components/schemas/${schema}` }, ...variants] };
+  }
+  // The schemas the paths name, and those they name in turn (a `.served` schema names its variants').
+  const used = new Set<string>(["Error"]);
+  const refsIn = (value: unknown) => {
+    for (const m of JSON.stringify(value).matchAll(/#\/components\/schemas\/([^"]+)"/g))
+      if (!used.has(m[1]!)) {
+        used.add(m[1]!);
+        refsIn(all[m[1]!]);
+      }
+  };
+  refsIn(paths);
+  const schemas = Object.fromEntries(Object.entries(all).filter(([key]) => used.has(key)));
   return {
     ...document,
     servers: [{ url: basePath === "" ? "/" : basePath }],
     paths,
     components: { ...components, schemas },
   };
+}
+
+/** The sub-models of `name`, at any depth. */
+function descendants(
+  name: string,
+  models: Readonly<Record<string, Model<any, any, any>>>,
+): string[] {
+  const out: string[] = [];
+  const pending = [...(models[name]?.definition.subModels ?? [])];
+  while (pending.length > 0) {
+    const sub = pending.shift()!;
+    if (out.includes(sub) || sub === name) continue;
+    out.push(sub);
+    pending.push(...(models[sub]?.definition.subModels ?? []));
+  }
+  return out;
 }

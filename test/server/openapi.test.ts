@@ -48,9 +48,26 @@ describe("/openapi.json", () => {
     expect(Object.keys(document.paths["/Book/"]!)).toEqual(["get"]);
     expect(Object.keys(document.components.schemas).sort()).toEqual([
       "Book.catalog",
+      "Employee.directory",
       "Error",
       "Person.directory",
+      "Person.directory.served",
     ]);
+    // GET /Person/ answers Employees too: as Employee's directory facet shows them, naming their model.
+    expect(document.components.schemas["Person.directory.served"]).toEqual({
+      anyOf: [
+        { $ref: "#/components/schemas/Person.directory" },
+        {
+          allOf: [{ $ref: "#/components/schemas/Employee.directory" }],
+          properties: { perstore_type: { const: "Employee" } },
+          required: ["perstore_type"],
+        },
+      ],
+    });
+    expect(document.components.schemas["Employee.directory"]!.properties).toHaveProperty(
+      "jobTitle",
+    );
+    expect(JSON.stringify(document)).not.toContain("salary");
     expect(document.components.schemas["Book.catalog"]!.properties).not.toHaveProperty("price");
     expect(document.components.schemas["Person.directory"]!.properties).not.toHaveProperty("email");
     expect(JSON.stringify(document)).not.toContain("birthDate");
