@@ -18,6 +18,7 @@ import { initCommand } from "./specs/init.js";
 import { migrateCommand } from "./specs/migrate.js";
 import { seedCommand } from "./specs/seed.js";
 import { serveCommand } from "./specs/serve.js";
+import { studioCommand } from "./specs/studio.js";
 import { UsageError } from "./usage-error.js";
 import { perstoreVersion } from "./version.js";
 
@@ -41,6 +42,7 @@ export const COMMANDS: readonly Command<any>[] = [
   migrateCommand,
   seedCommand,
   serveCommand,
+  studioCommand,
 ];
 
 const GLOBAL_OPTIONS = ["--help", "-h", "--version", "-v"];

@@ -5,6 +5,7 @@ import { parseServerConfig, type ServerConfig } from "../../server/server-config
 import { createHandler } from "../../server/create-handler.js";
 import { serveNode } from "../../server/serve-node.js";
 import { openDatabase } from "../../store/sql/open-database.js";
+import { STUDIO_PATH, withStudio } from "../../studio/index.js";
 import type { CliIO, CommandRun } from "../command.js";
 import { count } from "../color.js";
 import { describeThrown } from "../describe-thrown.js";
@@ -39,7 +40,7 @@ export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) 
 /** Listens until SIGTERM or SIGINT, then finishes in-flight requests; `database` undefined = in memory. */
 async function serveModels(
   io: CliIO,
-  values: { host?: string },
+  values: { host?: string; studio?: boolean },
   port: number | undefined,
   server: ServerConfig,
   createModels: ProjectModels["createModels"],
@@ -60,7 +61,7 @@ async function serveModels(
         `error: ${error instanceof Error && error.stack ? error.stack : describeThrown(error)}\n`,
       ),
   });
-  const running = await serveNode(handler, {
+  const running = await serveNode(values.studio ? withStudio(handler) : handler, {
     port: port ?? server.port,
     host: values.host ?? server.host,
     log: (line) => io.stdout.write(`${line}\n`),
@@ -70,6 +71,7 @@ async function serveModels(
   io.stdout.write(
     `perstore serving ${count(Object.keys(models).length, "model")} (${where}) at ${running.url}\n`,
   );
+  if (values.studio) io.stdout.write(`perstore studio at ${running.url}${STUDIO_PATH}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);

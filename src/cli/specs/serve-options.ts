@@ -17,4 +17,8 @@ export const serveOptions = {
     type: "boolean",
     description: "keep records in memory instead of the configured database (lost on exit)",
   },
+  studio: {
+    type: "boolean",
+    description: "also serve perstore studio, a data browser, at /_studio/",
+  },
 } as const satisfies OptionSpecs;

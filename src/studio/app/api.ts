@@ -1,0 +1,138 @@
+/**
+ * The studio's only way to the data: perstore's REST endpoints, with the
+ * signed-in token as `Authorization: Bearer`. Nothing here knows a model: what
+ * a role may see and do comes from the server's /openapi.json for that role.
+ */
+
+/** An error answer of the server: `{ code, message, details }` and its status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { errors?: readonly { pointer: string; message: string }[] },
+  ) {
+    super(message);
+  }
+}
+
+/** A page of a query: its records and the total `Content-Range` reports. */
+export interface Page {
+  readonly records: Record<string, unknown>[];
+  readonly start: number;
+  readonly total: number;
+}
+
+/** A record and the ETag it was read with (sent back as `If-Match`). */
+export interface Tagged {
+  readonly record: Record<string, unknown>;
+  readonly etag: string | null;
+}
+
+const TOKEN_KEY = "perstore-studio-token";
+
+export class Api {
+  /** `root`: the URL the REST endpoints hang from, ending in "/". */
+  constructor(readonly root: string) {}
+
+  get token(): string | null {
+    return sessionStorage.getItem(TOKEN_KEY);
+  }
+
+  set token(token: string | null) {
+    if (token) sessionStorage.setItem(TOKEN_KEY, token);
+    else sessionStorage.removeItem(TOKEN_KEY);
+  }
+
+  /** Sends a request; throws `ApiError` for any answer that is not 2xx. */
+  async send(
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: unknown } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json", ...init.headers };
+    const token = this.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = JSON.stringify(init.body);
+      headers["content-type"] = "application/json";
+    }
+    const response = await fetch(this.root + path, { method, headers, body, cache: "no-store" });
+    if (response.ok) return response;
+    let answer: { code?: string; message?: string; details?: ApiError["details"] } = {};
+    try {
+      answer = await response.json();
+    } catch {
+      // Not JSON (a proxy's page): the status says enough.
+    }
+    throw new ApiError(
+      response.status,
+      answer.code ?? `HTTP_${response.status}`,
+      answer.message ?? response.statusText,
+      answer.details,
+    );
+  }
+
+  /** The OpenAPI document of the signed-in role. */
+  async openapi(): Promise<Record<string, any>> {
+    return (await this.send("GET", "openapi.json")).json();
+  }
+
+  /** One page of `GET /<model>/?<rql>`: `Range: items=start-(start+size-1)`, never more. */
+  async page(model: string, rql: string, start: number, size: number): Promise<Page> {
+    const response = await this.send(
+      "GET",
+      `${encodeURIComponent(model)}/${rql ? `?${rql}` : ""}`,
+      {
+        headers: { range: `items=${start}-${start + size - 1}` },
+      },
+    );
+    const records = response.status === 204 ? [] : await response.json();
+    if (!Array.isArray(records))
+      throw new ApiError(400, "STUDIO_NOT_A_LIST", "the query's result is not a list of records");
+    return {
+      records,
+      start,
+      total: totalOf(response.headers.get("content-range"), records.length),
+    };
+  }
+
+  /** A model's record count: the total of `Range: items=0-0`. */
+  async count(model: string): Promise<number> {
+    return (await this.page(model, "", 0, 1)).total;
+  }
+
+  async get(model: string, id: string): Promise<Tagged> {
+    const response = await this.send("GET", recordPath(model, id));
+    return { record: await response.json(), etag: response.headers.get("etag") };
+  }
+
+  /** Replaces a record only if it is still the version read (`If-Match`): a 412 otherwise. */
+  async put(model: string, id: string, record: unknown, etag: string | null): Promise<Tagged> {
+    const response = await this.send("PUT", recordPath(model, id), {
+      body: record,
+      headers: etag ? { "if-match": etag } : {},
+    });
+    return { record: await response.json(), etag: response.headers.get("etag") };
+  }
+
+  async create(model: string, record: unknown): Promise<Tagged> {
+    const response = await this.send("POST", `${encodeURIComponent(model)}/`, { body: record });
+    return { record: await response.json(), etag: response.headers.get("etag") };
+  }
+
+  async delete(model: string, id: string, etag: string | null): Promise<void> {
+    await this.send("DELETE", recordPath(model, id), { headers: etag ? { "if-match": etag } : {} });
+  }
+}
+
+function recordPath(model: string, id: string): string {
+  return `${encodeURIComponent(model)}/${encodeURIComponent(id)}`;
+}
+
+/** The total of `Content-Range: items a-b/total` (or `items * /total`). */
+function totalOf(header: string | null, fallback: number): number {
+  const match = header ? /\/(\d+)\s*$/.exec(header) : null;
+  return match ? Number(match[1]) : fallback;
+}

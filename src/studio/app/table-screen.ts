@@ -1,0 +1,192 @@
+/**
+ * A model as a table: one page per request (`Range`), sorted by clicking a
+ * column header (`sort(+name)` / `sort(-name)` added to the query), filtered
+ * by the RQL bar, whose parse errors are the server's, shown at their position.
+ */
+import { ApiError, type Page } from "./api.js";
+import { findModel, type ScreenContext } from "./context.js";
+import { fill, h } from "./dom.js";
+import { createHash, recordHash, tableHash } from "./route.js";
+
+/** Records per page: a page never fetches more. */
+export const PAGE_SIZE = 20;
+
+export interface TableState {
+  readonly model: string;
+  readonly query: string;
+  readonly sort: string;
+  readonly start: number;
+}
+
+export async function tableScreen(
+  context: ScreenContext,
+  main: HTMLElement,
+  state: TableState,
+): Promise<void> {
+  const model = findModel(context, state.model);
+  if (!model)
+    return void fill(
+      main,
+      h("h1", {}, state.model),
+      h("p", { class: "error", role: "alert" }, "This role does not reach this model."),
+    );
+  const columns = [
+    model.key,
+    ...model.properties.map((p) => p.name).filter((name) => name !== model.key),
+  ];
+  const go = (change: Partial<TableState>) =>
+    context.navigate(tableHash(model.name, { ...state, ...change }));
+
+  const input = h("input", {
+    type: "search",
+    name: "q",
+    class: "rql",
+    "aria-label": "RQL query",
+    placeholder: "e.g. year=gt=2000&status=published",
+    value: state.query,
+    autocomplete: "off",
+    spellcheck: "false",
+  });
+  const problem = h("div", { class: "query-error", role: "alert" });
+  const status = h("p", { class: "page-status", "aria-live": "polite" }, "Loading…");
+  const body = h("tbody", {});
+  const previous = h(
+    "button",
+    {
+      type: "button",
+      class: "previous",
+      disabled: true,
+      onclick: () => go({ start: Math.max(0, state.start - PAGE_SIZE) }),
+    },
+    "← Previous",
+  );
+  const next = h(
+    "button",
+    {
+      type: "button",
+      class: "next",
+      disabled: true,
+      onclick: () => go({ start: state.start + PAGE_SIZE }),
+    },
+    "Next →",
+  );
+
+  fill(
+    main,
+    h(
+      "div",
+      { class: "title" },
+      h("h1", {}, model.name),
+      model.canCreate
+        ? h("a", { class: "button new-record", href: createHash(model.name) }, "New record")
+        : null,
+    ),
+    h(
+      "form",
+      {
+        class: "query",
+        role: "search",
+        onsubmit: (event: Event) => (
+          event.preventDefault(),
+          go({ query: input.value.trim(), start: 0 })
+        ),
+      },
+      input,
+      h("button", { type: "submit" }, "Run"),
+    ),
+    problem,
+    h(
+      "div",
+      { class: "scroll" },
+      h(
+        "table",
+        { class: "records" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            columns.map((column) =>
+              headerCell(column, state.sort, (sort) => go({ sort, start: 0 })),
+            ),
+          ),
+        ),
+        body,
+      ),
+    ),
+    h("nav", { class: "pager", "aria-label": "Pages" }, previous, status, next),
+  );
+
+  const rql = [state.query, state.sort ? `sort(${state.sort})` : ""].filter(Boolean).join("&");
+  let page: Page;
+  try {
+    page = await context.api.page(model.name, rql, state.start, PAGE_SIZE);
+  } catch (error) {
+    if (!context.current()) return;
+    fill(status, "");
+    if (error instanceof ApiError && error.status === 416 && state.start > 0)
+      return go({ start: 0 });
+    return void fill(problem, queryProblem(error, rql));
+  }
+  if (!context.current()) return;
+  fill(
+    body,
+    page.records.map((record) =>
+      h(
+        "tr",
+        {},
+        columns.map((column, i) =>
+          i === 0
+            ? h(
+                "th",
+                { scope: "row" },
+                h("a", { href: recordHash(model.name, record[column]) }, String(record[column])),
+              )
+            : h("td", {}, cell(record[column])),
+        ),
+      ),
+    ),
+  );
+  const last = page.start + page.records.length;
+  fill(status, page.total === 0 ? "No records" : `${page.start + 1}–${last} of ${page.total}`);
+  previous.disabled = page.start === 0;
+  next.disabled = last >= page.total;
+}
+
+/** A sortable column header: a button, with `aria-sort` saying the current order. */
+function headerCell(column: string, sort: string, sortBy: (sort: string) => void): HTMLElement {
+  const direction =
+    sort === `+${column}` ? "ascending" : sort === `-${column}` ? "descending" : "none";
+  const nextSort = direction === "ascending" ? `-${column}` : `+${column}`;
+  const arrow = direction === "ascending" ? " ▲" : direction === "descending" ? " ▼" : "";
+  return h(
+    "th",
+    { scope: "col", "aria-sort": direction },
+    h(
+      "button",
+      { type: "button", class: "sort", "data-column": column, onclick: () => sortBy(nextSort) },
+      column,
+      arrow,
+    ),
+  );
+}
+
+/** A value as a short cell text: strings as they are, the rest as JSON. */
+function cell(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+/** The server's error for a query, with a caret under the position it names. */
+function queryProblem(error: unknown, rql: string): (Node | string)[] {
+  const message = error instanceof ApiError ? `${error.code}: ${error.message}` : String(error);
+  const at = /at position (\d+)/.exec(message);
+  if (!at) return [h("p", {}, message)];
+  const position = Math.min(Number(at[1]), rql.length);
+  return [
+    h("p", {}, message),
+    h("pre", { class: "query-where" }, `${rql}\n${" ".repeat(position)}^`),
+  ];
+}
