@@ -3,6 +3,7 @@
  * same time, so deadlines come in the order requests arrive, and one timer
  * armed for the oldest unfinished request serves them all. (A `setTimeout`,
  * its promise and a `Promise.race` per request showed in the GET profile.)
+ * Times are `performance.now()`: monotonic, so a clock change moves no deadline.
  */
 
 interface Pending<T> {
@@ -24,7 +25,7 @@ export class Deadlines {
   run<T>(work: Promise<T>, onTimeout: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const entry: Pending<T> = {
-        deadline: Date.now() + this.ms,
+        deadline: performance.now() + this.ms,
         expire: () => resolve(onTimeout()),
       };
       this.#pending.add(entry);
@@ -48,7 +49,7 @@ export class Deadlines {
 
   #expire(): void {
     this.#timer = undefined;
-    const now = Date.now();
+    const now = performance.now();
     for (const entry of this.#pending) {
       if (entry.deadline > now) return this.#arm(entry.deadline - now);
       this.#pending.delete(entry);
