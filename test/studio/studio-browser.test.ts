@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN_TOKEN,
+  AUTHOR,
   BOOKS,
   book,
   buildStudioAssets,
@@ -179,6 +180,19 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     await page.getByRole("button", { name: "Really delete" }).click();
     await waitForStatus(`1–20 of ${BOOKS}`);
     expect(await studio.models.Book.get(isbn(999))).toBeUndefined();
+  });
+
+  it("follows links both ways: to-one opens the record, to-many the filtered table", async () => {
+    await page.goto(`${studio.url}/_studio/#/m/Book/r/${isbn(1)}`);
+    await page.locator('a[data-rel="author"]').click();
+    await page.getByRole("heading", { name: `Author ${AUTHOR}` }).waitFor();
+    await page.locator('a[data-rel="books"]').click();
+    await waitForStatus(`1–20 of ${BOOKS}`);
+    expect(await page.getByLabel("RQL query").inputValue()).toBe(`eq(authorId,string:${AUTHOR})`);
+    await page.getByRole("link", { name: isbn(1) }).click();
+    await page.getByText("coAuthors → Author (none)").waitFor();
+    await page.locator('a[data-rel="reviews"]').click();
+    await waitForStatus("No records");
   });
 
   it("signed in as the read-only role: its models only, and no way to write", async () => {

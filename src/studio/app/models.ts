@@ -14,6 +14,8 @@ export interface PropertyInfo {
 export interface LinkInfo {
   readonly rel: string;
   readonly target: string;
+  /** The schema's href template, e.g. `Book?authorId={id}` (to-many) or `Author/{authorId}`. */
+  readonly href?: string;
 }
 
 export interface ModelInfo {
@@ -105,7 +107,9 @@ function linksOf(paths: Json, model: string): LinkInfo[] {
       const schema = item.get.responses?.["200"]?.content?.["application/json"]?.schema ?? {};
       const ref = String(schema.items?.$ref ?? schema.$ref ?? "");
       const target = item["x-perstore-link"] ?? ref.split("/").pop()?.split(".")[0] ?? "?";
-      return { rel: path.slice(prefix.length), target };
+      // The operation's summary is "Follow the link <href>" (emit-openapi.ts).
+      const href = /^Follow the link (\S+)$/.exec(String(item.get.summary ?? ""))?.[1];
+      return { rel: path.slice(prefix.length), target, ...(href ? { href } : {}) };
     });
 }
 

@@ -7,6 +7,7 @@
 import { ApiError, type Tagged } from "./api.js";
 import { findModel, type ScreenContext } from "./context.js";
 import { fill, h } from "./dom.js";
+import { linkHash } from "./links.js";
 import type { ModelInfo } from "./models.js";
 import { recordHash, tableHash } from "./route.js";
 
@@ -147,8 +148,37 @@ export async function recordScreen(
         : null,
     ),
     status,
+    loaded && model.links.length > 0 ? linksOf(context, model, loaded.record) : null,
   );
   editor.focus();
+}
+
+/** The record's links: each opens the linked record, or the table of linked records. */
+function linksOf(
+  context: ScreenContext,
+  model: ModelInfo,
+  record: Record<string, unknown>,
+): HTMLElement {
+  return h(
+    "nav",
+    { class: "links", "aria-label": "Links" },
+    h("h2", {}, "Links"),
+    h(
+      "ul",
+      {},
+      model.links.map((link) => {
+        const hash = linkHash(link, record, context.models);
+        const label = `${link.rel} → ${link.target}`;
+        return h(
+          "li",
+          {},
+          hash
+            ? h("a", { href: hash, "data-rel": link.rel }, label)
+            : h("span", { class: "muted" }, `${label} (none)`),
+        );
+      }),
+    ),
+  );
 }
 
 /** A new record's starting text: its required properties, to fill in. */

@@ -120,6 +120,7 @@ export async function tableScreen(
 
   const rql = [state.query, state.sort ? `sort(${state.sort})` : ""].filter(Boolean).join("&");
   let page: Page;
+  const started = performance.now();
   try {
     page = await context.api.page(model.name, rql, state.start, PAGE_SIZE);
   } catch (error) {
@@ -149,7 +150,12 @@ export async function tableScreen(
     ),
   );
   const last = page.start + page.records.length;
-  fill(status, page.total === 0 ? "No records" : `${page.start + 1}–${last} of ${page.total}`);
+  const took = `${Math.round(performance.now() - started)} ms`;
+  fill(
+    status,
+    page.total === 0 ? "No records" : `${page.start + 1}–${last} of ${page.total}`,
+    h("span", { class: "took", title: "time to answer" }, ` · ${took}`),
+  );
   previous.disabled = page.start === 0;
   next.disabled = last >= page.total;
 }
