@@ -16,6 +16,7 @@ import { buildChangeSet, type JournalEntry } from "../../transaction/index.js";
 import { copyRecord } from "../copy.js";
 import { assertRecord, type IdType } from "../record-id.js";
 import { pageOptions } from "../page-options.js";
+import { copyStoredRecord } from "../stored-copy.js";
 import { assertStorableQuery, assertStorableRecord } from "../storable-text.js";
 import type {
   Channel,
@@ -134,7 +135,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
   /** A copy of the record with this id, or `undefined`. */
   get(id: Id): T | undefined {
     const slot = this.state.slots.get(id);
-    return slot && copyRecord(slot.record);
+    return slot && copyStoredRecord(slot.record);
   }
 
   /**
@@ -189,7 +190,7 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     // A result operator's value (count(), min(tags), first(), ...) is not a page of records.
     if (parsed.result !== undefined || !Array.isArray(result)) return copyRecord(result);
     const copies = new Array(result.length) as Results<T>;
-    for (let i = 0; i < result.length; i++) copies[i] = copyRecord(result[i] as T);
+    for (let i = 0; i < result.length; i++) copies[i] = copyStoredRecord(result[i] as T);
     copies.totalCount = (result as Partial<Results<T>>).totalCount ?? result.length;
     return copies;
   }

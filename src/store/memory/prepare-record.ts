@@ -5,7 +5,8 @@
  * refused (see storable-text.ts).
  */
 import { StoreError } from "../../errors/index.js";
-import { copyRecord, isPrototypeKey } from "../copy.js";
+import { isPrototypeKey } from "../copy.js";
+import { copyIntoStore, tagStoredRecord } from "../stored-copy.js";
 import { assertRecord, recordId, type IdType } from "../record-id.js";
 import { assertStorableRecord } from "../storable-text.js";
 import type { Id } from "../types.js";
@@ -19,10 +20,11 @@ export function prepareRecord<T>(
   idType?: IdType,
 ): { id: Id; record: T } {
   assertRecord(object);
-  const record = copyRecord(object) as Record<string, unknown>;
+  const record = copyIntoStore(object) as Record<string, unknown>;
   const resolved = recordId(record, idProperty, id, idType);
   record[idProperty] = resolved;
   assertStorableRecord(record);
+  tagStoredRecord(record);
   return { id: resolved, record: record as T };
 }
 
@@ -63,6 +65,7 @@ function adoptRecord<T>(
   const resolved = recordId(record, idProperty, undefined, idType);
   record[idProperty] = resolved;
   if (!textChecked) assertStorableRecord(record);
+  tagStoredRecord(record);
   return { id: resolved, record: record as T };
 }
 
