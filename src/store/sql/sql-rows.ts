@@ -15,26 +15,68 @@ type Sql = RawBuilder<unknown>;
 /** How `date-time` (timestamptz) columns come back: Date objects, or normalised ISO strings. */
 export type DateTimeMode = "Date" | "string";
 
-/** A fresh record from a row; SQL NULL reads as `null`. Keys are defined, never assigned, so no name reaches a prototype. */
+/** A fresh record from a row; SQL NULL reads as `null`. No column name ever reaches a prototype. */
 export function rowToRecord(
   row: Readonly<Record<string, unknown>>,
   columns: readonly SqlColumnSpec[],
   dates: DateTimeMode,
 ): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
-  for (const column of columns) {
-    let value = fromColumn(column, row[column.name]);
-    if (dates === "Date" && typeof value === "string" && categoryOf(column) === "timestamp")
-      value = new Date(value);
-    if (value !== null && typeof value === "object") value = copyRecord(value);
-    Object.defineProperty(record, column.name, {
-      value: value ?? null,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+  return rowReader(columns, dates)(row);
+}
+
+type RowReader = (row: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+
+/** Readers per column list (a table's `readColumns` is one array for its lifetime) and date mode. */
+const readers = new WeakMap<readonly SqlColumnSpec[], Partial<Record<DateTimeMode, RowReader>>>();
+
+/**
+ * The reader of rows with these columns: each column's category is decided
+ * once here, not per cell, and keys are assigned (not defined) unless a
+ * column is named `__proto__`, the one name an assignment would not keep.
+ */
+function rowReader(columns: readonly SqlColumnSpec[], dates: DateTimeMode): RowReader {
+  let byMode = readers.get(columns);
+  if (byMode === undefined) readers.set(columns, (byMode = {}));
+  const cached = byMode[dates];
+  if (cached !== undefined) return cached;
+  const names = columns.map((column) => column.name);
+  const reads = columns.map((column) => cellReader(column, dates));
+  const assign = !names.includes("__proto__");
+  const reader: RowReader = (row) => {
+    const record: Record<string, unknown> = {};
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const value = reads[i]!(row[name]) ?? null;
+      if (assign) record[name] = value;
+      else
+        Object.defineProperty(record, name, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+    }
+    return record;
+  };
+  byMode[dates] = reader;
+  return reader;
+}
+
+/** How one column's cell becomes a record value (`fromColumn`, then a fresh copy of any object). */
+function cellReader(column: SqlColumnSpec, dates: DateTimeMode): (cell: unknown) => unknown {
+  const category = categoryOf(column);
+  if (category === "timestamp" && dates === "Date") {
+    return (cell) => {
+      // A Date the driver just parsed is already what the record gets.
+      if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? new Date(NaN) : cell;
+      const value = fromColumn(column, cell);
+      return typeof value === "string" ? new Date(value) : value;
+    };
   }
-  return record;
+  return (cell) => {
+    const value = fromColumn(column, cell);
+    return value !== null && typeof value === "object" ? copyRecord(value) : value;
+  };
 }
 
 /** The column's type for an explicit cast: varchar(n) would silently truncate, so the unbounded type (the column's own limit then refuses). */

@@ -29,7 +29,19 @@ export function checkedSqlType(column: SqlColumnSpec): string {
   return column.sqlType;
 }
 
+/** Categories by SQL type: a handful of types, asked about for every cell. */
+const categories = new Map<string, ColumnCategory>();
+
 export function categoryOfSqlType(sqlType: string): ColumnCategory {
+  let category = categories.get(sqlType);
+  if (category === undefined) {
+    category = parseCategory(sqlType);
+    if (categories.size < 1000) categories.set(sqlType, category);
+  }
+  return category;
+}
+
+function parseCategory(sqlType: string): ColumnCategory {
   const t = sqlType.toLowerCase().trim();
   if (t.endsWith("[]")) return "array";
   if (t === "jsonb" || t === "json") return "json";
