@@ -33,7 +33,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
   let studio: Awaited<ReturnType<typeof startStudio>>;
   let browser: Browser;
   let page: Page;
-  /** Every collection GET the page made, with its Range header. */
+  /** Every query for records the page made, with its Range header. */
   const queries: { path: string; range: string | undefined }[] = [];
 
   beforeAll(async () => {
@@ -49,7 +49,10 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     page.setDefaultTimeout(20_000);
     page.on("request", (request) => {
       const path = new URL(request.url()).pathname;
-      if (/^\/[A-Z]\w*\/$/.test(path)) queries.push({ path, range: request.headers().range });
+      // Record queries only: the live event stream (Accept: text/event-stream) sends no records.
+      const stream = request.headers().accept === "text/event-stream";
+      if (/^\/[A-Z]\w*\/$/.test(path) && !stream)
+        queries.push({ path, range: request.headers().range });
     });
   });
 
@@ -180,6 +183,16 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     await page.getByRole("button", { name: "Really delete" }).click();
     await waitForStatus(`1–20 of ${BOOKS}`);
     expect(await studio.models.Book.get(isbn(999))).toBeUndefined();
+  });
+
+  it("shows live changes while a table is open (the event stream, read with the token)", async () => {
+    await page.goto(`${studio.url}/_studio/#/m/Book`);
+    await waitForStatus(`1–20 of ${BOOKS}`);
+    await page.locator('.live[data-state="on"]').waitFor();
+    await studio.models.Book.create(book(998) as never);
+    await waitForStatus(`1–20 of ${BOOKS + 1}`);
+    await studio.models.Book.delete(isbn(998));
+    await waitForStatus(`1–20 of ${BOOKS}`);
   });
 
   it("follows links both ways: to-one opens the record, to-many the filtered table", async () => {

@@ -48,7 +48,7 @@ export class Api {
   async send(
     method: string,
     path: string,
-    init: { headers?: Record<string, string>; body?: unknown } = {},
+    init: { headers?: Record<string, string>; body?: unknown; signal?: AbortSignal } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: "application/json", ...init.headers };
     const token = this.token;
@@ -58,7 +58,13 @@ export class Api {
       body = JSON.stringify(init.body);
       headers["content-type"] = "application/json";
     }
-    const response = await fetch(this.root + path, { method, headers, body, cache: "no-store" });
+    const response = await fetch(this.root + path, {
+      method,
+      headers,
+      body,
+      cache: "no-store",
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
     if (response.ok) return response;
     let answer: { code?: string; message?: string; details?: ApiError["details"] } = {};
     try {
@@ -101,6 +107,40 @@ export class Api {
   /** A model's record count: the total of `Range: items=0-0`. */
   async count(model: string): Promise<number> {
     return (await this.page(model, "", 0, 1)).total;
+  }
+
+  /**
+   * The server's event stream for a query (`Accept: text/event-stream`, read
+   * with fetch: EventSource cannot send the token); calls `onEvent` with each
+   * event's type (`ready`, `add`, `change`, `remove`, `clear`, `reset`) until
+   * `signal` aborts or the stream ends.
+   */
+  async listen(
+    model: string,
+    rql: string,
+    onEvent: (type: string) => void,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const response = await this.send(
+      "GET",
+      `${encodeURIComponent(model)}/${rql ? `?${rql}` : ""}`,
+      {
+        headers: { accept: "text/event-stream" },
+        signal,
+      },
+    );
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      for (let end = buffer.indexOf("\n\n"); end !== -1; end = buffer.indexOf("\n\n")) {
+        const type = /^event: (.*)$/m.exec(buffer.slice(0, end))?.[1];
+        buffer = buffer.slice(end + 2);
+        if (type) onEvent(type);
+      }
+    }
   }
 
   async get(model: string, id: string): Promise<Tagged> {

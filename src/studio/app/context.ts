@@ -8,6 +8,8 @@ export interface ScreenContext {
   /** False once the user has moved on: a late answer must not draw over the next screen. */
   readonly current: () => boolean;
   readonly navigate: (hash: string) => void;
+  /** Runs `stop` when the screen is left (ends its event stream). */
+  readonly onLeave: (stop: () => void) => void;
 }
 
 export function findModel(context: ScreenContext, name: string): ModelInfo | undefined {

@@ -18,6 +18,8 @@ class PerstoreStudio extends HTMLElement {
   private readonly api = new Api(new URL("../", location.href).href);
   private models: ModelInfo[] = [];
   private shown = 0;
+  /** What the screen shown must stop when it is left. */
+  private leaving: (() => void)[] = [];
   private readonly main = h("main", { id: "content", tabindex: -1 });
   private readonly nav = h("nav", { class: "model-nav", "aria-label": "Models" });
   private readonly account = h("div", { class: "account" });
@@ -130,10 +132,15 @@ class PerstoreStudio extends HTMLElement {
   /** Draws the screen the location names; an earlier screen still loading stops drawing. */
   private async show(): Promise<void> {
     const ticket = ++this.shown;
+    for (const stop of this.leaving.splice(0)) stop();
     const context: ScreenContext = {
       api: this.api,
       models: this.models,
       current: () => ticket === this.shown,
+      onLeave: (stop) => {
+        if (ticket === this.shown) this.leaving.push(stop);
+        else stop();
+      },
       navigate: (hash) => {
         if (location.hash === hash) void this.show();
         else location.hash = hash;

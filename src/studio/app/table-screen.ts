@@ -50,6 +50,7 @@ export async function tableScreen(
   const problem = h("div", { class: "query-error", role: "alert" });
   const status = h("p", { class: "page-status", "aria-live": "polite" }, "Loading…");
   const body = h("tbody", {});
+  const live = h("span", { class: "live", "data-state": "off", "aria-live": "polite" });
   const previous = h(
     "button",
     {
@@ -77,6 +78,7 @@ export async function tableScreen(
       "div",
       { class: "title" },
       h("h1", {}, model.name),
+      live,
       model.canCreate
         ? h("a", { class: "button new-record", href: createHash(model.name) }, "New record")
         : null,
@@ -119,45 +121,87 @@ export async function tableScreen(
   );
 
   const rql = [state.query, state.sort ? `sort(${state.sort})` : ""].filter(Boolean).join("&");
-  let page: Page;
-  const started = performance.now();
-  try {
-    page = await context.api.page(model.name, rql, state.start, PAGE_SIZE);
-  } catch (error) {
-    if (!context.current()) return;
-    fill(status, "");
-    if (error instanceof ApiError && error.status === 416 && state.start > 0)
-      return go({ start: 0 });
-    return void fill(problem, queryProblem(error, rql));
-  }
-  if (!context.current()) return;
-  fill(
-    body,
-    page.records.map((record) =>
-      h(
-        "tr",
-        {},
-        columns.map((column, i) =>
-          i === 0
-            ? h(
-                "th",
-                { scope: "row" },
-                h("a", { href: recordHash(model.name, record[column]) }, String(record[column])),
-              )
-            : h("td", {}, cell(record[column])),
+  /** Fetches the page and draws it; false when the query failed (the error is shown). */
+  const load = async (): Promise<boolean> => {
+    let page: Page;
+    const started = performance.now();
+    try {
+      page = await context.api.page(model.name, rql, state.start, PAGE_SIZE);
+    } catch (error) {
+      if (!context.current()) return false;
+      fill(status, "");
+      // Past the end (records were removed): back to the first page.
+      if (error instanceof ApiError && error.status === 416 && state.start > 0) {
+        go({ start: 0 });
+        return false;
+      }
+      fill(problem, queryProblem(error, rql));
+      return false;
+    }
+    if (!context.current()) return false;
+    fill(problem);
+    fill(
+      body,
+      page.records.map((record) =>
+        h(
+          "tr",
+          {},
+          columns.map((column, i) =>
+            i === 0
+              ? h(
+                  "th",
+                  { scope: "row" },
+                  h("a", { href: recordHash(model.name, record[column]) }, String(record[column])),
+                )
+              : h("td", {}, cell(record[column])),
+          ),
         ),
       ),
-    ),
-  );
-  const last = page.start + page.records.length;
-  const took = `${Math.round(performance.now() - started)} ms`;
-  fill(
-    status,
-    page.total === 0 ? "No records" : `${page.start + 1}–${last} of ${page.total}`,
-    h("span", { class: "took", title: "time to answer" }, ` · ${took}`),
-  );
-  previous.disabled = page.start === 0;
-  next.disabled = last >= page.total;
+    );
+    const last = page.start + page.records.length;
+    const took = `${Math.round(performance.now() - started)} ms`;
+    fill(
+      status,
+      page.total === 0 ? "No records" : `${page.start + 1}–${last} of ${page.total}`,
+      h("span", { class: "took", title: "time to answer" }, ` · ${took}`),
+    );
+    previous.disabled = page.start === 0;
+    next.disabled = last >= page.total;
+    return true;
+  };
+  if (await load()) listen(context, model.name, state.query, live, load);
+}
+
+/**
+ * Live changes: while the table is shown, the server's event stream for the
+ * query; any change reloads the page shown (one request, however many events).
+ */
+function listen(
+  context: ScreenContext,
+  model: string,
+  query: string,
+  live: HTMLElement,
+  reload: () => Promise<unknown>,
+): void {
+  const controller = new AbortController();
+  context.onLeave(() => controller.abort());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onEvent = (type: string) => {
+    if (type === "ready") {
+      live.dataset.state = "on";
+      fill(live, "● live");
+    } else {
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 100);
+    }
+  };
+  context.api.listen(model, query, onEvent, controller.signal).catch((error: unknown) => {
+    if (controller.signal.aborted) return;
+    // A store that reports no changes (501) or a lost stream: the table still works, just not live.
+    live.dataset.state = "off";
+    live.title = error instanceof ApiError ? error.message : String(error);
+    fill(live, "");
+  });
 }
 
 /** A sortable column header: a button, with `aria-sort` saying the current order. */
