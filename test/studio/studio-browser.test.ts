@@ -107,6 +107,22 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     }
   });
 
+  it("hides a column and remembers it across a reload", async () => {
+    const price = page.locator('thead th[data-col="price"]');
+    await page.getByText("Columns", { exact: true }).click();
+    await page.getByRole("checkbox", { name: "price" }).uncheck();
+    expect(await price.isHidden()).toBe(true);
+    expect(await page.locator('tbody td[data-col="price"]:visible').count()).toBe(0);
+    await page.reload();
+    await waitForStatus(`21–40 of ${BOOKS}`);
+    expect(await price.isHidden()).toBe(true);
+    expect(await page.locator('tbody td[data-col="title"]:visible').count()).toBe(20);
+    await page.getByText("Columns", { exact: true }).click();
+    await page.getByRole("checkbox", { name: "price" }).check();
+    expect(await price.isVisible()).toBe(true);
+    await page.getByText("Columns", { exact: true }).click();
+  });
+
   it("sorts by a column header, from the keyboard too", async () => {
     const year = page.locator('button.sort[data-column="year"]');
     await year.click();

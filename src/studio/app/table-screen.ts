@@ -5,6 +5,7 @@
  */
 import { ApiError, type Page } from "./api.js";
 import { findModel, type ScreenContext } from "./context.js";
+import { columnsMenu, hiddenColumns } from "./columns.js";
 import { fill, h } from "./dom.js";
 import { createHash, recordHash, tableHash } from "./route.js";
 
@@ -50,6 +51,24 @@ export async function tableScreen(
   const problem = h("div", { class: "query-error", role: "alert" });
   const status = h("p", { class: "page-status", "aria-live": "polite" }, "Loading…");
   const body = h("tbody", {});
+  const hidden = hiddenColumns(model.name);
+  hidden.delete(model.key);
+  const table = h(
+    "table",
+    { class: "records" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        columns.map((column) =>
+          headerCell(column, state.sort, (sort) => go({ sort, start: 0 }), hidden),
+        ),
+      ),
+    ),
+    body,
+  );
   const live = h("span", { class: "live", "data-state": "off", "aria-live": "polite" });
   const previous = h(
     "button",
@@ -79,6 +98,7 @@ export async function tableScreen(
       { class: "title" },
       h("h1", {}, model.name),
       live,
+      columnsMenu(model.name, columns.slice(1), hidden, table),
       model.canCreate
         ? h("a", { class: "button new-record", href: createHash(model.name) }, "New record")
         : null,
@@ -97,26 +117,7 @@ export async function tableScreen(
       h("button", { type: "submit" }, "Run"),
     ),
     problem,
-    h(
-      "div",
-      { class: "scroll" },
-      h(
-        "table",
-        { class: "records" },
-        h(
-          "thead",
-          {},
-          h(
-            "tr",
-            {},
-            columns.map((column) =>
-              headerCell(column, state.sort, (sort) => go({ sort, start: 0 })),
-            ),
-          ),
-        ),
-        body,
-      ),
-    ),
+    h("div", { class: "scroll" }, table),
     h("nav", { class: "pager", "aria-label": "Pages" }, previous, status, next),
   );
 
@@ -153,7 +154,7 @@ export async function tableScreen(
                   { scope: "row" },
                   h("a", { href: recordHash(model.name, record[column]) }, String(record[column])),
                 )
-              : h("td", {}, cell(record[column])),
+              : h("td", { "data-col": column, hidden: hidden.has(column) }, cell(record[column])),
           ),
         ),
       ),
@@ -205,14 +206,19 @@ function listen(
 }
 
 /** A sortable column header: a button, with `aria-sort` saying the current order. */
-function headerCell(column: string, sort: string, sortBy: (sort: string) => void): HTMLElement {
+function headerCell(
+  column: string,
+  sort: string,
+  sortBy: (sort: string) => void,
+  hidden: ReadonlySet<string>,
+): HTMLElement {
   const direction =
     sort === `+${column}` ? "ascending" : sort === `-${column}` ? "descending" : "none";
   const nextSort = direction === "ascending" ? `-${column}` : `+${column}`;
   const arrow = direction === "ascending" ? " ▲" : direction === "descending" ? " ▼" : "";
   return h(
     "th",
-    { scope: "col", "aria-sort": direction },
+    { scope: "col", "aria-sort": direction, "data-col": column, hidden: hidden.has(column) },
     h(
       "button",
       { type: "button", class: "sort", "data-column": column, onclick: () => sortBy(nextSort) },
