@@ -98,8 +98,13 @@ describe("the staged packages", () => {
     expect(existsSync(join(out, "kit/dist/cli/index.js"))).toBe(true);
     expect(existsSync(join(out, "kit/dist/query"))).toBe(false); // shared through the runtime
     expect(existsSync(join(out, "kit/bin/perstore.js"))).toBe(true);
-    if (existsSync(join(root, "templates")))
-      expect(existsSync(join(out, "kit/templates"))).toBe(true);
+    expect(existsSync(join(out, "kit/templates/init/package.json"))).toBe(true);
+    expect(existsSync(join(out, "kit/templates/json-schemas/perstore.config.schema.json"))).toBe(
+      true,
+    );
+    // The studio's bundled front end is served by the kit's `perstore studio`.
+    if (existsSync(join(root, "dist/studio/assets")))
+      expect(existsSync(join(out, "kit/dist/studio/assets/index.html"))).toBe(true);
     for (const name of ["runtime", "kit"]) {
       expect(existsSync(join(out, name, "LICENSE"))).toBe(true);
       expect(existsSync(join(out, name, "README.md"))).toBe(true);
