@@ -159,9 +159,20 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     expect(await problem.textContent()).toBe("");
   });
 
-  it("shows validation errors at their pointers and writes nothing; then saves", async () => {
+  it("shows validation errors beside their fields and at their pointers, writes nothing; then saves", async () => {
     await page.getByRole("link", { name: isbn(BOOKS) }).click();
+    const year = page.locator('.field[data-property="year"]');
+    await year.locator("input").fill("1");
+    await page.getByRole("button", { name: "Save" }).click();
+    await year.locator(".field-error", { hasText: ">= 1000" }).waitFor();
+    expect(await year.locator("input").getAttribute("aria-invalid")).toBe("true");
+    if (screenshots) await page.screenshot({ path: join(screenshots, "studio-record.png") });
+    expect((await studio.models.Book.get(isbn(BOOKS)))?.year).toBe(1960 + BOOKS);
+    await year.locator("input").fill(String(1960 + BOOKS));
+    // The same record as JSON: the form's edits come along.
+    await page.getByRole("button", { name: "JSON" }).click();
     await editor().waitFor();
+    expect(JSON.parse(await editor().inputValue()).year).toBe(1960 + BOOKS);
     await setTitle(5);
     await page.getByRole("button", { name: "Save" }).click();
     await page.locator(".validation-errors li", { hasText: "/title" }).waitFor();
@@ -186,15 +197,22 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     expect(await editor().inputValue()).toContain("Their title");
   });
 
-  it("creates a record and deletes it", async () => {
+  it("creates a record from the form (an enum as a select) and deletes it", async () => {
     await page.locator("p.crumbs a").click();
     await page.getByRole("link", { name: "New record" }).click();
-    await editor().waitFor();
-    const created = book(999, { title: "Children of Dune" });
-    await editor().fill(JSON.stringify(created));
+    const field = (name: string) =>
+      page.locator(`.field[data-property="${name}"] :is(input,select)`);
+    await field("isbn").fill(isbn(999));
+    await field("title").fill("Children of Dune");
+    await field("authorId").fill(AUTHOR);
+    await field("year").fill("1976");
+    await field("status").selectOption("published");
     await page.getByRole("button", { name: "Create" }).click();
     await page.getByRole("heading", { name: `Book ${isbn(999)}` }).waitFor();
-    expect((await studio.models.Book.get(isbn(999)))?.title).toBe("Children of Dune");
+    const created = await studio.models.Book.get(isbn(999));
+    expect(created).toMatchObject({ title: "Children of Dune", year: 1976, status: "published" });
+    // An existing record's key cannot be edited.
+    expect(await field("isbn").isDisabled()).toBe(true);
     await page.getByRole("button", { name: "Delete" }).click();
     await page.getByRole("button", { name: "Really delete" }).click();
     await waitForStatus(`1–20 of ${BOOKS}`);
@@ -243,7 +261,9 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     expect(await page.locator('button.sort[data-column="price"]').count()).toBe(0);
     expect(await page.locator("a.new-record").count()).toBe(0);
     await page.locator("table.records tbody tr th a").first().click();
-    await editor().waitFor();
+    await page.locator(".record-form").waitFor();
+    expect(await page.locator(".record-form :is(input, select, textarea):enabled").count()).toBe(0);
+    await page.getByRole("button", { name: "JSON" }).click();
     expect(await editor().getAttribute("readonly")).not.toBeNull();
     expect(await page.locator("button.save, button.delete, button.confirm-delete").count()).toBe(0);
     await page.getByText("Read-only for this role.").waitFor();

@@ -8,6 +8,8 @@ export interface PropertyInfo {
   readonly name: string;
   readonly type: string;
   readonly required: boolean;
+  /** Its JSON Schema as the role sees it ($ref resolved), for the form. */
+  readonly schema: Readonly<Record<string, any>>;
 }
 
 /** A link the role may follow: `GET /<model>/<id>/<rel>` reaches `target` records. */
@@ -91,11 +93,10 @@ function propertiesOf(doc: Json, raw: Json): PropertyInfo[] {
     schema = resolve(doc, branch);
   }
   const required = new Set<string>(schema.required ?? []);
-  return Object.entries<Json>(schema.properties ?? {}).map(([name, property]) => ({
-    name,
-    type: typeName(resolve(doc, property)),
-    required: required.has(name),
-  }));
+  return Object.entries<Json>(schema.properties ?? {}).map(([name, raw]) => {
+    const property = resolve(doc, raw);
+    return { name, type: typeName(property), required: required.has(name), schema: property };
+  });
 }
 
 /** The role's links: `/<model>/{id}/<rel>` paths; the target is the model of the records they answer. */

@@ -1,12 +1,14 @@
 /**
- * One record as JSON, or a new one. Saving replaces it with `If-Match` (the
- * ETag it was read with): when someone else saved first the server answers
- * 412 and the studio says so, keeping the edit and writing nothing. Validation
- * errors are listed at their JSON pointers; nothing is written either.
+ * One record, or a new one, as a form generated from its schema or as JSON.
+ * Saving replaces it with `If-Match` (the ETag it was read with): when someone
+ * else saved first the server answers 412 and the studio says so, keeping the
+ * edit and writing nothing. Validation errors are listed at their JSON
+ * pointers and shown beside their fields; nothing is written either.
  */
 import { ApiError, type Tagged } from "./api.js";
 import { findModel, type ScreenContext } from "./context.js";
 import { fill, h } from "./dom.js";
+import { FieldError, recordForm } from "./form.js";
 import { linkHash } from "./links.js";
 import type { ModelInfo } from "./models.js";
 import { recordHash, tableHash } from "./route.js";
@@ -47,18 +49,70 @@ export async function recordScreen(
     rows: 20,
     spellcheck: "false",
     readOnly: !editable,
-    value: JSON.stringify(loaded ? loaded.record : skeleton(model), null, 2),
+    hidden: true,
   });
+  const form = recordForm(model, editable, id !== undefined);
   const problems = h("div", { class: "problems", role: "alert" });
   const status = h("p", { class: "status", "aria-live": "polite" });
   let etag = loaded?.etag ?? null;
+  let mode: "form" | "json" = "form";
+
+  /** The record being edited, from the form or the JSON; throws FieldError or SyntaxError. */
+  const edited = (): Record<string, unknown> => {
+    if (mode === "form") return form.read();
+    const value: unknown = JSON.parse(editor.value);
+    if (value === null || typeof value !== "object" || Array.isArray(value))
+      throw new SyntaxError("a record is a JSON object");
+    return value as Record<string, unknown>;
+  };
+  const show = (record: Record<string, unknown>) => {
+    form.write(record);
+    editor.value = JSON.stringify(record, null, 2);
+  };
+  show(loaded ? loaded.record : skeleton(model));
+  const unreadable = (error: unknown) =>
+    fill(
+      problems,
+      h(
+        "p",
+        { class: "json-error" },
+        error instanceof FieldError ? error.message : `Not JSON: ${(error as Error).message}`,
+      ),
+    );
+
+  const tab = (which: "form" | "json", label: string) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: `mode mode-${which}`,
+        "aria-pressed": String(which === mode),
+        onclick: () => switchTo(which),
+      },
+      label,
+    );
+  const tabs = [tab("form", "Form"), tab("json", "JSON")];
+  const switchTo = (next: "form" | "json") => {
+    if (next === mode) return;
+    try {
+      show(edited());
+    } catch (error) {
+      return unreadable(error);
+    }
+    mode = next;
+    form.element.hidden = mode !== "form";
+    editor.hidden = mode !== "json";
+    for (const button of tabs)
+      button.setAttribute("aria-pressed", String(button.classList.contains(`mode-${mode}`)));
+  };
 
   const reload = async () => {
     if (id === undefined) return;
     try {
       const fresh = await context.api.get(model.name, id);
       etag = fresh.etag;
-      editor.value = JSON.stringify(fresh.record, null, 2);
+      show(fresh.record);
+      form.clearErrors();
       fill(problems);
       fill(status, "Reloaded the saved version.");
     } catch (error) {
@@ -69,14 +123,12 @@ export async function recordScreen(
   const save = async () => {
     fill(problems);
     fill(status);
-    let record: unknown;
+    form.clearErrors();
+    let record: Record<string, unknown>;
     try {
-      record = JSON.parse(editor.value);
+      record = edited();
     } catch (error) {
-      return void fill(
-        problems,
-        h("p", { class: "json-error" }, `Not JSON: ${(error as Error).message}`),
-      );
+      return unreadable(error);
     }
     try {
       if (id === undefined) {
@@ -86,10 +138,12 @@ export async function recordScreen(
       }
       const saved = await context.api.put(model.name, id, record, etag);
       etag = saved.etag;
-      editor.value = JSON.stringify(saved.record, null, 2);
+      show(saved.record);
       fill(status, "Saved.");
     } catch (error) {
       fill(problems, problemOf(error, reload));
+      const errors = error instanceof ApiError ? error.details?.errors : undefined;
+      if (errors) form.showErrors(errors);
     }
   };
 
@@ -107,50 +161,63 @@ export async function recordScreen(
     }
   };
 
-  editor.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === "s" && editable) {
-      event.preventDefault();
-      void save();
-    }
-  });
-
   fill(
     main,
-    h("p", { class: "crumbs" }, h("a", { href: tableHash(model.name) }, `← ${model.name}`)),
-    h("h1", {}, id === undefined ? `New ${model.name}` : `${model.name} ${id}`),
-    editable ? null : h("p", { class: "read-only" }, "Read-only for this role."),
-    editor,
-    problems,
     h(
       "div",
-      { class: "actions" },
-      editable
-        ? h(
-            "button",
-            { type: "button", class: "save primary", onclick: () => void save(), title: "Ctrl+S" },
-            id === undefined ? "Create" : "Save",
-          )
-        : null,
-      id !== undefined && model.canDelete
-        ? h(
-            "button",
-            {
-              type: "button",
-              class: "delete danger",
-              onclick: () => ((confirm.hidden = false), confirm.focus()),
-            },
-            "Delete",
-          )
-        : null,
-      id !== undefined && model.canDelete ? confirm : null,
-      id !== undefined
-        ? h("button", { type: "button", class: "reload", onclick: () => void reload() }, "Reload")
-        : null,
+      {
+        class: "record-screen",
+        // Ctrl+S (Cmd+S) saves from any field.
+        onkeydown: (event: KeyboardEvent) => {
+          if ((event.ctrlKey || event.metaKey) && event.key === "s" && editable) {
+            event.preventDefault();
+            void save();
+          }
+        },
+      },
+      h("p", { class: "crumbs" }, h("a", { href: tableHash(model.name) }, `← ${model.name}`)),
+      h("h1", {}, id === undefined ? `New ${model.name}` : `${model.name} ${id}`),
+      editable ? null : h("p", { class: "read-only" }, "Read-only for this role."),
+      h("div", { class: "modes", role: "group", "aria-label": "Edit as" }, tabs),
+      form.element,
+      editor,
+      problems,
+      h(
+        "div",
+        { class: "actions" },
+        editable
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "save primary",
+                onclick: () => void save(),
+                title: "Ctrl+S",
+              },
+              id === undefined ? "Create" : "Save",
+            )
+          : null,
+        id !== undefined && model.canDelete
+          ? h(
+              "button",
+              {
+                type: "button",
+                class: "delete danger",
+                onclick: () => ((confirm.hidden = false), confirm.focus()),
+              },
+              "Delete",
+            )
+          : null,
+        id !== undefined && model.canDelete ? confirm : null,
+        id !== undefined
+          ? h("button", { type: "button", class: "reload", onclick: () => void reload() }, "Reload")
+          : null,
+      ),
+      status,
+      loaded && model.links.length > 0 ? linksOf(context, model, loaded.record) : null,
     ),
-    status,
-    loaded && model.links.length > 0 ? linksOf(context, model, loaded.record) : null,
   );
-  editor.focus();
+  (form.element.querySelector<HTMLElement>(":enabled") ?? editor).focus();
 }
 
 /** The record's links: each opens the linked record, or the table of linked records. */
