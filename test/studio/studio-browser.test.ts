@@ -35,6 +35,8 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
   let page: Page;
   /** Every query for records the page made, with its Range header. */
   const queries: { path: string; range: string | undefined }[] = [];
+  /** Every event stream the page opened, by path. */
+  const streams: string[] = [];
 
   beforeAll(async () => {
     assets = buildStudioAssets();
@@ -51,6 +53,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
       const path = new URL(request.url()).pathname;
       // Record queries only: the live event stream (Accept: text/event-stream) sends no records.
       const stream = request.headers().accept === "text/event-stream";
+      if (stream) streams.push(path);
       if (/^\/[A-Z]\w*\/$/.test(path) && !stream)
         queries.push({ path, range: request.headers().range });
     });
@@ -99,6 +102,9 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     expect(await page.getByRole("button", { name: "Next →" }).isDisabled()).toBe(true);
     await page.getByRole("button", { name: "← Previous" }).click();
     await waitForStatus(`21–40 of ${BOOKS}`);
+    // One live stream for the table, kept open while paging.
+    await page.locator('.live[data-state="on"]').waitFor();
+    expect(streams).toEqual(["/Book/"]);
     expect(queries.length).toBeGreaterThan(0);
     for (const { range } of queries) {
       const match = /^items=(\d+)-(\d+)$/.exec(range ?? "");

@@ -7,6 +7,7 @@
 import { Api, ApiError } from "./api.js";
 import type { ScreenContext } from "./context.js";
 import { fill, h } from "./dom.js";
+import { LiveFeed } from "./live.js";
 import { modelsOf, type ModelInfo } from "./models.js";
 import { modelsScreen } from "./models-screen.js";
 import { recordScreen } from "./record-screen.js";
@@ -17,6 +18,7 @@ class PerstoreStudio extends HTMLElement {
   /** The REST root: the studio is served at <root>/_studio/. */
   private readonly api = new Api(new URL("../", location.href).href);
   private models: ModelInfo[] = [];
+  private readonly live = new LiveFeed(this.api);
   private shown = 0;
   /** What the screen shown must stop when it is left. */
   private leaving: (() => void)[] = [];
@@ -53,6 +55,8 @@ class PerstoreStudio extends HTMLElement {
 
   /** (Re)reads the role's models, after start-up and after signing in or out. */
   private async signedIn(): Promise<void> {
+    // A stream opened with the previous token must not go on as the new one.
+    this.live.stop();
     this.drawAccount();
     try {
       this.models = modelsOf(await this.api.openapi());
@@ -133,9 +137,11 @@ class PerstoreStudio extends HTMLElement {
   private async show(): Promise<void> {
     const ticket = ++this.shown;
     for (const stop of this.leaving.splice(0)) stop();
+    this.live.detach();
     const context: ScreenContext = {
       api: this.api,
       models: this.models,
+      live: this.live,
       current: () => ticket === this.shown,
       onLeave: (stop) => {
         if (ticket === this.shown) this.leaving.push(stop);
@@ -147,6 +153,7 @@ class PerstoreStudio extends HTMLElement {
       },
     };
     const route = parseRoute(location.hash);
+    if (route.screen !== "table") this.live.stop();
     for (const link of this.nav.querySelectorAll("a"))
       link.toggleAttribute("aria-current", "model" in route && link.textContent === route.model);
     this.setAttribute("aria-busy", "true");

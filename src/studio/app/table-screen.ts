@@ -173,10 +173,7 @@ export async function tableScreen(
   if (await load()) listen(context, model.name, state.query, live, load);
 }
 
-/**
- * Live changes: while the table is shown, the server's event stream for the
- * query; any change reloads the page shown (one request, however many events).
- */
+/** Live changes: any change to the query's records reloads the page shown (one request, however many events). */
 function listen(
   context: ScreenContext,
   model: string,
@@ -184,25 +181,21 @@ function listen(
   live: HTMLElement,
   reload: () => Promise<unknown>,
 ): void {
-  const controller = new AbortController();
-  context.onLeave(() => controller.abort());
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const onEvent = (type: string) => {
-    if (type === "ready") {
-      live.dataset.state = "on";
-      fill(live, "● live");
-    } else {
+  context.onLeave(() => clearTimeout(timer));
+  context.live.follow(
+    model,
+    query,
+    () => {
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), 100);
-    }
-  };
-  context.api.listen(model, query, onEvent, controller.signal).catch((error: unknown) => {
-    if (controller.signal.aborted) return;
-    // A store that reports no changes (501) or a lost stream: the table still works, just not live.
-    live.dataset.state = "off";
-    live.title = error instanceof ApiError ? error.message : String(error);
-    fill(live, "");
-  });
+    },
+    (state) => {
+      live.dataset.state = state.on ? "on" : "off";
+      live.title = state.on ? "changes appear as they happen" : (state.why ?? "");
+      fill(live, state.on ? "● live" : "");
+    },
+  );
 }
 
 /** A sortable column header: a button, with `aria-sort` saying the current order. */
