@@ -100,11 +100,25 @@ export function tagStoredRecord(record: object): void {
  * A deep copy of a caller's record, the same as `copyRecord(record)`, made by
  * its shape's copier: an object literal keeps every field inside the object,
  * where a copy built key by key keeps most of them in a separate array (one
- * more memory read for every later access).
+ * more memory read for every later access). Given the id property, a copy
+ * whose id is already a primitive gets its copier at once, as long as the
+ * caller only ever sets that id to a primitive.
  */
-export function copyIntoStore<T extends object>(record: T): T {
+export function copyIntoStore<T extends object>(record: T, idProperty?: string): T {
   const copier = copierOf(record);
-  return (copier === undefined ? copyRecord(record) : copier(record)) as T;
+  if (copier === undefined) return copyRecord(record);
+  const copy = copier(record);
+  // Setting a primitive id over a primitive id keeps the shape: the copy can keep this copier.
+  if (
+    idProperty !== undefined &&
+    Object.hasOwn(record, idProperty) &&
+    !isPrototypeKey(idProperty)
+  ) {
+    const id = (record as Record<string, unknown>)[idProperty];
+    if (id === null || typeof id !== "object")
+      Object.defineProperty(copy, COPIER, { value: copier, enumerable: false });
+  }
+  return copy as T;
 }
 
 /** The copier of a record's shape, or undefined past the caps. */

@@ -63,6 +63,18 @@ describe("stored-record copies", () => {
     );
   });
 
+  it("keeps the copier of a record whose primitive id is set again (property)", () => {
+    fc.assert(
+      fc.property(record, fc.oneof(fc.string(), fc.integer()), (input, id) => {
+        const stored = copyIntoStore(input, "id");
+        (stored as Record<string, unknown>).id = id;
+        tagStoredRecord(stored);
+        expectSameCopy(copyStoredRecord(stored), copyRecord(stored));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("copies Dates, arrays of primitives and nested objects into fresh objects", () => {
     const stored = copyIntoStore({
       id: 1,

@@ -20,7 +20,7 @@ export function prepareRecord<T>(
   idType?: IdType,
 ): { id: Id; record: T } {
   assertRecord(object);
-  const record = copyIntoStore(object) as Record<string, unknown>;
+  const record = copyIntoStore(object, idProperty) as Record<string, unknown>;
   const resolved = recordId(record, idProperty, id, idType);
   record[idProperty] = resolved;
   assertStorableRecord(record);
@@ -65,7 +65,7 @@ function adoptRecord<T>(
   const resolved = recordId(record, idProperty, undefined, idType);
   record[idProperty] = resolved;
   if (!textChecked) assertStorableRecord(record);
-  tagStoredRecord(record);
+  // No copier yet: opening a large file should not pay for records never read (they get one on first copy).
   return { id: resolved, record: record as T };
 }
 
