@@ -46,11 +46,18 @@ const { values } = parseArgs({
     size: { type: "string", default: "100000" },
     runs: { type: "string", default: "7" },
     gets: { type: "string", default: "1000" },
+    // Options `npm run bench -- ...` hands every bench: --quick runs less.
+    quick: { type: "boolean", default: false },
+    sizes: { type: "string" },
+    lookups: { type: "string" },
+    journal: { type: "string" },
+    changes: { type: "string" },
+    ops: { type: "string" },
   },
 });
 const SIZE = Number(values.size);
-const RUNS = Number(values.runs);
-const GETS = Number(values.gets);
+const RUNS = values.quick ? 2 : Number(values.runs);
+const GETS = values.quick ? 100 : Number(values.gets);
 
 function median(times: number[]): number {
   const sorted = times.slice().sort((a, b) => a - b);

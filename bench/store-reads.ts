@@ -35,13 +35,18 @@ function readOptions() {
   const { values } = parseArgs({
     options: {
       sizes: { type: "string", default: "100000,1000000" },
+      // `npm run bench -- --size N ...` hands every bench the same options.
+      size: { type: "string" },
       lookups: { type: "string", default: "100000" },
+      journal: { type: "string" },
+      changes: { type: "string" },
+      ops: { type: "string" },
       quick: { type: "boolean", default: false },
     },
   });
   const quick = values.quick === true;
   return {
-    sizes: values.sizes.split(",").map(Number),
+    sizes: (values.size ?? values.sizes).split(",").map(Number),
     lookups: Number(values.lookups),
     runs: (quick ? { warmup: 1, iterations: 3 } : { warmup: 3, iterations: 9 }) as MeasureOptions,
   };
