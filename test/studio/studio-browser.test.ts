@@ -153,12 +153,26 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     expect(await page.evaluate('document.activeElement.getAttribute("aria-label")')).toBe(
       "RQL query",
     );
-    await page.keyboard.type("year=ge=");
+    // Completion: property names, then operators, from the keyboard.
+    await page.keyboard.type("yea");
+    await page.getByRole("option", { name: "year property" }).waitFor();
+    await page.keyboard.press("Tab");
+    expect(await page.getByLabel("RQL query").inputValue()).toBe("year");
+    expect(await page.getByRole("listbox").isHidden()).toBe(true);
+    await page.keyboard.type("=ge=");
     await page.keyboard.press("Enter");
     const problem = page.locator(".query-error");
     await problem.locator("p").waitFor();
     expect(await problem.textContent()).toMatch(/QUERY_\w+: .*position \d+/);
     expect(await problem.locator("pre.query-where").textContent()).toMatch(/\^$/);
+    await page.getByLabel("RQL query").fill("");
+    await page.keyboard.type("st");
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByRole("option", { selected: true }).textContent()).toBe(
+      "starts operator",
+    );
+    await page.keyboard.press("Escape");
     await page.getByLabel("RQL query").fill("year=ge=2000");
     await page.getByLabel("RQL query").press("Enter");
     await waitForStatus("1–6 of 6");

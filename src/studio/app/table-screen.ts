@@ -6,6 +6,7 @@
 import { ApiError, type Page } from "./api.js";
 import { findModel, type ScreenContext } from "./context.js";
 import { columnsMenu, hiddenColumns } from "./columns.js";
+import { attachCompletion } from "./completion.js";
 import { fill, h } from "./dom.js";
 import { createHash, recordHash, tableHash } from "./route.js";
 
@@ -113,7 +114,7 @@ export async function tableScreen(
           go({ query: input.value.trim(), start: 0 })
         ),
       },
-      input,
+      h("div", { class: "rql-box" }, input, attachCompletion(input, columns)),
       h("button", { type: "submit" }, "Run"),
     ),
     problem,
