@@ -177,6 +177,12 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     await page.getByLabel("RQL query").press("Enter");
     await waitForStatus("1–6 of 6");
     expect(await problem.textContent()).toBe("");
+    await page.getByText("As a JSON query object").click();
+    expect(JSON.parse((await page.locator("details.as-json pre").textContent()) ?? "")).toEqual({
+      field: "year",
+      compare: "ge",
+      value: 2000,
+    });
   });
 
   it("shows validation errors beside their fields and at their pointers, writes nothing; then saves", async () => {

@@ -8,6 +8,7 @@ import { findModel, type ScreenContext } from "./context.js";
 import { columnsMenu, hiddenColumns } from "./columns.js";
 import { attachCompletion } from "./completion.js";
 import { fill, h } from "./dom.js";
+import { jsonQueryOf } from "./json-query.js";
 import { createHash, recordHash, tableHash } from "./route.js";
 
 /** Records per page: a page never fetches more. */
@@ -118,6 +119,7 @@ export async function tableScreen(
       h("button", { type: "submit" }, "Run"),
     ),
     problem,
+    state.query ? jsonQueryView(state.query) : null,
     h("div", { class: "scroll" }, table),
     h("nav", { class: "pager", "aria-label": "Pages" }, previous, status, next),
   );
@@ -196,6 +198,18 @@ function listen(
       live.title = state.on ? "changes appear as they happen" : (state.why ?? "");
       fill(live, state.on ? "● live" : "");
     },
+  );
+}
+
+/** The filter as a JSON query object, folded away. */
+function jsonQueryView(query: string): HTMLElement | null {
+  const json = jsonQueryOf(query);
+  if (json === undefined) return null;
+  return h(
+    "details",
+    { class: "as-json" },
+    h("summary", {}, "As a JSON query object"),
+    h("pre", {}, typeof json === "string" ? json : JSON.stringify(json, null, 2)),
   );
 }
 
