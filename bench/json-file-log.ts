@@ -8,6 +8,12 @@
  *
  *   npx tsx bench/json-file-log.ts [--sizes 10000,100000,1000000] [--puts 200] [--whole-cap 100000]
  *
+ * better-sqlite3 is not a devDependency: without network for its prebuilt
+ * binary it compiles SQLite on install (minutes on 2 cores, for every
+ * `npm ci`). Install it for this comparison with
+ * `npm install --no-save better-sqlite3@12`; without it the SQLite rows are
+ * skipped and the run says so.
+ *
  * Latencies are wall time per put (p50/p99): a durable put waits for the disk,
  * not the CPU. Open and parse times are CPU time (median of 5; run with
  * --expose-gc to collect garbage before each), which a loaded machine sways less. Throughput is puts per second of wall time. With 16 writers,
@@ -20,7 +26,7 @@ import { copyFile, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
 import { JsonFileStore, convertJsonFileToLog } from "../src/index.js";
 import { encodeRecords } from "../src/store/json-file/json-codec.js";
 import { generatePeople, mulberry32, type Person } from "./data.js";
@@ -36,6 +42,17 @@ const SIZES = values.sizes.split(",").map(Number);
 const PUTS = Number(values.puts);
 const WHOLE_CAP = Number(values["whole-cap"]);
 const WRITERS = 16;
+
+/** The SQLite peer when better-sqlite3 is installed (see above), else undefined. */
+const Database = await import("better-sqlite3").then(
+  (module) => module.default as typeof BetterSqlite3,
+  () => {
+    console.log(
+      "SQLite rows skipped: better-sqlite3 is not installed (npm install --no-save better-sqlite3@12)",
+    );
+    return undefined;
+  },
+);
 
 interface Run {
   readonly p50: number;
@@ -113,6 +130,45 @@ function changed(people: Person[], random: () => number, i: number): Person {
   return { ...base, score: i, active: !base.active };
 }
 
+/** SQLite: WAL, synchronous=FULL, one row per transaction (autocommit). */
+async function sqliteRuns(
+  Database: typeof BetterSqlite3,
+  dir: string,
+  size: number,
+  people: Person[],
+  random: () => number,
+): Promise<void> {
+  const dbPath = join(dir, `sqlite-${size}.db`);
+  const db = new Database(dbPath);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec("create table people (id integer primary key, doc text not null)");
+  const insert = db.prepare("insert or replace into people (id, doc) values (?, ?)");
+  db.transaction(() => {
+    for (const p of people) insert.run(p.id, JSON.stringify(p));
+  })();
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  execFileSync("sync");
+  const sqlitePut = (i: number) => {
+    const p = changed(people, random, i);
+    insert.run(p.id, JSON.stringify(p));
+  };
+  sqlitePut(-1);
+  record(size, "SQLite", 1, await run(1, PUTS, sqlitePut));
+  record(
+    size,
+    "SQLite",
+    WRITERS,
+    await run(WRITERS, PUTS * 2, async (i) => {
+      await null; // 16 loops interleave, but each insert is synchronous: one commit at a time
+      sqlitePut(i);
+    }),
+  );
+  const count = (db.prepare("select count(*) as n from people").get() as { n: number }).n;
+  if (count !== size) throw new Error(`SQLite holds ${count} rows, expected ${size}`);
+  db.close();
+}
+
 async function benchSize(size: number, dir: string): Promise<void> {
   const people = generatePeople(size);
   const random = mulberry32(size);
@@ -151,35 +207,7 @@ async function benchSize(size: number, dir: string): Promise<void> {
   );
 
   // SQLite: WAL, synchronous=FULL, one row per transaction (autocommit).
-  const dbPath = join(dir, `sqlite-${size}.db`);
-  const db = new Database(dbPath);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.exec("create table people (id integer primary key, doc text not null)");
-  const insert = db.prepare("insert or replace into people (id, doc) values (?, ?)");
-  db.transaction(() => {
-    for (const p of people) insert.run(p.id, JSON.stringify(p));
-  })();
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  execFileSync("sync");
-  const sqlitePut = (i: number) => {
-    const p = changed(people, random, i);
-    insert.run(p.id, JSON.stringify(p));
-  };
-  sqlitePut(-1);
-  record(size, "SQLite", 1, await run(1, PUTS, sqlitePut));
-  record(
-    size,
-    "SQLite",
-    WRITERS,
-    await run(WRITERS, PUTS * 2, async (i) => {
-      await null; // 16 loops interleave, but each insert is synchronous: one commit at a time
-      sqlitePut(i);
-    }),
-  );
-  const count = (db.prepare("select count(*) as n from people").get() as { n: number }).n;
-  if (count !== size) throw new Error(`SQLite holds ${count} rows, expected ${size}`);
-  db.close();
+  if (Database) await sqliteRuns(Database, dir, size, people, random);
 
   // Today's whole-file store: every put rewrites the whole file.
   if (size <= WHOLE_CAP) {
