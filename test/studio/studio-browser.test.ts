@@ -113,8 +113,17 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     }
   });
 
-  it("hides a column and remembers it across a reload", async () => {
+  it("hides and resizes columns (from the keyboard too) and remembers both across a reload", async () => {
     const price = page.locator('thead th[data-col="price"]');
+    const title = page.locator('thead th[data-col="title"]');
+    const widthOf = async (cell: typeof title) => (await cell.boundingBox())!.width;
+    const before = await widthOf(title);
+    await page.getByRole("separator", { name: "Resize title" }).focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+    const wider = await widthOf(title);
+    expect(wider).toBeGreaterThan(before + 50);
+    const firstTitle = page.locator('tbody td[data-col="title"]').first();
+    expect(Math.abs((await widthOf(firstTitle)) - wider)).toBeLessThan(2);
     await page.getByText("Columns", { exact: true }).click();
     await page.getByRole("checkbox", { name: "price" }).uncheck();
     expect(await price.isHidden()).toBe(true);
@@ -123,6 +132,7 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     await waitForStatus(`21–40 of ${BOOKS}`);
     expect(await price.isHidden()).toBe(true);
     expect(await page.locator('tbody td[data-col="title"]:visible').count()).toBe(20);
+    expect(Math.abs((await widthOf(title)) - wider)).toBeLessThan(2);
     await page.getByText("Columns", { exact: true }).click();
     await page.getByRole("checkbox", { name: "price" }).check();
     expect(await price.isVisible()).toBe(true);

@@ -5,7 +5,7 @@
  */
 import { ApiError, type Page } from "./api.js";
 import { findModel, type ScreenContext } from "./context.js";
-import { columnsMenu, hiddenColumns } from "./columns.js";
+import { columnWidths, columnsMenu, hiddenColumns, resizeHandle, sizeCell } from "./columns.js";
 import { attachCompletion } from "./completion.js";
 import { fill, h } from "./dom.js";
 import { jsonQueryOf } from "./json-query.js";
@@ -54,8 +54,9 @@ export async function tableScreen(
   const status = h("p", { class: "page-status", "aria-live": "polite" }, "Loading…");
   const body = h("tbody", {});
   const hidden = hiddenColumns(model.name);
+  const widths = columnWidths(model.name);
   hidden.delete(model.key);
-  const table = h(
+  const table: HTMLTableElement = h(
     "table",
     { class: "records" },
     h(
@@ -65,7 +66,10 @@ export async function tableScreen(
         "tr",
         {},
         columns.map((column) =>
-          headerCell(column, state.sort, (sort) => go({ sort, start: 0 }), hidden),
+          headerCell(column, state.sort, (sort) => go({ sort, start: 0 }), hidden, [
+            widths[column],
+            resizeHandle(model.name, column, widths, (): HTMLElement => table),
+          ]),
         ),
       ),
     ),
@@ -150,15 +154,22 @@ export async function tableScreen(
         h(
           "tr",
           {},
-          columns.map((column, i) =>
-            i === 0
-              ? h(
-                  "th",
-                  { scope: "row" },
-                  h("a", { href: recordHash(model.name, record[column]) }, String(record[column])),
-                )
-              : h("td", { "data-col": column, hidden: hidden.has(column) }, cell(record[column])),
-          ),
+          columns.map((column, i) => {
+            const element =
+              i === 0
+                ? h(
+                    "th",
+                    { scope: "row", "data-col": column },
+                    h(
+                      "a",
+                      { href: recordHash(model.name, record[column]) },
+                      String(record[column]),
+                    ),
+                  )
+                : h("td", { "data-col": column, hidden: hidden.has(column) }, cell(record[column]));
+            sizeCell(element, widths[column]);
+            return element;
+          }),
         ),
       ),
     );
@@ -219,12 +230,13 @@ function headerCell(
   sort: string,
   sortBy: (sort: string) => void,
   hidden: ReadonlySet<string>,
+  [width, handle]: [number | undefined, HTMLElement],
 ): HTMLElement {
   const direction =
     sort === `+${column}` ? "ascending" : sort === `-${column}` ? "descending" : "none";
   const nextSort = direction === "ascending" ? `-${column}` : `+${column}`;
   const arrow = direction === "ascending" ? " ▲" : direction === "descending" ? " ▼" : "";
-  return h(
+  const header = h(
     "th",
     { scope: "col", "aria-sort": direction, "data-col": column, hidden: hidden.has(column) },
     h(
@@ -233,7 +245,10 @@ function headerCell(
       column,
       arrow,
     ),
+    handle,
   );
+  sizeCell(header, width);
+  return header;
 }
 
 /** A value as a short cell text: strings as they are, the rest as JSON. */
