@@ -3,16 +3,25 @@
  * the code (config keys, perstore's keyword meta-schemas) and accept what
  * init writes and the example application's models; the starter project's
  * TypeScript (example program, mixin) type-checks with its own tsconfig.json
- * against the code perstore generates for it.
+ * against the code perstore generates for it; every emitter skeleton
+ * (templates/emit) is read by an emitter, its fixed text is what that emitter
+ * writes, and it fills in to valid TypeScript even for a project without models
+ * (filled in for real models it is type-checked by the starter project below,
+ * test/compiler/typecheck.test.ts and the golden tests).
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020Module from "ajv/dist/2020.js";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { PerstoreError } from "../../src/errors/index.js";
+import { compile } from "../../src/compiler/index.js";
 import { CONFIG_KEYS } from "../../src/compiler/config.js";
+import { RUNTIME_PACKAGE } from "../../src/compiler/package-names.js";
+import { fillTemplate } from "../../src/compiler/templates.js";
 import { keywordMetaSchemas } from "../../src/compiler/load/vocabulary.js";
 import { readTemplate, templatesDir } from "../../src/cli/templates.js";
 import { runCli, tempFolder } from "./run-cli.js";
@@ -119,4 +128,79 @@ describe("templates/init", () => {
       ).toBe("NodeNext");
     },
   );
+});
+
+describe("templates/emit", () => {
+  const emitDir = join(REPO, "templates/emit");
+  const skeletons = readdirSync(emitDir).sort();
+  const emitterSources = readdirSync(join(REPO, "src/compiler/emit"), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => readFileSync(join(REPO, "src/compiler/emit", f), "utf8"))
+    .join("\n");
+
+  /** Whether `text` holds the skeleton's fixed text, in order, with anything where a placeholder stands. */
+  const follows = (skeleton: string, text: string) => {
+    let at = 0;
+    for (const part of skeleton.replaceAll("{{runtime}}", RUNTIME_PACKAGE).split(/\{\{\w+\}\}/)) {
+      const found = text.indexOf(part, at);
+      if (found < 0) return false;
+      at = found + part.length;
+    }
+    return true;
+  };
+
+  it(
+    "every skeleton is read by an emitter and is what it writes for this repository's schemas",
+    { timeout: 120_000 },
+    async () => {
+      expect(skeletons).toEqual(["db-header.ts", "db.ts", "index.ts", "openapi.ts"]);
+      const { files } = await compile({ root: REPO, config: { prettier: false } });
+      for (const name of skeletons) {
+        expect(emitterSources, name).toContain(`emitTemplate("${name}"`);
+        const skeleton = readFileSync(join(emitDir, name), "utf8");
+        expect(
+          files.some((file) => follows(skeleton, file.contents)),
+          name,
+        ).toBe(true);
+      }
+    },
+  );
+
+  it("the skeletons fill in to valid TypeScript for a project without models", async () => {
+    const dir = await tempFolder("perstore-template-emit-");
+    await mkdir(join(dir, "schemas"));
+    const { files } = await compile({ root: dir, sources: [], config: { prettier: false } });
+    for (const path of ["index.ts", "db.ts", "openapi.ts"]) {
+      const file = files.find((f) => f.path === path);
+      expect(file, path).toBeDefined();
+      const { diagnostics } = ts.transpileModule(file!.contents, {
+        reportDiagnostics: true,
+        fileName: path,
+      });
+      expect(diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual(
+        [],
+      );
+      expect(file!.contents, path).not.toMatch(/\{\{/);
+    }
+  });
+
+  it("fillTemplate: strings go in place, lists replace their line, nothing is filled twice", () => {
+    const template = "a {{x}} b\n  {{items}}\n{{none}}\nend {{x}}\n";
+    expect(fillTemplate(template, { x: "{{items}}", items: ["1", "2"], none: [] })).toBe(
+      "a {{items}} b\n  1\n  2\nend {{items}}\n",
+    );
+    expect(fillTemplate("{{x}}\n", { x: "" })).toBe("\n");
+    const failure = (values: Record<string, string | string[]>) => {
+      try {
+        fillTemplate("a {{x}}\n", values);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(failure({})).toBeInstanceOf(PerstoreError);
+    expect((failure({}) as PerstoreError).code).toBe("TEMPLATE_PLACEHOLDER");
+    expect((failure({ x: ["1"] }) as PerstoreError).code).toBe("TEMPLATE_PLACEHOLDER");
+  });
 });

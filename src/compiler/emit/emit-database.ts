@@ -4,6 +4,8 @@
  * columns named like properties, `Date` for timestamptz, `| null` when nullable,
  * and `Generated<T>` when the DDL gives the column a default or an identity
  * (so a raw Kysely insert may omit it, as the SQL store's own inserts may).
+ * The fixed text is templates/emit/db.ts and db-header.ts (the `Generated`
+ * import, only when a column needs it).
  */
 import type { SqlColumnSpec, SqlTableSpec } from "../../store/sql/table-spec.js";
 import { pascalCase } from "../ir/names.js";
@@ -12,6 +14,7 @@ import { ddlTablesFromIR } from "./ddl/ddl-tables-from-ir.js";
 import { tableSpecsFromIR } from "./ddl/table-specs-from-ir.js";
 import type { EmittedFile } from "./emitted-file.js";
 import { RUNTIME_PACKAGE } from "../package-names.js";
+import { emitTemplate } from "../templates.js";
 
 /** The TS type a column's values have when read through Kysely. */
 export function columnTsType(column: Pick<SqlColumnSpec, "sqlType" | "enum">): string {
@@ -56,13 +59,10 @@ export function emitDatabase(ir: ProjectIR): EmittedFile[] {
     if (spec.discriminator) columns.push(field(table, spec.discriminator.column, "string"));
     return `/** Table \`${table}\`. */\nexport interface ${pascalCase(table)}Table {\n${columns.join("\n")}\n}`;
   });
-  const database = `/** Every table, for \`Kysely<Database>\`. */\nexport interface Database {\n${names.map((t) => `  ${JSON.stringify(t)}: ${pascalCase(t)}Table;`).join("\n")}\n}`;
-  const imports = usesGenerated ? `import type { Generated } from "${RUNTIME_PACKAGE}";\n\n` : "";
-  return [
-    {
-      path: "db.ts",
-      source: "schemas/",
-      contents: `${imports}${interfaces.join("\n\n")}\n\n${database}\n`,
-    },
-  ];
+  const contents = emitTemplate("db.ts", {
+    header: usesGenerated ? `${emitTemplate("db-header.ts", { runtime: RUNTIME_PACKAGE })}\n` : "",
+    tables: interfaces.join("\n\n"),
+    databaseTables: names.map((t) => `  ${JSON.stringify(t)}: ${pascalCase(t)}Table;`).join("\n"),
+  });
+  return [{ path: "db.ts", source: "schemas/", contents }];
 }

@@ -7,6 +7,7 @@
  */
 import type { FieldType } from "../../query/ast.js";
 import type { ModelIR, ProjectIR, PropertyIR } from "../ir/types.js";
+import { emitTemplate } from "../templates.js";
 import type { EmittedFile } from "./emitted-file.js";
 
 type Json = Record<string, unknown>;
@@ -25,14 +26,9 @@ const ERROR_RESPONSES: Readonly<Record<string, string>> = {
 };
 
 export function emitOpenApi(ir: ProjectIR): EmittedFile[] {
-  const document = openApiDocument(ir);
-  return [
-    {
-      path: "openapi.ts",
-      source: "schemas/",
-      contents: `/** The OpenAPI 3.1 document of the models' REST endpoints (served, per role, at /openapi.json). */\nexport const openapi = ${JSON.stringify(document)} as const;\n`,
-    },
-  ];
+  // The file around the document is templates/emit/openapi.ts.
+  const contents = emitTemplate("openapi.ts", { document: JSON.stringify(openApiDocument(ir)) });
+  return [{ path: "openapi.ts", source: "schemas/", contents }];
 }
 
 /** The whole document: every model, every facet. */

@@ -1,0 +1,1 @@
+import type { Generated } from "{{runtime}}";

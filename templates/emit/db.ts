@@ -1,0 +1,6 @@
+{{header}}{{tables}}
+
+/** Every table, for `Kysely<Database>`. */
+export interface Database {
+{{databaseTables}}
+}
