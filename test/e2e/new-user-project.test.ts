@@ -211,14 +211,19 @@ describe("a new user's project from the packed packages", () => {
         (await run(project, join(project, "node_modules/.bin/tsc"), ["--showConfig"])).stdout,
       ).compilerOptions.outDir as string;
       expect(outDir, "tsconfig.json sets outDir").toEqual(expect.any(String));
-      // The compiled generated/ has its validators next to it (tsc alone does not copy .js).
+      // The compiled generated/ has its validators next to it: they are TypeScript
+      // modules, so tsc carries each to outDir (it never copies a .js beside a .d.ts).
       const compiledIndex = emitted.find((f) => /generated[\\/]index\.js$/.test(f));
       expect(compiledIndex, `emitted:\n${emitted.join("\n")}`).toBeDefined();
       const compiledDir = join(compiledIndex!, "..");
       const validators = readdirSync(join(project, "generated")).filter((f) =>
-        f.endsWith(".validator.js"),
+        f.endsWith(".validator.ts"),
       );
-      for (const file of validators) expect(existsSync(join(compiledDir, file)), file).toBe(true);
+      expect(validators.length, "generated/ holds a validator per model").toBeGreaterThan(0);
+      for (const file of validators) {
+        const compiledFile = file.replace(/\.ts$/, ".js");
+        expect(existsSync(join(compiledDir, compiledFile)), compiledFile).toBe(true);
+      }
       // The example program, compiled: the emitted .js named like the one init's command runs.
       const source = /([\w./-]+)\.[mc]?ts\b/.exec(withScript(exampleCommand()))?.[1];
       const programName = source === undefined ? undefined : `${basename(source)}.js`;
