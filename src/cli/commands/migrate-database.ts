@@ -14,6 +14,9 @@ import { CONFIG_FILE, type PerstoreConfig } from "../../compiler/index.js";
 import type { CliIO } from "../command.js";
 import { describeThrown } from "../describe-thrown.js";
 import { startSpinner } from "../spinner.js";
+import { redactDatabaseUrl } from "../../store/sql/redact-database-url.js";
+
+export { redactDatabaseUrl };
 
 export type DatabaseSource = "DATABASE_URL" | "config" | "default";
 
@@ -86,13 +89,6 @@ export function describeTarget(target: DatabaseTarget, root: string): string {
   }
   if (target.kind === "memory") return `embedded PGlite in memory (${from})`;
   return `${target.shown} (${from})`;
-}
-
-/** A database URL fit to print: the password (in the user info or a `password=` parameter) replaced by `***`. */
-export function redactDatabaseUrl(url: string): string {
-  return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:)[^/?#]*@/i, "$1***@") // up to the last "@" of the host part
-    .replace(/([?&]password=)[^&#]*/gi, "$1***");
 }
 
 function isLocalServer(url: string): boolean {

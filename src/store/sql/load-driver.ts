@@ -5,6 +5,7 @@
  * that kind of database (or an edge bundle) needs neither.
  */
 import { StoreError } from "../../errors/index.js";
+import { redactDatabaseUrl } from "./redact-database-url.js";
 
 /** Imports `name`, or throws STORE_DRIVER_MISSING saying what to install for which URL. */
 export async function loadDriver<T>(name: string, url: string, load: () => Promise<T>): Promise<T> {
@@ -18,13 +19,8 @@ export async function loadDriver<T>(name: string, url: string, load: () => Promi
     if (!missing) throw cause;
     throw new StoreError(
       "STORE_DRIVER_MISSING",
-      `the database URL "${redactPassword(url)}" needs the ${name} package: npm install ${name}`,
+      `the database URL "${redactDatabaseUrl(url)}" needs the ${name} package: npm install ${name}`,
       { cause },
     );
   }
-}
-
-/** The URL with any password replaced by `***`. */
-function redactPassword(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@/]*@/i, "$1***@");
 }
