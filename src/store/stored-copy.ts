@@ -123,6 +123,8 @@ export function copyIntoStore<T extends object>(record: T, idProperty?: string):
 
 /** The copier of a record's shape, or undefined past the caps. */
 function copierOf(record: object): Copier | undefined {
+  // An object literal copies only plain records; an array (a values() row) keeps copyRecord.
+  if (Array.isArray(record)) return undefined;
   let shape: Shape | undefined = root;
   let keys = 0;
   for (const key in record) {

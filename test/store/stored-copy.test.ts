@@ -75,6 +75,15 @@ describe("stored-record copies", () => {
     );
   });
 
+  it("copies an array (a values() row) as an array", () => {
+    const row = [1, "a", { b: 2 }];
+    const copy = copyStoredRecord(row);
+    expect(Array.isArray(copy)).toBe(true);
+    expect(copy).toEqual(row);
+    expect(copy[2]).not.toBe(row[2]);
+    expect(Array.isArray(copyIntoStore(row))).toBe(true);
+  });
+
   it("copies Dates, arrays of primitives and nested objects into fresh objects", () => {
     const stored = copyIntoStore({
       id: 1,
