@@ -7,7 +7,8 @@
  * answers with their records too (`GET /Person/` finds Employees): its
  * responses name `<schema>.served`, any of its own schema or, per sub-model,
  * what the facet shows of that sub-model's records (the sub-model's facet of
- * the same name, else the base's schema) with `perstore_type`.
+ * the same name, else the base's schema) with `perstore_type`. A schema's
+ * `x-perstore-links` keep only the links whose path the role kept.
  */
 import { DISCRIMINATOR } from "../model/hierarchy-store.js";
 import type { Model, ModelMethods } from "../model/index.js";
@@ -121,12 +122,32 @@ export function openApiForRole(
       }
   };
   refsIn(paths);
-  const schemas = Object.fromEntries(Object.entries(all).filter(([key]) => used.has(key)));
+  const schemas = Object.fromEntries(
+    Object.entries(all)
+      .filter(([key]) => used.has(key))
+      .map(([key, schema]) => [key, withFollowableLinks(schema as Json, paths)]),
+  );
   return {
     ...document,
     servers: [{ url: basePath === "" ? "/" : basePath }],
     paths,
     components: { ...components, schemas },
+  };
+}
+
+/**
+ * A record schema's `x-perstore-links` (see emit/openapi-extensions.ts) cut to
+ * the links the role may follow: those whose path it kept.
+ */
+function withFollowableLinks(schema: Json, paths: Json): Json {
+  const links = schema["x-perstore-links"];
+  const model = schema["x-perstore-model"];
+  if (!Array.isArray(links) || typeof model !== "string") return schema;
+  return {
+    ...schema,
+    "x-perstore-links": links.filter((link: Json) =>
+      Object.hasOwn(paths, `/${model}/{id}/${String(link["rel"])}`),
+    ),
   };
 }
 

@@ -2,13 +2,18 @@
  * `openapi.ts`: the OpenAPI 3.1 document of the REST server (`perstore
  * serve`, `createHandler`) for the project's models: every endpoint, a schema
  * per model and per facet (hidden properties removed, read-only ones marked),
- * and the error shape. The server answers `GET /openapi.json` with the part a
- * caller's role may use (see src/server/openapi-for-role.ts).
+ * and the error shape; each record schema carries perstore's `x-perstore-*`
+ * extensions (key, links, indexes, facets: openapi-extensions.ts) and its
+ * nested objects' and arrays' structure. The server answers `GET
+ * /openapi.json` with the part a caller's role may use (see
+ * src/server/openapi-for-role.ts).
  */
 import type { FieldType } from "../../query/ast.js";
 import type { ModelIR, ProjectIR, PropertyIR } from "../ir/types.js";
 import { emitTemplate } from "../templates.js";
 import type { EmittedFile } from "./emitted-file.js";
+import { modelExtensions } from "./openapi-extensions.js";
+import { nestedSchema } from "./openapi-nested-schema.js";
 
 type Json = Record<string, unknown>;
 
@@ -46,13 +51,15 @@ export function openApiDocument(ir: ProjectIR): Json {
   };
   const paths: Json = {};
   for (const model of ir.models) {
-    schemas[model.name] = recordSchema(model, new Set(), new Set());
+    schemas[model.name] = {
+      ...recordSchema(model, ir, new Set(), new Set()),
+      ...modelExtensions(model, ir),
+    };
     for (const facet of model.facets)
-      schemas[`${model.name}.${facet.name}`] = recordSchema(
-        model,
-        new Set(facet.hidden),
-        new Set(facet.readonly),
-      );
+      schemas[`${model.name}.${facet.name}`] = {
+        ...recordSchema(model, ir, new Set(facet.hidden), new Set(facet.readonly)),
+        ...modelExtensions(model, ir, facet),
+      };
     Object.assign(paths, modelPaths(model));
   }
   const responses: Json = {};
@@ -90,10 +97,19 @@ export function openApiDocument(ir: ProjectIR): Json {
   };
 }
 
-function propertySchema(property: PropertyIR, readOnly: boolean): Json {
+function propertySchema(
+  property: PropertyIR,
+  model: ModelIR,
+  ir: ProjectIR,
+  readOnly: boolean,
+): Json {
+  // A nested object or array keeps its structure (a form is built from it).
+  if (property.type === "object" || property.type === "array") {
+    const schema = nestedSchema(property, model, ir);
+    if (readOnly || property.readonly) schema.readOnly = true;
+    return schema;
+  }
   const schema: Json = typeSchema(property.type, property.format);
-  if (property.type === "array" && property.items)
-    schema.items = typeSchema(property.items.type, property.items.format);
   if (property.nullable) schema.type = [schema.type ?? "string", "null"].flat();
   if (property.enum) schema.enum = property.enum;
   if (property.maxLength !== undefined) schema.maxLength = property.maxLength;
@@ -119,6 +135,7 @@ function typeSchema(type: FieldType, format: string | undefined): Json {
 
 function recordSchema(
   model: ModelIR,
+  ir: ProjectIR,
   hidden: ReadonlySet<string>,
   readonly: ReadonlySet<string>,
 ): Json {
@@ -126,7 +143,7 @@ function recordSchema(
   return {
     type: "object",
     properties: Object.fromEntries(
-      visible.map((p) => [p.name, propertySchema(p, readonly.has(p.name))]),
+      visible.map((p) => [p.name, propertySchema(p, model, ir, readonly.has(p.name))]),
     ),
     required: visible.filter((p) => p.required).map((p) => p.name),
     ...(model.additionalProperties ? {} : { additionalProperties: false }),
