@@ -10,7 +10,9 @@
  * - get by id: `SqlStore.get` against `selectFrom().where("id", "=", id)`.
  *
  * Runs alternate between the two sides, so load and caches favour neither;
- * every side must find the same ids, or the run fails.
+ * every side must find the same ids, or the run fails. Each side reports its
+ * median wall time and this process's CPU time (on PGlite that includes the
+ * database; on a server, its work shows only in wall time).
  *
  *   npx tsx bench/sql-reads.ts [--size 100000] [--runs 7] [--gets 1000]
  */
@@ -70,24 +72,47 @@ function idSum(rows: readonly { id: unknown }[]): number {
   return sum;
 }
 
-/** Runs `a` and `b` alternately (after one untimed run each); medians of wall time in ms. */
+interface Timed {
+  /** Median wall time, ms. */
+  readonly wall: number;
+  /** Median CPU time of this process (user + system), ms: on PGlite the database's work too, on a server only the client's. */
+  readonly cpu: number;
+}
+
+/** Runs `a` and `b` alternately (after one untimed run each); medians of wall and CPU time in ms. */
 async function pair<A, B>(
   a: () => Promise<A>,
   b: () => Promise<B>,
-): Promise<{ a: number; b: number; resultA: A; resultB: B }> {
+): Promise<{ a: Timed; b: Timed; resultA: A; resultB: B }> {
   let resultA = await a();
   let resultB = await b();
-  const ta: number[] = [];
-  const tb: number[] = [];
+  const wall: [number[], number[]] = [[], []];
+  const cpu: [number[], number[]] = [[], []];
+  const time = async <R>(side: 0 | 1, run: () => Promise<R>): Promise<R> => {
+    const startCpu = process.cpuUsage();
+    const start = performance.now();
+    const result = await run();
+    wall[side].push(performance.now() - start);
+    const used = process.cpuUsage(startCpu);
+    cpu[side].push((used.user + used.system) / 1000);
+    return result;
+  };
   for (let i = 0; i < RUNS; i++) {
-    let start = performance.now();
-    resultA = await a();
-    ta.push(performance.now() - start);
-    start = performance.now();
-    resultB = await b();
-    tb.push(performance.now() - start);
+    resultA = await time(0, a);
+    resultB = await time(1, b);
   }
-  return { a: median(ta), b: median(tb), resultA, resultB };
+  return {
+    a: { wall: median(wall[0]), cpu: median(cpu[0]) },
+    b: { wall: median(wall[1]), cpu: median(cpu[1]) },
+    resultA,
+    resultB,
+  };
+}
+
+/** One table row: SqlStore and raw Kysely, wall (CPU) each, and both ratios. */
+function row(target: string, what: string, store: Timed, raw: Timed): string {
+  const both = (t: Timed) => `${formatDuration(t.wall)} (${formatDuration(t.cpu)})`;
+  return `| ${target} | ${what} | ${both(store)} | ${both(raw)} | ${formatRatio(store.wall / raw.wall)} (${formatRatio(store.cpu / raw.cpu)}) |`;
 }
 
 async function bench(target: string, url: string): Promise<string[]> {
@@ -130,7 +155,7 @@ async function bench(target: string, url: string): Promise<string[]> {
     if (idSum(w1.resultA as { id: unknown }[]) !== idSum(w1.resultB as { id: unknown }[]))
       throw new Error("bench check failed: W1 differs between raw Kysely and SqlStore");
     lines.push(
-      `| ${target} | W1 compound filter (${w1.resultB.length} rows, index on country) | ${formatDuration(w1.b)} | ${formatDuration(w1.a)} | ${formatRatio(w1.b / w1.a)} |`,
+      row(target, `W1 compound filter (${w1.resultB.length} rows, index on country)`, w1.b, w1.a),
     );
 
     const random = mulberry32(11);
@@ -152,9 +177,7 @@ async function bench(target: string, url: string): Promise<string[]> {
       },
     );
     if (gets.resultA !== gets.resultB) throw new Error("bench check failed: get differs");
-    lines.push(
-      `| ${target} | get by id ×${GETS} | ${formatDuration(gets.b)} | ${formatDuration(gets.a)} | ${formatRatio(gets.b / gets.a)} |`,
-    );
+    lines.push(row(target, `get by id ×${GETS}`, gets.b, gets.a));
   } finally {
     await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
     await db.destroy();
@@ -163,7 +186,7 @@ async function bench(target: string, url: string): Promise<string[]> {
 }
 
 const lines = [
-  `| database | case (${SIZE.toLocaleString("en")} people) | SqlStore | raw Kysely | ratio |`,
+  `| database | case (${SIZE.toLocaleString("en")} people) | SqlStore wall (CPU) | raw Kysely wall (CPU) | ratio wall (CPU) |`,
   "| --- | --- | --- | --- | --- |",
 ];
 lines.push(...(await bench("PGlite", "memory:")));

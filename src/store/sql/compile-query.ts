@@ -65,6 +65,9 @@ export function pageOf(
     const span = Math.max(0, page.end - start);
     count = count === undefined ? span : Math.min(count, span);
   }
+  // The caller's cap on the count (QueryOptions.maxCount) joins the query's own.
+  if (page.maxCount !== undefined && page.maxCount !== Infinity)
+    maxCount = Math.min(maxCount ?? Infinity, page.maxCount);
   return { offset, count, maxCount };
 }
 
@@ -79,11 +82,22 @@ export function column(context: QueryContext, path: Path, what: string): SqlColu
 }
 
 /**
- * `ORDER BY` terms with the memory store's order: nulls first ascending, last
- * descending, code-point text, JSON values and arrays by `jsonOrderKey`, id
- * tie-break. With no sort keys, a `filter` that searches orders by relevance.
+ * The `ORDER BY` terms of a query, or `undefined` when its order is not
+ * defined and nothing needs one (see "Natural order" in
+ * docs/query-language.md): sort keys in the memory store's order (nulls
+ * first ascending, last descending, code-point text, JSON values and arrays
+ * by `jsonOrderKey`) with a primary key tie-break; with no sort keys, a
+ * `filter` that searches orders by relevance. A query with neither comes in
+ * the database's order, unless `paged` (a page or first() must be the same
+ * on every call): then by the primary key as the primary key index is
+ * ordered, so a page is an index scan, not a sort of the table.
  */
-export function orderBy(context: QueryContext, sort: readonly SortKey[], filter?: FilterNode): Sql {
+export function orderBy(
+  context: QueryContext,
+  sort: readonly SortKey[],
+  filter: FilterNode | undefined,
+  paged: boolean,
+): Sql | undefined {
   const terms: Sql[] = [];
   const seen = new Set<string>();
   // No sort and a search: by relevance (ts_rank), ties by primary key.
@@ -91,6 +105,8 @@ export function orderBy(context: QueryContext, sort: readonly SortKey[], filter?
     sort.length === 0 && filter !== undefined
       ? relevance(filter, context.fullText, context.parameters)
       : undefined;
+  if (sort.length === 0 && rank === undefined)
+    return paged ? sql.id(context.spec.primaryKey) : undefined;
   if (rank !== undefined) terms.push(sql`${rank} desc`);
   for (const key of sort) {
     const [name, ...rest] = key.path;
@@ -108,7 +124,8 @@ export function orderBy(context: QueryContext, sort: readonly SortKey[], filter?
       terms.push(sql`${jsonOrderKey(columnAsJson(spec, sql.id(spec.name), "sort"))}${direction}`);
       continue;
     }
-    terms.push(sortTerm(sql.id(spec.name), category === "text", key.descending));
+    const nullable = spec.nullable && spec.name !== context.spec.primaryKey;
+    terms.push(sortTerm(sql.id(spec.name), category === "text", key.descending, nullable));
   }
   if (!seen.has(context.spec.primaryKey)) {
     const pk = context.columns.get(context.spec.primaryKey);
@@ -117,14 +134,21 @@ export function orderBy(context: QueryContext, sort: readonly SortKey[], filter?
         sql.id(context.spec.primaryKey),
         pk !== undefined && categoryOf(pk) === "text",
         false,
+        false,
       ),
     );
   }
   return sql.join(terms);
 }
 
-function sortTerm(expr: Sql, text: boolean, descending: boolean): Sql {
+/**
+ * One sort term. A column that holds no NULL (the primary key, NOT NULL
+ * columns) gets no NULLS clause: it would not change the order, and an index
+ * serves only the default one (NULLS LAST ascending, NULLS FIRST descending).
+ */
+function sortTerm(expr: Sql, text: boolean, descending: boolean, nullable: boolean): Sql {
   const value = text ? sql`${expr} collate "C"` : expr;
+  if (!nullable) return descending ? sql`${value} desc` : sql`${value} asc`;
   return descending ? sql`${value} desc nulls last` : sql`${value} asc nulls first`;
 }
 

@@ -49,26 +49,33 @@ export async function runQuery(
   if (query.aggregate !== undefined) return runAggregate(db, table, context, query, page);
 
   const where = whereOf(context, query);
-  const order = orderBy(context, query.sort, query.filter);
+  // A page or first() must come out the same on every call; an unsorted whole result has no order to keep.
+  const paged = page.count !== undefined || page.offset > 0 || query.result?.kind === "first";
+  const order = orderBy(context, query.sort, query.filter, paged);
   const projected = projectedColumns(context, query);
   const columns = projected ?? table.readColumns;
   // Distinct records with their primary key are distinct already; only projections can repeat.
   const distinct = query.distinct && projected !== undefined;
-  const source = distinct
-    ? sql`(select ${selectList(columns)}, min(rn) as rn from (select ${selectList(columns)}, row_number() over (order by ${order}) as rn from ${context.table} where ${where}) s group by ${selectList(columns)}) g`
-    : sql`${context.table}`;
+  const list = selectList(columns);
+  // Distinct rows keep their first place in the order; with no order, any place will do.
+  const source = !distinct
+    ? sql`${context.table}`
+    : order === undefined
+      ? sql`(select distinct ${list} from ${context.table} where ${where}) g`
+      : sql`(select ${list}, min(rn) as rn from (select ${list}, row_number() over (order by ${order}) as rn from ${context.table} where ${where}) s group by ${list}) g`;
   const sourceWhere = distinct ? sql`true` : where;
-  const sourceOrder = distinct ? sql`rn` : order;
+  const sourceOrder = distinct && order !== undefined ? sql`rn` : order;
+  const orderClause = sourceOrder === undefined ? sql`` : sql` order by ${sourceOrder}`;
 
   if (query.result !== undefined) {
-    const inner = sql`select ${selectList(columns)} from ${source} where ${sourceWhere} order by ${sourceOrder}${limitClause(page)}`;
+    const inner = sql`select ${list} from ${source} where ${sourceWhere}${orderClause}${limitClause(page)}`;
     return runResult(db, table, query, columns, inner, page);
   }
 
   const withTotal = page.count !== undefined || page.offset > 0;
   const total = withTotal ? sql`, count(*) over () as ${sql.id(TOTAL_COLUMN)}` : sql``;
   const { rows } =
-    await sql<Row>`select ${selectList(columns)}${total} from ${source} where ${sourceWhere} order by ${sourceOrder}${limitClause(page)}`.execute(
+    await sql<Row>`select ${list}${total} from ${source} where ${sourceWhere}${orderClause}${limitClause(page)}`.execute(
       db,
     );
   let totalCount = rows.length;

@@ -7,7 +7,14 @@ import { sql, type RawBuilder } from "kysely";
 import { ConflictError, ValidationError } from "../../errors/index.js";
 import { escapePointer } from "../../errors/json-pointer.js";
 import { copyRecord, isPrototypeKey } from "../copy.js";
-import { categoryOf, checkedSqlType, elementSqlType, fromColumn, toColumn } from "./sql-values.js";
+import {
+  categoryOf,
+  categoryOfSqlType,
+  checkedSqlType,
+  elementSqlType,
+  fromColumn,
+  toColumn,
+} from "./sql-values.js";
 import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
 
 type Sql = RawBuilder<unknown>;
@@ -62,21 +69,52 @@ function rowReader(columns: readonly SqlColumnSpec[], dates: DateTimeMode): RowR
   return reader;
 }
 
-/** How one column's cell becomes a record value (`fromColumn`, then a fresh copy of any object). */
+/**
+ * How one column's cell becomes a record value, specialised per category
+ * once per table (this runs for every cell a query reads): strings, uuids and
+ * booleans come from both drivers as the record holds them, numbers as
+ * numbers; anything else goes through `fromColumn`, then a fresh copy of any
+ * object (JSON values, which may hold keys that must not reach a prototype).
+ */
 function cellReader(column: SqlColumnSpec, dates: DateTimeMode): (cell: unknown) => unknown {
   const category = categoryOf(column);
-  if (category === "timestamp" && dates === "Date") {
-    return (cell) => {
-      // A Date the driver just parsed is already what the record gets.
-      if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? new Date(NaN) : cell;
-      const value = fromColumn(column, cell);
-      return typeof value === "string" ? new Date(value) : value;
-    };
-  }
-  return (cell) => {
+  const general = (cell: unknown): unknown => {
     const value = fromColumn(column, cell);
     return value !== null && typeof value === "object" ? copyRecord(value) : value;
   };
+  switch (category) {
+    case "text":
+    case "uuid":
+    case "boolean":
+      return (cell) =>
+        typeof cell === "string" || typeof cell === "boolean" ? cell : general(cell);
+    case "integer":
+    case "float":
+      return (cell) => (typeof cell === "number" ? cell : general(cell));
+    case "timestamp":
+      if (dates === "Date")
+        return (cell) => {
+          // A Date the driver just parsed is already what the record gets.
+          if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? new Date(NaN) : cell;
+          const value = fromColumn(column, cell);
+          return typeof value === "string" ? new Date(value) : value;
+        };
+      return (cell) =>
+        cell instanceof Date && !Number.isNaN(cell.getTime()) ? cell.toISOString() : general(cell);
+    case "array": {
+      // The driver's array of strings or booleans is fresh and holds no object: no copy needed.
+      const element = categoryOfSqlType(elementSqlType(column));
+      if (element === "text" || element === "uuid" || element === "boolean" || element === "date")
+        return (cell) => (Array.isArray(cell) && cell.every(isPlainElement) ? cell : general(cell));
+      return general;
+    }
+    default:
+      return general;
+  }
+}
+
+function isPlainElement(value: unknown): boolean {
+  return value === null || typeof value === "string" || typeof value === "boolean";
 }
 
 /** The column's type for an explicit cast: varchar(n) would silently truncate, so the unbounded type (the column's own limit then refuses). */
