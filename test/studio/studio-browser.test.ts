@@ -4,12 +4,18 @@
  * validation error, save, conflict, create, delete, by keyboard where it
  * matters; then sign in as the read-only role and find no way to write.
  * Skipped (with the reason in its name) only when /usr/bin/chromium is absent;
- * .ci/run installs it. STUDIO_SCREENSHOTS=<dir> saves the main screens there.
+ * .ci/run installs it (studio-browser-harness.ts). STUDIO_SCREENSHOTS=<dir>
+ * saves the main screens there.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  browserSuiteTitle,
+  hasChromium,
+  launchChromium,
+  studioPage,
+} from "./studio-browser-harness.js";
 import {
   ADMIN_TOKEN,
   AUTHOR,
@@ -21,12 +27,8 @@ import {
   startStudio,
 } from "./studio-fixture.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 const screenshots = process.env.STUDIO_SCREENSHOTS;
-const title = hasChromium
-  ? "perstore studio in chromium"
-  : `perstore studio in chromium (SKIPPED: ${CHROMIUM} is missing; apt-get install -y chromium)`;
+const title = browserSuiteTitle("perstore studio in chromium");
 
 describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
   let assets: ReturnType<typeof buildStudioAssets>;
@@ -41,14 +43,8 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
   beforeAll(async () => {
     assets = buildStudioAssets();
     studio = await startStudio(assets.dir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Chromium's sandbox cannot start as root (CI containers).
-      args: ["--no-sandbox"],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // A step that waits in vain fails by itself, naming what it waited for, before the test's own timeout.
-    page.setDefaultTimeout(20_000);
+    browser = await launchChromium();
+    page = await studioPage(browser);
     page.on("request", (request) => {
       const path = new URL(request.url()).pathname;
       // Record queries only: the live event stream (Accept: text/event-stream) sends no records.

@@ -31,7 +31,17 @@ export function columnsMenu(
   };
   return h(
     "details",
-    { class: "columns" },
+    {
+      class: "columns",
+      // Escape closes the menu from any of its checkboxes, back on its summary.
+      onkeydown: (event: KeyboardEvent) => {
+        const menu = event.currentTarget as HTMLDetailsElement;
+        if (event.key !== "Escape" || !menu.open) return;
+        event.preventDefault();
+        menu.open = false;
+        menu.querySelector("summary")?.focus();
+      },
+    },
     h("summary", {}, "Columns"),
     h(
       "fieldset",

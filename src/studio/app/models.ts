@@ -1,7 +1,9 @@
 /**
  * What the signed-in role may see and do, read from its /openapi.json: the
- * models it reaches, each one's properties (its facet's, nothing hidden), and
- * which of query / create / replace / delete its facet allows.
+ * models it reaches, each one's properties (its facet's, nothing hidden), key,
+ * links, indexes and facets (the record schema's `x-perstore-*` extensions,
+ * src/compiler/emit/openapi-extensions.ts), and which of query / create /
+ * replace / delete its facet allows.
  */
 
 export interface PropertyInfo {
@@ -18,6 +20,29 @@ export interface LinkInfo {
   readonly target: string;
   /** The schema's href template, e.g. `Book?authorId={id}` (to-many) or `Author/{authorId}`. */
   readonly href?: string;
+  /** To-many: the link answers a list of records. */
+  readonly many: boolean;
+}
+
+export interface IndexInfo {
+  readonly name: string;
+  readonly fields: readonly string[];
+  readonly unique: boolean;
+  /** A full-text index: its text-search configuration ("simple", "english", ...). */
+  readonly fullText?: string;
+}
+
+/** A facet as the role may know it: its own facet, or every facet when it sees the whole model. */
+export interface FacetInfo {
+  readonly name: string;
+  readonly methods: readonly string[];
+  /** Present only for a role that sees the whole model. */
+  readonly hidden?: readonly string[];
+  readonly readonly: readonly string[];
+  readonly filtered: boolean;
+  /** The filter (RQL), unless it reads a property the role may not know of. */
+  readonly filter?: string;
+  readonly maxLimit?: number;
 }
 
 export interface ModelInfo {
@@ -26,6 +51,10 @@ export interface ModelInfo {
   readonly key: string;
   readonly properties: readonly PropertyInfo[];
   readonly links: readonly LinkInfo[];
+  readonly indexes: readonly IndexInfo[];
+  readonly facets: readonly FacetInfo[];
+  /** The facet the role reaches the model through (undefined: the whole model). */
+  readonly facet?: string;
   readonly canCreate: boolean;
   readonly canReplace: boolean;
   readonly canDelete: boolean;
@@ -42,15 +71,19 @@ export function modelsOf(doc: Json): ModelInfo[] {
     if (!match || !item.get) continue;
     const name = decodeURIComponent(match[1]!);
     const one: Json = paths[`/${match[1]}/{id}`] ?? {};
-    const schema = resolve(
+    const schema = ownSchema(
       doc,
-      item.get.responses?.["200"]?.content?.["application/json"]?.schema?.items,
+      resolve(doc, item.get.responses?.["200"]?.content?.["application/json"]?.schema?.items),
     );
+    const facet = schema["x-perstore-facet"];
     models.push({
       name,
-      key: keyOf(one),
+      key: typeof schema["x-perstore-key"] === "string" ? schema["x-perstore-key"] : "id",
       properties: propertiesOf(doc, schema),
-      links: linksOf(paths, match[1]!),
+      links: listOf(schema["x-perstore-links"]).map(linkOf),
+      indexes: listOf(schema["x-perstore-indexes"]).map(indexOf),
+      facets: listOf(schema["x-perstore-facets"]).map(facetOf),
+      ...(typeof facet === "string" ? { facet } : {}),
       canCreate: Boolean(item.post),
       canReplace: Boolean(one.put),
       canDelete: Boolean(one.delete),
@@ -59,13 +92,39 @@ export function modelsOf(doc: Json): ModelInfo[] {
   return models.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/**
- * The primary key, from the `{id}` parameter's description ("The record's isbn"):
- * the document names it nowhere else yet (an `x-perstore-key` would be better).
- */
-function keyOf(item: Json): string {
-  const description = String(item.parameters?.[0]?.description ?? "");
-  return /^The record's (\S+)$/.exec(description)?.[1] ?? "id";
+const listOf = (value: unknown): Json[] =>
+  Array.isArray(value) ? value.filter((v) => v !== null && typeof v === "object") : [];
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+
+function linkOf(link: Json): LinkInfo {
+  return {
+    rel: String(link.rel),
+    target: String(link.target),
+    ...(typeof link.href === "string" ? { href: link.href } : {}),
+    many: link.many === true,
+  };
+}
+
+function indexOf(index: Json): IndexInfo {
+  return {
+    name: String(index.name),
+    fields: strings(index.fields),
+    unique: index.unique === true,
+    ...(typeof index.fullText === "string" ? { fullText: index.fullText } : {}),
+  };
+}
+
+function facetOf(facet: Json): FacetInfo {
+  return {
+    name: String(facet.name),
+    methods: strings(facet.methods),
+    ...(Array.isArray(facet.hidden) ? { hidden: strings(facet.hidden) } : {}),
+    readonly: strings(facet.readonly),
+    filtered: facet.filtered === true,
+    ...(typeof facet.filter === "string" ? { filter: facet.filter } : {}),
+    ...(typeof facet.maxLimit === "number" ? { maxLimit: facet.maxLimit } : {}),
+  };
 }
 
 function resolve(doc: Json, schema: Json | undefined): Json {
@@ -82,16 +141,20 @@ function unescapePointer(part: string): string {
 }
 
 /**
- * A schema's properties; a model with sub-models is served as `anyOf` its own
- * schema and theirs: its columns are its own (the first branch's).
+ * A model with sub-models is served as `anyOf` its own schema and theirs: its
+ * columns and extensions are its own (the first branch's).
  */
-function propertiesOf(doc: Json, raw: Json): PropertyInfo[] {
+function ownSchema(doc: Json, raw: Json): Json {
   let schema = raw;
   for (let depth = 0; !schema.properties && depth < 4; depth++) {
     const branch = schema.anyOf?.[0] ?? schema.oneOf?.[0] ?? schema.allOf?.[0];
     if (!branch) break;
     schema = resolve(doc, branch);
   }
+  return schema;
+}
+
+function propertiesOf(doc: Json, schema: Json): PropertyInfo[] {
   const required = new Set<string>(schema.required ?? []);
   return Object.entries<Json>(schema.properties ?? {}).map(([name, raw]) => {
     const property = resolve(doc, raw);
@@ -99,23 +162,8 @@ function propertiesOf(doc: Json, raw: Json): PropertyInfo[] {
   });
 }
 
-/** The role's links: `/<model>/{id}/<rel>` paths; the target is the model of the records they answer. */
-function linksOf(paths: Json, model: string): LinkInfo[] {
-  const prefix = `/${model}/{id}/`;
-  return Object.entries<Json>(paths)
-    .filter(([path, item]) => path.startsWith(prefix) && item.get)
-    .map(([path, item]) => {
-      const schema = item.get.responses?.["200"]?.content?.["application/json"]?.schema ?? {};
-      const ref = String(schema.items?.$ref ?? schema.$ref ?? "");
-      const target = item["x-perstore-link"] ?? ref.split("/").pop()?.split(".")[0] ?? "?";
-      // The operation's summary is "Follow the link <href>" (emit-openapi.ts).
-      const href = /^Follow the link (\S+)$/.exec(String(item.get.summary ?? ""))?.[1];
-      return { rel: path.slice(prefix.length), target, ...(href ? { href } : {}) };
-    });
-}
-
 /** A short type label: `string`, `integer`, `string[]`, `date-time`, `enum`. */
-function typeName(schema: Json): string {
+export function typeName(schema: Json): string {
   if (Array.isArray(schema.enum)) return "enum";
   if (schema.type === "array") return `${typeName(schema.items ?? {})}[]`;
   if (typeof schema.format === "string") return schema.format;
