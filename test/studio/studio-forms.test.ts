@@ -181,8 +181,18 @@ describe.skipIf(!hasChromium)(title, { timeout: 60_000 }, () => {
     expect(await page.locator(".validation-errors li").count()).toBe(3);
     if (screenshots)
       await page.screenshot({ path: join(screenshots, "studio-form.png"), fullPage: true });
-    const stored = (await forms.models.Shipment.get("S1")) as any;
+    let stored = (await forms.models.Shipment.get("S1")) as any;
     expect(stored.size.lengthCm).toBe(30);
+    // Text that is no number is named at its field, and nothing is sent.
+    await field("/size/widthCm").fill("");
+    await field("/size/widthCm").focus();
+    await page.keyboard.type("2e");
+    await save();
+    await errorAt("/size/widthCm").filter({ hasText: "not a number" }).waitFor();
+    expect(await page.locator(".problems").textContent()).toContain("/size/widthCm: not a number");
+    stored = (await forms.models.Shipment.get("S1")) as any;
+    expect(stored.size.widthCm).toBe(20);
+    await field("/size/widthCm").fill("20");
     expect(stored.notes).toEqual(["by noon"]);
     await field("/size/lengthCm").fill("31");
     await field("/notes/0").fill("by noon");

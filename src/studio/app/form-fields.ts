@@ -135,6 +135,9 @@ function leafField(schema: Schema, options: FieldOptions): Field {
   return {
     element,
     read() {
+      // A number input with text that is no number reads as "": say so rather than drop it.
+      if (input instanceof HTMLInputElement && input.validity.badInput)
+        return fail(kind === "number" ? "not a number" : `not a ${kind}`);
       const text = input.value;
       if (text === shown) return original;
       if (text.trim() === "" && kind !== "text") return undefined;
