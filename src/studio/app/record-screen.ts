@@ -252,13 +252,24 @@ function linksOf(
 function skeleton(model: ModelInfo): Record<string, unknown> {
   const record: Record<string, unknown> = {};
   for (const property of model.properties)
-    if (property.required)
-      record[property.name] = property.type.endsWith("[]")
-        ? []
-        : property.type === "integer" || property.type === "number"
-          ? 0
-          : "";
+    if (property.required) record[property.name] = emptyValueOf(property.type);
   return record;
+}
+
+/** The blank a new record starts with for a required property, by its type: objects start as {}, not "". */
+function emptyValueOf(type: string): unknown {
+  if (type.endsWith("[]") || type === "array") return [];
+  switch (type) {
+    case "integer":
+    case "number":
+      return 0;
+    case "boolean":
+      return false;
+    case "object":
+      return {};
+    default:
+      return "";
+  }
 }
 
 function problemOf(error: unknown, reload: () => Promise<void>): (Node | string)[] {
