@@ -1,35 +1,48 @@
 /**
  * A memory store's change set applied with batched statements, inside the
  * transaction the caller opened (so a failure rolls everything back):
- * - adds:    INSERT INTO t (...) SELECT ... FROM jsonb_to_recordset($1) ON CONFLICT (pk) DO UPDATE ...
+ * - adds:    INSERT INTO t (...) SELECT ... FROM json_to_recordset($1) ON CONFLICT (pk) DO UPDATE ...
  *            (records without an id get one from the column default, RETURNING it);
- * - changes: UPDATE t SET c = v.c, ... FROM jsonb_to_recordset($1) AS v(...) WHERE t.pk = v.pk;
+ * - changes: UPDATE t SET c = v.c, ... FROM json_to_recordset($1) AS v(...) WHERE t.pk = v.pk,
+ *            setting only the columns a change touched (see `changedColumns`);
  * - removes: DELETE FROM t WHERE pk = ANY(...);
  * - clear / replace: DELETE FROM t (then the records, for replace).
  * Consecutive changes of one kind share a statement; an id seen twice starts a new one
  * (a condensed set is first ordered removes, changes, adds, so each kind is one batch).
+ *
+ * A batch is one JSON parameter: `JSON.stringify` of the records themselves
+ * (a Date becomes its ISO text), which the server reads once. What the
+ * database will give back for each value is worked out here (read-back.ts),
+ * so the response names only values the database changed, and `RETURNING`
+ * asks only for the columns whose value is not certain.
  */
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import type { Kysely } from "kysely";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
-import { copyRecord } from "../copy.js";
-import {
-  checkProperties,
-  discriminatorColumn,
-  discriminatorFilter,
-  discriminatorOf,
-  outsideModelsError,
-  recordset,
-  rowToRecord,
-} from "./sql-rows.js";
+import { checkProperties, discriminatorOf, outsideModelsError, rowToRecord } from "./sql-rows.js";
+import { batchJson, columnList, idOut, recordsetText, selectText } from "./batch-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { checkedSqlType } from "./sql-values.js";
-import type { SqlColumnSpec } from "./table-spec.js";
+import { readBackOf, UNKNOWN } from "./read-back.js";
+import {
+  discriminatorText,
+  Parameters,
+  quoteId,
+  runStatement,
+  valueOf,
+  writeColumn,
+  type WriteColumn,
+} from "./write-sql.js";
 
-type Sql = RawBuilder<unknown>;
 type Row = Record<string, unknown>;
 
-/** Records per statement (each statement carries its batch as one jsonb parameter). */
+/** Records per statement (each statement carries its batch as one json parameter). */
 const BATCH = 10_000;
+
+/** Where a statement's rows are reported: every record whole (`replace`), or only what the database changed. */
+interface Report {
+  readonly whole: boolean;
+  readonly out: Row[];
+}
 
 export async function applyChangeSet(
   db: Kysely<any>,
@@ -37,18 +50,21 @@ export async function applyChangeSet(
   changeSet: ChangeSet<Row>,
 ): Promise<ChannelResponse<Row>> {
   const ids = new Map<Id, Id>();
-  const written: Row[] = [];
+  const pk = table.spec.primaryKey;
   if (changeSet.mode === "replace") {
     await clear(db, table);
+    const data: Row[] = [];
     await insertRows(
       db,
       table,
-      (changeSet.records ?? []).map((r) => ({ id: r[table.spec.primaryKey] as Id, record: r })),
+      (changeSet.records ?? []).map((r) => ({ id: r[pk] as Id, record: r })),
       ids,
-      written,
+      { whole: true, out: data },
     );
-    return { ids, data: written };
+    return { ids, data };
   }
+  const written: Row[] = [];
+  const report: Report = { whole: false, out: written };
   const ordered =
     changeSet.mode === "condensed" ? condensedOrder(changeSet.changes) : changeSet.changes;
   for (const batch of batches(ordered)) {
@@ -57,21 +73,10 @@ export async function applyChangeSet(
         await clear(db, table);
         break;
       case "add":
-        await insertRows(
-          db,
-          table,
-          batch.changes.map((c) => c as { id: Id; record: Row }),
-          ids,
-          written,
-        );
+        await insertRows(db, table, batch.changes as AddChange[], ids, report);
         break;
       case "change":
-        await updateRows(
-          db,
-          table,
-          batch.changes.map((c) => (c as { record: Row }).record),
-          written,
-        );
+        await updateRows(db, table, batch.changes as ChangeChange[], report);
         break;
       case "remove":
         await deleteRows(
@@ -84,6 +89,9 @@ export async function applyChangeSet(
   }
   return { ids, records: written };
 }
+
+type AddChange = { readonly id: Id; readonly record: Row };
+type ChangeChange = { readonly id: Id; readonly changes?: Readonly<Row>; readonly record: Row };
 
 interface Batch {
   readonly type: Change["type"];
@@ -145,147 +153,260 @@ function batches(changes: readonly Change<Row>[]): Batch[] {
 }
 
 async function clear(db: Kysely<any>, table: SqlTable): Promise<void> {
-  await sql`delete from ${table.ref} where ${discriminatorFilter(table.spec)}`.execute(db);
+  const params = new Parameters();
+  await runStatement(
+    db,
+    `delete from ${table.refText} where ${discriminatorText(table.spec, params)}`,
+    params,
+  );
 }
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
+  if (items.length <= size) return [items as T[]];
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
-/** A checked copy; an inherited model's record keeps a valid discriminator, if it names one. */
-function prepared(table: SqlTable, record: Row): Row {
-  const copy = copyRecord(record);
-  checkProperties(copy, table.columns, table.spec);
-  discriminatorOf(copy, table.spec);
-  return copy;
+/** Checks a record (no copy: it is only read, into the batch's JSON); returns the model it names, if any. */
+function checked(table: SqlTable, record: Row): string | undefined {
+  checkProperties(record, table.columns, table.spec);
+  return discriminatorOf(record, table.spec);
 }
 
-/** `RETURNING` every column: the records as stored (server-side values) go back to the memory store. */
-function returning(table: SqlTable, alias?: string): Sql {
-  const ref = (name: string) => (alias === undefined ? sql.id(name) : sql.id(alias, name));
-  return sql` returning ${sql.join(table.readColumns.map((c) => ref(c.name)))}`;
-}
+/**
+ * What the rows of a statement report: per row, the values the database will
+ * hold that differ from the record's (all of them when `whole`), and the
+ * columns whose value only the database can tell (to be RETURNed).
+ */
+class RowReport {
+  readonly rows: (Row | undefined)[] = [];
+  readonly unknown = new Set<WriteColumn>();
+  /** Per column: what it gives back for a value (decided once per statement, not per cell). */
+  readonly #readBacks: ((value: unknown) => unknown)[];
 
-function collect(table: SqlTable, rows: readonly Row[], written: Row[]): void {
-  for (const row of rows) written.push(rowToRecord(row, table.readColumns, table.dates));
+  constructor(
+    private readonly table: SqlTable,
+    private readonly whole: boolean,
+    private readonly columns: readonly WriteColumn[],
+  ) {
+    this.#readBacks = columns.map((c) => readBackOf(c, table.dates));
+  }
+
+  /** `typeAfter`: the model the row will name (UNKNOWN: only the database knows). */
+  add(record: Row, typeAfter: unknown): void {
+    const columns = this.columns;
+    let diff: Row | undefined;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!;
+      const value = valueOf(record, c);
+      const after = this.#readBacks[i]!(value);
+      if (after === UNKNOWN) this.unknown.add(c);
+      else if (this.whole || !Object.is(after, value)) (diff ??= {})[c.name] = after;
+    }
+    const d = this.table.spec.discriminator;
+    if (d !== undefined) {
+      if (typeAfter === UNKNOWN) this.unknown.add(this.discriminator());
+      else if (this.whole || typeAfter !== record[d.column]) (diff ??= {})[d.column] = typeAfter;
+    }
+    this.rows.push(diff);
+  }
+
+  discriminator(): WriteColumn {
+    return writeColumn(this.table.readColumns[this.table.readColumns.length - 1]!);
+  }
+
+  /** `returning "id", ...` for the unknown columns (and the key, when `key` or any is unknown). */
+  returning(qualifier: string, key: boolean): string {
+    if (this.unknown.size === 0 && !key) return "";
+    const pk = writeColumn(this.table.columns.get(this.table.spec.primaryKey)!);
+    const names = [pk, ...[...this.unknown].filter((c) => c !== pk)].map(
+      (c) => `${qualifier}${c.quoted}`,
+    );
+    return ` returning ${names.join(", ")}`;
+  }
+
+  /**
+   * Adds each row's report to `out`, with its id as stored (`ids[i]`) and the
+   * unknown values from `returned` (matched by id).
+   */
+  finish(ids: readonly unknown[], returned: readonly Row[], out: Row[]): void {
+    const pkName = this.table.spec.primaryKey;
+    const pk = this.table.columns.get(pkName)!;
+    let byId: Map<string, Row> | undefined;
+    let read: ((row: Row) => Row) | undefined;
+    if (this.unknown.size > 0) {
+      byId = new Map(returned.map((row) => [String(row[pkName]), row]));
+      const columns = [pk, ...[...this.unknown].map((c) => c.spec).filter((c) => c !== pk)];
+      read = (row) => rowToRecord(row, columns, this.table.dates);
+    }
+    const pkAfter = readBackOf(writeColumn(pk), this.table.dates);
+    for (let i = 0; i < this.rows.length; i++) {
+      let diff = this.rows[i];
+      const after = pkAfter(ids[i]);
+      const id = after === UNKNOWN ? ids[i] : after;
+      if (byId !== undefined) {
+        const row = byId.get(String(id));
+        if (row !== undefined) diff = { ...diff, ...read!(row) };
+      }
+      if (diff !== undefined) out.push({ ...diff, [pkName]: id });
+    }
+  }
 }
 
 async function insertRows(
   db: Kysely<any>,
   table: SqlTable,
-  adds: readonly { id: Id; record: Row }[],
+  adds: readonly AddChange[],
   ids: Map<Id, Id>,
-  written: Row[],
+  report: Report,
 ): Promise<void> {
   const { spec } = table;
   const pk = spec.primaryKey;
-  const withId = adds.filter((a) => a.record[pk] !== undefined && a.record[pk] !== null);
-  const withoutId = adds.filter((a) => a.record[pk] === undefined || a.record[pk] === null);
-  const all = spec.columns;
+  const d = spec.discriminator;
+  const hasId = (a: AddChange) => a.record[pk] !== undefined && a.record[pk] !== null;
+  const withId = adds.filter(hasId);
+  const withoutId = adds.filter((a) => !hasId(a));
+  const all = spec.columns.map(writeColumn);
   const rest = all.filter((c) => c.name !== pk);
-  // An add over an existing row replaces it (keeping its model), never a row of a model outside this store's.
-  const sets = rest.map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
-  if (sets.length === 0) sets.push(sql`${sql.id(pk)} = excluded.${sql.id(pk)}`);
-  const upsert = sql` on conflict (${sql.id(pk)}) do update set ${sql.join(sets)}${spec.discriminator === undefined ? sql`` : sql` where ${discriminatorFilter(table.spec, table.ref)}`}`;
+  const refText = table.refText;
   for (const chunk of chunks(withId, BATCH)) {
-    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, all)}) ${selectRows(
-      table,
-      all,
-      chunk.map((a) => prepared(table, a.record)),
-    )}${upsert}${returning(table)}`.execute(db);
-    if (rows.length < chunk.length) {
-      const stored = new Set(rows.map((row) => String(row[pk])));
+    const rows = new RowReport(table, report.whole, all);
+    const records = chunk.map((a) => a.record);
+    // Over an existing row the add keeps that row's model: only the database knows which it was.
+    for (const record of records) {
+      checked(table, record);
+      rows.add(record, UNKNOWN);
+    }
+    const params = new Parameters();
+    const recordset = recordsetText(table, all, params.add(batchJson(table, all, records)));
+    const select = selectText(table, all, params);
+    // An add over an existing row replaces it (keeping its model), never a row of a model outside this store's.
+    const sets = rest.map((c) => `${c.quoted} = excluded.${c.quoted}`);
+    if (sets.length === 0) sets.push(`${quoteId(pk)} = excluded.${quoteId(pk)}`);
+    const guard = d === undefined ? "" : ` where ${discriminatorText(spec, params, refText)}`;
+    // With a discriminator, the ids RETURNed tell which rows the guard refused.
+    const { rows: returned } = await runStatement<Row>(
+      db,
+      `insert into ${refText} (${columnList(table, all)}) select ${select} from ${recordset} on conflict (${quoteId(pk)}) do update set ${sets.join(", ")}${guard}${rows.returning("", d !== undefined)}`,
+      params,
+    );
+    if (d !== undefined && returned.length < chunk.length) {
+      const stored = new Set(returned.map((row) => String(row[pk])));
       const refused = chunk.find((a) => !stored.has(String(a.record[pk])));
       throw outsideModelsError(spec, refused?.record[pk]);
     }
-    collect(table, rows, written);
+    rows.finish(
+      records.map((r) => r[pk]),
+      returned,
+      report.out,
+    );
   }
-  // Ids from the column default, in VALUES order (RETURNING keeps it for a multi-row INSERT).
+  // Ids from the column default, in the batch's order (RETURNING follows the order the SELECT produced).
   for (const chunk of chunks(withoutId, BATCH)) {
-    // RETURNING follows the order the SELECT produced the rows in, which is the batch order.
-    const { rows } = await sql<Row>`insert into ${table.ref} (${names(table, rest)}) ${selectRows(
-      table,
-      rest,
-      chunk.map((a) => prepared(table, a.record)),
-    )}${returning(table)}`.execute(db);
-    collect(table, rows, written);
+    const rows = new RowReport(table, report.whole, rest);
+    const records = chunk.map((a) => a.record);
+    for (const record of records) rows.add(record, checked(table, record) ?? d?.value);
+    const params = new Parameters();
+    const recordset = recordsetText(table, rest, params.add(batchJson(table, rest, records)));
+    const { rows: returned } = await runStatement<Row>(
+      db,
+      `insert into ${refText} (${columnList(table, rest)}) select ${selectText(table, rest, params)} from ${recordset}${rows.returning("", true)}`,
+      params,
+    );
+    const assigned = returned.map((row) => idOut(row[pk]));
     chunk.forEach((add, i) => {
-      const assigned = rows[i]?.[pk];
-      if (assigned !== undefined)
-        ids.set(
-          add.id,
-          typeof assigned === "string" &&
-            /^\d+$/.test(assigned) &&
-            Number.isSafeInteger(Number(assigned))
-            ? Number(assigned)
-            : (assigned as Id),
-        );
+      if (assigned[i] !== undefined) ids.set(add.id, assigned[i]!);
     });
+    rows.finish(assigned, returned, report.out);
   }
 }
 
-function names(table: SqlTable, columns: readonly SqlColumnSpec[]): Sql {
-  const list = columns.map((c) => sql.id(c.name));
-  if (table.spec.discriminator !== undefined) list.push(sql.id(table.spec.discriminator.column));
-  return sql.join(list);
-}
-
-/** The columns a batch carries: the given ones, plus the discriminator a record may name. */
-function batchColumns(
-  table: SqlTable,
-  columns: readonly SqlColumnSpec[],
-): readonly SqlColumnSpec[] {
-  const d = discriminatorColumn(table.spec);
-  return d === undefined ? columns : [...columns, d];
-}
-
-function selectRows(
-  table: SqlTable,
-  columns: readonly SqlColumnSpec[],
-  records: readonly Row[],
-): Sql {
-  const d = table.spec.discriminator;
-  const values = columns.map((c) => sql`v.${sql.id(c.name)}`);
-  // A record naming its model keeps it; others are this store's model.
-  if (d !== undefined) values.push(sql`coalesce(v.${sql.id(d.column)}, ${d.value}::text)`);
-  return sql`select ${sql.join(values)} from ${recordset(batchColumns(table, columns), records)}`;
+/**
+ * The columns a change writes: those its `changes` set, and those the record
+ * lacks (a `put` over the record may have removed them). The others hold what
+ * the database already holds. A change without `changes` writes every column.
+ */
+function changedColumns(
+  columns: readonly WriteColumn[],
+  change: ChangeChange,
+): readonly WriteColumn[] {
+  const set = change.changes;
+  if (set === null || typeof set !== "object") return columns;
+  const record = change.record;
+  return columns.filter((c) => Object.hasOwn(set, c.name) || valueOf(record, c) == null);
 }
 
 async function updateRows(
   db: Kysely<any>,
   table: SqlTable,
-  records: readonly Row[],
-  written: Row[],
+  changes: readonly ChangeChange[],
+  report: Report,
 ): Promise<void> {
   const { spec } = table;
   const pk = spec.primaryKey;
-  const columns = spec.columns;
-  const rest = columns.filter((c) => c.name !== pk);
-  const sets = rest.map((c) => sql`${sql.id(c.name)} = v.${sql.id(c.name)}`);
   const d = spec.discriminator;
-  if (d !== undefined)
-    sets.push(sql`${sql.id(d.column)} = coalesce(v.${sql.id(d.column)}, t.${sql.id(d.column)})`);
-  if (sets.length === 0) return;
-  for (const chunk of chunks(records, BATCH)) {
-    const updated = await sql<Row>`update ${table.ref} as t set ${sql.join(sets)} from ${recordset(
-      batchColumns(table, columns),
-      chunk.map((r) => prepared(table, r)),
-    )} where t.${sql.id(pk)} = v.${sql.id(pk)} and ${discriminatorFilter(table.spec, sql.id("t"))}${returning(table, "t")}`.execute(
-      db,
-    );
-    collect(table, updated.rows, written);
+  const pkColumn = writeColumn(table.columns.get(pk)!);
+  const rest = spec.columns.map(writeColumn).filter((c) => c !== pkColumn);
+  // Changes that write the same columns (and name their model or not) share a statement.
+  const groups = new Map<
+    string,
+    { columns: readonly WriteColumn[]; typed: boolean; rows: Row[] }
+  >();
+  for (const change of changes) {
+    const type = checked(table, change.record);
+    const columns = changedColumns(rest, change);
+    const key = `${type !== undefined}:${columns.map((c) => c.name).join("\u0000")}`;
+    let group = groups.get(key);
+    if (group === undefined)
+      groups.set(key, (group = { columns, typed: type !== undefined, rows: [] }));
+    group.rows.push(change.record);
+  }
+  for (const { columns, typed, rows: records } of groups.values()) {
+    if (columns.length === 0 && !typed) continue;
+    for (const chunk of chunks(records, BATCH)) {
+      const rows = new RowReport(table, report.whole, columns);
+      for (const record of chunk) rows.add(record, typed ? record[d!.column] : UNKNOWN);
+      const written = [pkColumn, ...columns];
+      const json = JSON.stringify(
+        chunk.map((record) => {
+          const row: Row = {};
+          for (const c of written)
+            Object.defineProperty(row, c.name, {
+              value: valueOf(record, c) ?? null,
+              enumerable: true,
+            });
+          if (typed) row[d!.column] = record[d!.column];
+          return row;
+        }),
+      );
+      const params = new Parameters();
+      const recordset = recordsetText(table, written, params.add(json));
+      const sets = columns.map((c) => `${c.quoted} = v.${c.quoted}`);
+      if (typed) sets.push(`${quoteId(d!.column)} = v.${quoteId(d!.column)}`);
+      const { rows: returned } = await runStatement<Row>(
+        db,
+        `update ${table.refText} as t set ${sets.join(", ")} from ${recordset} where t.${pkColumn.quoted} = v.${pkColumn.quoted} and ${discriminatorText(spec, params, "t")}${rows.returning("t.", false)}`,
+        params,
+      );
+      rows.finish(
+        chunk.map((r) => r[pk]),
+        returned,
+        report.out,
+      );
+    }
   }
 }
 
 async function deleteRows(db: Kysely<any>, table: SqlTable, ids: readonly Id[]): Promise<void> {
   const pk = table.columns.get(table.spec.primaryKey)!;
-  const type = sql.raw(checkedSqlType(pk));
-  for (const chunk of chunks(ids, 10_000)) {
-    const list = sql`array(select jsonb_array_elements_text(${JSON.stringify(chunk)}::jsonb)::${type})`;
-    await sql`delete from ${table.ref} where ${sql.id(pk.name)} = any(${list}) and ${discriminatorFilter(table.spec)}`.execute(
+  for (const chunk of chunks(ids, BATCH)) {
+    const params = new Parameters();
+    const list = `array(select jsonb_array_elements_text(${params.add(JSON.stringify(chunk))}::jsonb)::${checkedSqlType(pk)})`;
+    await runStatement(
       db,
+      `delete from ${table.refText} where ${quoteId(pk.name)} = any(${list}) and ${discriminatorText(table.spec, params)}`,
+      params,
     );
   }
 }

@@ -1,5 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { sql, type Kysely, type QueryExecutorProvider, type RawBuilder } from "kysely";
+import {
+  sql,
+  type Kysely,
+  type QueryExecutorProvider,
+  type QueryResult,
+  type RawBuilder,
+} from "kysely";
 import { NotFoundError, StoreError } from "../../errors/index.js";
 import type { Query, QuerySchema } from "../../query/ast.js";
 import { parseQuery } from "../../query/parse-query.js";
@@ -39,6 +45,18 @@ import { storeErrorOf } from "./sql-error.js";
 import { retryLostConnection, retryingDatabase } from "./retry-lost-connection.js";
 import { categoryOf, checkedSqlType } from "./sql-values.js";
 import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
+import { INSERT_BATCH, insertRecords } from "./insert-records.js";
+import {
+  discriminatorText,
+  Parameters,
+  quoteId,
+  runStatement,
+  tableText,
+  valueOf,
+  valueText,
+  writeColumn,
+  type WriteColumn,
+} from "./write-sql.js";
 
 /** Options of `new SqlStore(...)`. */
 export interface SqlStoreOptions {
@@ -60,6 +78,8 @@ export interface SqlStoreOptions {
 /** What a store and the stores of its transactions share. */
 interface Shared {
   readonly events: StoreEvents<any>;
+  /** Listeners per event, so a write builds what an event carries only when someone listens. */
+  readonly listening: Map<StoreEventName, number>;
 }
 
 /** Everything the query and change-set compilers need about the table. */
@@ -70,6 +90,8 @@ export interface SqlTable {
   /** The columns a stored record is read with: every column, then the discriminator of an inherited model. */
   readonly readColumns: readonly SqlColumnSpec[];
   readonly ref: RawBuilder<unknown>;
+  /** The same table as SQL text (`"schema"."table"`), for statements built as text (write-sql.ts). */
+  readonly refText: string;
   readonly dates: DateTimeMode;
   readonly querySchema: QuerySchema;
 }
@@ -121,10 +143,14 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
       columns,
       readColumns: readColumns(spec),
       ref: options.schema === undefined ? sql.id(spec.table) : sql.id(options.schema, spec.table),
+      refText: tableText(spec, options.schema),
       dates: options.dates ?? "string",
       querySchema: options.querySchema ?? tableQuerySchema(spec),
     };
-    this.#shared = shared ?? { events: new StoreEvents(`SqlStore(${spec.table})`) };
+    this.#shared = shared ?? {
+      events: new StoreEvents(`SqlStore(${spec.table})`),
+      listening: new Map(),
+    };
     this.#pending = pending;
   }
 
@@ -159,13 +185,40 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   }
 
   async put(object: T, options: PutOptions = {}): Promise<Id> {
+    const { spec } = this.#table;
+    const { record, type } = this.#prepared(object, options.id);
+    try {
+      if (options.overwrite === true) {
+        const id = record[spec.primaryKey] as Id | undefined;
+        if (id === undefined || !(await this.#overwrite(id, record, type)))
+          throw new NotFoundError(`${spec.table}: no record with id ${String(options.id ?? id)}`);
+        this.#emit({ type: "change", ids: [id], records: [this.#outRecord(record)] });
+        return id;
+      }
+      const { id, inserted } = await this.#insertOne(record, type, options.overwrite === false);
+      this.#emit({
+        type: inserted ? "add" : "change",
+        ids: [id],
+        records: [this.#outRecord(record)],
+      });
+      return id;
+    } catch (error) {
+      throw storeErrorOf(error, spec);
+    }
+  }
+
+  /**
+   * A checked copy of `object` with its id as the key column holds it (none
+   * when the database's default assigns it), and the model it names.
+   */
+  #prepared(object: T, optionId?: Id): { record: Record<string, unknown>; type?: string } {
     const { spec, columns } = this.#table;
     assertRecord(object);
     const record = copyRecord(object) as Record<string, unknown>;
     checkProperties(record, columns, spec);
     // A record read through a base model's store names its sub-model: writing it back keeps that model.
     const type = discriminatorOf(record, spec);
-    let id: Id | undefined = options.id ?? (record[spec.primaryKey] as Id | undefined) ?? undefined;
+    let id: Id | undefined = optionId ?? (record[spec.primaryKey] as Id | undefined) ?? undefined;
     if (id === undefined || id === null) id = this.#newId();
     if (id !== undefined) {
       // Text no store can keep is VALIDATION_FAILED at the id, as on every store.
@@ -173,81 +226,170 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
       const key = this.#normaliseId(id);
       if (key === undefined) throw this.#invalidId(id);
       record[spec.primaryKey] = key;
-    }
+    } else delete record[spec.primaryKey];
     assertStorableRecord(record);
-    const pk = sql.id(spec.primaryKey);
-    try {
-      if (options.overwrite === true) {
-        const sets = spec.columns
-          .filter((c) => c.name !== spec.primaryKey)
-          .map((c) => sql`${sql.id(c.name)} = ${columnValue(c, record[c.name])}`);
-        if (type !== undefined)
-          sets.push(sql`${sql.id(spec.discriminator!.column)} = ${type}::text`);
-        const { rows } = await sql<{
-          id: unknown;
-          type?: string;
-        }>`update ${this.#table.ref} set ${sql.join(sets)} where ${this.#whereId(record[spec.primaryKey] as Id)} returning ${pk} as id${this.#returnType()}`.execute(
-          this.#retrying(),
-        );
-        if (rows.length === 0)
-          throw new NotFoundError(`${spec.table}: no record with id ${String(id)}`);
-        if (spec.discriminator !== undefined) record[spec.discriminator.column] = rows[0]!.type;
-        this.#emit({
-          type: "change",
-          ids: [record[spec.primaryKey] as Id],
-          records: [this.#outRecord(record)],
-        });
-        return record[spec.primaryKey] as Id;
-      }
-      const written = spec.columns.filter(
-        (c) => c.name !== spec.primaryKey || record[spec.primaryKey] !== undefined,
+    return { record, type };
+  }
+
+  /** UPDATE of every column of an existing row; false when there is none (of this store's models). */
+  async #overwrite(id: Id, record: Record<string, unknown>, type?: string): Promise<boolean> {
+    const { spec } = this.#table;
+    const d = spec.discriminator;
+    const params = new Parameters();
+    const pk = this.#pkColumn();
+    const sets = this.#writeColumns()
+      .filter((c) => c !== pk)
+      .map((c) => `${c.quoted} = ${valueText(c, valueOf(record, c), params)}`);
+    if (type !== undefined) sets.push(`${quoteId(d!.column)} = ${params.add(type)}::text`);
+    if (sets.length === 0) sets.push(`${pk.quoted} = ${pk.quoted}`);
+    const result = await runStatement<{ type?: string }>(
+      this.#retrying(),
+      `update ${this.#table.refText} set ${sets.join(", ")} where ${this.#whereIdText(id, params)}${d === undefined ? "" : ` returning ${quoteId(d.column)} as type`}`,
+      params,
+    );
+    if (d === undefined) return (result.numAffectedRows ?? 0n) > 0n;
+    if (result.rows.length === 0) return false;
+    record[d.column] = result.rows[0]!.type;
+    return true;
+  }
+
+  /**
+   * INSERT of one record; unless `addOnly`, over an existing row (keeping its
+   * model). Sets the id the row got (and its model) on `record`.
+   */
+  async #insertOne(
+    record: Record<string, unknown>,
+    type: string | undefined,
+    addOnly: boolean,
+  ): Promise<{ id: Id; inserted: boolean }> {
+    const { spec } = this.#table;
+    const d = spec.discriminator;
+    const pk = this.#pkColumn();
+    const params = new Parameters();
+    const written = this.#writeColumns().filter(
+      (c) => c !== pk || record[spec.primaryKey] !== undefined,
+    );
+    const names = written.map((c) => c.quoted);
+    const values = written.map((c) => valueText(c, valueOf(record, c), params));
+    if (d !== undefined) {
+      names.push(quoteId(d.column));
+      values.push(`${params.add(type ?? d.value)}::text`);
+    }
+    let conflict = "";
+    if (!addOnly) {
+      const sets = written.filter((c) => c !== pk).map((c) => `${c.quoted} = excluded.${c.quoted}`);
+      // Without a discriminator in the record, a replaced row keeps its model.
+      if (type !== undefined) sets.push(`${quoteId(d!.column)} = excluded.${quoteId(d!.column)}`);
+      // A key-only table still "updates" the key, so RETURNING reports the row.
+      if (sets.length === 0) sets.push(`${pk.quoted} = excluded.${pk.quoted}`);
+      const guard =
+        d === undefined ? "" : ` where ${discriminatorText(spec, params, this.#table.refText)}`;
+      conflict = ` on conflict (${pk.quoted}) do update set ${sets.join(", ")}${guard}`;
+    }
+    const { rows } = await runStatement<{ id: unknown; inserted: boolean; type?: string }>(
+      this.#retrying(!addOnly),
+      `insert into ${this.#table.refText} (${names.join(", ")}) values (${values.join(", ")})${conflict} returning ${pk.quoted} as id, (xmax = 0) as inserted${d === undefined ? "" : `, ${quoteId(d.column)} as type`}`,
+      params,
+    );
+    const row = rows[0];
+    if (row === undefined) throw outsideModelsError(spec, record[spec.primaryKey]);
+    const id = this.#idOut(row.id);
+    record[spec.primaryKey] = id;
+    if (d !== undefined) record[d.column] = row.type;
+    return { id, inserted: row.inserted };
+  }
+
+  /**
+   * Adds many records at once, all or nothing: one INSERT per 5,000 records
+   * carrying them as one json parameter (in one transaction when there are
+   * more). An id that exists is STORE_CONFLICT, as for `add`. Ids come back
+   * in the order of `records`; one `add` event names them all.
+   *
+   * @example
+   * await people.insert([{ id: 1, name: "Ada" }, { id: 2, name: "Alan" }]); // [1, 2]
+   */
+  async insert(records: T | readonly T[]): Promise<Id[]> {
+    const list: readonly T[] = Array.isArray(records) ? records : [records as T];
+    const prepared = list.map((object) => this.#prepared(object));
+    if (prepared.length === 0) return [];
+    const run = (db: Kysely<any>) =>
+      insertRecords(
+        db,
+        this.#table,
+        prepared.map((p) => p.record),
       );
-      const names = written.map((c) => sql.id(c.name));
-      const values = written.map((c) => columnValue(c, record[c.name]));
-      const discriminator = spec.discriminator;
-      if (discriminator !== undefined) {
-        names.push(sql.id(discriminator.column));
-        values.push(sql`${type ?? discriminator.value}::text`);
-      }
-      let conflict = sql``;
-      if (options.overwrite === undefined) {
-        const sets = written
-          .filter((c) => c.name !== spec.primaryKey)
-          .map((c) => sql`${sql.id(c.name)} = excluded.${sql.id(c.name)}`);
-        // Without a discriminator in the record, a replaced row keeps its model.
-        if (type !== undefined)
-          sets.push(
-            sql`${sql.id(discriminator!.column)} = excluded.${sql.id(discriminator!.column)}`,
-          );
-        const guard =
-          discriminator === undefined
-            ? sql``
-            : sql` where ${discriminatorFilter(spec, this.#table.ref)}`;
-        // A key-only table still "updates" the key, so RETURNING reports the row.
-        if (sets.length === 0) sets.push(sql`${pk} = excluded.${pk}`);
-        conflict = sql` on conflict (${pk}) do update set ${sql.join(sets)}${guard}`;
-      }
-      const { rows } = await sql<{
-        id: unknown;
-        inserted: boolean;
-        type?: string;
-      }>`insert into ${this.#table.ref} (${sql.join(names)}) values (${sql.join(values)})${conflict} returning ${pk} as id, (xmax = 0) as inserted${this.#returnType()}`.execute(
-        this.#retrying(options.overwrite === undefined),
-      );
-      const row = rows[0];
-      if (row === undefined) throw outsideModelsError(spec, id);
-      const newId = this.#idOut(row.id);
-      record[spec.primaryKey] = newId;
-      if (discriminator !== undefined) record[discriminator.column] = row.type;
+    const ids = await this.#atomically(run, prepared.length <= INSERT_BATCH);
+    if (this.#listens("add")) {
+      prepared.forEach(({ record }, i) => (record[this.#table.spec.primaryKey] = ids[i]));
       this.#emit({
-        type: row.inserted ? "add" : "change",
-        ids: [newId],
-        records: [this.#outRecord(record)],
+        type: "add",
+        ids,
+        records: prepared.map(({ record }) => this.#outRecord(record)),
       });
-      return newId;
+    }
+    return ids;
+  }
+
+  /**
+   * Sets some properties of an existing record and leaves the others as they
+   * are: one UPDATE of just those columns. A property set to `undefined` or
+   * `null` is removed. Unknown id: NotFoundError (STORE_NOT_FOUND). The id
+   * property cannot change (STORE_ID_IMMUTABLE). The `change` event carries
+   * the record as now stored (read back only when someone listens).
+   *
+   * @example
+   * await people.patch(7, { age: 37 }); // update "person" set "age" = $1::integer where "id" = $2::bigint
+   */
+  async patch(id: Id, changes: Partial<T>): Promise<Id> {
+    const { spec, columns } = this.#table;
+    const key = this.#normaliseId(id);
+    if (key === undefined) throw this.#invalidId(id);
+    assertRecord(changes);
+    const set = copyRecord(changes) as Record<string, unknown>;
+    if (Object.hasOwn(set, spec.primaryKey)) {
+      if (!Object.is(this.#normaliseId(set[spec.primaryKey] as Id), key))
+        throw new StoreError(
+          "STORE_ID_IMMUTABLE",
+          `patch cannot change the id property ${JSON.stringify(spec.primaryKey)}`,
+        );
+      delete set[spec.primaryKey];
+    }
+    checkProperties(set, columns, spec);
+    const type = discriminatorOf(set, spec);
+    assertStorableRecord(set);
+    const d = spec.discriminator;
+    const params = new Parameters();
+    const pk = this.#pkColumn();
+    const sets = this.#writeColumns()
+      .filter((c) => c !== pk && Object.hasOwn(set, c.name))
+      .map((c) => `${c.quoted} = ${valueText(c, valueOf(set, c), params)}`);
+    if (type !== undefined) sets.push(`${quoteId(d!.column)} = ${params.add(type)}::text`);
+    if (sets.length === 0) sets.push(`${pk.quoted} = ${pk.quoted}`);
+    const listens = this.#listens("change");
+    const returning = listens
+      ? ` returning ${this.#table.readColumns.map((c) => quoteId(c.name)).join(", ")}`
+      : "";
+    let result: QueryResult<Record<string, unknown>>;
+    try {
+      result = await runStatement(
+        this.#retrying(),
+        `update ${this.#table.refText} set ${sets.join(", ")} where ${this.#whereIdText(key, params)}${returning}`,
+        params,
+      );
     } catch (error) {
       throw storeErrorOf(error, spec);
     }
+    const found = listens ? result.rows.length > 0 : (result.numAffectedRows ?? 0n) > 0n;
+    if (!found) throw new NotFoundError(`${spec.table}: no record with id ${String(id)}`);
+    if (listens) {
+      this.#emit({
+        type: "change",
+        ids: [key],
+        records: [rowToRecord(result.rows[0]!, this.#table.readColumns, this.#table.dates) as T],
+        changes: set,
+      });
+    }
+    return key;
   }
 
   add(object: T, options: Omit<PutOptions, "overwrite"> = {}): Promise<Id> {
@@ -326,7 +468,15 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
 
   /** A listener that throws never fails the write that raised the event (it is reported as a process warning). */
   on(event: StoreEventName, listener: StoreListener<T>): () => void {
-    return this.#shared.events.on(event, listener);
+    const off = this.#shared.events.on(event, listener);
+    const listening = this.#shared.listening;
+    listening.set(event, (listening.get(event) ?? 0) + 1);
+    let on = true;
+    return () => {
+      if (on) listening.set(event, listening.get(event)! - 1);
+      on = false;
+      off();
+    };
   }
 
   /**
@@ -336,29 +486,56 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
    */
   async applyChangeSet(changeSet: ChangeSet<T>): Promise<ChannelResponse<T>> {
     assertStorableRecord(changeSet);
+    const response = await this.#atomically((db) =>
+      applyChangeSet(db, this.#table, changeSet as ChangeSet<any>),
+    );
+    return response as ChannelResponse<T>;
+  }
+
+  /**
+   * Runs `run` in one database transaction (the running one, if any; none
+   * when `single` says it is one statement, which is atomic by itself).
+   * Errors become PerstoreErrors; a transaction whose body has not started is
+   * tried again on another connection when the pool lent a dead one.
+   */
+  async #atomically<R>(run: (db: Kysely<any>) => Promise<R>, single = false): Promise<R> {
     let started = false;
     let ran = false;
-    const run = async (db: Kysely<any>) => {
+    const body = async (db: Kysely<any>) => {
       started = true;
-      const response = await applyChangeSet(db, this.#table, changeSet as ChangeSet<any>);
+      const result = await run(db);
       ran = true;
-      return response;
+      return result;
     };
+    const inTransaction = this.#db.isTransaction || single;
     try {
-      const response = this.#db.isTransaction
-        ? await run(this.#db)
+      return inTransaction
+        ? await body(this.#db)
         : await retryLostConnection(
-            () => this.#db.transaction().execute(run),
+            () => this.#db.transaction().execute(body),
             () => !started,
           );
-      return response as ChannelResponse<T>;
     } catch (error) {
-      throw storeErrorOf(
-        error,
-        this.#table.spec,
-        ran && !this.#db.isTransaction ? "commit" : "statement",
-      );
+      throw storeErrorOf(error, this.#table.spec, ran && !inTransaction ? "commit" : "statement");
     }
+  }
+
+  #listens(event: StoreEventName): boolean {
+    return (this.#shared.listening.get(event) ?? 0) > 0;
+  }
+
+  #pkColumn(): WriteColumn {
+    return writeColumn(this.#table.columns.get(this.#table.spec.primaryKey)!);
+  }
+
+  #writeColumns(): readonly WriteColumn[] {
+    return this.#table.spec.columns.map(writeColumn);
+  }
+
+  /** `"id" = $n::bigint` (and the model filter of an inherited model's table). */
+  #whereIdText(id: Id, params: Parameters): string {
+    const pk = this.#pkColumn();
+    return `${pk.quoted} = ${valueText(pk, id, params)} and ${discriminatorText(this.#table.spec, params)}`;
   }
 
   /**
@@ -374,12 +551,6 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
 
   #selectList(): RawBuilder<unknown> {
     return sql.join(this.#table.readColumns.map((c) => sql.id(c.name)));
-  }
-
-  /** `, perstore_type as type` for an inherited model's table: which model a written row now holds. */
-  #returnType(): RawBuilder<unknown> {
-    const d = this.#table.spec.discriminator;
-    return d === undefined ? sql`` : sql`, ${sql.id(d.column)} as type`;
   }
 
   #whereId(id: Id): RawBuilder<unknown> {

@@ -1,0 +1,61 @@
+/**
+ * `SqlStore.insert`: many new records, INSERTed `INSERT_BATCH` at a time,
+ * each batch one json parameter (batch-rows.ts). A plain INSERT: an id that
+ * exists (in the table or twice in the batch) is a unique violation, which
+ * the store reports as STORE_CONFLICT, and the caller's transaction undoes
+ * the batches before it. Nothing is RETURNed but the ids the key column's
+ * default assigns.
+ */
+import type { Kysely } from "kysely";
+import type { Id } from "../types.js";
+import { batchJson, columnList, idOut, recordsetText, selectText } from "./batch-rows.js";
+import type { SqlTable } from "./sql-store.js";
+import { Parameters, quoteId, runStatement, writeColumn } from "./write-sql.js";
+
+type Row = Record<string, unknown>;
+
+/** Records per statement. */
+export const INSERT_BATCH = 5000;
+
+/**
+ * Inserts `records` (checked copies, ids normalised; without the key
+ * property when the database assigns it); returns their ids in order.
+ */
+export async function insertRecords(
+  db: Kysely<any>,
+  table: SqlTable,
+  records: readonly Row[],
+): Promise<Id[]> {
+  const pk = table.spec.primaryKey;
+  const ids: Id[] = records.map((r) => r[pk] as Id);
+  const all = table.spec.columns.map(writeColumn);
+  const rest = all.filter((c) => c.name !== pk);
+  let batch: Row[] = [];
+  let positions: number[] = [];
+  let assigning = false;
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const columns = assigning ? rest : all;
+    const params = new Parameters();
+    const recordset = recordsetText(table, columns, params.add(batchJson(table, columns, batch)));
+    const { rows } = await runStatement<Row>(
+      db,
+      `insert into ${table.refText} (${columnList(table, columns)}) select ${selectText(table, columns, params)} from ${recordset}${assigning ? ` returning ${quoteId(pk)}` : ""}`,
+      params,
+    );
+    // RETURNING follows the order the SELECT produced the rows in, which is the batch's.
+    if (assigning) rows.forEach((row, i) => (ids[positions[i]!] = idOut(row[pk])));
+    batch = [];
+    positions = [];
+  };
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const assigns = record[pk] === undefined;
+    if (batch.length >= INSERT_BATCH || (batch.length > 0 && assigns !== assigning)) await flush();
+    assigning = assigns;
+    batch.push(record);
+    positions.push(i);
+  }
+  await flush();
+  return ids;
+}

@@ -1,0 +1,276 @@
+/**
+ * The SQL store's write paths that skip work nobody needs: `patch` (only the
+ * columns it sets), `insert` (batches, no RETURNING), change sets that write
+ * only what a change touched and report only what the database changed, and
+ * arrays sent as one array-literal parameter.
+ */
+import { sql } from "kysely";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { MemoryStore } from "../../../src/store/memory/index.js";
+import { sqlChannel } from "../../../src/store/sql/sql-channel.js";
+import { SqlStore } from "../../../src/store/sql/sql-store.js";
+import type { SqlTableSpec } from "../../../src/store/sql/table-spec.js";
+import type { StoreEvent } from "../../../src/store/types.js";
+import { createTable, openTestDatabase, testTargets, type TestDatabase } from "./sql-test-db.js";
+
+interface Book {
+  id?: number;
+  title: string;
+  year?: number | null;
+  published?: string | Date | null;
+  tags?: unknown[] | null;
+  scores?: (number | null)[] | null;
+}
+
+const books: SqlTableSpec = {
+  table: "book",
+  primaryKey: "id",
+  columns: [
+    { name: "id", type: "integer", sqlType: "bigint", nullable: false },
+    { name: "title", type: "string", sqlType: "text", nullable: false },
+    { name: "year", type: "integer", sqlType: "integer", nullable: true },
+    { name: "published", type: "date-time", sqlType: "timestamptz", nullable: true },
+    { name: "tags", type: "array", sqlType: "text[]", nullable: true },
+    { name: "scores", type: "array", sqlType: "integer[]", nullable: true },
+  ],
+};
+
+const full = (id: number, title: string, extra: Partial<Book> = {}) => ({
+  id,
+  title,
+  year: null,
+  published: null,
+  tags: null,
+  scores: null,
+  ...extra,
+});
+
+for (const target of testTargets()) {
+  describe(`SqlStore writes on ${target.name}`, () => {
+    let database: TestDatabase;
+    let store: SqlStore<Book>;
+    beforeAll(async () => {
+      database = await openTestDatabase(target, "sqlwrites");
+      await createTable(database.db, database.schema, books);
+    });
+    afterAll(async () => database?.close());
+    beforeEach(async () => {
+      await sql`truncate table ${sql.id(database.schema, "book")} restart identity`.execute(
+        database.db,
+      );
+      store = new SqlStore<Book>({ db: database.db, table: books, schema: database.schema });
+    });
+    /** Changes a row behind the store's back: what a write leaves alone keeps this value. */
+    const setTitleInSql = (id: number, title: string) =>
+      sql`update ${sql.id(database.schema, "book")} set title = ${title} where id = ${id}`.execute(
+        database.db,
+      );
+
+    it("patch writes only the columns it sets, keeps the others, and removes null/undefined ones", async () => {
+      await store.put({ id: 1, title: "Dune", year: 1965, tags: ["sf"] });
+      await setTitleInSql(1, "Dune (changed elsewhere)");
+      expect(await store.patch(1, { year: 1966, tags: undefined })).toBe(1);
+      expect(await store.get(1)).toEqual(
+        full(1, "Dune (changed elsewhere)", { year: 1966, tags: null }),
+      );
+      await store.patch(1, { year: null });
+      expect((await store.get(1))?.year).toBeNull();
+    });
+
+    it("patch refuses an unknown id, a changed id and unknown properties, and changes nothing then", async () => {
+      await store.put({ id: 1, title: "Dune", year: 1965 });
+      await expect(store.patch(2, { year: 1 })).rejects.toMatchObject({ code: "STORE_NOT_FOUND" });
+      await expect(store.patch(1, { id: 3, year: 1 })).rejects.toMatchObject({
+        code: "STORE_ID_IMMUTABLE",
+      });
+      await expect(store.patch(1, { nope: 1 } as Partial<Book>)).rejects.toMatchObject({
+        code: "VALIDATION_FAILED",
+      });
+      await expect(store.patch("1" as unknown as number, { year: 1 })).rejects.toMatchObject({
+        code: "STORE_INVALID_ID",
+      });
+      // The id itself may be named, unchanged.
+      await store.patch(1, { id: 1, title: "Dune!" });
+      expect(await store.get(1)).toEqual(full(1, "Dune!", { year: 1965 }));
+    });
+
+    it("patch's change event carries the record as stored, and only when someone listens", async () => {
+      await store.put({ id: 1, title: "Dune", year: 1965 });
+      await setTitleInSql(1, "Dune (changed elsewhere)");
+      const seen: StoreEvent<Book>[] = [];
+      const off = store.on("change", (e) => seen.push(e));
+      const changes = { year: 2000 };
+      await store.patch(1, changes);
+      changes.year = 1;
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({
+        type: "change",
+        ids: [1],
+        records: [full(1, "Dune (changed elsewhere)", { year: 2000 })],
+        changes: { year: 2000 },
+      });
+      off();
+      await store.patch(1, { year: 2001 });
+      expect(seen).toHaveLength(1);
+      // Inside a transaction the event comes after COMMIT, and not at all after a rollback.
+      store.on("change", (e) => seen.push(e));
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.patch(1, { year: 3 });
+          throw new Error("abort");
+        }),
+      ).rejects.toThrow("abort");
+      expect(seen).toHaveLength(1);
+      expect((await store.get(1))?.year).toBe(2001);
+    });
+
+    it("put reports add for a new record and change for an existing one, with the records given", async () => {
+      const seen: string[] = [];
+      store.on("add", (e) => seen.push(`add ${JSON.stringify(e.records)}`));
+      store.on("change", (e) => seen.push(`change ${JSON.stringify(e.records)}`));
+      // (Ids far from the identity column's first values.)
+      await store.put({ id: 100, title: "A" });
+      await store.put({ id: 100, title: "B" });
+      await store.put({ id: 100, title: "C" }, { overwrite: true });
+      const assigned = await store.put({ title: "D" });
+      expect(seen).toEqual([
+        `add ${JSON.stringify([full(100, "A")])}`,
+        `change ${JSON.stringify([full(100, "B")])}`,
+        `change ${JSON.stringify([full(100, "C")])}`,
+        `add ${JSON.stringify([full(assigned as number, "D")])}`,
+      ]);
+      await expect(store.put({ id: 9, title: "X" }, { overwrite: true })).rejects.toMatchObject({
+        code: "STORE_NOT_FOUND",
+      });
+    });
+
+    it("insert adds records in order (ids from the records or the key's default) with one add event", async () => {
+      const seen: StoreEvent<Book>[] = [];
+      store.on("add", (e) => seen.push(e));
+      const input: Book[] = [
+        { id: 10, title: "A", tags: ["x"] },
+        { title: "B" },
+        { id: 11, title: "C", published: new Date("2020-01-01T00:00:00Z") },
+      ];
+      const ids = await store.insert(input);
+      expect(ids).toEqual([10, 1, 11]);
+      input[0]!.tags!.push("mutated after insert");
+      expect(await store.get(10)).toEqual(full(10, "A", { tags: ["x"] }));
+      expect(await store.get(1)).toEqual(full(1, "B"));
+      expect((await store.get(11))?.published).toBe("2020-01-01T00:00:00.000Z");
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.ids).toEqual([10, 1, 11]);
+      expect(seen[0]!.records?.map((r) => r.title)).toEqual(["A", "B", "C"]);
+      expect(await store.insert([])).toEqual([]);
+    });
+
+    it("insert is all or nothing: an existing id is STORE_CONFLICT and no batch stays", async () => {
+      await store.put({ id: 7000, title: "taken" });
+      const many = Array.from({ length: 7000 }, (_, i) => ({ id: i + 1, title: `t${i}` }));
+      await expect(store.insert(many)).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+      expect(await store.query("count()")).toBe(1);
+      await expect(
+        store.insert([
+          { id: 1, title: "a" },
+          { id: 1, title: "b" },
+        ]),
+      ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+      await expect(store.insert([{ id: 2, title: "a", nope: 1 } as Book])).rejects.toMatchObject({
+        code: "VALIDATION_FAILED",
+      });
+      expect(await store.query("count()")).toBe(1);
+    });
+
+    it("keeps every array element exactly, as an array-literal parameter or as JSON", async () => {
+      const hard = ['a"b', "c\\d", "{e}", "f,g", " h ", "NULL", "", null, "é\u{1F600}"];
+      await store.put({ id: 1, title: "A", tags: hard, scores: [1, -2, null] });
+      expect(await store.get(1)).toMatchObject({ tags: hard, scores: [1, -2, null] });
+      await store.put({ id: 2, title: "B", tags: [], scores: [] });
+      expect(await store.get(2)).toMatchObject({ tags: [], scores: [] });
+      // Not strings: the JSON form, as before (a number's text, a boolean's).
+      await store.put({ id: 3, title: "C", tags: [1, true, "x"] });
+      expect((await store.get(3))?.tags).toEqual(["1", "true", "x"]);
+      await store.patch(3, { tags: hard });
+      expect((await store.get(3))?.tags).toEqual(hard);
+    });
+
+    it("a change set writes only the columns a change touched, and the columns a record lacks", async () => {
+      await store.insert([
+        { id: 1, title: "A", year: 1, tags: ["x"] },
+        { id: 2, title: "B", year: 2, tags: ["y"] },
+      ]);
+      await setTitleInSql(1, "A elsewhere");
+      await setTitleInSql(2, "B elsewhere");
+      await store.applyChangeSet({
+        mode: "condensed",
+        changes: [
+          {
+            type: "change",
+            id: 1,
+            changes: { year: 10 },
+            record: { id: 1, title: "A", year: 10, tags: ["x"] },
+          },
+          // A put over record 2 without tags removed them.
+          {
+            type: "change",
+            id: 2,
+            changes: { title: "B2", year: 20 },
+            record: { id: 2, title: "B2", year: 20 },
+          },
+        ],
+      });
+      expect(await store.get(1)).toEqual(full(1, "A elsewhere", { year: 10, tags: ["x"] }));
+      expect(await store.get(2)).toEqual(full(2, "B2", { year: 20 }));
+    });
+
+    it("a change set's response names what the database changed, so the memory store ends equal to the table", async () => {
+      const memory = new MemoryStore<Book>({ idProperty: "id", channel: sqlChannel(store) });
+      memory.insert([
+        {
+          id: 1,
+          title: "exact",
+          year: 1,
+          published: "2020-01-01T00:00:00.000Z",
+          tags: [],
+          scores: [],
+        },
+        { id: 2, title: "offset", published: "2020-01-01T02:00:00+02:00" },
+        { id: 3, title: "date", published: new Date("2021-05-05T05:05:05.005Z") },
+        { id: 4, title: "loose", published: "2020-01-01 02:00:00+02" },
+      ]);
+      await memory.commit({ mode: "condensed" });
+      memory.update({ published: "2022-02-02T03:00:00+01:00" }, "id=1");
+      await memory.commit({ mode: "condensed" });
+      const table = [...((await store.query("sort(+id)")) as Book[])];
+      const held = [...((await memory.query("sort(+id)")) as Book[])];
+      expect(held).toEqual(table);
+      expect(table.map((b) => b.published)).toEqual([
+        "2022-02-02T02:00:00.000Z",
+        "2020-01-01T00:00:00.000Z",
+        "2021-05-05T05:05:05.005Z",
+        "2020-01-01T00:00:00.000Z",
+      ]);
+    });
+
+    it("a change set of exact values gets an empty response, and replace gives the whole data set", async () => {
+      const exact = full(1, "A", {
+        year: 1,
+        published: "2020-01-01T00:00:00.000Z",
+        tags: ["t"],
+        scores: [1],
+      });
+      const response = await store.applyChangeSet({
+        mode: "condensed",
+        changes: [{ type: "add", id: 1, record: exact }],
+      });
+      expect(response.records).toEqual([]);
+      const replaced = await store.applyChangeSet({
+        mode: "replace",
+        changes: [],
+        records: [{ id: 5, title: "E", published: new Date("2020-01-01T00:00:00Z") }],
+      });
+      expect(replaced.data).toEqual([full(5, "E", { published: "2020-01-01T00:00:00.000Z" })]);
+      expect([...((await store.query("")) as Book[])]).toEqual(replaced.data);
+    });
+  });
+}
