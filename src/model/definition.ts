@@ -9,6 +9,7 @@ import type { HttpClientOptions } from "../store/remote/http-client.js";
 import type { SqlTableSpec } from "../store/sql/table-spec.js";
 import type { Id, QueryInput, QueryOptions, Results, Store } from "../store/types.js";
 import type { ModelInstance } from "./model-instance.js";
+import type { QueryPlan } from "./query-plan.js";
 
 export { ModelInstance, type ValidationResult } from "./model-instance.js";
 
@@ -177,6 +178,12 @@ export interface ModelMethods<
   get(id: Id): Promise<TInstance | undefined>;
   /** Matching records as instances (with `totalCount`); projections and result operators give their value. */
   query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R>;
+  /**
+   * How the store would answer `query` (see `QueryPlan`): the memory store's
+   * index plan, the SQL store's statement and generic plan. Through a facet,
+   * the same checks as `query` and the plan of the query the facet runs.
+   */
+  explain(query: QueryInput, options?: ModelQueryOptions): Promise<QueryPlan>;
   /**
    * Apply defaults, validate, add (ConflictError if the id or a unique value
    * exists). Every write stores a `format: date-time` property in its

@@ -29,6 +29,7 @@ import {
 } from "./facet-query-check.js";
 import { namedQueryMethods } from "./named-query.js";
 import { withFilter } from "./query-helpers.js";
+import type { QueryPlan } from "./query-plan.js";
 import { recordModel } from "./record-model.js";
 
 /** Facet method names, and the names in `methods` that grant each. */
@@ -212,17 +213,31 @@ export class ModelFacetView<
     query: QueryInput,
     options: ModelQueryOptions = {},
   ): Promise<R> {
-    this.#allow("query");
-    const parsed = this.#model.parse(query);
-    const page = options.end === undefined ? undefined : options.end - (options.start ?? 0);
-    checkFacetQuery(parsed, this.#rules, options.parameters ?? [], page);
-    const restricted = withFilter(parsed, this.#filter);
+    const restricted = this.#restricted(query, options);
     return this.#model.shape(
       restricted,
       await this.#model.run(restricted, options),
       this.#bindingOf,
       this.#hidden,
     ) as R;
+  }
+
+  /** The plan of the query `query()` would run: the same checks, the facet's filter added, what it hides redacted. */
+  async explain(query: QueryInput, options: ModelQueryOptions = {}): Promise<QueryPlan> {
+    const restricted = this.#restricted(query, options);
+    return this.#model.plan(restricted, options, {
+      hidden: this.#scopes.queryHidden,
+      filtered: this.#filter !== undefined,
+    });
+  }
+
+  /** A query as the facet runs it: allowed, checked against its rules, restricted by its filter. */
+  #restricted(query: QueryInput, options: ModelQueryOptions): Query {
+    this.#allow("query");
+    const parsed = this.#model.parse(query);
+    const page = options.end === undefined ? undefined : options.end - (options.start ?? 0);
+    checkFacetQuery(parsed, this.#rules, options.parameters ?? [], page);
+    return withFilter(parsed, this.#filter);
   }
 
   async create(data: CreateInput<TData>): Promise<TInstance> {

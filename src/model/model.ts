@@ -26,6 +26,7 @@ import { createRecord, patchRecord, putRecord } from "./model-writes.js";
 import { namedQueryMethods } from "./named-query.js";
 import { dropAbsentNulls, inHierarchy, recordModel } from "./record-model.js";
 import { shapeResult } from "./shape-result.js";
+import { explainOn, type PlanRedaction, type QueryPlan } from "./query-plan.js";
 import { normalDateTime } from "./date-time.js";
 import { unsupported } from "./unsupported.js";
 import { validationIssues } from "./validation.js";
@@ -179,6 +180,19 @@ export class BoundModel<TInstance extends AnyInstance, TData extends object> imp
   async query<R = Results<TInstance>>(query: QueryInput, options?: ModelQueryOptions): Promise<R> {
     const parsed = this.parse(query);
     return this.shape(parsed, await this.run(parsed, options), "binding") as R;
+  }
+
+  /** How the store would answer a parsed query (a facet's filter already added; `redaction`: what the facet hides). */
+  async plan(
+    query: Query,
+    options: ModelQueryOptions = {},
+    redaction?: PlanRedaction,
+  ): Promise<QueryPlan> {
+    return explainOn(await this.store(), query, options, redaction);
+  }
+
+  explain(query: QueryInput, options?: ModelQueryOptions): Promise<QueryPlan> {
+    return this.plan(this.parse(query), options);
   }
 
   /* ---------- writing ---------- */

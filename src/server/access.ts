@@ -17,6 +17,8 @@ export interface AccessConfig {
   readonly roles: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Bearer tokens, stored as the hex SHA-256 digest of the token (never the token itself). */
   readonly tokens?: readonly { readonly sha256: string; readonly role: string }[];
+  /** Roles that may read what concerns the whole server rather than a model: the migration status. */
+  readonly privileged?: readonly string[];
 }
 
 /** What one request may use: the methods of each model's facet, by model name. */
@@ -62,6 +64,7 @@ export function checkAccessConfig(
       fail(`${where} names role "${role}", which is not in roles (${roleNames.join(", ")})`);
   };
   if (config.anonymous !== undefined) knownRole(config.anonymous, "anonymous");
+  for (const [i, role] of (config.privileged ?? []).entries()) knownRole(role, `privileged[${i}]`);
   for (const [i, token] of (config.tokens ?? []).entries()) {
     knownRole(token.role, `tokens[${i}]`);
     if (!/^[0-9a-f]{64}$/.test(token.sha256))

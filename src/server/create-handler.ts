@@ -15,9 +15,11 @@ import { applyChanges } from "./change-set-route.js";
 import { createCors, type Cors, type CorsOptions } from "./cors.js";
 import { Deadlines } from "./deadlines.js";
 import { EventHub } from "./event-hub.js";
+import { explainRecords, wantsExplain } from "./explain-route.js";
 import { streamEvents } from "./event-stream-route.js";
 import { errorResponse, HttpError } from "./http-error.js";
 import { KeyedLock } from "./keyed-lock.js";
+import { migrationsResponse, type MigrationStatusSource } from "./migrations-route.js";
 import { openApiForRole } from "./openapi-for-role.js";
 import { requestTimeout } from "./read-body.js";
 import {
@@ -49,6 +51,12 @@ export interface HandlerOptions {
   readonly basePath?: string;
   /** The project's OpenAPI document (`openapi` from generated/index.ts), served per role at /openapi.json. */
   readonly openapi?: Readonly<Record<string, unknown>>;
+  /**
+   * The database's migration status (what `perstore migrate status --json`
+   * reports), served at /migrations.json to `access.privileged` roles only;
+   * omitted: that path is 404.
+   */
+  readonly migrations?: MigrationStatusSource;
   /** Hears about unexpected errors (the 500s), which the response never describes. */
   readonly onError?: (error: unknown) => void;
 }
@@ -109,12 +117,16 @@ export function createHandler(options: HandlerOptions): Handler {
     const [model, id, rel] = segments as [string, string | undefined, string | undefined];
     const count = segments.length;
     if (count === 1 && model === "openapi.json" && method === "GET") return openApi(request);
+    if (count === 1 && model === "migrations.json" && method === "GET")
+      return migrationsResponse(request, authorize, options.access, options.migrations);
     if (count === 1 || (count === 2 && id === "")) {
       if (method === "GET")
         return withGrant(request, model, (ctx) =>
           /\btext\/event-stream\b/.test(request.headers.get("accept") ?? "")
             ? streamEvents(ctx, model, hubOf, streams)
-            : queryRecords(ctx, model),
+            : wantsExplain(request)
+              ? explainRecords(ctx, model)
+              : queryRecords(ctx, model),
         );
       if (method === "POST") return withGrant(request, model, (ctx) => createRecord(ctx, model));
       throw notFound();

@@ -8,6 +8,7 @@
  *   "access": {
  *     "anonymous": "reader",
  *     "roles": { "reader": { "Book": "catalog" }, "admin": { "*": "*" } },
+ *     "privileged": ["admin"],
  *     "tokens": [{ "role": "admin", "env": "PERSTORE_ADMIN_TOKEN" },
  *                { "role": "admin", "sha256": "<hex digest of a token>" }]
  *   }
@@ -103,8 +104,15 @@ async function parseAccess(
         tokens.push({ role: token.role, sha256: await hashToken(secret) });
     } else fail(`access.tokens[${i}] needs sha256 or env`);
   }
+  const privileged = raw.privileged;
+  if (
+    privileged !== undefined &&
+    !(Array.isArray(privileged) && privileged.every((role) => typeof role === "string"))
+  )
+    fail("access.privileged must be an array of role names");
   return {
     roles: raw.roles as AccessConfig["roles"],
+    ...(privileged !== undefined ? { privileged: privileged as string[] } : {}),
     ...(typeof raw.anonymous === "string" ? { anonymous: raw.anonymous } : {}),
     tokens,
   };

@@ -5,33 +5,19 @@
  * migrations whose files were edited or are missing, migrations out of line.
  * It reads only: an embedded database that does not exist yet is not created.
  */
-import { join } from "node:path";
 import type { Kysely } from "kysely";
-import { SchemaErrors } from "../../errors/index.js";
 import type { PerstoreConfig } from "../../compiler/index.js";
-import { readSnapshot, SNAPSHOT_FILE } from "../../compiler/migrate/create-migration.js";
-import { loadMigrations } from "../../compiler/migrate/load-migrations.js";
-import {
-  describeParallel,
-  migrationStatus,
-  migrationStatusOf,
-  type MigrationStatusEntry,
-} from "../../compiler/migrate/migration-runner.js";
-import { projectSnapshot } from "../../compiler/migrate/project-snapshot.js";
-import { schemaChanges } from "../../compiler/migrate/schema-changes.js";
+import { SNAPSHOT_FILE } from "../../compiler/migrate/create-migration.js";
+import { migrationStatus, migrationStatusOf } from "../../compiler/migrate/migration-runner.js";
+import { migrationReport, type MigrationReport } from "../../compiler/migrate/status-report.js";
 import type { CliIO } from "../command.js";
-import { describeThrown } from "../describe-thrown.js";
 import { writeJson } from "../json-output.js";
 import { type DatabaseTarget, describeTarget, withTarget } from "./migrate-database.js";
 
-/** A reason the migrations are not in a state to deploy. */
-export interface StatusProblem {
-  readonly kind: "edited" | "missing" | "out-of-order" | "parallel" | "schemas";
-  readonly message: string;
-}
+export type { StatusProblem } from "../../compiler/migrate/status-report.js";
 
 /** What `migrate status --json` prints (with `ok`, true when it exits 0). */
-export interface StatusReport {
+export interface StatusReport extends MigrationReport {
   readonly database: {
     readonly url: string;
     readonly source: DatabaseTarget["source"];
@@ -40,13 +26,6 @@ export interface StatusReport {
     readonly local: boolean;
     readonly exists: boolean;
   };
-  readonly migrations: readonly MigrationStatusEntry[];
-  readonly pending: readonly string[];
-  /** Steps from the last migration's snapshot to the schemas now (what `migrate create` would write). */
-  readonly schemaChanges: readonly string[];
-  readonly problems: readonly StatusProblem[];
-  /** Nothing pending, no schema changes, no problems. */
-  readonly upToDate: boolean;
 }
 
 export interface StatusOptions {
@@ -63,78 +42,43 @@ export async function migrateStatus(
   open: (url: string) => Kysely<any>,
   options: StatusOptions,
 ): Promise<number> {
-  const dir = join(config.root, config.out, "migrations");
-  const files = await loadMigrations(dir);
-  const status = target.exists
-    ? await withTarget(target, config.root, open, (db) => migrationStatus(db, files), io)
-    : migrationStatusOf(files, []);
-  const schemas = await schemaDrift(config, dir);
-  const problems: StatusProblem[] = [
-    ...status.edited.map((id) => ({
-      kind: "edited" as const,
-      message: `${id} was edited after it was applied (checksum mismatch)`,
-    })),
-    ...status.missing.map((id) => ({
-      kind: "missing" as const,
-      message: `${id} is applied but has no file in ${config.out}/migrations (unknown to this project)`,
-    })),
-    ...status.outOfOrder.map((id) => ({
-      kind: "out-of-order" as const,
-      message: `${id} is pending but older than the newest applied migration`,
-    })),
-    ...status.parallel.map((p) => ({
-      kind: "parallel" as const,
-      message: `created on a parallel branch:\n${describeParallel(p)}`,
-    })),
-    ...(schemas.problem === undefined
-      ? []
-      : [{ kind: "schemas" as const, message: schemas.problem }]),
-  ];
-  const report: StatusReport = {
-    database: {
-      url: target.shown,
-      source: target.source,
-      kind: target.kind,
-      ...(target.folder === undefined ? {} : { folder: target.folder }),
-      local: target.local,
-      exists: target.exists,
-    },
-    migrations: status.entries,
-    pending: status.pending,
-    schemaChanges: schemas.changes,
-    problems,
-    upToDate: status.pending.length === 0 && schemas.changes.length === 0 && problems.length === 0,
-  };
-  const code = problems.length > 0 || (options.exitCode && !report.upToDate) ? 1 : 0;
+  const migrations = await migrationReport(config, (files) =>
+    target.exists
+      ? withTarget(target, config.root, open, (db) => migrationStatus(db, files), io)
+      : Promise.resolve(migrationStatusOf(files, [])),
+  );
+  const report: StatusReport = { database: databaseOf(target), ...migrations };
+  const code = migrations.problems.length > 0 || (options.exitCode && !report.upToDate) ? 1 : 0;
   // `ok` is what the exit code says, as in every command's --json output.
   if (options.json) writeJson(io, code === 0, { ...report });
   else printReport(io, config, target, report);
   return code;
 }
 
-/** The schema changes not yet in a migration, or why they cannot be known. */
-async function schemaDrift(
+/**
+ * The report for a database already open (the one `perstore serve` and
+ * `perstore studio` serve, at /migrations.json for privileged roles).
+ */
+export async function servedDatabaseStatus(
   config: PerstoreConfig,
-  dir: string,
-): Promise<{ changes: string[]; problem?: string }> {
-  let last;
-  try {
-    last = await readSnapshot(dir);
-  } catch (error) {
-    return {
-      changes: [],
-      problem: `cannot read ${config.out}/migrations/${SNAPSHOT_FILE}: ${describeThrown(error)}`,
-    };
-  }
-  try {
-    return { changes: schemaChanges(last, await projectSnapshot(config)) };
-  } catch (error) {
-    const why =
-      error instanceof SchemaErrors
-        ? `the schemas do not compile (${error.errors.length} error${error.errors.length === 1 ? "" : "s"}; run \`perstore build\`)`
-        : `the schemas cannot be read (${describeThrown(error)})`;
-    return { changes: [], problem: `${why}, so changes since the last migration are unknown` };
-  }
+  target: DatabaseTarget,
+  db: Kysely<any>,
+): Promise<StatusReport> {
+  const migrations = await migrationReport(config, (files) => migrationStatus(db, files));
+  // It is open, so it exists (a new embedded folder did not when the target was read).
+  return { database: databaseOf({ ...target, exists: true }), ...migrations };
+}
+
+/** The database part of the report: which one, from where, password hidden. */
+export function databaseOf(target: DatabaseTarget): StatusReport["database"] {
+  return {
+    url: target.shown,
+    source: target.source,
+    kind: target.kind,
+    ...(target.folder === undefined ? {} : { folder: target.folder }),
+    local: target.local,
+    exists: target.exists,
+  };
 }
 
 function printReport(

@@ -14,6 +14,7 @@ import type { serveOptions } from "../specs/serve-options.js";
 import { UsageError } from "../usage-error.js";
 import { loadProjectModels, type ProjectModels } from "../load-project-models.js";
 import { databaseTarget, describeTarget, withTarget } from "./migrate-database.js";
+import { servedDatabaseStatus, type StatusReport } from "./migrate-status.js";
 
 /** `perstore serve` (options in ../specs/serve-options.ts). */
 export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) => {
@@ -33,6 +34,7 @@ export const runServe: CommandRun<typeof serveOptions> = async ({ values }, io) 
     return serveModels(io, values, port, server, createModels, openapi, {
       db,
       where: describeTarget(target, config.root),
+      migrations: () => servedDatabaseStatus(config, target, db),
     });
   });
 };
@@ -45,13 +47,15 @@ async function serveModels(
   server: ServerConfig,
   createModels: ProjectModels["createModels"],
   openapi: ProjectModels["openapi"],
-  database: { db: Kysely<any>; where: string } | undefined,
+  database: { db: Kysely<any>; where: string; migrations: () => Promise<StatusReport> } | undefined,
 ): Promise<number> {
   const models = createModels(database ? { db: database.db } : {});
   const handler = createHandler({
     models,
     access: server.access,
     ...(openapi ? { openapi } : {}),
+    // /migrations.json for the config's privileged roles: what `perstore migrate status` reports.
+    ...(database ? { migrations: database.migrations } : {}),
     ...(server.cors ? { cors: server.cors } : {}),
     ...(server.maxBodyBytes !== undefined ? { maxBodyBytes: server.maxBodyBytes } : {}),
     ...(server.timeoutMs !== undefined ? { timeoutMs: server.timeoutMs } : {}),

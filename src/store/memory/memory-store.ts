@@ -9,9 +9,9 @@
  * `response-application` for commit answers, `index-planner` for queries).
  */
 import { NotFoundError, PerstoreError, QueryError, StoreError } from "../../errors/index.js";
-import type { Query } from "../../query/ast.js";
+import type { FilterNode, Query } from "../../query/ast.js";
 import { executeQuery, parseQuery } from "../../query/index.js";
-import type { IndexPlan } from "../../query/plan/index.js";
+import { indexTerms, type IndexPlan } from "../../query/plan/index.js";
 import { buildChangeSet, type JournalEntry } from "../../transaction/index.js";
 import { copyRecord } from "../copy.js";
 import { assertRecord, type IdType } from "../record-id.js";
@@ -80,6 +80,12 @@ export interface QueryExplanation {
   readonly plan: IndexPlan;
   /** Records handed to the query engine. */
   readonly candidates: number;
+  /** Records in the store (every one a candidate when nothing is indexed). */
+  readonly records: number;
+  /** The filter's top-level terms an index narrows by. */
+  readonly indexed: readonly FilterNode[];
+  /** The terms checked on each candidate only (the residual filter). */
+  readonly residual: readonly FilterNode[];
 }
 
 /**
@@ -200,7 +206,9 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
     const parsed = parseQuery(query);
     const plan = this.planner.plan(this.state, parsed, options.parameters);
     const found = this.state.candidates(plan);
-    return { plan, candidates: found ? found.records.length : this.state.size };
+    const size = this.state.size;
+    const terms = indexTerms(parsed.filter, this.state, options.parameters);
+    return { plan, candidates: found ? found.records.length : size, records: size, ...terms };
   }
 
   /**

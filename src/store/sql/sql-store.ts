@@ -29,6 +29,7 @@ import type {
 } from "../types.js";
 import { StoreEvents } from "../memory/store-events.js";
 import { runQuery } from "./run-query.js";
+import { explainQuery, type SqlExplanation } from "./explain-query.js";
 import { applyChangeSet } from "./apply-change-set.js";
 import { checkFullText } from "./full-text.js";
 import {
@@ -418,6 +419,17 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     assertStorableQuery(query, options.parameters);
     try {
       return await runQuery(this.#retrying(), this.#table, query, options);
+    } catch (error) {
+      throw storeErrorOf(error, this.#table.spec);
+    }
+  }
+
+  /** The statement a query runs and PostgreSQL's generic plan of it (placeholders, never values). */
+  async explain(input: QueryInput, options: QueryOptions = {}): Promise<SqlExplanation> {
+    const query: Query = parseQuery(input, { schema: this.#table.querySchema });
+    assertStorableQuery(query, options.parameters);
+    try {
+      return await explainQuery(this.#db, this.#table, query, options);
     } catch (error) {
       throw storeErrorOf(error, this.#table.spec);
     }

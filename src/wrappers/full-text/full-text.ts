@@ -123,6 +123,9 @@ function delegate<T extends object>(store: Store<T>, info: FullTextInfo): FullTe
     const fn = store[method];
     if (typeof fn === "function") out[method] = (fn as (...a: unknown[]) => unknown).bind(store);
   }
+  // A store that explains its queries still does (the studio's plan view).
+  const explain = explainOf(store);
+  if (explain) out.explain = explain;
   if (typeof store.transaction === "function")
     out.transaction = <R>(fn: (s: Store<T>) => MaybePromise<R>) =>
       store.transaction!((tx) => fn(delegate(tx, info)));
@@ -174,6 +177,15 @@ function indexed<T extends object>(
     const index = await live.current();
     return searchQuery({ store: target, idProperty, index }, query, options);
   };
+  const explain = explainOf(target);
+  if (explain)
+    out.explain = (input: QueryInput, options: QueryOptions = {}) =>
+      hasSearch(parseQuery(input).filter)
+        ? {
+            available: false,
+            reason: "search() is answered from the full-text index, which has no plan to explain",
+          }
+        : explain(input, options);
   if (typeof target.transaction === "function")
     out.transaction = async <R>(fn: (s: Store<T>) => MaybePromise<R>): Promise<R> => {
       try {
@@ -186,4 +198,14 @@ function indexed<T extends object>(
     };
   if (typeof target.on === "function") out.on = target.on.bind(target);
   return out as unknown as FullTextStore<T>;
+}
+
+/** The store's own `explain` (the memory and SQL stores have one), bound, if it has one. */
+function explainOf(
+  store: object,
+): ((input: QueryInput, options: QueryOptions) => unknown) | undefined {
+  const explain = (store as { explain?: unknown }).explain;
+  return typeof explain === "function"
+    ? (explain as (input: QueryInput, options: QueryOptions) => unknown).bind(store)
+    : undefined;
 }
