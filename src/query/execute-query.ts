@@ -22,18 +22,73 @@ export interface ExecuteQueryOptions {
   readonly start?: number;
   /** Page end (exclusive), applied after the query's own `limit`. */
   readonly end?: number;
+  /**
+   * Count matches only up to this many: `totalCount` is `min(matches,
+   * maxCount)`, as with `limit()`'s third argument, and an unsorted page stops
+   * filtering once it holds its records and `maxCount` matches.
+   */
+  readonly maxCount?: number;
+  /**
+   * The number of matches among the caller's whole set, when `records` hold
+   * only a part of them that contains the sorted page (a store that found
+   * the page's records through an index): `totalCount` counts from it.
+   */
+  readonly matched?: number;
 }
 
-/** The filter step: the matching records, in order, as a new array; `executeQuery` uses the compiled loop when it can. */
+/** What a query's page needs: its `limit()`, how far into the ordered matches it reaches, the cap on its count. */
+export interface QueryPage {
+  readonly count: number | undefined;
+  readonly start: number;
+  readonly maxCount: number;
+  readonly pageEnd: number;
+}
+
+/** The page of `query` with the caller's `end` and `maxCount` (see `ExecuteQueryOptions`). */
+export function queryPage(
+  query: Query,
+  parameters: readonly unknown[],
+  options: Pick<ExecuteQueryOptions, "end" | "maxCount">,
+): QueryPage {
+  const count = pageNumber(query.limit?.count, parameters, "count");
+  const start = pageNumber(query.limit?.start, parameters, "start") ?? 0;
+  const maxCount = Math.min(
+    pageNumber(query.limit?.maxCount, parameters, "maxCount") ?? Infinity,
+    options.maxCount ?? Infinity,
+  );
+  // The limit's page, then start/end within it.
+  const pageEnd = Math.min(
+    count === undefined ? Infinity : start + count,
+    options.end === undefined ? Infinity : (count === undefined ? 0 : start) + options.end,
+  );
+  return { count, start, maxCount, pageEnd };
+}
+
+/**
+ * The filter step: the matching records, in order, as a new array, stopping
+ * once it holds `limit` of them (default: every match); `executeQuery` uses
+ * the compiled loop when it can.
+ */
 export type RecordFilter = (
   records: readonly unknown[],
   parameters: readonly unknown[],
+  limit?: number,
 ) => unknown[];
 
 let filterFor: (query: Query) => RecordFilter = (query) => {
   const filter: FilterNode = query.filter;
-  return (records, parameters) => records.filter((record) => matches(filter, record, parameters));
+  return (records, parameters, limit = Infinity) => {
+    const out: unknown[] = [];
+    for (let i = 0; i < records.length && out.length < limit; i++)
+      if (matches(filter, records[i], parameters)) out.push(records[i]);
+    return out;
+  };
 };
+
+/** Whether a filter matches every record (`and()` with no terms: an empty query). */
+export function matchesEverything(filter: FilterNode): boolean {
+  return filter.kind === "and" && filter.terms.length === 0;
+}
 
 /** Lets the compiler module plug its cached predicates in (avoids an import cycle). */
 export function setFilterFactory(factory: (query: Query) => RecordFilter): void {
@@ -79,30 +134,42 @@ export function executeQuery<T>(
   const parsed = parseQuery(query, options.schema ? { schema: options.schema } : {});
   const parameters = options.parameters ?? [];
   checkPatternParameters(parsed.filter, parameters);
-  let items = filterFor(parsed)(records, parameters);
-  if (parsed.recurse) items = recurseRecords(items, parsed.recurse);
-  if (parsed.aggregate) items = aggregateRecords(items, parsed.aggregate);
-  const count = pageNumber(parsed.limit?.count, parameters, "count");
-  const start = pageNumber(parsed.limit?.start, parameters, "start") ?? 0;
-  const maxCount = pageNumber(parsed.limit?.maxCount, parameters, "maxCount");
+  const { count, start, maxCount, pageEnd } = queryPage(parsed, parameters, options);
+  const plain = !parsed.recurse && !parsed.aggregate && !parsed.distinct;
+  // An empty filter keeps every record: no pass over them, and the count is their number.
+  // (`items` may then be the caller's own array: every later step makes a new one.)
+  let items: readonly T[];
+  let matched: number;
+  if (matchesEverything(parsed.filter)) {
+    items = records;
+    matched = records.length;
+  } else {
+    // Unsorted, a page with a bounded count needs only its first matches.
+    const enough =
+      plain && parsed.sort.length === 0 && maxCount !== Infinity
+        ? Math.max(pageEnd, maxCount)
+        : Infinity;
+    items = filterFor(parsed)(records, parameters, enough) as T[];
+    matched = items.length;
+  }
+  if (parsed.recurse) items = recurseRecords(items, parsed.recurse) as T[];
+  if (parsed.aggregate) items = aggregateRecords(items as T[], parsed.aggregate) as T[];
+  if (!plain) matched = items.length;
+  else if (options.matched !== undefined) matched = options.matched;
   // A sorted page needs only its first rows in order (distinct could drop some of them, so not then).
-  const matched = items.length;
   if (parsed.sort.length > 0) {
     const idProperty = options.idProperty ?? "id";
-    const end = options.end !== undefined && options.end >= 0 ? options.end : Infinity;
-    const page = parsed.distinct ? Infinity : count !== undefined ? start + count : end;
+    const page = parsed.distinct ? Infinity : pageEnd;
     items =
       page < items.length
         ? firstSorted(items, parsed.sort, idProperty, page)
         : sortRecords(items, parsed.sort, idProperty);
   }
-  if (parsed.projection) items = project(items, parsed.projection);
-  if (parsed.distinct) items = distinctValues(items);
-  let totalCount = parsed.distinct ? items.length : matched;
-  if (count !== undefined) {
-    if (maxCount !== undefined) totalCount = Math.min(totalCount, maxCount);
+  if (parsed.projection) items = project(items as T[], parsed.projection) as T[];
+  if (parsed.distinct) items = distinctValues(items as T[]) as T[];
+  const totalCount = Math.min(parsed.distinct ? items.length : matched, maxCount);
+  if (count !== undefined)
     items = items.slice(start, count === Infinity ? undefined : start + count);
-  }
   if (options.start !== undefined || options.end !== undefined) {
     items = items.slice(Math.max(0, options.start ?? 0), options.end);
   }
@@ -125,5 +192,5 @@ export function executeQuery<T>(
         return aggregateValues(result.kind, items, result.path);
     }
   }
-  return Object.assign(items as T[], { totalCount });
+  return Object.assign(items === records ? records.slice() : (items as T[]), { totalCount });
 }

@@ -1,6 +1,6 @@
 import type { SortKey } from "./ast.js";
 import { compareValues } from "./compare.js";
-import { getPath } from "./path.js";
+import { getPath, queryOwn } from "./path.js";
 
 interface Row<T> {
   readonly record: T;
@@ -58,6 +58,9 @@ export function sortRecords<T>(
  * The first `count` records of `sortRecords(records, keys, idProperty)`,
  * found without sorting the rest: a bounded max-heap of the best rows so
  * far, O(n log count). What a sorted page (`sort(...)&limit(50,1000)`) needs.
+ * A record whose first key already sorts after the heap's worst row is
+ * passed over on that one comparison (most of them, on a large array), so
+ * only records that may enter the page are decorated.
  */
 export function firstSorted<T>(
   records: readonly T[],
@@ -70,6 +73,8 @@ export function firstSorted<T>(
   if (count <= 0) return [];
   const order = rowOrder(keys);
   const idPath = [idProperty];
+  const firstPath = keys[0]!.path;
+  const firstSign = keys[0]!.descending ? -1 : 1;
   // heap[0] is the worst of the best `count` rows seen so far.
   const heap: Row<T>[] = [];
   const up = (i: number) => {
@@ -95,13 +100,26 @@ export function firstSorted<T>(
     heap[i] = row;
   };
   for (let index = 0; index < records.length; index++) {
-    const row = toRow(records[index]!, index, keys, idPath);
+    const record = records[index]!;
     if (heap.length < count) {
-      heap.push(row);
+      heap.push(toRow(record, index, keys, idPath));
       up(heap.length - 1);
-    } else if (order(row, heap[0]!) < 0) {
-      down(row);
+      continue;
     }
+    // Strictly after the worst row on the first key: it cannot enter (ties go to the full order).
+    const value =
+      firstPath.length === 1 ? queryOwn(record, firstPath[0]!) : getPath(record, firstPath);
+    const worst = heap[0]!.values[0];
+    if (
+      typeof value === "number" &&
+      typeof worst === "number" &&
+      value === value &&
+      worst === worst
+    ) {
+      if ((value - worst) * firstSign > 0) continue;
+    } else if (compareValues(value, worst) * firstSign > 0) continue;
+    const row = toRow(record, index, keys, idPath);
+    if (order(row, heap[0]!) < 0) down(row);
   }
   return heap.sort(order).map((row) => row.record);
 }

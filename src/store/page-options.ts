@@ -1,22 +1,28 @@
 /**
- * The caller's page (`query(q, { start, end })`), checked once for every
- * store so each gives the same answer: `start` a finite number >= 0, `end` a
- * number >= 0 (Infinity: no end), fractions rounded down; anything else is
- * QueryError QUERY_BAD_VALUE. An `end` at or before `start` is an empty page.
+ * The caller's page (`query(q, { start, end, maxCount })`), checked once for
+ * every store so each gives the same answer: `start` a finite number >= 0,
+ * `end` and `maxCount` numbers >= 0 (Infinity: no end, no cap), fractions
+ * rounded down; anything else is QueryError QUERY_BAD_VALUE. An `end` at or
+ * before `start` is an empty page.
  */
 import { QueryError } from "../errors/index.js";
 import type { QueryOptions } from "./types.js";
 
-/** The checked `start`/`end` of `options` (undefined where not given). */
-export function pageOptions(options: Pick<QueryOptions, "start" | "end"> | undefined): {
+/** The checked `start`/`end`/`maxCount` of `options` (undefined where not given). */
+export function pageOptions(
+  options: Pick<QueryOptions, "start" | "end" | "maxCount"> | undefined,
+): {
   readonly start: number | undefined;
   readonly end: number | undefined;
+  readonly maxCount: number | undefined;
 } {
   const start = options?.start;
   const end = options?.end;
+  const maxCount = options?.maxCount;
   return {
     start: start === undefined ? undefined : pageBound(start, "start", false),
     end: end === undefined ? undefined : pageBound(end, "end", true),
+    maxCount: maxCount === undefined ? undefined : pageBound(maxCount, "maxCount", true),
   };
 }
 

@@ -52,6 +52,14 @@ export interface QueryOptions {
   readonly end?: number;
   /** Values for `$1`, `$2`, ... */
   readonly parameters?: readonly unknown[];
+  /**
+   * Count matches only up to this many: `totalCount` is `min(matches,
+   * maxCount)`, as with `limit()`'s third argument. A caller that needs no
+   * exact total (a server asked for `Prefer: count=none`) passes one past
+   * its page, so a store need not count a large table for every page.
+   * A store may ignore it and count them all.
+   */
+  readonly maxCount?: number;
 }
 
 /** Records matching a query, with the number that matched before paging (defined by the query layer). */

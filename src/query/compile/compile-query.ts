@@ -18,8 +18,9 @@ export interface CompiledQuery {
    * The records of `records` that match, in order, as a new array: the same
    * test as `predicate` in a loop made for this query alone, so the engine
    * inlines the test (a loop shared by every query calls it indirectly).
+   * With `limit`, it stops once it holds that many.
    */
-  filter<T>(records: readonly T[], parameters?: readonly unknown[]): T[];
+  filter<T>(records: readonly T[], parameters?: readonly unknown[], limit?: number): T[];
   /** The `perstore` exports the source calls. */
   readonly helpers: readonly string[];
   /** The parsed query. */
@@ -29,7 +30,11 @@ export interface CompiledQuery {
 const NO_PARAMETERS: readonly unknown[] = Object.freeze([]);
 const byObject = new WeakMap<object, CompiledQuery>();
 const byString = new Map<string, CompiledQuery>();
-type FilterLoop = (records: readonly unknown[], parameters: readonly unknown[]) => unknown[];
+type FilterLoop = (
+  records: readonly unknown[],
+  parameters: readonly unknown[],
+  limit?: number,
+) => unknown[];
 
 interface Instance {
   readonly test: CompiledPredicate;
@@ -40,17 +45,23 @@ const bySource = new Map<string, Instance>();
 const CACHE_LIMIT = 1000;
 
 // The loop's text is fixed; each query gets its own copy (its own call-site feedback) around its test.
+// `limit` (how many matches are enough) is Infinity unless a page needs only its first matches.
 const LOOP_SOURCE =
-  '"use strict";\nreturn function (records, parameters) {\n  const out = [];\n' +
+  '"use strict";\nreturn function (records, parameters, limit = Infinity) {\n  const out = [];\n' +
   "  for (let i = 0; i < records.length; i++) {\n    const record = records[i];\n" +
-  "    if (test(record, parameters)) out.push(record);\n  }\n  return out;\n};";
+  "    if (test(record, parameters) && out.push(record) >= limit) break;\n  }\n  return out;\n};";
 
 function helpersUsed(source: string): string[] {
   return HELPER_NAMES.filter((helper) => source.includes(`${helper}(`));
 }
 
 function plainLoop(test: CompiledPredicate): FilterLoop {
-  return (records, parameters) => records.filter((record) => test(record, parameters));
+  return (records, parameters, limit = Infinity) => {
+    const out: unknown[] = [];
+    for (let i = 0; i < records.length && out.length < limit; i++)
+      if (test(records[i], parameters)) out.push(records[i]);
+    return out;
+  };
 }
 
 /** Turns source into a function and its loop; where `new Function` is banned, falls back to the interpreter. */
@@ -115,8 +126,8 @@ function build(query: Query): CompiledQuery {
     query,
     predicate: (record: unknown, parameters?: readonly unknown[]) =>
       test(record, parameters ?? NO_PARAMETERS),
-    filter: <T>(records: readonly T[], parameters?: readonly unknown[]) =>
-      loop(records, parameters ?? NO_PARAMETERS) as T[],
+    filter: <T>(records: readonly T[], parameters?: readonly unknown[], limit?: number) =>
+      loop(records, parameters ?? NO_PARAMETERS, limit) as T[],
   });
 }
 

@@ -48,6 +48,12 @@ export function isInstantString(value: unknown): boolean {
 /** Runs of candidate records, each in natural order (merged by the caller). */
 export type SlotRuns = Run[];
 
+/** An index's records in a sort's order (see FieldIndex.sortedGroups). */
+export interface SortedGroups<T = unknown> {
+  readonly unordered: Run<T>;
+  readonly groups: Iterable<Run<T>[]>;
+}
+
 /** Where a value lives in a hash index: the dates map (by instant) or the values map; `undefined` if it cannot be hashed. */
 type Key =
   | { readonly map: "values"; readonly key: unknown }
@@ -64,6 +70,11 @@ export function keyOf(value: unknown): Key {
   return { map: "values", key: value };
 }
 
+/** Values that hash but that no ordered list of keys holds, nor a fixed group (NaN, null, booleans do). */
+function isUnorderable(key: unknown): boolean {
+  return typeof key === "bigint" || typeof key === "symbol";
+}
+
 export class FieldIndex {
   private readonly values = new Map<unknown, SlotBucket>();
   private readonly dates = new Map<number, SlotBucket>();
@@ -71,6 +82,8 @@ export class FieldIndex {
   private readonly others = new SlotList();
   /** Slots whose value is an ISO date-time string: candidates of lookups and ranges by a Date. */
   private readonly instants = new SlotList();
+  /** Distinct keys no ordered list holds and the sort order puts among others (bigints, symbols). */
+  private unorderable = 0;
   private numbers: OrderedKeys<number> | undefined;
   private strings: OrderedKeys<string> | undefined;
   private times: OrderedKeys<number> | undefined;
@@ -93,8 +106,10 @@ export class FieldIndex {
     const key = keyOf(value);
     if (key === undefined) this.others.add(slot);
     else if (this.idSlots) this.orderedOf(key)?.added(key.key as never);
-    else if (bucketAdd(this.mapOf(key), key.key, slot))
+    else if (bucketAdd(this.mapOf(key), key.key, slot)) {
       this.orderedOf(key)?.added(key.key as never);
+      if (isUnorderable(key.key)) this.unorderable++;
+    }
   }
 
   /** Removes `slot` indexed under `record`'s value. */
@@ -104,7 +119,10 @@ export class FieldIndex {
     const key = keyOf(value);
     if (key === undefined) this.others.delete(slot);
     else if (this.idSlots) this.orderedOf(key)?.removed();
-    else if (bucketDelete(this.mapOf(key), key.key, slot)) this.orderedOf(key)?.removed();
+    else if (bucketDelete(this.mapOf(key), key.key, slot)) {
+      this.orderedOf(key)?.removed();
+      if (isUnorderable(key.key)) this.unorderable--;
+    }
   }
 
   /** `slot` got a new record with the same value here: buckets take up the new record. */
@@ -176,6 +194,49 @@ export class FieldIndex {
       runs.push(this.collect({ map: "values", key }));
     runs.push(this.others.live());
     return runs;
+  }
+
+  /**
+   * The records in the order of `sort(+field)` (or `sort(-field)`), a group
+   * per distinct value, each group's records in natural order (ties are the
+   * caller's to break), read lazily: a sorted page reads only its first
+   * groups. Records whose value has no ordered list (arrays, objects,
+   * invalid dates) are `unordered`, whatever their place: a caller that keeps
+   * them and every group up to one holds every record that sorts before the
+   * next group. Undefined when some value fits no group (a bigint).
+   */
+  sortedGroups(descending: boolean): SortedGroups | undefined {
+    if (this.unorderable > 0) return undefined;
+    return { unordered: this.others.live(), groups: this.groups(descending) };
+  }
+
+  private *groups(descending: boolean): Generator<Run[]> {
+    const value = (key: unknown): Run => this.collect({ map: "values", key });
+    // compareValues' order: null and missing (equal), booleans, numbers (NaN first), strings, dates.
+    const ranks: (() => Iterable<Run[]>)[] = [
+      () => [[value(null), value(undefined)]],
+      () => (descending ? [[value(true)], [value(false)]] : [[value(false)], [value(true)]]),
+      () => this.walk("number", [value(NaN)], descending),
+      () => this.walk("string", [], descending),
+      () => this.walk("date", [], descending),
+    ];
+    if (descending) ranks.reverse();
+    for (const rank of ranks)
+      for (const group of rank()) if (group.some((run) => run.seqs.length > 0)) yield group;
+  }
+
+  /** The groups of one ordered type, `first` (NaN) before them ascending. */
+  private *walk(
+    type: "number" | "string" | "date",
+    first: Run[],
+    descending: boolean,
+  ): Generator<Run[]> {
+    const map: "values" | "dates" = type === "date" ? "dates" : "values";
+    const has = (key: unknown) => this.has({ map, key } as Key & object);
+    if (!descending) yield first;
+    for (const key of this.ordered(type).walk(descending, has as never))
+      yield [this.collect({ map, key } as Key & object)];
+    if (descending) yield first;
   }
 
   private mapOf(key: Key & object): Map<unknown, SlotBucket> {

@@ -11,7 +11,7 @@ import type { IndexCatalog, IndexPlan } from "../../query/plan/index.js";
 import type { IdType } from "../record-id.js";
 import type { Id } from "../types.js";
 import { describeId } from "./describe-id.js";
-import type { SlotRuns } from "./field-index.js";
+import type { SlotRuns, SortedGroups } from "./field-index.js";
 import { NaturalOrder } from "./natural-order.js";
 import { isLeaf, type LeafPlan } from "./probe-value.js";
 import { RecordIndexes, type IndexSpec } from "./record-indexes.js";
@@ -103,6 +103,11 @@ export class MemoryState<T extends object> implements IndexCatalog {
   /** Every slot in natural order: the state's own array, valid until the next change (read only). */
   ordered(): readonly Slot<T>[] {
     return this.order.ordered();
+  }
+
+  /** Every record in the order of one indexed field, a group per value (undefined: no index, or it cannot). */
+  sortedGroups(field: string, descending: boolean): SortedGroups<T> | undefined {
+    return this.indexes.sortedGroups(field, descending) as SortedGroups<T> | undefined;
   }
 
   /** The candidate records of a plan in natural order, or `undefined` for "every record" (read only). */

@@ -36,6 +36,7 @@ import { CommitQueue } from "./commit-queue.js";
 import { copyJournalEntry } from "./copy-journal-entry.js";
 import { entryEvent } from "./entry-event.js";
 import { sortKeys, type FindSort } from "./find-sort.js";
+import { indexOrderedCandidates } from "./index-ordered-page.js";
 import { IndexPlanner } from "./index-planner.js";
 import { MemoryState, type IndexSpec } from "./memory-state.js";
 import { buildState, checkIdProperty, checkIdType, prepareRecord } from "./prepare-record.js";
@@ -184,14 +185,22 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
    */
   query(query: QueryInput, options: QueryOptions = {}): Results<T> | unknown {
     const parsed = parseQuery(query);
-    const { start, end } = pageOptions(options);
+    const { start, end, maxCount } = pageOptions(options);
     assertStorableQuery(parsed, options.parameters);
     const candidates = this.planner.candidateRecords(this.state, parsed, options.parameters);
-    const result = executeQuery(candidates, parsed, {
+    // A sorted page through the sort key's index: only the records up to the page are sorted.
+    const ordered = indexOrderedCandidates(this.state, parsed, candidates, {
+      ...options,
+      end,
+      maxCount,
+    });
+    const result = executeQuery(ordered?.records ?? candidates, parsed, {
       parameters: options.parameters,
       idProperty: this.idProperty,
       start,
       end,
+      maxCount,
+      ...(ordered ? { matched: ordered.matched } : {}),
     });
     // A result operator's value (count(), min(tags), first(), ...) is not a page of records.
     if (parsed.result !== undefined || !Array.isArray(result)) return copyRecord(result);

@@ -56,6 +56,17 @@ export class OrderedKeys<K extends number | string> {
     return out;
   }
 
+  /** Every live key in order (or in reverse), read lazily: a sorted page stops after its first few. */
+  *walk(descending: boolean, has: (key: K) => boolean): Generator<K> {
+    this.settle(has);
+    const keys = this.sorted;
+    if (descending) {
+      for (let i = keys.length - 1; i >= 0; i--) if (has(keys[i]!)) yield keys[i]!;
+    } else {
+      for (let i = 0; i < keys.length; i++) if (has(keys[i]!)) yield keys[i]!;
+    }
+  }
+
   /** First index whose key is > value (after = true) or >= value (after = false). */
   private search(value: K, after: boolean): number {
     let lo = 0;

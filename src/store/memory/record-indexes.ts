@@ -8,7 +8,7 @@ import { ConflictError } from "../../errors/index.js";
 import type { Id } from "../types.js";
 import { CompoundIndex, compoundKey } from "./compound-index.js";
 import { describeId } from "./describe-id.js";
-import { FieldIndex, type SlotRuns } from "./field-index.js";
+import { FieldIndex, type SlotRuns, type SortedGroups } from "./field-index.js";
 import { probeValue, type LeafPlan } from "./probe-value.js";
 import type { Slot } from "./slot-bucket.js";
 
@@ -45,6 +45,11 @@ export class RecordIndexes<T extends object> {
 
   hasIndex(field: string): boolean {
     return this.fields.has(field);
+  }
+
+  /** The groups of `sort(+field)` / `sort(-field)` from the field's index (see FieldIndex.sortedGroups). */
+  sortedGroups(field: string, descending: boolean): SortedGroups | undefined {
+    return this.fields.get(field)?.sortedGroups(descending);
   }
 
   /** Indexes a new slot under its record. */

@@ -19,6 +19,8 @@ export function queryKey(query: QueryInput, options: QueryOptions | undefined): 
       encode(options?.start, seen),
       encode(options?.end, seen),
       encode(options?.parameters, seen),
+      // A capped count is another answer (totalCount differs).
+      encode(options?.maxCount, seen),
     ]);
   } catch (error) {
     if (error instanceof Uncacheable) return undefined;
