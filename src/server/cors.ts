@@ -13,8 +13,8 @@ export interface CorsOptions {
 
 const ALLOW_METHODS = "GET,POST,PUT,PATCH,DELETE,OPTIONS";
 const ALLOW_HEADERS =
-  "Authorization,Content-Type,If-Match,If-None-Match,Range,Last-Event-ID,Perstore-Parameters";
-const EXPOSE_HEADERS = "Content-Range,ETag,Location,Perstore-Revision";
+  "Authorization,Content-Type,If-Match,If-None-Match,Range,Prefer,Last-Event-ID,Perstore-Parameters";
+const EXPOSE_HEADERS = "Content-Range,ETag,Location,Perstore-Revision,Preference-Applied";
 
 /** What the handler needs: a preflight answer, and the headers every other response gets. */
 export interface Cors {

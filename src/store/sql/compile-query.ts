@@ -65,6 +65,9 @@ export function pageOf(
     const span = Math.max(0, page.end - start);
     count = count === undefined ? span : Math.min(count, span);
   }
+  // The caller's cap on the count (QueryOptions.maxCount) joins the query's own.
+  if (page.maxCount !== undefined && page.maxCount !== Infinity)
+    maxCount = Math.min(maxCount ?? Infinity, page.maxCount);
   return { offset, count, maxCount };
 }
 

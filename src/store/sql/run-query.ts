@@ -20,6 +20,7 @@ import {
   type Page,
   type QueryContext,
 } from "./compile-query.js";
+import { cappedCount, cappedTotal, peekPage } from "./page-count.js";
 import { unsupported } from "./unsupported.js";
 import { columnAsJson, jsonOrderKey } from "./json-order.js";
 import { rowToRecord } from "./sql-rows.js";
@@ -72,14 +73,19 @@ export async function runQuery(
     return runResult(db, table, query, columns, inner, page);
   }
 
-  const withTotal = page.count !== undefined || page.offset > 0;
+  // A capped count reads one row past the page instead of counting every match (page-count.ts).
+  const capped = cappedCount(page);
+  const withTotal = !capped && (page.count !== undefined || page.offset > 0);
   const total = withTotal ? sql`, count(*) over () as ${sql.id(TOTAL_COLUMN)}` : sql``;
   const { rows } =
-    await sql<Row>`select ${list}${total} from ${source} where ${sourceWhere}${orderClause}${limitClause(page)}`.execute(
+    await sql<Row>`select ${list}${total} from ${source} where ${sourceWhere}${orderClause}${limitClause(capped ? peekPage(page) : page)}`.execute(
       db,
     );
   let totalCount = rows.length;
-  if (withTotal) {
+  if (capped) {
+    totalCount = await cappedTotal(db, source, sourceWhere, page, rows.length);
+    rows.splice(page.count);
+  } else if (withTotal) {
     const first = rows[0];
     if (first !== undefined) totalCount = Number(first[TOTAL_COLUMN]);
     else {
