@@ -14,6 +14,9 @@ export class LiveFeed {
   private state: LiveState = { on: false };
   private onChange: () => void = () => {};
   private onState: (state: LiveState) => void = () => {};
+  /** Streams opened, and changes heard on the current one: together, what a remembered total was counted at. */
+  private streams = 0;
+  private changes = 0;
 
   constructor(private readonly api: Api) {}
 
@@ -31,6 +34,8 @@ export class LiveFeed {
     this.stop();
     const controller = (this.controller = new AbortController());
     this.key = key;
+    this.streams++;
+    this.changes = 0;
     const mine = () => controller === this.controller;
     const ended = (why?: string) => {
       if (!mine() || controller.signal.aborted) return;
@@ -43,7 +48,10 @@ export class LiveFeed {
         query,
         (type) => {
           if (!mine()) return;
-          if (type !== "ready") return this.onChange();
+          if (type !== "ready") {
+            this.changes++;
+            return this.onChange();
+          }
           this.state = { on: true };
           this.onState(this.state);
         },
@@ -54,6 +62,16 @@ export class LiveFeed {
         // A store that reports no changes (501) or a lost stream: the table still works, just not live.
         (error: unknown) => ended(error instanceof ApiError ? error.message : String(error)),
       );
+  }
+
+  /**
+   * Where the feed of `model` and `query` stands (the stream and the changes
+   * heard on it), or undefined when no stream for them is open: a total
+   * counted at one revision still holds while the revision stays the same.
+   */
+  revision(model: string, query: string): string | undefined {
+    if (this.controller === undefined || this.key !== `${model}\u0000${query}`) return undefined;
+    return `${this.streams}:${this.changes}`;
   }
 
   /** The screen shown no longer hears of changes (the stream stays open for the next one). */
