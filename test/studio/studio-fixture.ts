@@ -40,7 +40,14 @@ export function buildStudioAssets(): { dir: string; remove: () => void } {
   return { dir, remove: () => rmSync(parent, { recursive: true, force: true }) };
 }
 
-export async function startStudio(assetsDir: string) {
+/**
+ * `migrations`: the project's migration status, as `perstore studio` hands it
+ * in; the admin role is then `privileged` (may read it).
+ */
+export async function startStudio(
+  assetsDir: string,
+  options: { migrations?: () => Promise<unknown> } = {},
+) {
   const models = createModels();
   await models.Author.create({ id: AUTHOR, name: "Frank Herbert" });
   for (let n = 1; n <= BOOKS; n++) await models.Book.create(book(n) as never);
@@ -53,7 +60,9 @@ export async function startStudio(assetsDir: string) {
         { role: "admin", sha256: await hashToken(ADMIN_TOKEN) },
         { role: "reader", sha256: await hashToken(READER_TOKEN) },
       ],
+      ...(options.migrations ? { privileged: ["admin"] } : {}),
     },
+    ...(options.migrations ? { migrations: options.migrations, timeoutMs: 120_000 } : {}),
   });
   const server = await serveNode(withStudio(handler, { assetsDir }), { port: 0 });
   return { models, url: server.url, close: () => server.close() };

@@ -20,9 +20,50 @@ export class ApiError extends Error {
 export interface Page {
   readonly records: Record<string, unknown>[];
   readonly start: number;
-  /** Undefined when the page was asked for without a count and more records follow it (`/*`). */
-  readonly total: number | undefined;
+  readonly total: number;
+  /** The server's time for the query (its `Server-Timing`), in ms, when it says. */
+  readonly serverMs?: number;
 }
+
+/** How the store would answer a query (the server's explain; see model/query-plan.ts). */
+export interface QueryPlan {
+  readonly store: "memory" | "sql" | "other";
+  readonly available: boolean;
+  readonly reason?: string;
+  readonly index?: unknown;
+  readonly indexed?: readonly string[];
+  readonly residual?: readonly string[];
+  readonly candidates?: number | null;
+  readonly records?: number | null;
+  readonly statement?: string;
+  readonly parameterCount?: number;
+  readonly plan?: unknown;
+}
+
+/** A plan, with the request's time as the page measured it and the server's own. */
+export interface Explained {
+  readonly plan: QueryPlan;
+  readonly requestMs: number;
+  readonly serverMs?: number;
+}
+
+/** `perstore migrate status --json`'s report, as /migrations.json serves it. */
+export interface MigrationStatus {
+  readonly database?: { readonly url: string; readonly kind: string; readonly source: string };
+  readonly migrations: readonly {
+    readonly id: string;
+    readonly name: string;
+    readonly state: string;
+    readonly appliedAt?: string;
+  }[];
+  readonly pending: readonly string[];
+  readonly schemaChanges: readonly string[];
+  readonly problems: readonly { readonly kind: string; readonly message: string }[];
+  readonly upToDate: boolean;
+}
+
+/** What asks the server for a query's plan instead of its records. */
+const EXPLAIN_TYPE = "application/vnd.perstore.explain+json";
 
 /** A record and the ETag it was read with (sent back as `If-Match`). */
 export interface Tagged {
@@ -86,37 +127,62 @@ export class Api {
     return (await this.send("GET", "openapi.json")).json();
   }
 
-  /**
-   * One page of `GET /<model>/?<rql>`: `Range: items=start-(start+size-1)`,
-   * never more. `count: false` (`Prefer: count=none`) spares the server
-   * counting every match when the total is known already.
-   */
-  async page(
-    model: string,
-    rql: string,
-    start: number,
-    size: number,
-    { count = true }: { count?: boolean } = {},
-  ): Promise<Page> {
-    const range = `items=${start}-${start + size - 1}`;
+  /** One page of `GET /<model>/?<rql>`: `Range: items=start-(start+size-1)`, never more. */
+  async page(model: string, rql: string, start: number, size: number): Promise<Page> {
     const response = await this.send(
       "GET",
       `${encodeURIComponent(model)}/${rql ? `?${rql}` : ""}`,
-      { headers: count ? { range } : { range, prefer: "count=none" } },
+      {
+        headers: { range: `items=${start}-${start + size - 1}` },
+      },
     );
     const records = response.status === 204 ? [] : await response.json();
     if (!Array.isArray(records))
       throw new ApiError(400, "STUDIO_NOT_A_LIST", "the query's result is not a list of records");
+    const serverMs = timingOf(response.headers.get("server-timing"), "query");
     return {
       records,
       start,
       total: totalOf(response.headers.get("content-range"), records.length),
+      ...(serverMs === undefined ? {} : { serverMs }),
     };
+  }
+
+  /** The plan of the query `page` would run for the same page (the same facet decides). */
+  async explain(model: string, rql: string, start: number, size: number): Promise<Explained> {
+    const started = performance.now();
+    const response = await this.send(
+      "GET",
+      `${encodeURIComponent(model)}/${rql ? `?${rql}` : ""}`,
+      { headers: { accept: EXPLAIN_TYPE, range: `items=${start}-${start + size - 1}` } },
+    );
+    const plan = (await response.json()) as QueryPlan;
+    const serverMs = timingOf(response.headers.get("server-timing"), "explain");
+    return {
+      plan,
+      requestMs: Math.round(performance.now() - started),
+      ...(serverMs === undefined ? {} : { serverMs }),
+    };
+  }
+
+  /** Whether the signed-in role may read the migration status (a HEAD: nothing is computed). */
+  async canReadMigrations(): Promise<boolean> {
+    try {
+      await this.send("HEAD", "migrations.json");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The database's migration status (privileged roles only). */
+  async migrations(): Promise<MigrationStatus> {
+    return (await this.send("GET", "migrations.json")).json();
   }
 
   /** A model's record count: the total of `Range: items=0-0`. */
   async count(model: string): Promise<number> {
-    return (await this.page(model, "", 0, 1)).total ?? 0;
+    return (await this.page(model, "", 0, 1)).total;
   }
 
   /**
@@ -181,9 +247,19 @@ function recordPath(model: string, id: string): string {
   return `${encodeURIComponent(model)}/${encodeURIComponent(id)}`;
 }
 
-/** The total of `Content-Range: items a-b/total` (or `items * /total`); undefined for `/*`. */
-function totalOf(header: string | null, fallback: number): number | undefined {
-  if (header !== null && /\/\*\s*$/.test(header)) return undefined;
+/** The duration `name` has in a `Server-Timing` header (`query;dur=3.2`), in ms. */
+function timingOf(header: string | null, name: string): number | undefined {
+  for (const entry of (header ?? "").split(",")) {
+    const [metric, ...params] = entry.split(";").map((part) => part.trim());
+    if (metric !== name) continue;
+    const duration = params.find((param) => param.startsWith("dur="));
+    if (duration !== undefined) return Number(duration.slice(4));
+  }
+  return undefined;
+}
+
+/** The total of `Content-Range: items a-b/total` (or `items * /total`). */
+function totalOf(header: string | null, fallback: number): number {
   const match = header ? /\/(\d+)\s*$/.exec(header) : null;
   return match ? Number(match[1]) : fallback;
 }

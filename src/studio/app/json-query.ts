@@ -22,6 +22,16 @@ const COMPARE: Readonly<Record<string, string>> = {
   notnull: "notnull",
 };
 
+/** The RQL negations a JSON query object writes as `compare` with `not: true` (QUERY.md: exact negations). */
+const NEGATED: Readonly<Record<string, string>> = {
+  ne: "equals",
+  out: "in",
+  excludes: "contains",
+};
+
+/** A string a JSON query object would read as a `$n` parameter. */
+const PARAMETER = /^\$[1-9][0-9]*$/;
+
 /** The JSON query object of `rql`'s filter; a string saying why there is none; undefined when it does not parse. */
 export function jsonQueryOf(rql: string): unknown {
   let filter: FilterNode;
@@ -44,26 +54,37 @@ function convert(node: FilterNode): unknown {
       return { join: node.kind, terms: node.terms.map(convert) };
     case "not": {
       const term = convert(node.term) as Record<string, unknown>;
-      if (!("field" in term) || term.not)
+      if (!("field" in term))
         throw new Error("not() of more than one condition has no JSON query form");
-      return { ...term, not: true };
+      if (!term.not) return { ...term, not: true };
+      // not(ne(a,b)) is eq(a,b): the negations are exact.
+      const { not: _negated, ...plain } = term;
+      return plain;
     }
     case "search":
       throw new Error("search() has no JSON query form");
     case "condition": {
-      const compare = COMPARE[node.op];
+      const negated = Object.hasOwn(NEGATED, node.op) ? NEGATED[node.op] : undefined;
+      const compare = Object.hasOwn(COMPARE, node.op) ? COMPARE[node.op] : negated;
       if (!compare) throw new Error(`${node.op}() has no JSON query form`);
+      if (node.path.some((part) => part.includes("/")))
+        throw new Error("a property name with a / has no JSON query form");
       const field = node.path.join("/");
-      if (node.value === undefined) return { field, compare };
-      return { field, compare, value: valueOf(node.value) };
+      const not = negated ? { not: true } : {};
+      if (node.value === undefined) return { field, compare, ...not };
+      return { field, compare, value: valueOf(node.value), ...not };
     }
   }
 }
 
 function valueOf(node: ValueNode): unknown {
   if (node.kind === "list") return node.items.map(valueOf);
+  // A JSON query object reads the string "$1" as parameter 1, as RQL reads $1.
+  if (node.kind === "param") return `$${node.index}`;
   if (node.kind !== "literal") throw new Error(`a ${node.kind} value has no JSON query form`);
   const value = node.value;
+  if (typeof value === "string" && PARAMETER.test(value))
+    throw new Error(`the string ${value} has no JSON query form (it would read as a parameter)`);
   if (value instanceof Date) return value.toISOString();
   if (value instanceof RegExp) throw new Error("a regular expression has no JSON query form");
   return value;

@@ -11,7 +11,8 @@ import { LiveFeed } from "./live.js";
 import { modelsOf, type ModelInfo } from "./models.js";
 import { modelsScreen } from "./models-screen.js";
 import { recordScreen } from "./record-screen.js";
-import { parseRoute, tableHash } from "./route.js";
+import { migrationsScreen } from "./migrations-screen.js";
+import { MIGRATIONS_HASH, parseRoute, tableHash } from "./route.js";
 import { tableScreen } from "./table-screen.js";
 
 class PerstoreStudio extends HTMLElement {
@@ -88,6 +89,11 @@ class PerstoreStudio extends HTMLElement {
         ),
       ),
     );
+    // The migration status, for roles the server lets read it (a HEAD: nothing is computed).
+    if (await this.api.canReadMigrations())
+      this.nav.append(
+        h("p", { class: "nav-extra" }, h("a", { href: MIGRATIONS_HASH }, "Migrations")),
+      );
     await this.show();
   }
 
@@ -155,10 +161,15 @@ class PerstoreStudio extends HTMLElement {
     const route = parseRoute(location.hash);
     if (route.screen !== "table") this.live.stop();
     for (const link of this.nav.querySelectorAll("a"))
-      link.toggleAttribute("aria-current", "model" in route && link.textContent === route.model);
+      link.toggleAttribute(
+        "aria-current",
+        ("model" in route && link.textContent === route.model) ||
+          (route.screen === "migrations" && link.getAttribute("href") === MIGRATIONS_HASH),
+      );
     this.setAttribute("aria-busy", "true");
     try {
       if (route.screen === "models") await modelsScreen(context, this.main);
+      else if (route.screen === "migrations") await migrationsScreen(context, this.main);
       else if (route.screen === "table") await tableScreen(context, this.main, route);
       else
         await recordScreen(

@@ -10,12 +10,14 @@ export type Route =
       readonly start: number;
     }
   | { readonly screen: "record"; readonly model: string; readonly id: string }
-  | { readonly screen: "create"; readonly model: string };
+  | { readonly screen: "create"; readonly model: string }
+  | { readonly screen: "migrations" };
 
-/** `#/m/Book?q=year=gt=2000&sort=-year&start=25`, `#/m/Book/r/<id>`, `#/m/Book/new`, else the model list. */
+/** `#/m/Book?q=year=gt=2000&sort=-year&start=25`, `#/m/Book/r/<id>`, `#/m/Book/new`, `#/migrations`, else the model list. */
 export function parseRoute(hash: string): Route {
   const [path = "", search = ""] = hash.replace(/^#/, "").split("?", 2) as [string?, string?];
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === "migrations" && parts.length === 1) return { screen: "migrations" };
   if (parts[0] !== "m" || parts[1] === undefined) return { screen: "models" };
   const model = parts[1];
   if (parts[2] === "r" && parts[3] !== undefined) return { screen: "record", model, id: parts[3] };
@@ -50,3 +52,5 @@ export function recordHash(model: string, id: unknown): string {
 export function createHash(model: string): string {
   return `#/m/${encodeURIComponent(model)}/new`;
 }
+
+export const MIGRATIONS_HASH = "#/migrations";
