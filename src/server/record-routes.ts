@@ -14,7 +14,7 @@ import { HttpError } from "./http-error.js";
 import { instanceJson } from "./instance-json.js";
 import type { KeyedLock } from "./keyed-lock.js";
 import { mergePatchChanges } from "./merge-patch.js";
-import { contentRange, parseItemsRange } from "./range.js";
+import { contentRange, countLimit, parseItemsRange } from "./range.js";
 import { readJsonBody } from "./read-body.js";
 import { subModelReplacer } from "./sub-model-json.js";
 
@@ -118,8 +118,14 @@ export async function queryRecords(context: RouteContext, name: string): Promise
   const mark = url.indexOf("?");
   const rql = mark === -1 ? "" : url.slice(mark + 1);
   const range = parseItemsRange(context.request.headers.get("range"));
+  // `Prefer: count=none`: the store counts only up to one past the page (see range.ts).
+  const limit = countLimit(range, context.request.headers.get("prefer"));
   const options = range
-    ? { start: range.start, ...(range.end !== undefined ? { end: range.end } : {}) }
+    ? {
+        start: range.start,
+        ...(range.end !== undefined ? { end: range.end } : {}),
+        ...(limit !== undefined ? { maxCount: limit } : {}),
+      }
     : {};
   const sent = context.request.headers.get(PARAMETERS_HEADER);
   const parameters = sent === null ? {} : { parameters: decodeParameters(sent) };
@@ -132,11 +138,13 @@ export async function queryRecords(context: RouteContext, name: string): Promise
   if (!Array.isArray(result) || typeof (result as { totalCount?: unknown }).totalCount !== "number")
     return json(result, 200, timing, recordJson(context, model, result));
   const total = (result as unknown as { totalCount: number }).totalCount;
-  const header = contentRange(range ?? { start: 0 }, result.length, total);
+  const header = contentRange(range ?? { start: 0 }, result.length, total, limit);
+  const applied: Record<string, string> =
+    limit !== undefined ? { "preference-applied": "count=none" } : {};
   return json(
     result,
     range ? 206 : 200,
-    { "content-range": header, ...timing },
+    { "content-range": header, ...applied, ...timing },
     recordJson(context, model, result),
   );
 }

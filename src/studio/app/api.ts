@@ -20,7 +20,8 @@ export class ApiError extends Error {
 export interface Page {
   readonly records: Record<string, unknown>[];
   readonly start: number;
-  readonly total: number;
+  /** Undefined when the page was asked for without a count and more records follow it (`/*`). */
+  readonly total: number | undefined;
   /** The server's time for the query (its `Server-Timing`), in ms, when it says. */
   readonly serverMs?: number;
 }
@@ -127,14 +128,23 @@ export class Api {
     return (await this.send("GET", "openapi.json")).json();
   }
 
-  /** One page of `GET /<model>/?<rql>`: `Range: items=start-(start+size-1)`, never more. */
-  async page(model: string, rql: string, start: number, size: number): Promise<Page> {
+  /**
+   * One page of `GET /<model>/?<rql>`: `Range: items=start-(start+size-1)`,
+   * never more. `count: false` (`Prefer: count=none`) spares the server
+   * counting every match when the total is known already.
+   */
+  async page(
+    model: string,
+    rql: string,
+    start: number,
+    size: number,
+    { count = true }: { count?: boolean } = {},
+  ): Promise<Page> {
+    const range = `items=${start}-${start + size - 1}`;
     const response = await this.send(
       "GET",
       `${encodeURIComponent(model)}/${rql ? `?${rql}` : ""}`,
-      {
-        headers: { range: `items=${start}-${start + size - 1}` },
-      },
+      { headers: count ? { range } : { range, prefer: "count=none" } },
     );
     const records = response.status === 204 ? [] : await response.json();
     if (!Array.isArray(records))
@@ -182,7 +192,7 @@ export class Api {
 
   /** A model's record count: the total of `Range: items=0-0`. */
   async count(model: string): Promise<number> {
-    return (await this.page(model, "", 0, 1)).total;
+    return (await this.page(model, "", 0, 1)).total ?? 0;
   }
 
   /**
@@ -258,8 +268,9 @@ function timingOf(header: string | null, name: string): number | undefined {
   return undefined;
 }
 
-/** The total of `Content-Range: items a-b/total` (or `items * /total`). */
-function totalOf(header: string | null, fallback: number): number {
+/** The total of `Content-Range: items a-b/total` (or `items * /total`); undefined for `/*`. */
+function totalOf(header: string | null, fallback: number): number | undefined {
+  if (header !== null && /\/\*\s*$/.test(header)) return undefined;
   const match = header ? /\/(\d+)\s*$/.exec(header) : null;
   return match ? Number(match[1]) : fallback;
 }

@@ -15,6 +15,22 @@ import { createHash, recordHash, tableHash } from "./route.js";
 /** Records per page: a page never fetches more. */
 export const PAGE_SIZE = 20;
 
+/**
+ * Totals counted for a model and filter (the sort does not change them),
+ * with the live feed's revision they were counted at: while the feed hears
+ * no change, the next page asks for no count (`Prefer: count=none`), which
+ * spares the server counting every match on every page. Without an open
+ * feed every page counts. A change made between the count and the feed's
+ * start goes unseen, as it does for the records shown.
+ */
+const totals = new Map<string, { readonly total: number; readonly revision: string }>();
+
+function rememberTotal(key: string, total: number, revision: string | undefined): void {
+  if (revision === undefined) return;
+  if (totals.size >= 100) totals.clear();
+  totals.set(key, { total, revision });
+}
+
 export interface TableState {
   readonly model: string;
   readonly query: string;
@@ -132,12 +148,18 @@ export async function tableScreen(
   );
 
   const rql = [state.query, state.sort ? `sort(${state.sort})` : ""].filter(Boolean).join("&");
+  const totalKey = `${model.name}\u0000${state.query}`;
+  /** The total the last load counted (remembered once the live feed runs). */
+  let counted: number | undefined;
   /** Fetches the page and draws it; false when the query failed (the error is shown). */
   const load = async (): Promise<boolean> => {
     let page: Page;
     const started = performance.now();
+    const revision = context.live.revision(model.name, state.query);
+    const known = totals.get(totalKey);
+    const reuse = known !== undefined && revision !== undefined && known.revision === revision;
     try {
-      page = await context.api.page(model.name, rql, state.start, PAGE_SIZE);
+      page = await context.api.page(model.name, rql, state.start, PAGE_SIZE, { count: !reuse });
     } catch (error) {
       if (!context.current()) return false;
       fill(status, "");
@@ -150,6 +172,13 @@ export async function tableScreen(
       return false;
     }
     if (!context.current()) return false;
+    const last = page.start + page.records.length;
+    // Not counted (more records follow the page): the remembered total, at least past this page.
+    const total = page.total ?? Math.max(known?.total ?? 0, last + 1);
+    if (!reuse) {
+      counted = total;
+      rememberTotal(totalKey, total, revision);
+    }
     fill(problem);
     fill(
       body,
@@ -176,11 +205,10 @@ export async function tableScreen(
         ),
       ),
     );
-    const last = page.start + page.records.length;
     const took = `${Math.round(performance.now() - started)} ms`;
     fill(
       status,
-      page.total === 0 ? "No records" : `${page.start + 1}–${last} of ${page.total}`,
+      total === 0 ? "No records" : `${page.start + 1}–${last} of ${total}`,
       h(
         "span",
         { class: "took", title: "time to answer (the request, and the server's query)" },
@@ -189,10 +217,15 @@ export async function tableScreen(
       ),
     );
     previous.disabled = page.start === 0;
-    next.disabled = last >= page.total;
+    next.disabled = last >= total;
     return true;
   };
-  if (await load()) listen(context, model.name, state.query, live, load);
+  if (await load()) {
+    listen(context, model.name, state.query, live, load);
+    // The first page counted before the feed was open: its total holds from the feed's start.
+    if (counted !== undefined)
+      rememberTotal(totalKey, counted, context.live.revision(model.name, state.query));
+  }
 }
 
 /** Live changes: any change to the query's records reloads the page shown (one request, however many events). */
