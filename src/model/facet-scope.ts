@@ -10,6 +10,11 @@
  * sub-model's facet governs properties only: the methods, row filter,
  * operators, `maxLimit` and named queries are the base facet's, the
  * capability the caller holds.
+ *
+ * What a facet shows is an allow-list: the properties the governing model
+ * declares, less the hidden ones. A key a stored record carries that the
+ * schema does not declare (written through the store itself, or older data)
+ * is never shown, nor written, through a facet.
  */
 import { DISCRIMINATOR } from "./hierarchy-store.js";
 import type { ModelDefinition } from "./definition.js";
@@ -18,8 +23,29 @@ type AnyDefinition = ModelDefinition<any, any, any>;
 
 /** The properties a facet hides from, and refuses writes to, one model's records. */
 export interface FacetScope {
+  /** Declared properties the facet hides (a query naming one is refused). */
   readonly hidden: ReadonlySet<string>;
   readonly readonly: ReadonlySet<string>;
+  /** The only properties the facet shows and writes: declared and not hidden. */
+  readonly visible: ReadonlySet<string>;
+  /** Every key the facet leaves out of a record: all but `visible`. */
+  readonly omitted: Pick<ReadonlySet<string>, "has">;
+}
+
+/** A scope showing `declared` less `hidden`. */
+function scopeOf(
+  declared: Iterable<string>,
+  hidden: ReadonlySet<string>,
+  readonly: ReadonlySet<string>,
+): FacetScope {
+  const visible = new Set([...declared].filter((property) => !hidden.has(property)));
+  return { hidden, readonly, visible, omitted: { has: (key) => !visible.has(key) } };
+}
+
+/** The top-level properties `model` declares (query fields name nested ones `a/b`), its key included. */
+function declaredOf(model: AnyDefinition): string[] {
+  const out = Object.keys(model.querySchema.fields).filter((name) => !name.includes("/"));
+  return out.includes(model.primaryKey) ? out : [model.primaryKey, ...out];
 }
 
 /** The scopes of facet `facet` of model `base`, per model of the records it serves. */
@@ -77,11 +103,14 @@ export class FacetScopes {
   }
 
   #baseScope(): FacetScope {
-    const definition = this.#base.facets?.[this.#facet];
-    return {
-      hidden: new Set(definition?.hidden ?? []),
-      readonly: new Set(definition?.readonly ?? []),
-    };
+    const definition = Object.hasOwn(this.#base.facets ?? {}, this.#facet)
+      ? this.#base.facets![this.#facet]
+      : undefined;
+    return scopeOf(
+      declaredOf(this.#base),
+      new Set(definition?.hidden ?? []),
+      new Set(definition?.readonly ?? []),
+    );
   }
 
   #subModelScope(owner: AnyDefinition): FacetScope {
@@ -95,7 +124,8 @@ export class FacetScopes {
     else
       for (const property of Object.keys(owner.querySchema.fields))
         if (!declared.has(property)) hidden.add(property);
-    return { hidden, readonly: new Set([...base.readonly, ...(own?.readonly ?? [])]) };
+    const readonly = new Set([...base.readonly, ...(own?.readonly ?? [])]);
+    return scopeOf(declaredOf(owner), hidden, readonly);
   }
 
   #isBelowBase(model: AnyDefinition): boolean {

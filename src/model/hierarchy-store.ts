@@ -101,11 +101,12 @@ export function hierarchyStore(
         const kept = records.flatMap((record, i) => (belongs(record) ? [i] : []));
         if (kept.length === records.length) return listener(happened);
         if (kept.length === 0) return;
-        const ids = happened.ids;
+        const { ids, previous } = happened;
         listener({
           ...happened,
           records: kept.map((i) => records[i]),
           ...(ids !== undefined ? { ids: kept.map((i) => ids[i]!) } : {}),
+          ...(previous !== undefined ? { previous: kept.map((i) => previous[i]!) } : {}),
         });
       });
   }

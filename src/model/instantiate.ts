@@ -11,12 +11,16 @@ import { bindInstance, type AnyInstance, type InstanceBinding } from "./model-in
 
 export type DataRecord = Record<string, unknown>;
 
+/** The keys an instance leaves out (a facet's test, or a set). */
+type KeySet = Pick<ReadonlySet<string>, "has">;
+const NONE: KeySet = new Set<string>();
+
 /** A fresh instance of `prototype`'s class holding a copy of `record` minus `omit`. */
 export function instantiate<T extends AnyInstance>(
   prototype: T,
   record: DataRecord,
   binding: InstanceBinding,
-  omit: ReadonlySet<string> = new Set(),
+  omit: KeySet = NONE,
 ): T {
   const instance = Object.create(prototype as object) as T;
   setInstanceData(instance, record, omit);
@@ -25,11 +29,7 @@ export function instantiate<T extends AnyInstance>(
 }
 
 /** Replace an instance's own data with a copy of `record` (used after `save()` so the caller's object is current). */
-function setInstanceData(
-  instance: AnyInstance,
-  record: DataRecord,
-  omit: ReadonlySet<string> = new Set(),
-): void {
+function setInstanceData(instance: AnyInstance, record: DataRecord, omit: KeySet = NONE): void {
   for (const key of Object.keys(instance)) delete (instance as unknown as DataRecord)[key];
   const data = copyRecord(record);
   for (const key of Object.keys(data)) {

@@ -19,6 +19,7 @@ import type {
 } from "./definition.js";
 import { recordOf, saveInstance, type DataRecord } from "./instantiate.js";
 import { FacetScopes, type FacetScope } from "./facet-scope.js";
+import { DISCRIMINATOR } from "./hierarchy-store.js";
 import { resolveLink } from "./link.js";
 import type { AnyInstance, InstanceBinding } from "./model-instance.js";
 import type { BoundModel, HiddenChoice, PrepareWrite, WriteVia } from "./model.js";
@@ -75,8 +76,9 @@ export class ModelFacetView<
       name,
       (other) => model.context.model(other)?.definition,
     );
+    // An instance shows only what its model's scope allows; a projected row (no model) drops every hidden property.
     this.#hidden = (owner) =>
-      owner === undefined ? this.#scopes.queryHidden : this.#scopes.of(owner.name).hidden;
+      owner === undefined ? this.#scopes.queryHidden : this.#scopes.of(owner.name).omitted;
     this.#filter = definition.filter?.filter;
     const restricted = definition.operators !== undefined;
     const searchFields = model.definition.sql?.fullText?.fields;
@@ -119,7 +121,7 @@ export class ModelFacetView<
       binding = {
         link: (instance, rel) => {
           const link = owner.definition.links?.find((candidate) => candidate.rel === rel);
-          if (link && this.#scopes.of(owner.name).hidden.has(link.property)) {
+          if (link && this.#scopes.of(owner.name).omitted.has(link.property)) {
             throw new AccessError(
               `facet ${this.#rules.facet} hides property ${link.property}`,
               "ACCESS_PROPERTY",
@@ -133,7 +135,7 @@ export class ModelFacetView<
         validate: (instance) => {
           // Hidden properties are not on the instance: judge only what the facet shows.
           const result = owner.check(recordOf(instance));
-          const hidden = this.#scopes.of(owner.name).hidden;
+          const hidden = this.#scopes.of(owner.name).omitted;
           const errors = result.errors.filter((issue) => !hidden.has(topProperty(issue.pointer)));
           return { valid: errors.length === 0, errors };
         },
@@ -170,10 +172,14 @@ export class ModelFacetView<
         ? !this.#model.sameValue(key, record[key], existing[key])
         : key in record && !this.#isDefault(key, record[key]);
     const out = { ...record };
-    for (const key of scope.hidden) {
+    // Deny by default: a key the facet does not show (hidden, or undeclared) is neither written nor dropped.
+    const unseen = [...new Set([...Object.keys(record), ...Object.keys(existing ?? {})])].filter(
+      (key) => scope.omitted.has(key) && key !== DISCRIMINATOR,
+    );
+    for (const key of unseen) {
       if (key in record && writes(key)) {
         throw new AccessError(
-          `facet ${this.#rules.facet} hides property ${key}`,
+          `facet ${this.#rules.facet} ${scope.hidden.has(key) ? "hides" : "does not show"} property ${key}`,
           "ACCESS_PROPERTY",
         );
       }

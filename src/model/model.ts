@@ -53,8 +53,10 @@ export type PrepareWrite = (record: DataRecord, existing: DataRecord | undefined
  * properties; see facet-scope.ts). Called without a model for projected rows,
  * which no longer say their model: then every property any record hides.
  */
-export type HiddenChoice =
-  ReadonlySet<string> | ((model?: BoundModel<AnyInstance, object>) => ReadonlySet<string>);
+export type HiddenChoice = KeySet | ((model?: BoundModel<AnyInstance, object>) => KeySet);
+
+/** The keys an instance leaves out: a set, or a test (a facet leaves out every key it does not show). */
+export type KeySet = Pick<ReadonlySet<string>, "has">;
 
 /** Who writes: a facet's checks (`prepare`), and the binding and hidden properties (`omit`) of the instance returned. */
 export interface WriteVia {

@@ -9,7 +9,7 @@ import type { Results } from "../store/types.js";
 import { DISCRIMINATOR } from "./hierarchy-store.js";
 import type { DataRecord } from "./instantiate.js";
 import type { AnyInstance } from "./model-instance.js";
-import type { BindingChoice, BoundModel, HiddenChoice } from "./model.js";
+import type { BindingChoice, BoundModel, HiddenChoice, KeySet } from "./model.js";
 import { inHierarchy } from "./record-model.js";
 
 /** `result` (the store's answer to `query`) as `model` hands it out. */
@@ -23,8 +23,10 @@ export function shapeResult(
   const plain = query.projection !== undefined || query.aggregate !== undefined;
   // A projected row no longer says its model: it leaves out what any record hides.
   const anyHidden = typeof omit === "function" ? omit() : omit;
-  const hide =
-    plain && inHierarchy(model) ? new Set([...(anyHidden ?? []), DISCRIMINATOR]) : anyHidden;
+  const hide: KeySet | undefined =
+    plain && inHierarchy(model)
+      ? { has: (key) => key === DISCRIMINATOR || anyHidden?.has(key) === true }
+      : anyHidden;
   if (query.result && query.result.kind !== "first" && query.result.kind !== "one") return result;
   if (query.result) {
     if (result === undefined || result === null || typeof result !== "object") return result;
@@ -43,15 +45,8 @@ export function shapeResult(
   return out;
 }
 
-function stripKeys<T>(value: T, keys: ReadonlySet<string> | undefined): T {
-  if (
-    !keys ||
-    keys.size === 0 ||
-    value === null ||
-    typeof value !== "object" ||
-    Array.isArray(value)
-  )
-    return value;
-  for (const key of keys) delete (value as DataRecord)[key];
+function stripKeys<T>(value: T, keys: KeySet | undefined): T {
+  if (!keys || value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  for (const key of Object.keys(value)) if (keys.has(key)) delete (value as DataRecord)[key];
   return value;
 }

@@ -196,3 +196,14 @@ export function facetScopesOf(
   }
   return scopes;
 }
+
+/** The name of the model whose instance `instance` is (a sub-model's for its records), or undefined. */
+export function modelNameOf(
+  instance: object,
+  models: Readonly<Record<string, Model<any, any, any>>>,
+): string | undefined {
+  const prototype = Object.getPrototypeOf(instance) as unknown;
+  for (const model of Object.values(models))
+    if (model.definition.instanceClass.prototype === prototype) return model.name;
+  return undefined;
+}

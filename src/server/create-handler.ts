@@ -103,10 +103,12 @@ export function createHandler(options: HandlerOptions): Handler {
       basePath,
     };
     const response = await route(context);
-    // After a write, the revision its events got: a client listening to the
-    // event stream waits for it, so it sees its own writes' events in order.
+    // After a write, the revision its events got (the caller's audience's, as
+    // its streams number them): a client listening to the event stream waits
+    // for it, so it sees its own writes' events in order.
     const hub = request.method === "GET" ? undefined : hubs.get(model);
-    if (hub?.revision) response.headers.set("perstore-revision", String(hub.revision));
+    const revision = hub?.revisionFor(grant.view(model));
+    if (revision) response.headers.set("perstore-revision", String(revision));
     return response;
   };
 

@@ -1,13 +1,13 @@
 /**
  * `GET /<Model>/?<rql>` with `Accept: text/event-stream`: server-sent events
  * (`add`, `change`, `remove`, `clear`) for records matching the query, as the
- * request's facet sees them: rows outside the facet's filter never appear and
- * hidden properties are removed. Each event's id is its revision, so a client
- * reconnecting with `Last-Event-ID` resumes where it stopped.
+ * request's facet sees them: rows outside the facet's filter never appear,
+ * only the properties it shows are sent, and a change it cannot see is no
+ * event at all (event-audience.ts). Each event's id is its audience's
+ * revision, so a client reconnecting with `Last-Event-ID` resumes where it stopped.
  */
 import { matches, parseQuery } from "../query/index.js";
-import type { FilterNode } from "../query/ast.js";
-import { facetOf, facetScopesOf } from "./access.js";
+import { audienceOf } from "./event-audience.js";
 import type { EventHub, HubEvent } from "./event-hub.js";
 import { HttpError } from "./http-error.js";
 import { viewOf, type RouteContext } from "./record-routes.js";
@@ -28,10 +28,8 @@ export async function streamEvents(
   // Runs the facet's checks (methods, hidden properties, operators, limits) on the query.
   await view.query(rql, { start: 0, end: 0 });
   const filter = parseQuery(rql, { schema: model.definition.querySchema }).filter;
-  const facet = facetOf(model, view)?.definition;
-  const facetFilter: FilterNode | undefined = facet?.filter?.filter;
-  // By the record's model: a sub-model's record shows what its own facet of the same name does.
-  const scopes = facetScopesOf(model, view, context.models);
+  // What the facet hears of each change (see event-audience.ts); the query then narrows it.
+  const audience = audienceOf(model, view, context.models);
   const hub = hubOf(name);
   if (!(await hub.start()))
     throw new HttpError(501, "HTTP_NO_EVENTS", `the store of ${name} does not report changes`);
@@ -50,31 +48,34 @@ export async function streamEvents(
         }
       };
       const deliver = (event: HubEvent) => {
-        const data = visible(event);
+        const data = wanted(event);
         if (data !== undefined)
           send(`id: ${event.revision}\nevent: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`);
       };
-      const visible = (event: HubEvent): object | undefined => {
+      /** The event's data when the stream's query wants it (tested on what the audience sees). */
+      const wanted = (event: HubEvent): object | undefined => {
         if (event.type === "clear") return { type: "clear" };
-        const record = event.record;
-        // Removed by id alone: the record cannot be checked, so only views without a row filter hear of it.
-        if (record === undefined)
-          return event.type === "remove" && !facetFilter
+        if (event.type === "remove")
+          return event.removed === undefined || matches(filter, event.removed, [])
             ? { type: "remove", id: event.id }
             : undefined;
-        if (facetFilter && !matches(facetFilter, record, [])) return undefined;
-        if (!matches(filter, record, [])) return undefined;
-        if (event.type === "remove") return { type: "remove", id: event.id };
-        const hidden = scopes?.ofRecord(record).hidden;
-        const shown: Record<string, unknown> = {};
-        for (const [key, value] of Object.entries(record))
-          if (!hidden?.has(key)) shown[key] = value;
-        return { type: event.type, id: event.id, record: shown };
+        if (event.record === undefined || !matches(filter, event.record, [])) return undefined;
+        return { type: event.type, id: event.id, record: event.record };
       };
       // `ready` tells the client it is subscribed, and from which revision.
-      send(`retry: 2000\nevent: ready\ndata: {"revision":${hub.revision}}\n\n`);
-      const listening = hub.listen(deliver, after);
-      if (listening.missed) send(`id: ${hub.revision}\nevent: reset\ndata: {"type":"reset"}\n\n`);
+      // Replayed events are held until `ready` is sent, so they follow it.
+      const held: HubEvent[] = [];
+      let holding = true;
+      const listening = hub.listen(
+        audience,
+        (event) => (holding ? held.push(event) : deliver(event)),
+        after,
+      );
+      send(`retry: 2000\nevent: ready\ndata: {"revision":${listening.revision}}\n\n`);
+      if (listening.missed)
+        send(`id: ${listening.revision}\nevent: reset\ndata: {"type":"reset"}\n\n`);
+      holding = false;
+      for (const event of held) deliver(event);
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), HEARTBEAT_MS);
       stop = () => {
         clearInterval(heartbeat);

@@ -8,7 +8,7 @@ import { AccessError, NotFoundError } from "../errors/index.js";
 import { decodeParameters, PARAMETERS_HEADER } from "../query/index.js";
 import type { Model, ModelMethods } from "../model/index.js";
 import type { Id } from "../store/types.js";
-import { facetOf, type Grant } from "./access.js";
+import { facetScopesOf, modelNameOf, type Grant } from "./access.js";
 import { checkPreconditions, etagOf } from "./etag.js";
 import { HttpError } from "./http-error.js";
 import { instanceJson } from "./instance-json.js";
@@ -246,10 +246,14 @@ export async function followLink(
   const { model, view } = viewOf(context, name);
   const link = model.definition.links?.find((candidate) => candidate.rel === rel);
   if (!link) throw new HttpError(404, "MODEL_UNKNOWN_LINK", `${name} has no link "${rel}"`);
+  // Hidden by the facet for every record it serves: 403 whatever the id, so the answer tells nothing of the record.
+  if (linkHidden(context, model, view, undefined, link.property))
+    throw hiddenLink(name, link.property);
   const source = (await view.get(idOf(model, segment))) as Record<string, unknown> | undefined;
   if (source === undefined) throw new NotFoundError(`${name} ${segment} does not exist`);
-  if (!Object.hasOwn(source, link.property) && hiddenBy(model, view).has(link.property))
-    throw new AccessError(`${name}.${link.property} is hidden from this role`, "ACCESS_PROPERTY");
+  // A record the caller sees: its own model's scope (a sub-model's facet of the same name) governs, as for reading it.
+  if (linkHidden(context, model, view, source, link.property))
+    throw hiddenLink(name, link.property);
   const target = viewOf(context, link.target);
   const value = source[link.property];
   const targetKey = target.model.definition.primaryKey;
@@ -275,10 +279,22 @@ export async function followLink(
   return json(found, 200, {}, recordJson(context, target.model, found));
 }
 
-/** The properties a view hides (a facet's `hidden`; none for a whole-model grant). */
-function hiddenBy(model: Model<any, any, any>, view: View): ReadonlySet<string> {
-  return new Set(facetOf(model, view)?.definition.hidden ?? []);
+/** Whether `view` does not show `property` of `record` (of any record it serves, for undefined). */
+function linkHidden(
+  context: RouteContext,
+  model: Model<any, any, any>,
+  view: View,
+  record: object | undefined,
+  property: string,
+): boolean {
+  const scopes = facetScopesOf(model, view, context.models);
+  if (scopes === undefined) return false;
+  const owner = record === undefined ? model.name : modelNameOf(record, context.models);
+  return scopes.of(owner ?? model.name).omitted.has(property);
 }
+
+const hiddenLink = (name: string, property: string) =>
+  new AccessError(`${name}.${property} is hidden from this role`, "ACCESS_PROPERTY");
 
 async function readObjectBody(context: RouteContext): Promise<Record<string, unknown>> {
   const body = await readJsonBody(context.request, context.maxBodyBytes);

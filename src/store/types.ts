@@ -77,6 +77,12 @@ export interface StoreEvent<T = unknown> {
   readonly ids?: readonly Id[];
   /** For `change`: the fields that were set. */
   readonly changes?: Readonly<Record<string, unknown>>;
+  /**
+   * For `change`, where the store knows them: the records as they were before,
+   * in the order of `records` (a server tells a facet's listeners of a change
+   * only when something the facet shows changed).
+   */
+  readonly previous?: readonly T[];
   /** For `commit`/`reject`: the number of journal entries concerned. */
   readonly count?: number;
 }

@@ -85,6 +85,13 @@ async function snapshot(models: Models): Promise<string> {
   return JSON.stringify(out);
 }
 
+/** Writes an undeclared key (`value` under the name `perstore_matrix_extra`) into a stored record, through the store itself. */
+async function writeUndeclared(models: Models, name: ModelName, id: string, value: string) {
+  const store = await models[name].store();
+  const stored = (await store.get!(id)) as Row;
+  await store.put!({ ...stored, perstore_matrix_extra: value } as never, { id });
+}
+
 /** Leaves of a value (strings and numbers) as text: what must not appear in a response. */
 function leaves(value: unknown): string[] {
   if (typeof value === "string") return [value];
@@ -300,6 +307,25 @@ describe.each(FACETS.map((facet) => [`${facet.model}.${facet.name}`, facet] as c
             f.hidden.filter((h) => h in f.a).map((h) => [h, probeLike(f.a[h])]),
           ) as never,
         );
+      // A key no schema declares, written through the store itself: no event either.
+      await writeUndeclared(server.models, M, key(f.a), "matrix-undeclared");
+      // Sub-model records: a change to what their own scope hides is no event.
+      for (const sub of modelsBelow(M).slice(1))
+        for (const [i, row] of SAMPLES[sub]!.records.entries()) {
+          const hiddenHere = f.hiddenIn(sub).filter((h) => h in row);
+          // One probe per row, so a unique index (email) takes them all.
+          const probe = (value: unknown) => {
+            const like = probeLike(value);
+            return typeof like === "string" && like.includes("@")
+              ? like.replace("@", `${i}@`)
+              : like;
+          };
+          if (hiddenHere.length > 0)
+            await server.models[sub].patch(
+              key(row),
+              Object.fromEntries(hiddenHere.map((h) => [h, probe(row[h])])) as never,
+            );
+        }
       for (const row of f.outside) await model.patch(key(row), { [f.writable]: "Unseen" } as never);
       const fresh = SAMPLES[M]!.fresh;
       await model.create({
@@ -332,9 +358,19 @@ describe.each(FACETS.map((facet) => [`${facet.model}.${facet.name}`, facet] as c
         for (const row of f.outside) expect(event.id).not.toBe(row[f.key]);
       }
       expect(text).not.toContain("Unseen");
+      expect(text).not.toContain("matrix-undeclared");
+      // Only what it can see is an event: nothing for a, one change per sub-model record.
+      expect(events.filter((e) => e.id === f.a[f.key])).toEqual([]);
       for (const row of subRecords)
-        expect(events.some((e) => e.type === "change" && e.id === row[f.key])).toBe(true);
+        expect(events.filter((e) => e.id === row[f.key]).map((e) => e.type)).toEqual(["change"]);
       expect(events.some((e) => e.type === "add" && e.id === fresh[f.key])).toBe(true);
+      // Numbered for this facet alone: no gap where an unseen change happened.
+      const ids = text
+        .split("\n")
+        .filter((line) => line.startsWith("id: "))
+        .map((line) => Number(line.slice(4)));
+      const ready = Number(/"revision":(\d+)/.exec(text)![1]);
+      expect(ids).toEqual(ids.map((_, i) => ready + 1 + i));
       server.handler.close();
     }, 60_000);
 
@@ -363,6 +399,42 @@ describe.each(FACETS.map((facet) => [`${facet.model}.${facet.name}`, facet] as c
           }
         }
       }
+      server.handler.close();
+    }, 60_000);
+
+    it("keys a stored record has that no schema declares never show through the facet", async () => {
+      const server = await serveFacet(facet);
+      const secret = "matrix-undeclared-secret";
+      const rows = modelsBelow(M).flatMap((name) =>
+        SAMPLES[name]!.records.map((row) => [name, row] as const),
+      );
+      for (const [name, row] of rows)
+        await writeUndeclared(server.models, name, row[f.key] as string, secret);
+      const texts: string[] = [];
+      const read = async (path: string, headers: Record<string, string> = {}) => {
+        for (const token of [FACET_TOKEN, ONLY_TOKEN]) {
+          const res = await server.call("GET", path, { token, headers });
+          texts.push(`${path}: ${await res.text()}`);
+        }
+      };
+      const id = (row: Row) => encodeURIComponent(String(row[f.key]));
+      for (const [, row] of rows.filter(([, row]) => f.inside(row))) {
+        if (f.allows("get")) await read(`/${M}/${id(row)}`);
+        if (f.allows("query")) await read(`/${M}/?eq(${f.key},${id(row)})${f.limit}`);
+      }
+      if (f.allows("query")) await read(`/${M}/`, { range: "items=0-0" });
+      for (const name of MODELS)
+        for (const link of (definitions[name].links ?? []).filter((l) => l.target === M)) {
+          const [source] = SAMPLES[name]!.records as [Row];
+          await read(
+            `/${name}/${encodeURIComponent(String(source[definitions[name].primaryKey]))}/${link.rel}`,
+          );
+        }
+      expect(texts.length).toBeGreaterThan(0);
+      for (const text of texts) expect(text).not.toContain(secret);
+      // The whole model (another role's grant) shows them: they are there.
+      const whole = await server.models[M].store();
+      expect(JSON.stringify(await whole.get!(f.a[f.key] as string))).toContain(secret);
       server.handler.close();
     }, 60_000);
 

@@ -123,29 +123,27 @@ export function facetFacts(facet: FacetCase) {
   const allows = (method: string) => GRANTS[method]!.some((grant) => d.methods.includes(grant));
   const hidden = d.hidden ?? [];
   /**
-   * What no answer may show, of any record the facet serves: its hidden
-   * properties, and of a sub-model's records (an Employee read through
-   * Person.directory) what the sub-model's facet of the same name hides, or,
-   * when it has none, every property the facet's model does not declare.
+   * What the facet hides of the records of `name` (the facet's model, or one
+   * below it): its hidden properties, and of a sub-model's records (an
+   * Employee read through Person.directory) what the sub-model's facet of the
+   * same name hides, or, when it has none, every property the facet's model
+   * does not declare.
    */
-  const hiddenAnywhere = [
-    ...new Set([
-      ...hidden,
-      ...modelsBelow(facet.model)
-        .slice(1)
-        .flatMap((name) => {
-          const sub = definitions[name] as { facets?: Record<string, FacetDefinition> };
-          const own = Object.hasOwn(sub.facets ?? {}, facet.name)
-            ? sub.facets![facet.name]!
-            : undefined;
-          if (own) return own.hidden ?? [];
-          const declared = Object.keys(model.querySchema.fields);
-          return Object.keys(definitions[name].querySchema.fields).filter(
-            (p) => !declared.includes(p),
-          );
-        }),
-    ]),
-  ];
+  const hiddenIn = (name: ModelName): readonly string[] => {
+    if (name === facet.model) return hidden;
+    const sub = definitions[name] as { facets?: Record<string, FacetDefinition> };
+    const own = Object.hasOwn(sub.facets ?? {}, facet.name) ? sub.facets![facet.name]! : undefined;
+    if (own) return [...new Set([...hidden, ...(own.hidden ?? [])])];
+    const declared = Object.keys(model.querySchema.fields);
+    return [
+      ...new Set([
+        ...hidden,
+        ...Object.keys(definitions[name].querySchema.fields).filter((p) => !declared.includes(p)),
+      ]),
+    ];
+  };
+  /** What no answer may show, of any record the facet serves. */
+  const hiddenAnywhere = [...new Set(modelsBelow(facet.model).flatMap(hiddenIn))];
   const filter = d.filter?.filter;
   const inside = (row: Row) => filter === undefined || matches(filter, row, []);
   const records = SAMPLES[facet.model]!.records;
@@ -177,6 +175,7 @@ export function facetFacts(facet: FacetCase) {
     key,
     allows,
     hidden,
+    hiddenIn,
     hiddenAnywhere,
     filter,
     inside,
@@ -463,6 +462,26 @@ export function deniedAttempts(facet: FacetCase): Attempt[] {
       });
   }
 
+  // Links: what the grant alone refuses is 403 for every id, so the answer tells nothing of the record;
+  // an id the facet cannot see is 404, as reading it is; then the record's own scope decides (a sub-model's facet).
+  const linkRefused = (property: string): 403 | undefined =>
+    !f.allows("get") || f.hidden.includes(property) ? 403 : undefined;
+  const missing = typeof f.a[f.key] === "number" ? "987654321" : "no-such-record";
+  for (const link of links) {
+    add(
+      `GET link ${link.rel} of a record that does not exist`,
+      { method: "GET", path: `/${M}/${missing}/${link.rel}` },
+      linkRefused(link.property) ?? 404,
+    );
+    for (const sub of modelsBelow(M).slice(1))
+      if (f.hiddenIn(sub).includes(link.property))
+        for (const row of SAMPLES[sub]!.records.filter(f.inside))
+          add(`GET link ${link.rel} of a ${sub} hiding ${link.property}`, {
+            method: "GET",
+            path: `/${M}/${id(row)}/${link.rel}`,
+          });
+  }
+
   // The row filter: records outside it do not exist for the facet, and none may be moved out of it.
   for (const row of f.outside) {
     // A route reads the record through the facet first (get), then writes it (put, delete).
@@ -472,7 +491,7 @@ export function deniedAttempts(facet: FacetCase): Attempt[] {
       add(
         `GET link ${link.rel} of a record outside the filter`,
         { method: "GET", path: `/${M}/${id(row)}/${link.rel}` },
-        notFound("get"),
+        linkRefused(link.property) ?? 404,
       );
     add(
       `PUT outside the filter`,

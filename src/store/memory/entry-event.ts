@@ -16,6 +16,7 @@ export function entryEvent<T>(entry: JournalEntry<T>): Omit<StoreEvent<T>, "type
       return {
         ids: entry.records.map((c) => c.id),
         records: entry.records.map((c) => copyRecord(c.after)),
+        previous: entry.records.map((c) => copyRecord(c.before)),
         changes: copyRecord(entry.changes) as Record<string, unknown>,
       };
     case "clear":
