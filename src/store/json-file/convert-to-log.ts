@@ -51,8 +51,7 @@ export async function convertJsonFileToLog(
       checkLoads(file, records, options.idProperty ?? "id");
       const draft = await SnapshotDraft.start(file, records, options.durability ?? "fsync");
       try {
-        await lock.assertHeld();
-        await draft.finish(Buffer.alloc(0));
+        await draft.finish(Buffer.alloc(0), () => lock.assertHeld());
       } finally {
         await draft.discard();
       }

@@ -109,14 +109,19 @@ function recordsOf(data: unknown): unknown[] | undefined {
   return Array.isArray(records) ? records : undefined;
 }
 
-/** Writes the records atomically and durably; returns the new file's signature. */
+/**
+ * Writes the records atomically and durably; returns the new file's
+ * signature. `beforeRename` (the lock check) runs right before the rename
+ * and stops the write by throwing (a StoreError passes through).
+ */
 export async function writeDataFile(
   path: string,
   records: readonly unknown[],
+  beforeRename?: () => Promise<void>,
 ): Promise<FileSignature> {
   const text = encodeRecords(records); // may throw STORE_ENCODE before anything touches the disk
   try {
-    await writeAtomically(path, text);
+    await writeAtomically(path, text, beforeRename);
     await syncDirectory(dirname(path));
   } catch (error) {
     throw ioError(`cannot write ${path}`, error);
@@ -133,7 +138,11 @@ export async function writeDataFile(
  * it, keeps the old file's mode, and renames it over `path`. On failure the
  * temporary file is removed and `path` is untouched.
  */
-async function writeAtomically(path: string, text: string): Promise<void> {
+async function writeAtomically(
+  path: string,
+  text: string,
+  beforeRename?: () => Promise<void>,
+): Promise<void> {
   const temp = tempPathFor(path);
   const mode = await fs.stat(path).then(
     (s) => s.mode & 0o7777,
@@ -147,6 +156,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
     } finally {
       await handle.close();
     }
+    await beforeRename?.();
     await fs.rename(temp, path);
   } catch (error) {
     await fs.unlink(temp).catch(() => undefined);

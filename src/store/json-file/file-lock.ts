@@ -4,10 +4,10 @@
  * holder died (a `kill -9`, a crash) is taken over at once, with no stale
  * timeout: the holder's liveness is checked, not the lock's age.
  *
- * Taking over a dead holder's lock goes through a second exclusive file,
- * `<file>.lock.break`: under it the lock is read again and removed only if it
- * is still the dead holder's, so two processes that both saw it dead cannot
- * both remove it, nor remove a live lock taken in between.
+ * A dead holder's lock is removed only by the one process that exclusively
+ * created the claim on that exact version (lock-takeover.ts), so two
+ * processes that both saw it dead cannot both remove it, and no takeover can
+ * remove a live lock taken in between: at most one live holder, always.
  *
  * The lock is for processes of one host. A lock taken on another host (a
  * shared network folder) cannot be judged, so it is waited for, never taken.
@@ -23,10 +23,10 @@ import {
   lockState,
   readLockFile,
   removeLockFile,
-  sameLock,
   type LockFileVersion,
   type LockHolder,
 } from "./lock-file.js";
+import { removeDeadLock, removeStaleClaims } from "./lock-takeover.js";
 import { selfIdentity } from "./process-identity.js";
 
 export type { LockHolder } from "./lock-file.js";
@@ -61,7 +61,12 @@ export class FileLock {
       );
   }
 
-  /** Removes the lock file if it still is this acquisition's. */
+  /**
+   * Removes the lock file if it still is this acquisition's. Reading then
+   * unlinking is safe: while this process lives, no other removes its lock
+   * (a takeover removes only a dead holder's version), so the name still
+   * points to the version read.
+   */
   async release(): Promise<void> {
     const current = await readLockFile(lockPathOf(this.file));
     if (current?.holder?.token === this.holder.token) await removeLockFile(lockPathOf(this.file));
@@ -124,11 +129,17 @@ export async function inspectFileLock(
   return current && { holder: current.holder, state: lockState(current) };
 }
 
-/** Removes the lock of `file` if its holder is dead; returns that holder's record when it did. */
+/**
+ * Removes the lock of `file` if its holder is dead, and the claims that dead
+ * takeovers left (see lock-takeover.ts); returns the dead holder's record
+ * when it removed the lock.
+ */
 export async function breakDeadLock(file: string): Promise<LockFileVersion | undefined> {
-  const current = await readLockFile(lockPathOf(file));
+  const lockPath = lockPathOf(file);
+  await removeStaleClaims(lockPath);
+  const current = await readLockFile(lockPath);
   if (current === undefined || lockState(current) !== "dead") return undefined;
-  return (await removeDeadLock(lockPathOf(file), current)) ? current : undefined;
+  return (await removeDeadLock(lockPath, current)) ? current : undefined;
 }
 
 /** Runs `fn` while holding the lock on `file`, and releases it after, whatever happens. */
@@ -142,30 +153,6 @@ export async function withFileLock<R>(
     return await fn(lock);
   } finally {
     await lock.release().catch(() => undefined);
-  }
-}
-
-/** Removes `dead` under the break guard if the lock is still that version; false if not (or the guard is busy). */
-async function removeDeadLock(lockPath: string, dead: LockFileVersion): Promise<boolean> {
-  const guard = `${lockPath}.break`;
-  const breaker: LockHolder = {
-    ...selfIdentity,
-    token: randomUUID(),
-    since: new Date().toISOString(),
-  };
-  if (!(await createLockFile(guard, breaker))) {
-    // Another process is taking over; if it died doing so (a tiny window), clear its guard.
-    const other = await readLockFile(guard);
-    if (other !== undefined && lockState(other) === "dead") await removeLockFile(guard);
-    return false;
-  }
-  try {
-    const again = await readLockFile(lockPath);
-    if (again === undefined || !sameLock(again, dead)) return false;
-    await removeLockFile(lockPath);
-    return true;
-  } finally {
-    await removeLockFile(guard).catch(() => undefined);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * The lock file itself: created whole and exclusively, read with the identity
- * of the file version read, and removed only when it still is the version the
- * caller judged. file-lock.ts builds the lock protocol on these.
+ * The lock file itself: created whole and exclusively, and read with the
+ * identity of the file version read. file-lock.ts builds the lock protocol on
+ * these, lock-takeover.ts the removal of a dead holder's lock (the same
+ * format serves for its claim files).
  */
 import { link, open, unlink, writeFile } from "node:fs/promises";
 import { uptime } from "node:os";
@@ -27,10 +28,17 @@ export interface LockFileVersion {
 /**
  * Creates `path` holding `holder`, unless it exists (then `false`). The
  * content is written to an owned temporary file first and hard-linked into
- * place, so a reader never sees a half-written lock, even after a crash.
+ * place (link(2) fails with EEXIST rather than replace), so a reader never
+ * sees a half-written lock, even after a crash. The temporary file is named
+ * after `tempBeside` (default `path`), whose stray temporaries the store
+ * cleans up.
  */
-export async function createLockFile(path: string, holder: LockHolder): Promise<boolean> {
-  const temp = tempPathFor(path);
+export async function createLockFile(
+  path: string,
+  holder: LockHolder,
+  tempBeside: string = path,
+): Promise<boolean> {
+  const temp = tempPathFor(tempBeside);
   try {
     await writeFile(temp, `${JSON.stringify(holder)}\n`, { flag: "wx" });
     await link(temp, path);
@@ -75,7 +83,10 @@ export function sameLock(a: LockFileVersion, b: LockFileVersion): boolean {
   return a.ino === b.ino && a.mtimeMs === b.mtimeMs;
 }
 
-/** Removes the lock file; a missing one is fine (someone else removed it). */
+/**
+ * Removes the file at `path`, whatever version it is by now; a missing one is
+ * fine. Callers make sure no other version can be there (see lock-takeover.ts).
+ */
 export async function removeLockFile(path: string): Promise<void> {
   try {
     await unlink(path);

@@ -224,8 +224,8 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
           const now = this.#position!;
           if (now.file !== base.position.file) return; // another process compacted first
           const tail = await readRange(this.path, base.position.offset, now.offset);
-          await lock.assertHeld();
-          const size = await draft.finish(tail);
+          // Checked right before the rename: a lost lock must not let this replace another holder's log.
+          const size = await draft.finish(tail, () => lock.assertHeld());
           this.#position = {
             file: draft.file,
             offset: size,
@@ -326,7 +326,7 @@ export class JsonLogStore<T extends object = Record<string, unknown>> implements
     if (position.file === NO_FILE.file) {
       const draft = await SnapshotDraft.start(this.path, [], this.#durability);
       try {
-        const size = await draft.finish(Buffer.alloc(0));
+        const size = await draft.finish(Buffer.alloc(0), () => lock.assertHeld());
         position = { file: draft.file, offset: size, line: 2 };
         this.#position = position;
         this.#snapshotBytes = draft.snapshotBytes;

@@ -151,8 +151,12 @@ export class SnapshotDraft {
     }
   }
 
-  /** Appends `tail`, syncs and renames over the file; returns the new file's size. */
-  async finish(tail: Buffer): Promise<number> {
+  /**
+   * Appends `tail`, syncs and renames over the file; returns the new file's
+   * size. `beforeRename` (the lock check) runs right before the rename, as
+   * late as it can, and stops it by throwing.
+   */
+  async finish(tail: Buffer, beforeRename?: () => Promise<void>): Promise<number> {
     const handle = this.handle!;
     try {
       let done = 0;
@@ -168,6 +172,7 @@ export class SnapshotDraft {
       if (this.durability === "fsync" && tail.length > 0) await handle.datasync();
       await handle.close();
       this.handle = undefined;
+      await beforeRename?.();
       await fs.rename(this.temp, this.path);
       this.#renamed = true;
       if (this.durability === "fsync") await syncDirectory(dirname(this.path));

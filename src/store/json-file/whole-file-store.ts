@@ -182,8 +182,11 @@ export class WholeFileJsonStore<T extends object = Record<string, unknown>> impl
         try {
           const result = await fn();
           if (this.#memory.journal.length > 0) {
+            // Checked right before the rename too: a lost lock must not let this replace another holder's file.
             await lock.assertHeld();
-            this.#signature = await writeDataFile(this.path, this.#memory.find());
+            this.#signature = await writeDataFile(this.path, this.#memory.find(), () =>
+              lock.assertHeld(),
+            );
             await this.#memory.commit();
           }
           const events = this.#pending;
