@@ -9,11 +9,21 @@
  *     fresh build's;
  *   - tsc: `tsc --noEmit` over the generated folder (with perstore's own
  *     sources, which every size pays once).
+ * Then, end to end, `node bin/perstore.js build` (the compiled dist/) in a
+ * new process each time, for the one-model project (the peer) and N models,
+ * interleaved run by run so load changes hit both alike:
+ *   - cold: empty output folder, no `.perstore/cache`;
+ *   - one edit: one schema changed since the last build (the cache of that
+ *     build in place); the bench fails unless exactly that model's files and
+ *     the project files were written, and unless the output then equals a
+ *     cold build's byte for byte.
+ * CPU is the child's over all its threads (user + system, from a preloaded
+ * exit hook); medians of --runs (default 5).
  *
- * Usage: tsx bench/compile.ts [10 100 200 500] [--no-tsc]
+ * Usage: tsx bench/compile.ts [10 100 200 500] [--no-tsc] [--e2e 200] [--runs 5] [--no-e2e | --e2e-only]
  */
 import { spawnSync } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -157,13 +167,159 @@ async function child(n: number, tsc: boolean): Promise<Row> {
   }
 }
 
+async function syntheticProject(n: number): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), "perstore-bench-compile-e2e-"));
+  await mkdir(join(root, "schemas"));
+  await writeFile(join(root, "perstore.config.json"), "{}\n");
+  await writeFile(
+    join(root, "package.json"),
+    `${JSON.stringify({ type: "module", private: true })}\n`,
+  );
+  await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      writeFile(join(root, `schemas/model${i}.schema.json`), syntheticSchema(i)),
+    ),
+  );
+  return root;
+}
+
+// Prints the process's CPU time (every thread) as it exits; the CLI's own output is left alone.
+const CPU_HOOK = `data:text/javascript,process.on("exit",()=>{const u=process.cpuUsage();process.stderr.write("\\n@cpu "+(u.user+u.system)/1000+"\\n")})`;
+
+interface CliRun {
+  wallMs: number;
+  cpuMs: number;
+  written: string[];
+}
+
+/** `perstore build` in a new process (dist/), its wall and CPU time and the files it wrote. */
+function cliBuild(root: string): CliRun {
+  const t = performance.now();
+  const run = spawnSync(
+    process.execPath,
+    ["--import", CPU_HOOK, join(repo, "bin/perstore.js"), "build", "--json"],
+    { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+  );
+  const wallMs = performance.now() - t;
+  const cpu = /@cpu ([\d.]+)/.exec(run.stderr);
+  if (run.status !== 0 || cpu === null)
+    throw new Error(`perstore build failed in ${root}:\n${run.stdout}${run.stderr}`);
+  const report = JSON.parse(run.stdout) as { written: string[] };
+  return { wallMs, cpuMs: Number(cpu[1]), written: report.written };
+}
+
+async function outputOf(root: string): Promise<Map<string, string>> {
+  const dir = join(root, "generated");
+  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile());
+  return new Map(
+    await Promise.all(
+      names.map(async (e): Promise<[string, string]> => [
+        e.name,
+        await readFile(join(dir, e.name), "utf8"),
+      ]),
+    ),
+  );
+}
+
+interface EndToEnd {
+  coldWall: number[];
+  coldCpu: number[];
+  editWall: number[];
+  editCpu: number[];
+}
+
+/** Cold and one-edit builds of the 1-model project and of each size, interleaved, `runs` times. */
+async function endToEnd(sizes: readonly number[], runs: number): Promise<Map<number, EndToEnd>> {
+  const all = [1, ...sizes.filter((n) => n !== 1)];
+  const roots = new Map(
+    await Promise.all(all.map(async (n) => [n, await syntheticProject(n)] as const)),
+  );
+  const out = new Map(
+    all.map((n) => [n, { coldWall: [], coldCpu: [], editWall: [], editCpu: [] } as EndToEnd]),
+  );
+  try {
+    for (let run = 1; run <= runs; run++) {
+      for (const n of all) {
+        const root = roots.get(n)!;
+        const row = out.get(n)!;
+        await rm(join(root, "generated"), { recursive: true, force: true });
+        await rm(join(root, ".perstore"), { recursive: true, force: true });
+        const cold = cliBuild(root);
+        row.coldWall.push(cold.wallMs);
+        row.coldCpu.push(cold.cpuMs);
+        const changed = Math.floor(n / 2);
+        await writeFile(
+          join(root, `schemas/model${changed}.schema.json`),
+          syntheticSchema(changed, run),
+        );
+        const edit = cliBuild(root);
+        row.editWall.push(edit.wallMs);
+        row.editCpu.push(edit.cpuMs);
+        const allowed = new Set([
+          `model${changed}.validator.ts`,
+          `model${changed}.types.ts`,
+          `model${changed}.ts`,
+          "schema.sql",
+          "db.ts",
+          "openapi.ts",
+        ]);
+        if (
+          !edit.written.includes(`model${changed}.validator.ts`) ||
+          edit.written.some((f) => !allowed.has(f))
+        )
+          throw new Error(`${n} models: the one-edit build wrote ${edit.written.join(", ")}`);
+        if (run === runs) {
+          // The edited output must equal a cold build's, byte for byte.
+          const edited = await outputOf(root);
+          await rm(join(root, "generated"), { recursive: true, force: true });
+          await rm(join(root, ".perstore"), { recursive: true, force: true });
+          cliBuild(root);
+          const fresh = await outputOf(root);
+          if (edited.size !== fresh.size || [...fresh].some(([f, text]) => edited.get(f) !== text))
+            throw new Error(`${n} models: the one-edit build's output differs from a cold build's`);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(
+      [...roots.values()].map((root) => rm(root, { recursive: true, force: true })),
+    );
+  }
+  return out;
+}
+
+function printEndToEnd(rows: Map<number, EndToEnd>): void {
+  const peer = rows.get(1)!;
+  const f = (x: number) => x.toFixed(0);
+  console.log(
+    "\n`perstore build` in a new process (dist/), medians; ratios against the 1-model project in this run:\n",
+  );
+  console.log(
+    "| models | cold wall (ms) | cold CPU (ms) | one-edit wall (ms) | one-edit CPU (ms) | one-edit CPU / 1-model one-edit CPU | one-edit wall / 1-model one-edit wall |",
+  );
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const [n, r] of rows) {
+    console.log(
+      `| ${n} | ${f(median(r.coldWall))} | ${f(median(r.coldCpu))} | ${f(median(r.editWall))} | ${f(median(r.editCpu))} | ${(median(r.editCpu) / median(peer.editCpu)).toFixed(2)} | ${(median(r.editWall) / median(peer.editWall)).toFixed(2)} |`,
+    );
+  }
+}
+
 const args = process.argv.slice(2);
 const childAt = args.indexOf("--child");
+const valueOf = (flag: string): string | undefined => {
+  const at = args.indexOf(flag);
+  return at >= 0 ? args[at + 1] : undefined;
+};
 if (childAt >= 0) {
   const row = await child(Number(args[childAt + 1]), !args.includes("--no-tsc"));
   console.log(JSON.stringify(row));
 } else {
+  const flagValues = new Set(
+    ["--e2e", "--runs"].map((f) => args.indexOf(f) + 1).filter((i) => i > 0),
+  );
   const sizes = args
+    .filter((_, i) => !flagValues.has(i))
     .flatMap((a) => a.split(","))
     .map(Number)
     .filter((n) => n > 0);
@@ -173,7 +329,11 @@ if (childAt >= 0) {
   );
   console.log("| ---: | ---: | ---: | ---: | ---: | ---: |");
   let failed = false;
-  for (const n of sizes.length > 0 ? sizes : [10, 100, 200, 500]) {
+  for (const n of args.includes("--e2e-only")
+    ? []
+    : sizes.length > 0
+      ? sizes
+      : [10, 100, 200, 500]) {
     const run = spawnSync(
       process.execPath,
       [...process.execArgv, here, "--child", String(n), ...(tsc ? [] : ["--no-tsc"])],
@@ -190,6 +350,13 @@ if (childAt >= 0) {
     console.log(
       `| ${r.models} | ${f(r.coldMs)} | ${f(r.coldCpuMs)} | ${f(r.rebuildMs)} | ${f(r.rebuildCpuMs)} | ${f(r.tscMs)} |`,
     );
+  }
+  if (!args.includes("--no-e2e")) {
+    const e2eSizes = (valueOf("--e2e") ?? "200")
+      .split(",")
+      .map(Number)
+      .filter((n) => n > 0);
+    printEndToEnd(await endToEnd(e2eSizes, Number(valueOf("--runs") ?? 5)));
   }
   if (failed) process.exitCode = 1;
 }

@@ -5,18 +5,26 @@
  * --watch` keeps one open, so a change re-parses only changed schema files,
  * re-emits only the models whose inputs changed (see `modelFingerprints`)
  * plus the project-level files, re-formats only changed output and writes
- * only what differs from what it last wrote.
+ * only what differs from what it last wrote. What it keeps is also saved in
+ * `.perstore/cache/build.json` (see `build-cache-file.ts`), so a new process
+ * starts where the last build left off.
  */
 import { join, posix, resolve } from "node:path";
 import { loadConfig, type PerstoreConfig } from "./config.js";
 import { MODEL_EMITTERS, PROJECT_EMITTERS } from "./emit/emitters.js";
 import type { EmittedFile } from "./emit/emitted-file.js";
-import { loadFormatCache, saveFormatCache } from "./format-cache-file.js";
+import {
+  buildCacheTag,
+  loadBuildCache,
+  saveBuildCache,
+  sourceFingerprint,
+  type CachedModelFile,
+} from "./build-cache-file.js";
 import { formatFile, formatKey, type FormatCache } from "./format-file.js";
 import { createFormatPool, poolSizeFor, type FormatPool } from "./format-pool.js";
 import { buildProjectIR } from "./ir/build-ir.js";
 import { modelFingerprints } from "./ir/model-fingerprints.js";
-import type { SchemaSource, SourceCache } from "./ir/model-sources.js";
+import { previouslyCheckedFile, type SchemaSource, type SourceCache } from "./ir/model-sources.js";
 import type { ProjectIR } from "./ir/types.js";
 import { readMixinExports, type MixinCache } from "./load/mixin-exports.js";
 import { readSchemaFolder, type BuildWarning } from "./read-schema-sources.js";
@@ -32,9 +40,10 @@ export interface SessionOptions {
   /** Formatted output by input hash, shared with other sessions (default: the session's own). */
   readonly formatCache?: FormatCache;
   /**
-   * Keep the format cache in `.perstore/format-cache.json` between processes
-   * (default true). Read by any build, written only by builds that write
-   * the output folder.
+   * Keep what a build can reuse (each model's fingerprint and files, the
+   * formatted text of every output file) in `.perstore/cache/build.json`
+   * between processes (default true). Read by any build (`check` and
+   * `noWrite` too), written only by builds that write the output folder.
    */
   readonly diskCache?: boolean;
 }
@@ -80,6 +89,25 @@ interface Previous {
   readonly fingerprints: ReadonlyMap<string, string>;
   readonly modelFiles: ReadonlyMap<string, readonly Formatted[]>;
   readonly outDir: string;
+  /** `buildCacheTag` of the configuration it was built with: another one reuses nothing. */
+  readonly tag: string;
+}
+
+/** The in-memory state a saved cache stands for (models whose files are all there). */
+function previousFromCache(
+  cached: NonNullable<Awaited<ReturnType<typeof loadBuildCache>>>,
+  tag: string,
+): Previous {
+  const fingerprints = new Map<string, string>();
+  const modelFiles = new Map<string, Formatted[]>();
+  for (const [name, { fingerprint, files }] of cached.models) {
+    fingerprints.set(name, fingerprint);
+    modelFiles.set(
+      name,
+      files.map((f) => ({ path: f.path, key: f.key, contents: cached.formatted.get(f.key)! })),
+    );
+  }
+  return { fingerprints, modelFiles, outDir: cached.outDir, tag };
 }
 
 /** Models emitted per batch when prettier runs on workers: small enough that they start early, large enough that per-emit setup stays small. */
@@ -98,6 +126,10 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
   const ownCache = options.formatCache === undefined;
   const formatCache: FormatCache = options.formatCache ?? new Map();
   let diskCacheLoaded = false;
+  /** `sourceFingerprint`s of schema files the disk cache says passed their checks. */
+  let checkedOnDisk: ReadonlySet<string> = new Set();
+  /** Whether the disk cache may not hold what this session knows (absent, stale or corrupt when loaded). */
+  let diskStale = true;
   /** What this session last wrote (or found unchanged) in the output folder, by absolute path. */
   const onDisk = new Map<string, string>();
   let previous: Previous | undefined;
@@ -109,15 +141,32 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     const loaded = await loadConfig(options.root ?? process.cwd());
     const config: PerstoreConfig = { ...loaded, ...options.config };
     const outDir = posix.normalize(config.out);
-    const useDisk = (options.diskCache ?? true) && config.prettier;
+    const useDisk = options.diskCache ?? true;
+    const tag = buildCacheTag(config);
     if (useDisk && !diskCacheLoaded) {
       diskCacheLoaded = true;
-      for (const [key, text] of await loadFormatCache(config.root))
-        if (!formatCache.has(key)) formatCache.set(key, text);
+      const cached = await loadBuildCache(config.root, tag);
+      if (cached !== undefined) {
+        for (const [key, text] of cached.formatted)
+          if (!formatCache.has(key)) formatCache.set(key, text);
+        previous ??= previousFromCache(cached, tag);
+        checkedOnDisk = new Set(cached.checkedSources);
+        diskStale = false;
+      }
     }
     const given = buildOptions.sources ?? options.sources;
     const { sources, warnings } =
       given !== undefined ? { sources: given, warnings: [] } : await readSchemaFolder(config);
+    // Files an earlier process checked are only parsed (their key is the source cache's).
+    if (checkedOnDisk.size > 0) {
+      for (const { file, text } of sources)
+        if (
+          !sourceCache.has(`${file}\0${text}`) &&
+          checkedOnDisk.has(sourceFingerprint(file, text))
+        )
+          sourceCache.set(`${file}\0${text}`, previouslyCheckedFile(text));
+      checkedOnDisk = new Set();
+    }
     // Start prettier workers now, so they load while the IR is built and emitted.
     const jobs = previous === undefined ? sources.length * 4 : 0;
     if (pool === undefined && config.prettier && poolSizeFor(jobs) > 0)
@@ -134,7 +183,10 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     });
 
     const fingerprints = modelFingerprints(ir);
-    const reuse = previous !== undefined && previous.outDir === outDir ? previous : undefined;
+    const reuse =
+      previous !== undefined && previous.outDir === outDir && previous.tag === tag
+        ? previous
+        : undefined;
     const affected = new Set(
       ir.models
         .filter((m) => reuse?.fingerprints.get(m.name) !== fingerprints.get(m.name))
@@ -142,6 +194,8 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     );
     const formatted: Promise<Formatted & { model?: string }>[] = [];
     const cachedBefore = formatCache.size;
+    /** Keys of the pieces large files were formatted from: live as long as those files are. */
+    const pieceKeys = new Set<string>();
     const dispatch = (emitted: readonly EmittedFile[]): void => {
       for (const file of emitted) {
         const key = formatKey(file, config.prettier);
@@ -149,6 +203,7 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
           prettier: config.prettier,
           cache: formatCache,
           key,
+          usedKeys: pieceKeys,
           ...(pool ? { pool } : {}),
         });
         formatted.push(
@@ -215,14 +270,42 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
         for (const path of removed) onDisk.delete(join(target, path));
       }
     }
-    previous = { fingerprints, modelFiles, outDir };
+    previous = { fingerprints, modelFiles, outDir, tag };
     // The cache keeps what the current output was formatted from, so it never outgrows the project.
     if (ownCache) {
-      const live = new Set(all.map((f) => f.key));
+      const live = new Set([...all.map((f) => f.key), ...pieceKeys]);
       for (const key of formatCache.keys()) if (!live.has(key)) formatCache.delete(key);
     }
-    if (useDisk && formattedNew && !buildOptions.noWrite && !buildOptions.check)
-      await saveFormatCache(config.root, formatCache);
+    // A check writes nothing, the cache included.
+    if (
+      useDisk &&
+      (diskStale || formattedNew || affected.size > 0) &&
+      !buildOptions.noWrite &&
+      !buildOptions.check
+    ) {
+      diskStale = false;
+      await saveBuildCache(config.root, tag, {
+        outDir,
+        // The build succeeded, so every schema file passed its checks.
+        checkedSources: sources.map((s) => sourceFingerprint(s.file, s.text)),
+        models: new Map(
+          ir.models.map((m) => [
+            m.name,
+            {
+              fingerprint: fingerprints.get(m.name)!,
+              files: (modelFiles.get(m.name) ?? []).map((f): CachedModelFile => ({
+                path: f.path,
+                key: f.key,
+              })),
+            },
+          ]),
+        ),
+        formatted: new Map([
+          ...all.map((f): [string, string] => [f.key, f.contents]),
+          ...[...pieceKeys].map((k): [string, string] => [k, formatCache.get(k)!]),
+        ]),
+      });
+    }
     const emittedModels = ir.models.filter((m) => affected.has(m.name)).map((m) => m.name);
     return {
       config,

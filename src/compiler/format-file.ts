@@ -4,9 +4,9 @@
  * the input, so a rebuild re-formats only files whose contents changed.
  */
 import { createHash } from "node:crypto";
-import { format } from "prettier";
 import type { EmittedFile } from "./emit/emitted-file.js";
 import type { FormatPool } from "./format-pool.js";
+import { chunkLines, chunkSource, parseJsonModule, splitJsonModule } from "./format-json-module.js";
 
 /** The prettier options of every generated file. */
 export const PRETTIER_OPTIONS = { printWidth: 100, trailingComma: "all", endOfLine: "lf" } as const;
@@ -31,8 +31,12 @@ export function parsersFor(path: string): readonly string[] | undefined {
   return undefined;
 }
 
+/** prettier, loaded when a file is first formatted on this thread (a build that formats on workers, or reuses its cache, never loads it here). */
+let prettier: Promise<typeof import("prettier")> | undefined;
+
 /** Format with the first parser that accepts the text. */
 export async function prettierFormat(text: string, parsers: readonly string[]): Promise<string> {
+  const { format } = await (prettier ??= import("prettier"));
   let failure: unknown;
   for (const parser of parsers) {
     try {
@@ -43,6 +47,9 @@ export async function prettierFormat(text: string, parsers: readonly string[]): 
   }
   throw failure;
 }
+
+/** Prefix of the cache entry listing the piece keys a JSON module was formatted from. */
+const PIECES = "pieces:";
 
 /** The cache key of a file's formatted form. */
 export function formatKey(file: EmittedFile, usePrettier: boolean): string {
@@ -59,6 +66,8 @@ export interface FormatFileOptions {
   readonly key?: string;
   /** Format on these worker threads instead of the calling one. */
   readonly pool?: FormatPool;
+  /** Receives the cache keys of the pieces a large JSON module was formatted from (see `format-json-module.ts`). */
+  readonly usedKeys?: Set<string>;
 }
 
 /** Banner + (when enabled) one prettier pass, cached by input. */
@@ -66,14 +75,54 @@ export async function formatFile(file: EmittedFile, options: FormatFileOptions):
   const { prettier: usePrettier, cache, pool } = options;
   const key = cache ? (options.key ?? formatKey(file, usePrettier)) : "";
   const hit = cache?.get(key);
-  if (hit !== undefined) return hit;
+  if (hit !== undefined) {
+    // A JSON module's pieces stay live with it (a later change re-formats only its changed pieces).
+    const pieces = cache?.get(PIECES + key);
+    if (pieces !== undefined && options.usedKeys !== undefined) {
+      options.usedKeys.add(PIECES + key);
+      for (const k of JSON.parse(pieces) as string[]) options.usedKeys.add(k);
+    }
+    return hit;
+  }
   const parsers = parsersFor(file.path);
   const shouldFormat = usePrettier && parsers !== undefined && file.format !== false;
-  let body = shouldFormat
-    ? await (pool ? pool.format(file.contents, parsers) : prettierFormat(file.contents, parsers))
-    : file.contents;
+  const run = (text: string): Promise<string> =>
+    pool ? pool.format(text, parsers!) : prettierFormat(text, parsers!);
+  const jsonModule = shouldFormat ? parseJsonModule(file.contents) : undefined;
+  let body = !shouldFormat
+    ? file.contents
+    : jsonModule !== undefined
+      ? await formatInPieces(splitJsonModule(jsonModule), run, cache, key, options.usedKeys)
+      : await run(file.contents);
   if (!body.endsWith("\n")) body += "\n";
   const text = banner(file) + body.replace(/^\n+/, "");
   cache?.set(key, text);
   return text;
+}
+
+/** A JSON module's pieces formatted (each cached by its text) and joined. */
+async function formatInPieces(
+  pieces: ReturnType<typeof splitJsonModule>,
+  run: (text: string) => Promise<string>,
+  cache: FormatCache | undefined,
+  fileKey: string,
+  usedKeys: Set<string> | undefined,
+): Promise<string> {
+  const keys: string[] = [];
+  const texts = await Promise.all(
+    pieces.map(async (piece) => {
+      if (typeof piece === "string") return piece;
+      const source = chunkSource(piece);
+      const key = createHash("sha1").update("json-module-chunk\0").update(source).digest("base64");
+      keys.push(key);
+      const hit = cache?.get(key);
+      if (hit !== undefined) return hit;
+      const lines = chunkLines(piece, await run(source));
+      cache?.set(key, lines);
+      return lines;
+    }),
+  );
+  cache?.set(PIECES + fileKey, JSON.stringify(keys));
+  for (const k of [PIECES + fileKey, ...keys]) usedKeys?.add(k);
+  return texts.join("");
 }

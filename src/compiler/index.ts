@@ -45,6 +45,11 @@ export interface CompileOptions {
   readonly sources?: readonly SchemaSource[];
   /** Reused across calls so unchanged files are not re-formatted. */
   readonly formatCache?: FormatCache;
+  /**
+   * Read (and, for `build`, write) the build cache `.perstore/cache/build.json`
+   * (default true); see `SessionOptions.diskCache`.
+   */
+  readonly diskCache?: boolean;
 }
 
 export interface CompileResult {

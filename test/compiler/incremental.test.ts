@@ -80,7 +80,7 @@ describe("incremental builds (watch mode)", () => {
     // And back: the first output again, byte for byte.
     const back = await session.build({ noWrite: true, sources });
     expect(back.files).toEqual(first.files);
-  });
+  }, 120_000);
 
   it("keeps its state when a rebuild fails on schema errors", async () => {
     const sources = await readSchemaSources(await loadConfig(root));

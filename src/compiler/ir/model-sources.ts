@@ -255,6 +255,23 @@ interface RefLocation {
   readonly resource: RefTarget;
 }
 
+/**
+ * The cache entry of a file whose text an earlier build already checked
+ * without finding a problem (the build cache says so): parsed for its
+ * positions, the keyword checks not run again. Anything unexpected falls
+ * back to the full check.
+ */
+export function previouslyCheckedFile(text: string): CheckedFile {
+  try {
+    const { data, pointers } = parseJsonWithPointers(text);
+    if (data !== null && typeof data === "object" && !Array.isArray(data))
+      return { parsed: { raw: data as Record<string, unknown>, pointers }, pointers, errors: [] };
+  } catch {
+    // not what the cache said: check it in full
+  }
+  return checkFile(text);
+}
+
 function checkFile(text: string): CheckedFile {
   const errors: { code: string; message: string; pointer: string; position?: SourcePosition }[] =
     [];
