@@ -23,7 +23,7 @@ import {
 import { cappedCount, cappedTotal, peekPage } from "./page-count.js";
 import { unsupported } from "./unsupported.js";
 import { columnAsJson, jsonOrderKey } from "./json-order.js";
-import { rowToRecord } from "./sql-rows.js";
+import { rowToRecord, rowsToRecords } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
 import type { SqlTable } from "./sql-store.js";
 import type { SqlColumnSpec } from "./table-spec.js";
@@ -97,7 +97,10 @@ export async function runQuery(
     }
   }
   if (page.maxCount !== undefined) totalCount = Math.min(totalCount, page.maxCount);
-  const records = rows.map((row) => rowToRecord(row, columns, table.dates));
+  // Rows holding only the selected columns become the records themselves (see rowsToRecords).
+  const records = withTotal
+    ? rows.map((row) => rowToRecord(row, columns, table.dates))
+    : rowsToRecords(rows, columns, table.dates);
   const out = (
     query.projection?.kind === "values" ? records.map((r) => valuesOf(r, columns)) : records
   ) as Results<unknown>;

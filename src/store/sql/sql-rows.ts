@@ -28,20 +28,46 @@ export function rowToRecord(
   columns: readonly SqlColumnSpec[],
   dates: DateTimeMode,
 ): Record<string, unknown> {
-  return rowReader(columns, dates)(row);
+  return rowReaders(columns, dates).fresh(row);
 }
 
-type RowReader = (row: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+/**
+ * Records from the rows of a SELECT of exactly `columns`, as the driver gave
+ * them (no other column). Each row is a plain object the driver built for
+ * this statement alone, holding the columns in select order, so it becomes
+ * the record itself: only the cells whose value the record holds differently
+ * are rewritten, instead of building a second object per row (and copying
+ * every cell into it). A row of another kind is read into a fresh record.
+ */
+export function rowsToRecords(
+  rows: Record<string, unknown>[],
+  columns: readonly SqlColumnSpec[],
+  dates: DateTimeMode,
+): Record<string, unknown>[] {
+  const { fresh, inPlace } = rowReaders(columns, dates);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (inPlace !== undefined && Object.getPrototypeOf(row) === Object.prototype) inPlace(row);
+    else rows[i] = fresh(row);
+  }
+  return rows;
+}
+
+interface RowReaders {
+  readonly fresh: (row: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+  /** Undefined when a column is named `__proto__`, which an assignment would not keep. */
+  readonly inPlace: ((row: Record<string, unknown>) => void) | undefined;
+}
 
 /** Readers per column list (a table's `readColumns` is one array for its lifetime) and date mode. */
-const readers = new WeakMap<readonly SqlColumnSpec[], Partial<Record<DateTimeMode, RowReader>>>();
+const readers = new WeakMap<readonly SqlColumnSpec[], Partial<Record<DateTimeMode, RowReaders>>>();
 
 /**
- * The reader of rows with these columns: each column's category is decided
+ * The readers of rows with these columns: each column's category is decided
  * once here, not per cell, and keys are assigned (not defined) unless a
  * column is named `__proto__`, the one name an assignment would not keep.
  */
-function rowReader(columns: readonly SqlColumnSpec[], dates: DateTimeMode): RowReader {
+function rowReaders(columns: readonly SqlColumnSpec[], dates: DateTimeMode): RowReaders {
   let byMode = readers.get(columns);
   if (byMode === undefined) readers.set(columns, (byMode = {}));
   const cached = byMode[dates];
@@ -49,7 +75,7 @@ function rowReader(columns: readonly SqlColumnSpec[], dates: DateTimeMode): RowR
   const names = columns.map((column) => column.name);
   const reads = columns.map((column) => cellReader(column, dates));
   const assign = !names.includes("__proto__");
-  const reader: RowReader = (row) => {
+  const fresh = (row: Readonly<Record<string, unknown>>): Record<string, unknown> => {
     const record: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -65,8 +91,19 @@ function rowReader(columns: readonly SqlColumnSpec[], dates: DateTimeMode): RowR
     }
     return record;
   };
-  byMode[dates] = reader;
-  return reader;
+  const inPlace = !assign
+    ? undefined
+    : (row: Record<string, unknown>): void => {
+        for (let i = 0; i < names.length; i++) {
+          const name = names[i]!;
+          const cell = row[name];
+          const value = reads[i]!(cell) ?? null;
+          if (value !== cell) row[name] = value;
+        }
+      };
+  const made = { fresh, inPlace };
+  byMode[dates] = made;
+  return made;
 }
 
 /**
