@@ -39,7 +39,10 @@ const MAX_COPIERS = 1_000;
 /** A node of the shape tree: the shape of the keys so far; children add one key of one kind. */
 class Shape {
   private readonly children = new Map<string, (Shape | undefined)[]>();
+  /** Copies out of the store (they die young). */
   copier: Copier | undefined;
+  /** Copies into the store (they live long): a second function, see `copiersOf`. */
+  storeCopier: Copier | undefined;
 
   constructor(
     readonly parent: Shape | undefined,
@@ -90,10 +93,21 @@ function kindOf(value: unknown): Kind {
  * one that cannot take a property, is copied by `copyRecord` instead.
  */
 export function tagStoredRecord(record: object): void {
-  if (Object.hasOwn(record, COPIER) || !Object.isExtensible(record)) return;
+  if ((record as Tagged)[COPIER] !== undefined || !Object.isExtensible(record)) return;
   const copier = copierOf(record);
-  if (copier !== undefined)
-    Object.defineProperty(record, COPIER, { value: copier, enumerable: false });
+  if (copier !== undefined) setCopier(record, copier);
+}
+
+type Tagged = { [COPIER]?: Copier };
+
+/** The copier as a non-enumerable property, so spreads, `Object.assign` and copies never carry it. */
+function setCopier(record: object, copier: Copier | undefined): void {
+  Object.defineProperty(record, COPIER, {
+    value: copier,
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /**
@@ -105,24 +119,39 @@ export function tagStoredRecord(record: object): void {
  * caller only ever sets that id to a primitive.
  */
 export function copyIntoStore<T extends object>(record: T, idProperty?: string): T {
-  const copier = copierOf(record);
-  if (copier === undefined) return copyRecord(record);
-  const copy = copier(record);
+  const shape = shapeOf(record);
+  if (shape === undefined) return copyRecord(record);
+  const copy = shape.storeCopier!(record);
   // Setting a primitive id over a primitive id keeps the shape: the copy can keep this copier.
+  let keep = false;
   if (
     idProperty !== undefined &&
     Object.hasOwn(record, idProperty) &&
     !isPrototypeKey(idProperty)
   ) {
     const id = (record as Record<string, unknown>)[idProperty];
-    if (id === null || typeof id !== "object")
-      Object.defineProperty(copy, COPIER, { value: copier, enumerable: false });
+    keep = id === null || typeof id !== "object";
   }
+  // The literal already holds the copier's place inside the object (no separate property
+  // array to read on every copy); it is made non-enumerable here, empty until the id is set.
+  setCopier(copy, keep ? shape.copier : undefined);
   return copy as T;
 }
 
 /** The copier of a record's shape, or undefined past the caps. */
 function copierOf(record: object): Copier | undefined {
+  return shapeOf(record)?.copier;
+}
+
+/**
+ * A record's shape with its copiers, or undefined past the caps. Each shape
+ * gets two functions from the same source: V8 decides per allocation site
+ * whether to allocate objects straight in the old generation once most of
+ * them survive, and copies made when records are stored all survive. Copies
+ * handed to callers made at that same site would then be allocated as old
+ * objects and die there: 10-40x slower gets, nearly all of it GC.
+ */
+function shapeOf(record: object): Shape | undefined {
   // An object literal copies only plain records; an array (a values() row) keeps copyRecord.
   if (Array.isArray(record)) return undefined;
   let shape: Shape | undefined = root;
@@ -133,13 +162,13 @@ function copierOf(record: object): Copier | undefined {
     shape = shape.next(key, kindOf((record as Record<string, unknown>)[key]));
     if (shape === undefined) return undefined;
   }
-  let copier = shape.copier;
-  if (copier === undefined) {
+  if (shape.copier === undefined) {
     if (copiers >= MAX_COPIERS) return undefined;
     copiers++;
-    copier = shape.copier = compileCopier(shape);
+    shape.copier = compileCopier(shape, true);
+    shape.storeCopier = compileCopier(shape, false);
   }
-  return copier;
+  return shape;
 }
 
 /**
@@ -149,10 +178,10 @@ function copierOf(record: object): Copier | undefined {
  */
 export function copyStoredRecord<T>(record: T): T {
   if (record === null || typeof record !== "object") return record;
-  let copier = (record as { [COPIER]?: Copier })[COPIER];
+  let copier = (record as Tagged)[COPIER];
   if (copier === undefined) {
     tagStoredRecord(record);
-    copier = (record as { [COPIER]?: Copier })[COPIER];
+    copier = (record as Tagged)[COPIER];
     if (copier === undefined) return copyRecord(record);
   }
   return copier(record) as T;
@@ -166,11 +195,11 @@ function fieldsOf(shape: Shape): { key: string; kind: Kind }[] {
   return fields.reverse();
 }
 
-function compileCopier(shape: Shape): Copier {
+function compileCopier(shape: Shape, out: boolean): Copier {
   const fields = fieldsOf(shape);
   if (codeGeneration !== false) {
     try {
-      const compiled = generatedCopier(fields);
+      const compiled = generatedCopier(fields, out);
       codeGeneration = true;
       return compiled;
     } catch {
@@ -178,52 +207,119 @@ function compileCopier(shape: Shape): Copier {
       codeGeneration = false;
     }
   }
-  return closureCopier(fields);
+  return closureCopier(fields, out);
 }
 
-/** One object literal per shape; keys are JSON-escaped, so no key becomes code. */
-function generatedCopier(fields: readonly { key: string; kind: Kind }[]): Copier {
-  const parts = fields.map(({ key, kind }) => {
-    const name = JSON.stringify(key);
-    const value = `r[${name}]`;
-    switch (kind) {
-      case Kind.Primitive:
-        return `${name}: ${value}`;
-      case Kind.Date:
-        return `${name}: new Date(${value}.getTime())`;
-      case Kind.PrimitiveArray:
-        return `${name}: ${value}.slice()`;
-      case Kind.Other:
-        return `${name}: copy(${value})`;
+/** The expression copying one field of `r`. */
+function copyExpression(key: string, kind: Kind): string {
+  const value = `r[${JSON.stringify(key)}]`;
+  switch (kind) {
+    case Kind.Primitive:
+      return value;
+    case Kind.Date:
+      return `new Date(${value}.getTime())`;
+    case Kind.PrimitiveArray:
+      return `${value}.slice()`;
+    case Kind.Other:
+      return `copy(${value})`;
+  }
+}
+
+/**
+ * One object per shape; keys are JSON-escaped, so no key becomes code.
+ *
+ * Copies into the store are an object literal that reads the caller's record
+ * key by key, in order. Copies handed out read a stored record (plain data
+ * that never changes), so the order of reads is free: every array and Date is
+ * read before the first `new Date`, a call into the runtime that stalls the
+ * processor until the reads before it arrive, so that the cache misses of a
+ * record's arrays and Dates overlap instead of queueing behind each other.
+ * They are built by a constructor whose prototype is Object.prototype (the
+ * same plain objects as a literal's): V8 watches an object literal's
+ * allocation site, and once most of its objects survive a scavenge (a
+ * query's results while it copies them; every copy into the store) it
+ * allocates all later ones straight in the old generation, where short-lived
+ * copies cost full collections; a constructor's objects always start young.
+ * A key Object.prototype also has would be set through it (a setter, or a
+ * throw on a frozen prototype), so such shapes keep a literal.
+ */
+function generatedCopier(fields: readonly { key: string; kind: Kind }[], out: boolean): Copier {
+  if (!out) {
+    const parts = fields.map(
+      ({ key, kind }) => `${JSON.stringify(key)}: ${copyExpression(key, kind)}`,
+    );
+    // The last property holds the copier's place (see copyIntoStore).
+    parts.push("[COPIER]: undefined");
+    return compileSource(
+      `return function copyIntoStore(r) {\n  return { ${parts.join(", ")} };\n};`,
+    );
+  }
+  // Arrays and Dates first, into locals; then the object, in key order.
+  const early: string[] = [];
+  const values = fields.map(({ key, kind }, i) => {
+    if (kind === Kind.PrimitiveArray) {
+      early.push(`const v${i} = ${copyExpression(key, kind)};`);
+      return `v${i}`;
     }
+    if (kind === Kind.Date) {
+      early.push(`const v${i} = r[${JSON.stringify(key)}].getTime();`);
+      return `new Date(v${i})`;
+    }
+    return copyExpression(key, kind);
   });
-  const source = `"use strict";\nreturn function copyStored(r) {\n  return { ${parts.join(", ")} };\n};`;
-  return (new Function("copy", source) as (copy: typeof copyRecord) => Copier)(copyRecord);
+  const body = early.join("\n  ");
+  if (fields.some(({ key }) => key in Object.prototype)) {
+    const parts = fields.map(({ key }, i) => `${JSON.stringify(key)}: ${values[i]}`);
+    return compileSource(
+      `return function copyStored(r) {\n  ${body}\n  return { ${parts.join(", ")} };\n};`,
+    );
+  }
+  const sets = fields.map(({ key }, i) => `  this[${JSON.stringify(key)}] = ${values[i]};\n`);
+  return compileSource(
+    `function Copy(r) {\n  ${body}\n${sets.join("")}}\nCopy.prototype = Object.prototype;\n` +
+      `return function copyStored(r) {\n  return new Copy(r);\n};`,
+  );
 }
 
-function closureCopier(fields: readonly { key: string; kind: Kind }[]): Copier {
+function compileSource(body: string): Copier {
+  const factory = new Function("copy", "COPIER", `"use strict";\n${body}`) as (
+    copy: typeof copyRecord,
+    copier: symbol,
+  ) => Copier;
+  return factory(copyRecord, COPIER);
+}
+
+function closureCopier(fields: readonly { key: string; kind: Kind }[], out: boolean): Copier {
   const keys = fields.map((field) => field.key);
   const kinds = fields.map((field) => field.kind);
-  return (record) => {
-    const from = record as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]!;
-      const value = from[key];
-      switch (kinds[i]) {
-        case Kind.Primitive:
-          out[key] = value;
-          break;
-        case Kind.Date:
-          out[key] = new Date((value as Date).getTime());
-          break;
-        case Kind.PrimitiveArray:
-          out[key] = (value as unknown[]).slice();
-          break;
-        default:
-          out[key] = copyRecord(value);
-      }
+  // Two function literals, so copies handed out and copies stored come from two allocation sites.
+  return out
+    ? (record) => fill({}, record as Record<string, unknown>, keys, kinds)
+    : (record) => fill({}, record as Record<string, unknown>, keys, kinds);
+}
+
+function fill(
+  out: Record<string, unknown>,
+  from: Record<string, unknown>,
+  keys: readonly string[],
+  kinds: readonly Kind[],
+): object {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = from[key];
+    switch (kinds[i]) {
+      case Kind.Primitive:
+        out[key] = value;
+        break;
+      case Kind.Date:
+        out[key] = new Date((value as Date).getTime());
+        break;
+      case Kind.PrimitiveArray:
+        out[key] = (value as unknown[]).slice();
+        break;
+      default:
+        out[key] = copyRecord(value);
     }
-    return out;
-  };
+  }
+  return out;
 }

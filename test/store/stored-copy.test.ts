@@ -153,4 +153,37 @@ describe("stored-record copies", () => {
       true,
     ]);
   }, 60_000);
+  it("hands out plain objects, also for keys Object.prototype has and for an empty record", () => {
+    const input = { id: 1, toString: "t", valueOf: 2, hasOwnProperty: [3], at: new Date(4) };
+    for (const shape of [input, { id: 2, at: new Date(5), tags: ["x"] }, {}]) {
+      const stored = copyIntoStore(shape, "id");
+      tagStoredRecord(stored);
+      const copy = copyStoredRecord(stored);
+      expectSameCopy(copy, copyRecord(shape));
+      expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+      expect(copy.constructor).toBe(Object);
+      expect(Reflect.ownKeys(copy)).toEqual(Object.keys(shape));
+      expectNothingShared(copy, stored);
+    }
+  });
+
+  it("copies records whose keys Object.prototype has when Object.prototype is frozen", () => {
+    const module = fileURLToPath(new URL("../../src/store/stored-copy.ts", import.meta.url));
+    const script = `
+      const { copyIntoStore, copyStoredRecord } = await import(${JSON.stringify(module)});
+      Object.freeze(Object.prototype);
+      const stored = copyIntoStore({ id: 1, toString: "t", at: new Date(7), tags: ["a"] }, "id");
+      const copy = copyStoredRecord(stored);
+      console.log(JSON.stringify([copy, Object.keys(copy)]));`;
+    const child = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "--input-type=module", "-e", script],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(child.stderr).toBe("");
+    expect(JSON.parse(child.stdout)).toEqual([
+      { id: 1, toString: "t", at: new Date(7).toISOString(), tags: ["a"] },
+      ["id", "toString", "at", "tags"],
+    ]);
+  }, 60_000);
 });

@@ -44,12 +44,34 @@ export function buildState<T extends object>(
   given: { readonly owned?: boolean; readonly textChecked?: boolean } = {},
 ): MemoryState<T> {
   const state = new MemoryState<T>(idProperty, specs, idType);
-  for (const object of records) {
-    const { id, record } = given.owned
-      ? adoptRecord<T>(object, idProperty, idType, given.textChecked === true)
-      : prepareRecord<T>(object, idProperty, undefined, idType);
-    state.insert(id, record, seq());
+  if (given.owned) {
+    for (const object of records) {
+      const { id, record } = adoptRecord<T>(object, idProperty, idType, given.textChecked === true);
+      state.insert(id, record, seq());
+    }
+    return state;
   }
+  // Every copy first, then the slots and indexes: copies made one after another, with nothing
+  // kept alive between them, sit next to each other in memory, so a scan over the records reads
+  // one stream. Errors come in the same order as inserting each copy at once: a bad record
+  // throws after the records before it went in (and could conflict).
+  const ids: Id[] = [];
+  const copies: T[] = [];
+  let failure: unknown;
+  let failed = false;
+  for (const object of records) {
+    try {
+      const { id, record } = prepareRecord<T>(object, idProperty, undefined, idType);
+      ids.push(id);
+      copies.push(record);
+    } catch (error) {
+      failure = error;
+      failed = true;
+      break;
+    }
+  }
+  for (let i = 0; i < copies.length; i++) state.insert(ids[i]!, copies[i]!, seq());
+  if (failed) throw failure;
   return state;
 }
 

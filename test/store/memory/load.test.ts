@@ -71,4 +71,12 @@ describe("MemoryStore load", () => {
       code: "STORE_NO_CHANNEL",
     });
   });
+  it("reports the first bad record of loaded data: a duplicate id before a non-object, and the other way round", () => {
+    expect(() => new MemoryStore({ data: [{ id: 1 }, { id: 1 }, 5] as never[] })).toThrow(
+      expect.objectContaining({ code: "STORE_CONFLICT" }),
+    );
+    expect(() => new MemoryStore({ data: [{ id: 1 }, 5, { id: 1 }] as never[] })).toThrow(
+      expect.objectContaining({ code: "STORE_INVALID_RECORD" }),
+    );
+  });
 });
