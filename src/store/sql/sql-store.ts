@@ -319,9 +319,18 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         this.#table,
         prepared.map((p) => p.record),
       );
-    const ids = await this.#atomically(run, prepared.length <= INSERT_BATCH);
+    // One statement is atomic by itself: a batch whose ids all come from the records, or all from the default.
+    const pk = this.#table.spec.primaryKey;
+    const assigned = prepared.filter((p) => p.record[pk] === undefined).length;
+    const single =
+      prepared.length <= INSERT_BATCH && (assigned === 0 || assigned === prepared.length);
+    const ids = await this.#atomically(run, single);
     if (this.#listens("add")) {
-      prepared.forEach(({ record }, i) => (record[this.#table.spec.primaryKey] = ids[i]));
+      const d = this.#table.spec.discriminator;
+      prepared.forEach(({ record, type }, i) => {
+        record[pk] = ids[i];
+        if (d !== undefined) record[d.column] = type ?? d.value;
+      });
       this.#emit({
         type: "add",
         ids,

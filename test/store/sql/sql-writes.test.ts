@@ -175,6 +175,10 @@ for (const target of testTargets()) {
           { id: 1, title: "b" },
         ]),
       ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
+      // Ids from the records and from the default are two statements: still one transaction.
+      await expect(
+        store.insert([{ id: 50, title: "a" }, { title: "b" }, { id: 50, title: "c" }]),
+      ).rejects.toMatchObject({ code: "STORE_CONFLICT" });
       await expect(store.insert([{ id: 2, title: "a", nope: 1 } as Book])).rejects.toMatchObject({
         code: "VALIDATION_FAILED",
       });
