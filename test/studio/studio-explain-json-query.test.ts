@@ -80,6 +80,16 @@ describe("jsonQueryOf", () => {
     expect(jsonQueryOf("and(year")).toBeUndefined();
   });
 
+  it("reads the bar's text as the server gets it: a space typed in a value is sent as %20", () => {
+    expect(jsonQueryOf("title=Book 7&year>=1967")).toEqual({
+      join: "and",
+      terms: [
+        { field: "title", compare: "equals", value: "Book 7" },
+        { field: "year", compare: "ge", value: 1967 },
+      ],
+    });
+  });
+
   it("a query with no filter (a sort alone) has an empty and", () => {
     expect(jsonQueryOf("sort(+year)")).toEqual({ join: "and", terms: [] });
   });

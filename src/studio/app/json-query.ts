@@ -36,7 +36,8 @@ const PARAMETER = /^\$[1-9][0-9]*$/;
 export function jsonQueryOf(rql: string): unknown {
   let filter: FilterNode;
   try {
-    filter = parseRql(rql).filter;
+    // As the server reads it: the bar's text encoded as the browser sends a query string (a space as %20).
+    filter = parseRql(new URL(`http://studio/?${rql}`).search.slice(1)).filter;
   } catch {
     return undefined;
   }
