@@ -20,6 +20,8 @@ type ReadBack = (value: unknown) => unknown;
 
 const ISO_INSTANT =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,3})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const CANONICAL_INSTANT =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const BIG_INTEGER = /^-?[1-9]\d*$/;
@@ -92,6 +94,8 @@ function scalarReadBack(
         return undefined;
       return (v) => {
         if (v == null) return null;
+        // Already the ISO form the column reads back as (a date PostgreSQL refuses fails the write anyway).
+        if (dates === "string" && typeof v === "string" && CANONICAL_INSTANT.test(v)) return v;
         const time =
           v instanceof Date
             ? v.getTime()
