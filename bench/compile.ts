@@ -115,6 +115,7 @@ async function child(n: number, tsc: boolean): Promise<Row> {
         `model${changed}.ts`,
         "schema.sql",
         "db.ts",
+        "openapi.ts",
       ];
       const unexpected = again.written.filter((f) => !expected.includes(f));
       if (unexpected.length > 0 || !again.written.includes(`model${changed}.validator.ts`)) {

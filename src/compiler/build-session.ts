@@ -20,7 +20,7 @@ import {
   sourceFingerprint,
   type CachedModelFile,
 } from "./build-cache-file.js";
-import { formatFile, formatKey, type FormatCache } from "./format-file.js";
+import { formatFile, formatKey, piecesKeyOf, type FormatCache } from "./format-file.js";
 import { createFormatPool, poolSizeFor, type FormatPool } from "./format-pool.js";
 import { buildProjectIR } from "./ir/build-ir.js";
 import { modelFingerprints } from "./ir/model-fingerprints.js";
@@ -284,6 +284,9 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       !buildOptions.check
     ) {
       diskStale = false;
+      const modelKeys = new Set(
+        [...modelFiles.values()].flatMap((files) => files.map((f) => f.key)),
+      );
       await saveBuildCache(config.root, tag, {
         outDir,
         // The build succeeded, so every schema file passed its checks.
@@ -300,8 +303,12 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
             },
           ]),
         ),
+        // A file formatted in pieces is kept as its pieces (put together again in milliseconds):
+        // after an edit the whole text would be of no use, and it is the largest.
         formatted: new Map([
-          ...all.map((f): [string, string] => [f.key, f.contents]),
+          ...all
+            .filter((f) => modelKeys.has(f.key) || !pieceKeys.has(piecesKeyOf(f.key)))
+            .map((f): [string, string] => [f.key, f.contents]),
           ...[...pieceKeys].map((k): [string, string] => [k, formatCache.get(k)!]),
         ]),
       });

@@ -51,6 +51,11 @@ export async function prettierFormat(text: string, parsers: readonly string[]): 
 /** Prefix of the cache entry listing the piece keys a JSON module was formatted from. */
 const PIECES = "pieces:";
 
+/** The cache key listing the pieces a file was formatted from (present only for a file formatted in pieces). */
+export function piecesKeyOf(fileKey: string): string {
+  return PIECES + fileKey;
+}
+
 /** The cache key of a file's formatted form. */
 export function formatKey(file: EmittedFile, usePrettier: boolean): string {
   return createHash("sha1")

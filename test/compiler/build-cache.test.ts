@@ -146,7 +146,7 @@ describe("the persisted build cache", () => {
       await cp(join(repo, "schemas", file), join(root, "schemas", file));
     await buildInNewSession();
     await expectSameAsCold();
-  }, 120_000);
+  }, 300_000);
 
   it("starts afresh when the configuration changes", async () => {
     await buildInNewSession();
@@ -160,7 +160,7 @@ describe("the persisted build cache", () => {
     );
     expect((await buildInNewSession()).emittedModels).toEqual(ALL);
     await expectSameAsCold("out2");
-  }, 60_000);
+  }, 300_000);
 
   it("ignores a corrupt, truncated, stale or unsafe cache and replaces it", async () => {
     await buildInNewSession();
@@ -186,7 +186,7 @@ describe("the persisted build cache", () => {
       await expectSameAsCold();
     }
     await expect(readFile(join(root, "escaped.ts"))).rejects.toThrow();
-  }, 120_000);
+  }, 300_000);
 
   it("is read but never written by a check", async () => {
     await buildInNewSession();
@@ -199,7 +199,7 @@ describe("the persisted build cache", () => {
     const stale = await buildInNewSession({ check: true });
     expect(stale.emittedModels).toEqual(["Review"]);
     expect(stale.written).toContain("review.validator.ts");
-  }, 60_000);
+  }, 300_000);
 
   it("is whole after two builds run at once", async () => {
     await editSchema("review.schema.json", (s) => (s.properties.body.maxLength = 999));
@@ -209,7 +209,7 @@ describe("the persisted build cache", () => {
     expect((await buildInNewSession()).emittedModels).toEqual([]);
     await expectSameAsCold();
     expect((await readdir(join(root, ".perstore/cache"))).sort()).toEqual(["build.json"]);
-  }, 60_000);
+  }, 300_000);
 
   it("compile() reads it and writes nothing", async () => {
     await buildInNewSession();
@@ -217,5 +217,5 @@ describe("the persisted build cache", () => {
     const { files } = await compile({ root });
     expect(new Map(files.map((f) => [f.path, f.contents]))).toEqual(await generated());
     expect(await readFile(join(root, BUILD_CACHE_FILE), "utf8")).toBe(before);
-  }, 60_000);
+  }, 300_000);
 });
