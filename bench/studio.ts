@@ -7,7 +7,12 @@
  *
  *   npx tsx bench/studio.ts [--records 1000000] [--pages 5] [--store memory|pglite]
  *
- * Each page is one `Range: items=a-b` request of 20 records.
+ * Each page is one `Range: items=a-b` request of 20 records. The table
+ * counts a filter's matches once and asks for the next pages with `Prefer:
+ * count=none` (Content-Range `items 20-39/*`); the peer rows time, in the same
+ * browser and process, the same page requested both ways (fetch from the
+ * page, alternating), and, for the memory store, the server's sorted page
+ * against sorting every record (CPU time of the Node process).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -19,6 +24,8 @@ import { sql } from "kysely";
 import { chromium } from "playwright-core";
 import { createModels, openapi } from "../generated/index.js";
 import { createHandler, hashToken, serveNode } from "../src/server/index.js";
+import { sortRecords } from "../src/query/sort-records.js";
+import { MemoryStore } from "../src/store/memory/index.js";
 import { openDatabase } from "../src/store/sql/open-database.js";
 import { withStudio } from "../src/studio/index.js";
 import { benchAuthors, benchBooks } from "./lib/server-data.js";
@@ -48,6 +55,8 @@ if (db) {
     await sql.raw(statement).execute(db);
 }
 const models = createModels(db ? { db } : {});
+/** The memory store's books as created (the full-sort peer sorts them). */
+let books: object[] = [];
 for (const author of benchAuthors()) await models.Author.create(author as never);
 if (db) {
   // One statement: the same books as benchBooks(), without a million round trips.
@@ -57,7 +66,8 @@ if (db) {
       1950 + i % 70, 5 + i % 40, 'published', array['fiction']
     from generate_series(0, ${records - 1}) as i`.execute(db);
 } else {
-  for (const book of benchBooks(records)) await models.Book.create(book as never);
+  books = benchBooks(records);
+  for (const book of books) await models.Book.create(book as never);
 }
 console.log(
   `seeded ${records} books (${store}) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -118,6 +128,33 @@ try {
     sortedRequest.push(await took());
   }
 
+  /** The same page fetched from the page, counted and not, alternating: median ms of each. */
+  const peer = async (query: string, start: number) => {
+    const times = { counted: [] as number[], uncounted: [] as number[] };
+    for (let i = 0; i < 2 * pages; i++) {
+      const counted = i % 2 === 0;
+      const ms = await page.evaluate(
+        async ({ url, token, range, counted }) => {
+          const started = performance.now();
+          const headers: Record<string, string> = { authorization: `Bearer ${token}`, range };
+          if (!counted) headers.prefer = "count=none";
+          await (await fetch(url, { headers })).text();
+          return performance.now() - started;
+        },
+        {
+          url: `${server.url}/Book/${query}`,
+          token: TOKEN,
+          range: `items=${start}-${start + 19}`,
+          counted,
+        },
+      );
+      (counted ? times.counted : times.uncounted).push(ms);
+    }
+    return { counted: median(times.counted), uncounted: median(times.uncounted) };
+  };
+  const peerNext = await peer("", 100);
+  const peerSorted = await peer("?sort(+year)", 100);
+
   console.log(`| ${records} records, ${store} | click to drawn, ms | its request, ms |`);
   console.log("| --- | ---: | ---: |");
   console.log(`| first table (page load, models, first page) | ${first.toFixed(0)} | |`);
@@ -128,6 +165,39 @@ try {
   console.log(
     `| next sorted page (median of ${pages}) | ${median(sortedNext).toFixed(0)} | ${median(sortedRequest)} |`,
   );
+  console.log("");
+  console.log(
+    "| same process, fetch from the page (median) | counted, ms | Prefer: count=none, ms |",
+  );
+  console.log("| --- | ---: | ---: |");
+  console.log(
+    `| next page (items=100-119) | ${peerNext.counted.toFixed(0)} | ${peerNext.uncounted.toFixed(0)} |`,
+  );
+  console.log(
+    `| sorted by year (items=100-119) | ${peerSorted.counted.toFixed(0)} | ${peerSorted.uncounted.toFixed(0)} |`,
+  );
+  if (store === "memory") {
+    // The server's sorted page against the full sort it replaced, CPU time in this process.
+    const bound = models.Book as unknown as { store(): Promise<MemoryStore<object>> };
+    const memory = await bound.store();
+    const cpu = (run: () => unknown) => {
+      const xs: number[] = [];
+      for (let i = 0; i < pages; i++) {
+        const before = process.cpuUsage();
+        run();
+        const used = process.cpuUsage(before);
+        xs.push((used.user + used.system) / 1000);
+      }
+      return median(xs);
+    };
+    const keys = [{ path: ["year"], descending: false }];
+    const topK = cpu(() => memory.query("sort(+year)", { start: 100, end: 120, maxCount: 121 }));
+    const full = cpu(() => sortRecords(books, keys, "isbn").slice(100, 120));
+    console.log("");
+    console.log("| memory store, CPU ms (median) | store.query page | full sort + slice (peer) |");
+    console.log("| --- | ---: | ---: |");
+    console.log(`| sort(+year), items 100-119 | ${topK.toFixed(1)} | ${full.toFixed(1)} |`);
+  }
 } finally {
   await browser.close();
   await server.close();

@@ -6,7 +6,7 @@
  * tells the exact number. Only when neither settles it (an empty page past
  * its start, or a cap further out than the peeked row) does a count run, and
  * it stops at the cap (`select count(*) from (select 1 ... limit cap)`).
- * `count(*) over ()` instead reads every matching row, on every page.
+ * An exact count instead reads every matching row, on every page.
  */
 import { sql, type QueryExecutorProvider, type RawBuilder } from "kysely";
 import type { Page } from "./compile-query.js";

@@ -76,7 +76,12 @@ export async function runQuery(
   // A capped count reads one row past the page instead of counting every match (page-count.ts).
   const capped = cappedCount(page);
   const withTotal = !capped && (page.count !== undefined || page.offset > 0);
-  const total = withTotal ? sql`, count(*) over () as ${sql.id(TOTAL_COLUMN)}` : sql``;
+  // The count as a scalar subquery, computed once as a plain count of the matches (an InitPlan,
+  // same statement and snapshot): `count(*) over ()` carried every matching row, ordered,
+  // through a window to answer a page of 20 (30 s against 0.1 s on a million PGlite rows).
+  const total = withTotal
+    ? sql`, (select count(*) from ${source} where ${sourceWhere}) as ${sql.id(TOTAL_COLUMN)}`
+    : sql``;
   const { rows } =
     await sql<Row>`select ${list}${total} from ${source} where ${sourceWhere}${orderClause}${limitClause(capped ? peekPage(page) : page)}`.execute(
       db,
