@@ -18,6 +18,8 @@
 import { copyRecord, isPrototypeKey } from "./copy.js";
 
 type Copier = (record: object) => object;
+/** Copies into the store: undefined when a value is not of the kind its shape says (see `copyIntoStore`). */
+type StoreCopier = (record: object) => object | undefined;
 
 /** What a key holds, as far as copying is concerned. */
 const enum Kind {
@@ -42,7 +44,7 @@ class Shape {
   /** Copies out of the store (they die young). */
   copier: Copier | undefined;
   /** Copies into the store (they live long): a second function, see `copiersOf`. */
-  storeCopier: Copier | undefined;
+  storeCopier: StoreCopier | undefined;
 
   constructor(
     readonly parent: Shape | undefined,
@@ -122,14 +124,14 @@ export function copyIntoStore<T extends object>(record: T, idProperty?: string):
   const shape = shapeOf(record);
   if (shape === undefined) return copyRecord(record);
   const copy = shape.storeCopier!(record);
+  // A getter answered with another kind than when the shape was read: the generic copy
+  // (one read per value), and a copier from the copy's own shape on its first copy out.
+  if (copy === undefined) return copyRecord(record);
   // Setting a primitive id over a primitive id keeps the shape: the copy can keep this copier.
+  // Read from the copy: the caller's getter could answer differently a third time.
   let keep = false;
-  if (
-    idProperty !== undefined &&
-    Object.hasOwn(record, idProperty) &&
-    !isPrototypeKey(idProperty)
-  ) {
-    const id = (record as Record<string, unknown>)[idProperty];
+  if (idProperty !== undefined && Object.hasOwn(copy, idProperty) && !isPrototypeKey(idProperty)) {
+    const id = (copy as Record<string, unknown>)[idProperty];
     keep = id === null || typeof id !== "object";
   }
   // The literal already holds the copier's place inside the object (no separate property
@@ -166,7 +168,7 @@ function shapeOf(record: object): Shape | undefined {
     if (copiers >= MAX_COPIERS) return undefined;
     copiers++;
     shape.copier = compileCopier(shape, true);
-    shape.storeCopier = compileCopier(shape, false);
+    shape.storeCopier = compileCopier(shape, false) as StoreCopier;
   }
   return shape;
 }
@@ -245,13 +247,29 @@ function copyExpression(key: string, kind: Kind): string {
  */
 function generatedCopier(fields: readonly { key: string; kind: Kind }[], out: boolean): Copier {
   if (!out) {
+    // The caller's record may have getters that answer differently on each read: each
+    // value is read once, in key order, and checked against its kind (undefined if not).
+    const reads = fields.map(({ key, kind }, i) => {
+      const read = `const v${i} = r[${JSON.stringify(key)}];`;
+      switch (kind) {
+        case Kind.Primitive:
+          return `${read} if (v${i} !== null && typeof v${i} === "object") return undefined;`;
+        case Kind.Date:
+          return `${read} if (!(v${i} instanceof Date)) return undefined;`;
+        case Kind.PrimitiveArray:
+          return `const v${i} = primitives(r[${JSON.stringify(key)}]); if (v${i} === undefined) return undefined;`;
+        case Kind.Other:
+          return `const v${i} = copy(r[${JSON.stringify(key)}]);`;
+      }
+    });
     const parts = fields.map(
-      ({ key, kind }) => `${JSON.stringify(key)}: ${copyExpression(key, kind)}`,
+      ({ key, kind }, i) =>
+        `${JSON.stringify(key)}: ${kind === Kind.Date ? `new Date(v${i}.getTime())` : `v${i}`}`,
     );
     // The last property holds the copier's place (see copyIntoStore).
     parts.push("[COPIER]: undefined");
     return compileSource(
-      `return function copyIntoStore(r) {\n  return { ${parts.join(", ")} };\n};`,
+      `return function copyIntoStore(r) {\n  ${reads.join("\n  ")}\n  return { ${parts.join(", ")} };\n};`,
     );
   }
   // Arrays and Dates first, into locals; then the object, in key order.
@@ -282,11 +300,12 @@ function generatedCopier(fields: readonly { key: string; kind: Kind }[], out: bo
 }
 
 function compileSource(body: string): Copier {
-  const factory = new Function("copy", "COPIER", `"use strict";\n${body}`) as (
+  const factory = new Function("copy", "COPIER", "primitives", `"use strict";\n${body}`) as (
     copy: typeof copyRecord,
     copier: symbol,
+    primitives: typeof copyPrimitives,
   ) => Copier;
-  return factory(copyRecord, COPIER);
+  return factory(copyRecord, COPIER, copyPrimitives);
 }
 
 function closureCopier(fields: readonly { key: string; kind: Kind }[], out: boolean): Copier {
@@ -295,7 +314,56 @@ function closureCopier(fields: readonly { key: string; kind: Kind }[], out: bool
   // Two function literals, so copies handed out and copies stored come from two allocation sites.
   return out
     ? (record) => fill({}, record as Record<string, unknown>, keys, kinds)
-    : (record) => fill({}, record as Record<string, unknown>, keys, kinds);
+    : (record) => fillChecked({}, record as Record<string, unknown>, keys, kinds) as object;
+}
+
+/**
+ * A copy of an array of primitives without holes, each item read once; undefined
+ * if `value` is anything else (then the record is copied by `copyRecord`).
+ */
+function copyPrimitives(value: unknown): unknown[] | undefined {
+  if (!Array.isArray(value) || Object.getPrototypeOf(value) !== Array.prototype) return undefined;
+  const length = value.length;
+  const out: unknown[] = [];
+  for (let i = 0; i < length; i++) {
+    if (!(i in value)) return undefined;
+    const item: unknown = value[i];
+    if (item !== null && typeof item === "object") return undefined;
+    out.push(item);
+  }
+  return out;
+}
+
+/** `fill` for a caller's record: each value read once and checked; undefined if one is not of its kind. */
+function fillChecked(
+  out: Record<string, unknown>,
+  from: Record<string, unknown>,
+  keys: readonly string[],
+  kinds: readonly Kind[],
+): object | undefined {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = from[key];
+    switch (kinds[i]) {
+      case Kind.Primitive:
+        if (value !== null && typeof value === "object") return undefined;
+        out[key] = value;
+        break;
+      case Kind.Date:
+        if (!(value instanceof Date)) return undefined;
+        out[key] = new Date(value.getTime());
+        break;
+      case Kind.PrimitiveArray: {
+        const items = copyPrimitives(value);
+        if (items === undefined) return undefined;
+        out[key] = items;
+        break;
+      }
+      default:
+        out[key] = copyRecord(value);
+    }
+  }
+  return out;
 }
 
 function fill(

@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { copyRecord } from "../../src/store/copy.js";
 import { copyIntoStore, copyStoredRecord, tagStoredRecord } from "../../src/store/stored-copy.js";
+import { MemoryStore } from "../../src/store/memory/index.js";
 
 /** Same keys in the same order, same values, all the way down. */
 function expectSameCopy(copy: unknown, expected: unknown): void {
@@ -185,5 +186,79 @@ describe("stored-record copies", () => {
       { id: 1, toString: "t", at: new Date(7).toISOString(), tags: ["a"] },
       ["id", "toString", "at", "tags"],
     ]);
+  }, 60_000);
+  /** Records whose getters answer differently on each read: a primitive (or primitives) first, then an object. */
+  const changingRecords = () => {
+    const shared = [{ secret: 1 }];
+    const when = new Date(1);
+    const flip = <A, B>(first: A, then: B) => {
+      let reads = 0;
+      return () => (reads++ === 0 ? first : then);
+    };
+    const records = [
+      Object.defineProperty({ id: 1 }, "tags", { get: flip("x", shared), enumerable: true }),
+      Object.defineProperty({ id: 2 }, "tags", { get: flip(["x"], shared), enumerable: true }),
+      Object.defineProperty({ id: 3 }, "at", { get: flip(when, shared), enumerable: true }),
+      // An array whose item is a primitive when classified and an object when copied.
+      {
+        id: 4,
+        tags: Object.defineProperty([], 0, { get: flip("x", shared[0]), enumerable: true }),
+      },
+    ];
+    return { shared, records };
+  };
+
+  it("never keeps a caller's object a getter returns on a later read", () => {
+    const { shared, records } = changingRecords();
+    for (const input of records) {
+      const stored = copyIntoStore(input, "id");
+      const copy = copyStoredRecord(stored);
+      shared[0]!.secret = 2;
+      expect(JSON.stringify(stored)).not.toContain('"secret":2');
+      expect(JSON.stringify(copy)).not.toContain('"secret":2');
+      shared[0]!.secret = 1;
+    }
+  });
+
+  it("never keeps a caller's object a getter returns on a later read, through MemoryStore", async () => {
+    const { shared, records } = changingRecords();
+    const store = new MemoryStore<Record<string, unknown>>();
+    for (const input of records) await store.put(input);
+    const before = JSON.stringify(await store.query(""));
+    shared[0]!.secret = 2;
+    expect(JSON.stringify(await store.query(""))).toBe(before);
+    const got = (await store.get(1))!;
+    if (got["tags"] !== null && typeof got["tags"] === "object")
+      (got["tags"] as { secret: number }[])[0]!.secret = 3;
+    expect(JSON.stringify(await store.query(""))).toBe(before);
+    expect(before).not.toContain('"secret":2');
+  });
+
+  it("never keeps a caller's object a getter returns on a later read where new Function is banned", () => {
+    const module = fileURLToPath(new URL("../../src/store/stored-copy.ts", import.meta.url));
+    const script = `
+      const { copyIntoStore, copyStoredRecord } = await import(${JSON.stringify(module)});
+      const shared = [{ secret: 1 }];
+      let reads = 0;
+      const input = Object.defineProperty({ id: 1 }, "tags", {
+        get: () => (reads++ === 0 ? ["x"] : shared), enumerable: true });
+      const stored = copyIntoStore(input, "id");
+      const copy = copyStoredRecord(stored);
+      shared[0].secret = 2;
+      console.log(JSON.stringify([stored, copy]));`;
+    const child = spawnSync(
+      process.execPath,
+      [
+        "--disallow-code-generation-from-strings",
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        script,
+      ],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    expect(child.stderr).toBe("");
+    expect(child.stdout).not.toContain('"secret":2');
   }, 60_000);
 });
