@@ -7,7 +7,8 @@
  *
  * The cache only ever saves time: it is tagged with everything output
  * depends on besides the schemas (perstore's version and compiled code,
- * prettier's version and options, the emit templates, the configuration);
+ * prettier's version and options, the versions of the libraries whose output
+ * it keeps, the emit templates, the configuration);
  * a cache with another tag, a corrupt or half-readable one is ignored (and
  * replaced by the next build). It is written atomically (a temporary file
  * renamed over it), so concurrent builds never leave a half-written cache:
@@ -62,15 +63,50 @@ export function sourceFingerprint(file: string, text: string): string {
 const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
- * The tag of a cache that fits this perstore, prettier, templates and
- * configuration. The root and the database (which `DATABASE_URL` may
- * override) do not change output.
+ * The libraries whose output the cache keeps: ajv writes the validators (its
+ * standalone code) with ajv-formats' formats, json-schema-to-typescript the
+ * data interfaces, ts-morph the model classes. A new version of any of them
+ * may emit other code, so it must not reuse what an older one emitted.
  */
-export function buildCacheTag(config: PerstoreConfig): string {
+const EMITTING_LIBRARIES = ["ajv", "ajv-formats", "json-schema-to-typescript", "ts-morph"] as const;
+
+/** The installed version of each emitting library (from its package.json, without loading it). */
+export function libraryVersions(): Readonly<Record<string, string>> {
+  if (libraries !== undefined) return libraries;
+  const require = createRequire(import.meta.url);
+  const versions: Record<string, string> = {};
+  for (const name of EMITTING_LIBRARIES) {
+    let version = "missing";
+    try {
+      const data = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), "utf8")) as {
+        version?: unknown;
+      };
+      if (typeof data.version === "string") version = data.version;
+    } catch {
+      // not installed where perstore resolves it: the build fails anyway, and the tag says so
+    }
+    versions[name] = version;
+  }
+  return (libraries = versions);
+}
+
+/**
+ * The tag of a cache that fits this perstore, prettier, emitting libraries
+ * (`versions`, the installed ones unless given), templates and configuration.
+ * The root and the database (which `DATABASE_URL` may override) do not change output.
+ */
+export function buildCacheTag(
+  config: PerstoreConfig,
+  versions: Readonly<Record<string, string>> = libraryVersions(),
+): string {
   const { root: _root, database: _database, ...rest } = config;
   const settings = Object.fromEntries(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const libraryStamp = EMITTING_LIBRARIES.map((name) => `${name}@${versions[name] ?? ""}`).join(
+    " ",
+  );
   return createHash("sha1")
     .update(`${FORMAT_VERSION}\0${codeStamp()}\0${prettierStamp()}\0${templatesStamp()}\0`)
+    .update(`${libraryStamp}\0`)
     .update(JSON.stringify(settings))
     .digest("base64");
 }
@@ -163,6 +199,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 // The stamps below are computed once per process: they describe the installation, not the project.
 let code: string | undefined;
 let prettier: string | undefined;
+let libraries: Readonly<Record<string, string>> | undefined;
 let templates: string | undefined;
 
 /**

@@ -7,6 +7,7 @@
  * ignored and replaced; a check writes no cache; concurrent builds never
  * leave a half-written one.
  */
+import { createRequire } from "node:module";
 import { cp, mkdtemp, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,6 +17,7 @@ import { compile, createBuildSession, type SessionBuildResult } from "perstore/c
 import {
   BUILD_CACHE_FILE,
   buildCacheTag,
+  libraryVersions,
   loadBuildCache,
 } from "../../src/compiler/build-cache-file.js";
 import { loadConfig } from "../../src/compiler/config.js";
@@ -186,6 +188,25 @@ describe("the persisted build cache", () => {
       await expectSameAsCold();
     }
     await expect(readFile(join(root, "escaped.ts"))).rejects.toThrow();
+  }, 300_000);
+
+  it("is not reused by another version of a library whose output it keeps (ajv, ...)", async () => {
+    await buildInNewSession();
+    const config = await loadConfig(root);
+    const installed = libraryVersions();
+    const require = createRequire(import.meta.url);
+    for (const name of ["ajv", "ajv-formats", "json-schema-to-typescript", "ts-morph"]) {
+      const { version } = require(`${name}/package.json`) as { version: string };
+      expect(installed[name], name).toBe(version);
+    }
+    expect(buildCacheTag(config, installed)).toBe(buildCacheTag(config));
+    expect(await loadBuildCache(root, buildCacheTag(config))).toBeDefined();
+    // As after `npm update ajv`: the cache of the version before is ignored.
+    for (const name of Object.keys(installed)) {
+      const updated = buildCacheTag(config, { ...installed, [name]: `${installed[name]}-next` });
+      expect(updated, name).not.toBe(buildCacheTag(config));
+      expect(await loadBuildCache(root, updated), name).toBeUndefined();
+    }
   }, 300_000);
 
   it("is read but never written by a check", async () => {
