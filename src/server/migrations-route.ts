@@ -3,7 +3,8 @@
  * migrate status --json` reports: applied, pending, drift), for the roles the
  * access config lists as `privileged` only. The server does not compute it:
  * whoever started it with the project's migrations (`perstore studio`,
- * `perstore serve`) hands in `status`; a server without one answers 404.
+ * `perstore serve`) hands in `status`; a server without one answers 404, to
+ * privileged roles only (others are refused first, as if it were served).
  * `HEAD` answers whether the caller may read it without computing it (the
  * studio asks that before offering the screen).
  */
@@ -20,17 +21,18 @@ export async function migrationsResponse(
   access: AccessConfig,
   status: MigrationStatusSource | undefined,
 ): Promise<Response> {
-  if (status === undefined)
-    throw new HttpError(
-      404,
-      "HTTP_NOT_FOUND",
-      "this server does not know the project's migrations (perstore studio and perstore serve in a project do)",
-    );
+  // Authorized first, as if served: a 404 to anyone would tell who may not read it whether it is set up.
   const grant = await authorize(request);
   if (!(access.privileged ?? []).includes(grant.role))
     throw new AccessError(
       `role ${grant.role} may not read the migration status (server.access.privileged)`,
       "ACCESS_PRIVILEGED",
+    );
+  if (status === undefined)
+    throw new HttpError(
+      404,
+      "HTTP_NOT_FOUND",
+      "this server does not know the project's migrations (perstore studio and perstore serve in a project do)",
     );
   const headers: Record<string, string> = {
     "content-type": "application/json",

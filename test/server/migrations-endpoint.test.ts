@@ -126,6 +126,21 @@ describe("GET /migrations.json", () => {
     }
   });
 
+  it("authorizes before it says the endpoint is absent: a caller who may not read it cannot tell", async () => {
+    const without = createHandler({ models: createModels(), access: await access(["admin"]) });
+    try {
+      const anonymous = await call(without, "GET");
+      expect(anonymous.status).toBe(403);
+      expect(await read(anonymous)).toMatchObject({ code: "ACCESS_PRIVILEGED" });
+      expect((await call(without, "GET", EDITOR)).status).toBe(403);
+      expect((await call(without, "HEAD", EDITOR)).status).toBe(403);
+      expect((await call(without, "GET", "not-a-token")).status).toBe(401);
+      expect((await call(without, "HEAD", ADMIN)).status).toBe(404);
+    } finally {
+      without.close();
+    }
+  });
+
   it("checks `privileged` in the config: an array of known role names", async () => {
     expect(() =>
       createHandler({
