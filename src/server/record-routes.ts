@@ -131,8 +131,13 @@ export async function queryRecords(context: RouteContext, name: string): Promise
   const parameters = sent === null ? {} : { parameters: decodeParameters(sent) };
   const started = performance.now();
   const result = await view.query<unknown>(rql, { ...options, ...parameters });
-  // The store's time, for the studio beside the request's own (Server-Timing).
-  const timing = { "server-timing": `query;dur=${(performance.now() - started).toFixed(1)}` };
+  // The store's time, for the studio beside the request's own (Server-Timing). The answer
+  // depends on Prefer (count=none) and on Accept (the explain type answers a plan instead,
+  // see explain-route.ts): a shared cache must keep one per value (CORS appends Origin).
+  const timing = {
+    "server-timing": `query;dur=${(performance.now() - started).toFixed(1)}`,
+    vary: "accept, prefer",
+  };
   // No value (first() of nothing, mean() of nothing): 204, which a client reads back as undefined.
   if (result === undefined) return new Response(null, { status: 204, headers: timing });
   if (!Array.isArray(result) || typeof (result as { totalCount?: unknown }).totalCount !== "number")

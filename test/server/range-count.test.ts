@@ -37,10 +37,11 @@ for (const store of ["memory", "pglite"] as const) {
   describe(`Content-Range with and without a count (${store})`, () => {
     let db: Kysely<any> | undefined;
     let server: Awaited<ReturnType<typeof serveExample>>;
+    let models: ReturnType<typeof createModels>;
 
     beforeAll(async () => {
       db = store === "pglite" ? await pglite() : undefined;
-      const models = createModels(db ? { db } : {});
+      models = createModels(db ? { db } : {});
       server = await serveExample({ models });
       await models.Author.create({ id: AUTHOR, name: "Frank Herbert" });
       for (let n = 1; n <= BOOKS; n++) await models.Book.create(book(n) as never);
@@ -115,6 +116,31 @@ for (const store of ["memory", "pglite"] as const) {
       });
       expect(whole.status).toBe(200);
       expect(whole.headers.get("content-range")).toBe("items 0-14/15");
+    });
+
+    it("says every query answer varies by Prefer (and Accept), beside CORS's Origin", async () => {
+      const varies = (res: Response) =>
+        (res.headers.get("vary") ?? "").split(",").map((v) => v.trim().toLowerCase());
+      for (const res of [
+        await page("?sort(+isbn)", "items=20-39", NO_COUNT),
+        await page("?sort(+isbn)", "items=20-39"),
+        await server.call("GET", "/Book/?status=draft", { token: ADMIN_TOKEN }),
+        await server.call("GET", "/Book/?count()", { token: ADMIN_TOKEN }),
+      ]) {
+        expect(res.status).toBeLessThan(300);
+        expect(varies(res)).toEqual(expect.arrayContaining(["prefer", "accept"]));
+      }
+      const cors = await serveExample({
+        models,
+        cors: { origins: ["http://app.test"] },
+      });
+      const res = await cors.call("GET", "/Book/", {
+        token: ADMIN_TOKEN,
+        headers: { range: "items=0-9", origin: "http://app.test", ...NO_COUNT },
+      });
+      expect(res.headers.get("content-range")).toBe("items 0-9/*");
+      expect(varies(res)).toEqual(expect.arrayContaining(["prefer", "accept", "origin"]));
+      cors.handler.close();
     });
 
     it("reads the preference among others, and nothing else as it", async () => {
