@@ -11,7 +11,8 @@
  * (a condensed set is first ordered removes, changes, adds, so each kind is one batch).
  *
  * A batch is one JSON parameter: `JSON.stringify` of the records themselves
- * (a Date becomes its ISO text), which the server reads once. What the
+ * (a Date becomes its ISO text; NaN, infinities and bigints as `jsonScalar`
+ * in write-sql.ts sends them, as every write does), which the server reads once. What the
  * database will give back for each value is worked out here (read-back.ts),
  * so the response names only values the database changed, and `RETURNING`
  * asks only for the columns whose value is not certain.
@@ -19,7 +20,7 @@
 import type { Kysely } from "kysely";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
 import { checkProperties, discriminatorOf, outsideModelsError, rowToRecord } from "./sql-rows.js";
-import { batchJson, columnList, idOut, recordsetText, selectText } from "./batch-rows.js";
+import { batchJson, batchRow, columnList, idOut, recordsetText, selectText } from "./batch-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { checkedSqlType } from "./sql-values.js";
 import { readBackOf, UNKNOWN } from "./read-back.js";
@@ -202,7 +203,9 @@ class RowReport {
       const value = valueOf(record, c);
       const after = this.#readBacks[i]!(value);
       if (after === UNKNOWN) this.unknown.add(c);
-      else if (this.whole || !Object.is(after, value)) (diff ??= {})[c.name] = after;
+      // An array read back is the record's own: the report gets a copy, never shared with the caller.
+      else if (this.whole || !Object.is(after, value))
+        (diff ??= {})[c.name] = Array.isArray(after) ? after.slice() : after;
     }
     const d = this.table.spec.discriminator;
     if (d !== undefined) {
@@ -314,7 +317,8 @@ async function insertRows(
       `insert into ${refText} (${columnList(table, rest)}) select ${selectText(table, rest, params)} from ${recordset}${rows.returning("", true)}`,
       params,
     );
-    const assigned = returned.map((row) => idOut(row[pk]));
+    const pkSpec = table.columns.get(pk)!;
+    const assigned = returned.map((row) => idOut(pkSpec, row[pk]));
     chunk.forEach((add, i) => {
       if (assigned[i] !== undefined) ids.set(add.id, assigned[i]!);
     });
@@ -370,12 +374,7 @@ async function updateRows(
       const written = [pkColumn, ...columns];
       const json = JSON.stringify(
         chunk.map((record) => {
-          const row: Row = {};
-          for (const c of written)
-            Object.defineProperty(row, c.name, {
-              value: valueOf(record, c) ?? null,
-              enumerable: true,
-            });
+          const row = batchRow(record, written);
           if (typed) row[d!.column] = record[d!.column];
           return row;
         }),

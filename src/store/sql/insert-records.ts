@@ -28,6 +28,7 @@ export async function insertRecords(
 ): Promise<Id[]> {
   const pk = table.spec.primaryKey;
   const ids: Id[] = records.map((r) => r[pk] as Id);
+  const pkSpec = table.columns.get(pk)!;
   const all = table.spec.columns.map(writeColumn);
   const rest = all.filter((c) => c.name !== pk);
   let batch: Row[] = [];
@@ -44,7 +45,7 @@ export async function insertRecords(
       params,
     );
     // RETURNING follows the order the SELECT produced the rows in, which is the batch's.
-    if (assigning) rows.forEach((row, i) => (ids[positions[i]!] = idOut(row[pk])));
+    if (assigning) rows.forEach((row, i) => (ids[positions[i]!] = idOut(pkSpec, row[pk])));
     batch = [];
     positions = [];
   };

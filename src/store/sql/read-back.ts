@@ -8,8 +8,10 @@
  * differently...), the answer is `UNKNOWN` and the write asks the database
  * (`RETURNING` that column).
  *
- * The value is the one sent in a batch's JSON (see apply-change-set.ts), so
- * NaN and infinities arrive as null.
+ * The value is the record's; the batch's JSON carries it through `jsonScalar`
+ * (write-sql.ts): NaN and infinities as their text (a double column keeps
+ * them, but they are not predicted here: RETURNING tells), a bigint as its
+ * digits (RETURNING too), -0 as 0 (predicted: 0).
  */
 import type { DateTimeMode } from "./sql-rows.js";
 import type { WriteColumn } from "./write-sql.js";
@@ -55,9 +57,10 @@ function exactElement(
   type: string,
 ): ((item: unknown) => boolean) | undefined {
   if (category === "text" && isExactText(type)) return (item) => typeof item === "string";
-  if (category === "integer") return (item) => Number.isSafeInteger(item);
+  // -0 is sent as 0, and NaN or an infinity is not predicted: such an array is RETURNed.
+  if (category === "integer") return (item) => Number.isSafeInteger(item) && !Object.is(item, -0);
   if (category === "float" && isDouble(type))
-    return (item) => typeof item === "number" && !Object.is(item, -0);
+    return (item) => Number.isFinite(item) && !Object.is(item, -0);
   if (category === "boolean") return (item) => typeof item === "boolean";
   return undefined;
 }
@@ -79,14 +82,13 @@ function scalarReadBack(
         v == null
           ? null
           : Number.isSafeInteger(v)
-            ? v
+            ? (v as number) + 0 // -0 reads back 0
             : typeof v === "string" && BIG_INTEGER.test(v) && !Number.isSafeInteger(Number(v))
               ? v
               : UNKNOWN;
     case "float":
       if (!isDouble(type)) return undefined;
-      return (v) =>
-        v == null ? null : typeof v !== "number" ? UNKNOWN : Number.isFinite(v) ? v + 0 : null;
+      return (v) => (v == null ? null : Number.isFinite(v) ? (v as number) + 0 : UNKNOWN);
     case "boolean":
       return (v) => (v == null ? null : typeof v === "boolean" ? v : UNKNOWN);
     case "timestamp": {

@@ -47,6 +47,7 @@ import { retryLostConnection, retryingDatabase } from "./retry-lost-connection.j
 import { categoryOf, checkedSqlType } from "./sql-values.js";
 import { tableQuerySchema, type SqlColumnSpec, type SqlTableSpec } from "./table-spec.js";
 import { INSERT_BATCH, insertRecords } from "./insert-records.js";
+import { idOut } from "./batch-rows.js";
 import {
   discriminatorText,
   Parameters,
@@ -294,7 +295,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     );
     const row = rows[0];
     if (row === undefined) throw outsideModelsError(spec, record[spec.primaryKey]);
-    const id = this.#idOut(row.id);
+    const id = idOut(this.#table.columns.get(spec.primaryKey)!, row.id);
     record[spec.primaryKey] = id;
     if (d !== undefined) record[d.column] = row.type;
     return { id, inserted: row.inserted };
@@ -622,12 +623,6 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   #newId(): Id | undefined {
     const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
     return categoryOf(pk) === "integer" ? undefined : randomUUID();
-  }
-
-  #idOut(value: unknown): Id {
-    const pk = this.#table.columns.get(this.#table.spec.primaryKey)!;
-    const out = rowToRecord({ [pk.name]: value }, [pk], "string")[pk.name];
-    return out as Id;
   }
 
   #outRecord(record: Record<string, unknown>): T {

@@ -78,6 +78,39 @@ export function valueOf(record: Readonly<Record<string, unknown>>, column: Write
   return column.unsafeName && !Object.hasOwn(record, column.name) ? undefined : record[column.name];
 }
 
+/**
+ * A number or bigint as a batch's JSON carries it (the one encoder of every
+ * JSON write: batches, and arrays a literal cannot carry). JSON has no NaN,
+ * infinities or bigints (`JSON.stringify` makes the first null and throws on
+ * the last), so they go as the text PostgreSQL's numeric input reads:
+ * "NaN", "Infinity", "-Infinity" (a double precision column keeps them, as
+ * it does a `put`'s parameter, and as the memory store keeps the number; an
+ * integer column refuses them on every path) and a bigint's decimal digits.
+ */
+export function jsonScalar(value: unknown): unknown {
+  if (typeof value === "number") return Number.isFinite(value) ? value : String(value);
+  return typeof value === "bigint" ? value.toString() : value;
+}
+
+/** Whether `jsonScalar` changes `value`. */
+function needsJsonScalar(value: unknown): boolean {
+  return typeof value === "bigint" || (typeof value === "number" && !Number.isFinite(value));
+}
+
+/** Whether a column's value needs `batchValue` (a jsonb value is JSON as it is). */
+export function needsBatchValue(column: WriteColumn, value: unknown): boolean {
+  if (column.category === "json") return false;
+  if (Array.isArray(value)) return column.category === "array" && value.some(needsJsonScalar);
+  return needsJsonScalar(value);
+}
+
+/** A column's value as a batch's JSON carries it: scalars and array elements through `jsonScalar`. */
+export function batchValue(column: WriteColumn, value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (!needsBatchValue(column, value)) return value;
+  return Array.isArray(value) ? value.map(jsonScalar) : jsonScalar(value);
+}
+
 /** Collects the parameters of a statement as its text is written. */
 export class Parameters {
   readonly values: unknown[] = [];
@@ -101,7 +134,7 @@ export function valueText(column: WriteColumn, value: unknown, params: Parameter
     case "array": {
       const literal = arrayLiteral(column, value);
       if (literal !== undefined) return `${params.add(literal)}::${column.cast}`;
-      return `array(select jsonb_array_elements_text(${params.add(JSON.stringify(value))}::jsonb)::${column.element!.sqlType})::${column.cast}`;
+      return `array(select jsonb_array_elements_text(${params.add(JSON.stringify(batchValue(column, value)))}::jsonb)::${column.element!.sqlType})::${column.cast}`;
     }
     case "json":
       return `${params.add(JSON.stringify(value))}::jsonb`;
@@ -112,7 +145,7 @@ export function valueText(column: WriteColumn, value: unknown, params: Parameter
 
 /**
  * `{"a","b\"c",NULL}` for an array whose elements the literal keeps exactly:
- * strings and nulls (any element type), numbers in a numeric array, booleans
+ * strings and nulls (any element type), numbers and bigints in a numeric array, booleans
  * in a boolean or text array. Undefined for anything else.
  */
 export function arrayLiteral(column: WriteColumn, value: unknown): string | undefined {
@@ -124,8 +157,12 @@ export function arrayLiteral(column: WriteColumn, value: unknown): string | unde
     if (i > 0) out += ",";
     if (item === null || item === undefined) out += "NULL";
     else if (typeof item === "string") out += `"${item.replace(/[\\"]/g, "\\$&")}"`;
-    else if (typeof item === "number" && (element === "integer" || element === "float"))
-      out += Number.isFinite(item) ? String(item) : "NULL";
+    else if (
+      (typeof item === "number" || typeof item === "bigint") &&
+      (element === "integer" || element === "float")
+    )
+      // NaN, Infinity, -Infinity and a bigint's digits, as the batch path's `jsonScalar` sends them.
+      out += String(item);
     else if (typeof item === "boolean" && (element === "boolean" || element === "text"))
       out += String(item);
     else return undefined;

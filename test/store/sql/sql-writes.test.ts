@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { MemoryStore } from "../../../src/store/memory/index.js";
+import { idOut } from "../../../src/store/sql/batch-rows.js";
 import { sqlChannel } from "../../../src/store/sql/sql-channel.js";
 import { SqlStore } from "../../../src/store/sql/sql-store.js";
 import type { SqlTableSpec } from "../../../src/store/sql/table-spec.js";
@@ -278,3 +279,147 @@ for (const target of testTargets()) {
     });
   });
 }
+
+/** NaN, infinities, -0 and bigints: one stored value whichever write sends them (write-sql.ts `jsonScalar`). */
+const numbers: SqlTableSpec = {
+  table: "num",
+  primaryKey: "id",
+  columns: [
+    { name: "id", type: "integer", sqlType: "bigint", nullable: false },
+    { name: "f", type: "number", sqlType: "double precision", nullable: true },
+    { name: "n", type: "integer", sqlType: "integer", nullable: true },
+    { name: "big", type: "integer", sqlType: "bigint", nullable: true },
+    { name: "fa", type: "array", sqlType: "double precision[]", nullable: true },
+    { name: "ia", type: "array", sqlType: "integer[]", nullable: true },
+  ],
+};
+
+type Num = Record<string, unknown>;
+
+const odd = (f: number): Num => ({
+  f,
+  n: -0,
+  big: 5n,
+  fa: [NaN, Infinity, -Infinity, -0, 1.5, null],
+  ia: [-0, 2, 7n],
+});
+const stored = (id: number, f: number): Num => ({
+  id,
+  f,
+  n: 0,
+  big: 5,
+  fa: [NaN, Infinity, -Infinity, 0, 1.5, null],
+  ia: [0, 2, 7],
+});
+
+for (const target of testTargets()) {
+  describe(`SqlStore number edge values on ${target.name}`, () => {
+    let database: TestDatabase;
+    let store: SqlStore<Num>;
+    beforeAll(async () => {
+      database = await openTestDatabase(target, "sqlnums");
+      await createTable(database.db, database.schema, numbers);
+    });
+    afterAll(async () => database?.close());
+    beforeEach(async () => {
+      await sql`truncate table ${sql.id(database.schema, "num")}`.execute(database.db);
+      store = new SqlStore<Num>({ db: database.db, table: numbers, schema: database.schema });
+    });
+
+    it("put, patch, insert and applyChangeSet store the same values", async () => {
+      const values = [NaN, Infinity, -Infinity];
+      for (let i = 0; i < values.length; i++) {
+        const f = values[i]!;
+        const base = 10 * i;
+        expect(await store.put({ id: base + 1, ...odd(f) })).toBe(base + 1);
+        await store.put({ id: base + 2, f: 1 });
+        expect(await store.patch(base + 2, odd(f))).toBe(base + 2);
+        expect(await store.insert([{ id: base + 3, ...odd(f) }])).toEqual([base + 3]);
+        await store.put({ id: base + 5, f: 1 });
+        const response = await store.applyChangeSet({
+          mode: "condensed",
+          changes: [
+            { type: "add", id: base + 4, record: { id: base + 4, ...odd(f) } },
+            {
+              type: "change",
+              id: base + 5,
+              changes: odd(f),
+              record: { id: base + 5, ...odd(f) },
+            },
+          ],
+        });
+        // The response names what the database changed: the -0s, the bigints, the arrays it alone reads back.
+        for (const id of [base + 4, base + 5])
+          expect(response.records?.find((r) => r.id === id)).toMatchObject({
+            n: 0,
+            big: 5,
+            fa: stored(id, f).fa,
+            ia: [0, 2, 7],
+          });
+        for (let id = base + 1; id <= base + 5; id++)
+          expect(await store.get(id)).toEqual(stored(id, f));
+      }
+    });
+
+    it("an integer column refuses NaN on every path", async () => {
+      const refused = [
+        () => store.put({ id: 1, n: NaN }),
+        () => store.insert([{ id: 1, n: NaN }]),
+        () =>
+          store.applyChangeSet({
+            mode: "condensed",
+            changes: [{ type: "add", id: 1, record: { id: 1, n: NaN } }],
+          }),
+      ];
+      for (const write of refused) await expect(write()).rejects.toThrow();
+      expect(await store.get(1)).toBeUndefined();
+    });
+
+    it("a memory store over sqlChannel holds what the table holds after such writes", async () => {
+      const memory = new MemoryStore<Num>({ channel: sqlChannel(store) } as any);
+      await memory.put({ id: 10, f: 1, n: -0, big: 5n, fa: [NaN, -0], ia: [-0] });
+      await memory.commit();
+      expect(await memory.get(10)).toEqual(await store.get(10));
+      await memory.update({ fa: [Infinity], ia: [-0, 1], n: -0, f: -Infinity }, "id=10");
+      await memory.commit();
+      expect(await store.get(10)).toEqual({
+        id: 10,
+        f: -Infinity,
+        n: 0,
+        big: 5,
+        fa: [Infinity],
+        ia: [0, 1],
+      });
+      expect(await memory.get(10)).toEqual(await store.get(10));
+    });
+
+    it("replace mode's data shares no array with the records given", async () => {
+      const fa = [1.5, 2];
+      const ia = [3];
+      const response = await store.applyChangeSet({
+        mode: "replace",
+        changes: [],
+        records: [{ id: 1, fa, ia }],
+      });
+      const row = response.data![0]!;
+      expect(row).toMatchObject({ id: 1, fa: [1.5, 2], ia: [3] });
+      expect(row.fa).not.toBe(fa);
+      expect(row.ia).not.toBe(ia);
+      fa.push(9);
+      expect(row.fa).toEqual([1.5, 2]);
+    });
+  });
+}
+
+describe("idOut", () => {
+  it("gives an integer key's id as a number when safe (negative too), else its digits; other keys as read", () => {
+    const pk = numbers.columns[0]!;
+    expect(idOut(pk, "-5")).toBe(-5);
+    expect(idOut(pk, "5")).toBe(5);
+    expect(idOut(pk, 7)).toBe(7);
+    expect(idOut(pk, "9007199254740993")).toBe("9007199254740993");
+    expect(idOut({ name: "id", type: "string", sqlType: "text", nullable: false }, "-5")).toBe(
+      "-5",
+    );
+  });
+});
