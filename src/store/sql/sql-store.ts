@@ -31,6 +31,7 @@ import { StoreEvents } from "../memory/store-events.js";
 import { runQuery } from "./run-query.js";
 import { explainQuery, type SqlExplanation } from "./explain-query.js";
 import { applyChangeSet } from "./apply-change-set.js";
+import { PREVIOUS, previousColumns, previousCte, previousKey, previousOf } from "./previous-row.js";
 import { checkFullText } from "./full-text.js";
 import {
   checkProperties,
@@ -192,16 +193,27 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     try {
       if (options.overwrite === true) {
         const id = record[spec.primaryKey] as Id | undefined;
-        if (id === undefined || !(await this.#overwrite(id, record, type)))
+        const overwritten = id === undefined ? false : await this.#overwrite(id, record, type);
+        if (overwritten === false)
           throw new NotFoundError(`${spec.table}: no record with id ${String(options.id ?? id)}`);
-        this.#emit({ type: "change", ids: [id], records: [this.#outRecord(record)] });
-        return id;
+        this.#emit({
+          type: "change",
+          ids: [id!],
+          records: [this.#outRecord(record)],
+          ...previousField(overwritten.previous),
+        });
+        return id!;
       }
-      const { id, inserted } = await this.#insertOne(record, type, options.overwrite === false);
+      const { id, inserted, previous } = await this.#insertOne(
+        record,
+        type,
+        options.overwrite === false,
+      );
       this.#emit({
         type: inserted ? "add" : "change",
         ids: [id],
         records: [this.#outRecord(record)],
+        ...(inserted ? {} : previousField(previous)),
       });
       return id;
     } catch (error) {
@@ -233,8 +245,15 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     return { record, type };
   }
 
-  /** UPDATE of every column of an existing row; false when there is none (of this store's models). */
-  async #overwrite(id: Id, record: Record<string, unknown>, type?: string): Promise<boolean> {
+  /**
+   * UPDATE of every column of an existing row; false when there is none (of
+   * this store's models). With `change` listeners it reads the row it replaces.
+   */
+  async #overwrite(
+    id: Id,
+    record: Record<string, unknown>,
+    type?: string,
+  ): Promise<false | { previous?: Record<string, unknown> }> {
     const { spec } = this.#table;
     const d = spec.discriminator;
     const params = new Parameters();
@@ -244,15 +263,39 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
       .map((c) => `${c.quoted} = ${valueText(c, valueOf(record, c), params)}`);
     if (type !== undefined) sets.push(`${quoteId(d!.column)} = ${params.add(type)}::text`);
     if (sets.length === 0) sets.push(`${pk.quoted} = ${pk.quoted}`);
+    if (this.#listens("change")) {
+      const { rows } = await this.#updateReadingPrevious(id, sets, params);
+      if (rows.length === 0) return false;
+      if (d !== undefined) record[d.column] = rows[0]![d.column];
+      return { previous: previousOf(this.#table, rows[0]!) };
+    }
     const result = await runStatement<{ type?: string }>(
       this.#retrying(),
       `update ${this.#table.refText} set ${sets.join(", ")} where ${this.#whereIdText(id, params)}${d === undefined ? "" : ` returning ${quoteId(d.column)} as type`}`,
       params,
     );
-    if (d === undefined) return (result.numAffectedRows ?? 0n) > 0n;
+    if (d === undefined) return (result.numAffectedRows ?? 0n) > 0n && {};
     if (result.rows.length === 0) return false;
     record[d.column] = result.rows[0]!.type;
-    return true;
+    return {};
+  }
+
+  /**
+   * UPDATE of one row (`sets` over `params`) that RETURNs the row as now
+   * stored (its read columns) and, aliased, as it was (see previous-row.ts).
+   */
+  #updateReadingPrevious(
+    id: Id,
+    sets: readonly string[],
+    params: Parameters,
+  ): Promise<QueryResult<Record<string, unknown>>> {
+    const table = this.#table;
+    const now = table.readColumns.map((c) => `t.${quoteId(c.name)}`).join(", ");
+    return runStatement(
+      this.#retrying(),
+      `${previousCte(table, this.#whereIdText(id, params))}update ${table.refText} as t set ${sets.join(", ")} from ${PREVIOUS} where t.${this.#pkColumn().quoted} = ${previousKey(table)} returning ${now}, ${previousColumns(table)}`,
+      params,
+    );
   }
 
   /**
@@ -263,7 +306,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     record: Record<string, unknown>,
     type: string | undefined,
     addOnly: boolean,
-  ): Promise<{ id: Id; inserted: boolean }> {
+  ): Promise<{ id: Id; inserted: boolean; previous?: Record<string, unknown> }> {
     const { spec } = this.#table;
     const d = spec.discriminator;
     const pk = this.#pkColumn();
@@ -288,9 +331,17 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         d === undefined ? "" : ` where ${discriminatorText(spec, params, this.#table.refText)}`;
       conflict = ` on conflict (${pk.quoted}) do update set ${sets.join(", ")}${guard}`;
     }
-    const { rows } = await runStatement<{ id: unknown; inserted: boolean; type?: string }>(
+    const insert = `insert into ${this.#table.refText} (${names.join(", ")}) values (${values.join(", ")})${conflict} returning ${pk.quoted} as id, (xmax = 0) as inserted${d === undefined ? "" : `, ${quoteId(d.column)} as type`}`;
+    // A replaced row is a change: its listeners are told what it was (read in the same statement).
+    const key = record[spec.primaryKey] as Id | undefined;
+    const reading = !addOnly && key !== undefined && this.#listens("change");
+    // The row is read (and locked) before the INSERT writes it: a row this statement changed is not read.
+    const insertReading = `insert into ${this.#table.refText} (${names.join(", ")}) select ${values.join(", ")} where (select count(*) from ${PREVIOUS}) >= 0${conflict} returning ${pk.quoted} as id, (xmax = 0) as inserted${d === undefined ? "" : `, ${quoteId(d.column)} as type`}`;
+    const { rows } = await runStatement<Record<string, unknown>>(
       this.#retrying(!addOnly),
-      `insert into ${this.#table.refText} (${names.join(", ")}) values (${values.join(", ")})${conflict} returning ${pk.quoted} as id, (xmax = 0) as inserted${d === undefined ? "" : `, ${quoteId(d.column)} as type`}`,
+      reading
+        ? `${previousCte(this.#table, this.#whereIdText(key, params))}, "perstore written" as (${insertReading}) select "perstore written".*, ${previousColumns(this.#table)} from "perstore written" left join ${PREVIOUS} on true`
+        : insert,
       params,
     );
     const row = rows[0];
@@ -298,7 +349,12 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     const id = idOut(this.#table.columns.get(spec.primaryKey)!, row.id);
     record[spec.primaryKey] = id;
     if (d !== undefined) record[d.column] = row.type;
-    return { id, inserted: row.inserted };
+    const inserted = row.inserted as boolean;
+    return {
+      id,
+      inserted,
+      ...(reading && !inserted ? { previous: previousOf(this.#table, row) } : {}),
+    };
   }
 
   /**
@@ -377,16 +433,15 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     if (type !== undefined) sets.push(`${quoteId(d!.column)} = ${params.add(type)}::text`);
     if (sets.length === 0) sets.push(`${pk.quoted} = ${pk.quoted}`);
     const listens = this.#listens("change");
-    const returning = listens
-      ? ` returning ${this.#table.readColumns.map((c) => quoteId(c.name)).join(", ")}`
-      : "";
     let result: QueryResult<Record<string, unknown>>;
     try {
-      result = await runStatement(
-        this.#retrying(),
-        `update ${this.#table.refText} set ${sets.join(", ")} where ${this.#whereIdText(key, params)}${returning}`,
-        params,
-      );
+      result = listens
+        ? await this.#updateReadingPrevious(key, sets, params)
+        : await runStatement(
+            this.#retrying(),
+            `update ${this.#table.refText} set ${sets.join(", ")} where ${this.#whereIdText(key, params)}`,
+            params,
+          );
     } catch (error) {
       throw storeErrorOf(error, spec);
     }
@@ -397,6 +452,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
         type: "change",
         ids: [key],
         records: [rowToRecord(result.rows[0]!, this.#table.readColumns, this.#table.dates) as T],
+        ...previousField(previousOf(this.#table, result.rows[0]!)),
         changes: set,
       });
     }
@@ -410,16 +466,24 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
   async delete(id: Id): Promise<boolean> {
     const key = this.#normaliseId(id);
     if (key === undefined) return false;
+    // With `remove` listeners the removed record is RETURNed: the event carries it.
+    const listens = this.#listens("remove");
+    let removed: Record<string, unknown> | undefined;
     let existed: boolean;
     try {
-      const result = await sql`delete from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
+      const result = await sql<
+        Record<string, unknown>
+      >`delete from ${this.#table.ref} where ${this.#whereId(key)}${listens ? sql` returning ${this.#selectList()}` : sql``}`.execute(
         this.#retrying(),
       );
-      existed = (result.numAffectedRows ?? 0n) > 0n;
+      existed = listens ? result.rows.length > 0 : (result.numAffectedRows ?? 0n) > 0n;
+      if (listens && existed)
+        removed = rowToRecord(result.rows[0]!, this.#table.readColumns, this.#table.dates);
     } catch (error) {
       throw storeErrorOf(error, this.#table.spec);
     }
-    if (existed) this.#emit({ type: "remove", ids: [key] });
+    if (existed)
+      this.#emit({ type: "remove", ids: [key], ...(removed ? { records: [removed as T] } : {}) });
     return existed;
   }
 
@@ -642,7 +706,13 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     this.#shared.events.emit(type, () => ({
       ...rest,
       ...(rest.records ? { records: rest.records.map((r) => copyRecord(r)) } : {}),
+      ...(rest.previous ? { previous: rest.previous.map((r) => copyRecord(r)) } : {}),
       ...(rest.ids ? { ids: [...rest.ids] } : {}),
     }));
   }
+}
+
+/** `{ previous: [record] }` for a change event, when the record before is known. */
+function previousField<T>(previous: Record<string, unknown> | undefined): { previous?: T[] } {
+  return previous === undefined ? {} : { previous: [previous as T] };
 }
