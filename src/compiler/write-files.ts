@@ -5,7 +5,7 @@
  * renamed schema); in check mode writes nothing and reports which files are
  * stale.
  */
-import { mkdir, open, readdir, readFile, unlink } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
 
@@ -75,17 +75,62 @@ export async function removeStaleFiles(
   const removed: string[] = [];
   for (const entry of entries) {
     if (!entry.isFile() || keep.has(entry.name)) continue;
-    const source = await generatedFrom(join(outDir, entry.name));
+    const path = join(outDir, entry.name);
+    if (await isWriteInProgress(path, entry.name, keep)) continue;
+    const source = await generatedFrom(path);
     if (source === undefined || !ours(source)) continue;
-    if (!options.check) await unlink(join(outDir, entry.name));
+    if (!options.check && !(await removeIfPresent(path))) continue;
     removed.push(entry.name);
   }
   return removed.sort();
 }
 
+/** write-file-atomic's temporary file for `<file>`: `<file>.<decimal hash>`, renamed onto `<file>` when written. */
+const ATOMIC_TEMP = /^(.+)\.\d+$/;
+/** How long a temporary file may be another build's write in progress rather than a crashed build's leftover. */
+const WRITE_IN_PROGRESS_MS = 60_000;
+
+/**
+ * True for a recent temporary file of an output this build keeps: another
+ * build running at the same time is writing it, and removing it would make
+ * that build's rename fail.
+ */
+async function isWriteInProgress(
+  path: string,
+  name: string,
+  keep: ReadonlySet<string>,
+): Promise<boolean> {
+  const target = ATOMIC_TEMP.exec(name)?.[1];
+  if (target === undefined || !keep.has(target)) return false;
+  try {
+    return Date.now() - (await stat(path)).mtimeMs < WRITE_IN_PROGRESS_MS;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return true; // renamed into place meanwhile
+    throw error;
+  }
+}
+
+/** Unlinks `path`; false when it was already gone (another build renamed or removed it). */
+async function removeIfPresent(path: string): Promise<boolean> {
+  try {
+    await unlink(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
 /** The source named by the banner on a file's first line, or undefined when it has none (reads only its start). */
 async function generatedFrom(path: string): Promise<string | undefined> {
-  const handle = await open(path, "r");
+  let handle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    // Gone since the folder was listed: another build renamed or removed it.
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(512), 0, 512, 0);
     const firstLine = buffer.subarray(0, bytesRead).toString("utf8").split("\n", 1)[0] ?? "";
