@@ -155,7 +155,7 @@ function isPlainElement(value: unknown): boolean {
 }
 
 /** The column's type for an explicit cast: varchar(n) would silently truncate, so the unbounded type (the column's own limit then refuses). */
-function castType(column: SqlColumnSpec): string {
+export function castType(column: SqlColumnSpec): string {
   return checkedSqlType(column).replace(
     /^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i,
     "$1",

@@ -14,6 +14,7 @@ import {
   checkedSqlType,
   type ColumnCategory,
 } from "./sql-values.js";
+import { castType } from "./sql-rows.js";
 import type { SqlColumnSpec, SqlTableSpec } from "./table-spec.js";
 
 /** A column as writes see it: its quoted name, cast and value category, decided once. */
@@ -52,7 +53,7 @@ export function writeColumn(spec: SqlColumnSpec): WriteColumn {
       spec,
       name: spec.name,
       quoted: quoteId(spec.name),
-      cast: unboundedType(spec),
+      cast: castType(spec),
       category,
       element:
         elementType === undefined
@@ -63,14 +64,6 @@ export function writeColumn(spec: SqlColumnSpec): WriteColumn {
     writeColumns.set(spec, column);
   }
   return column;
-}
-
-/** varchar(n) and the like as their unbounded type: an explicit cast to varchar(n) would silently truncate. */
-function unboundedType(column: SqlColumnSpec): string {
-  return checkedSqlType(column).replace(
-    /^((?:character varying|varchar|character|char|bit varying|varbit))\(\d+\)/i,
-    "$1",
-  );
 }
 
 /** A record's own value of `column` (never one inherited from a prototype). */
