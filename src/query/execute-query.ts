@@ -11,7 +11,7 @@ import { resolveValue } from "./resolve-value.js";
 import { firstSorted, sortRecords } from "./sort-records.js";
 
 /** Options of `executeQuery`: parameters, tie-breaking key, schema and a page. */
-export interface ExecuteQueryOptions {
+export interface ExecuteQueryOptions<T = unknown> {
   /** Values for `$1`, `$2`, ... */
   readonly parameters?: readonly unknown[];
   /** Primary key, used to break sort ties (default `id`). */
@@ -34,6 +34,13 @@ export interface ExecuteQueryOptions {
    * the page's records through an index): `totalCount` counts from it.
    */
   readonly matched?: number;
+  /**
+   * Makes each record of a record result (a store's copy of what it hands
+   * out). When the result is the filtered records themselves (no sort, page,
+   * projection or other step), each is made as the filter keeps it, while
+   * the record the test just read is still in the processor's cache.
+   */
+  readonly copy?: (record: T) => T;
 }
 
 /** What a query's page needs: its `limit()`, how far into the ordered matches it reaches, the cap on its count. */
@@ -73,14 +80,16 @@ export type RecordFilter = (
   records: readonly unknown[],
   parameters: readonly unknown[],
   limit?: number,
+  map?: (record: unknown) => unknown,
 ) => unknown[];
 
 let filterFor: (query: Query) => RecordFilter = (query) => {
   const filter: FilterNode = query.filter;
-  return (records, parameters, limit = Infinity) => {
+  return (records, parameters, limit = Infinity, map) => {
     const out: unknown[] = [];
     for (let i = 0; i < records.length && out.length < limit; i++)
-      if (matches(filter, records[i], parameters)) out.push(records[i]);
+      if (matches(filter, records[i], parameters))
+        out.push(map === undefined ? records[i] : map(records[i]));
     return out;
   };
 };
@@ -122,26 +131,36 @@ function pageNumber(
  * (a new array with `totalCount`; unsorted results keep the input order);
  * `count sum mean min max first one` return their value. Neither the array
  * nor its records are changed; results hold the same record objects unless
- * projected or aggregated (stores copy what they hand out).
+ * projected or aggregated, or made by `options.copy`.
  * @example executeQuery(people, "age>=18&sort(-age)&limit(10)")
  * @example executeQuery(people, "country=$1&count()", { parameters: ["Canada"] }) // 42
  */
 export function executeQuery<T>(
   records: readonly T[],
   query: Query | string | JsonQuery,
-  options: ExecuteQueryOptions = {},
+  options: ExecuteQueryOptions<T> = {},
 ): Results<T> | unknown {
   const parsed = parseQuery(query, options.schema ? { schema: options.schema } : {});
   const parameters = options.parameters ?? [];
   checkPatternParameters(parsed.filter, parameters);
   const { count, start, maxCount, pageEnd } = queryPage(parsed, parameters, options);
   const plain = !parsed.recurse && !parsed.aggregate && !parsed.distinct;
+  // The result is the filtered records themselves: copy each as the filter keeps it.
+  const copyWhileFiltering =
+    options.copy !== undefined &&
+    plain &&
+    parsed.sort.length === 0 &&
+    !parsed.projection &&
+    !parsed.result &&
+    count === undefined &&
+    options.start === undefined &&
+    options.end === undefined;
   // An empty filter keeps every record: no pass over them, and the count is their number.
   // (`items` may then be the caller's own array: every later step makes a new one.)
   let items: readonly T[];
   let matched: number;
   if (matchesEverything(parsed.filter)) {
-    items = records;
+    items = copyWhileFiltering ? records.map((record) => options.copy!(record)) : records;
     matched = records.length;
   } else {
     // Unsorted, a page with a bounded count needs only its first matches.
@@ -149,7 +168,8 @@ export function executeQuery<T>(
       plain && parsed.sort.length === 0 && maxCount !== Infinity
         ? Math.max(pageEnd, maxCount)
         : Infinity;
-    items = filterFor(parsed)(records, parameters, enough) as T[];
+    const map = copyWhileFiltering ? (options.copy as (record: unknown) => unknown) : undefined;
+    items = filterFor(parsed)(records, parameters, enough, map) as T[];
     matched = items.length;
   }
   if (parsed.recurse) items = recurseRecords(items, parsed.recurse) as T[];
@@ -192,5 +212,9 @@ export function executeQuery<T>(
         return aggregateValues(result.kind, items, result.path);
     }
   }
-  return Object.assign(items === records ? records.slice() : (items as T[]), { totalCount });
+  const out = items === records ? records.slice() : (items as T[]);
+  if (options.copy !== undefined && !copyWhileFiltering) {
+    for (let i = 0; i < out.length; i++) out[i] = options.copy(out[i]!);
+  }
+  return Object.assign(out, { totalCount });
 }

@@ -186,3 +186,64 @@ describe("building blocks", () => {
     expect(out).not.toBe(input);
   });
 });
+
+describe("executeQuery with options.copy", () => {
+  // Counts what it copies, and marks each copy so the test can tell copies from the input's records.
+  function copier() {
+    const copied: number[] = [];
+    const copy = (record: { id: number }) => {
+      copied.push(record.id);
+      return { ...record, copied: true };
+    };
+    return { copied, copy };
+  }
+  const allCopies = (r: unknown) =>
+    (r as { copied?: boolean }[]).every((record) => record.copied === true);
+
+  it("copies each record of a filtered result exactly once, in order", () => {
+    const { copied, copy } = copier();
+    const r = executeQuery(people, "country=CA|country=IN", { copy }) as Results<{ id: number }>;
+    expect(ids(r)).toEqual([3, 1, 2, 5]);
+    expect(allCopies(r)).toBe(true);
+    expect(copied).toEqual([3, 1, 2, 5]);
+    expect(r.totalCount).toBe(4);
+  });
+
+  it("copies every record of an empty filter into a new array", () => {
+    const { copied, copy } = copier();
+    const r = executeQuery(people, "", { copy });
+    expect(r).not.toBe(people);
+    expect(allCopies(r)).toBe(true);
+    expect(copied).toEqual([3, 1, 2, 4, 5]);
+  });
+
+  it("copies only what a sorted or paged result keeps", () => {
+    const sorted = copier();
+    const page = executeQuery(people, "sort(-id)&limit(2,1)", { copy: sorted.copy });
+    expect(ids(page)).toEqual([4, 3]);
+    expect(allCopies(page)).toBe(true);
+    expect(sorted.copied).toEqual([4, 3]);
+
+    const ranged = copier();
+    const slice = executeQuery(people, "country=CA|country=IN", {
+      copy: ranged.copy,
+      start: 1,
+      end: 3,
+    }) as Results<{ id: number }>;
+    expect(ids(slice)).toEqual([1, 2]);
+    expect(slice.totalCount).toBe(4);
+    expect(ranged.copied).toEqual([1, 2]);
+  });
+
+  it("copies projected records, and leaves result operators' values to the caller", () => {
+    const projected = copier();
+    const r = executeQuery(people, "country=CA&select(id,tags)", { copy: projected.copy });
+    expect(plain(r)).toEqual([
+      { id: 3, tags: ["x"], copied: true },
+      { id: 2, copied: true },
+    ]);
+    const counted = copier();
+    expect(executeQuery(people, "country=CA&count()", { copy: counted.copy })).toBe(2);
+    expect(counted.copied).toEqual([]);
+  });
+});

@@ -18,9 +18,15 @@ export interface CompiledQuery {
    * The records of `records` that match, in order, as a new array: the same
    * test as `predicate` in a loop made for this query alone, so the engine
    * inlines the test (a loop shared by every query calls it indirectly).
-   * With `limit`, it stops once it holds that many.
+   * With `limit`, it stops once it holds that many; with `map`, each match
+   * is kept as `map(match)`, made while the match is still in the cache.
    */
-  filter<T>(records: readonly T[], parameters?: readonly unknown[], limit?: number): T[];
+  filter<T>(
+    records: readonly T[],
+    parameters?: readonly unknown[],
+    limit?: number,
+    map?: (record: T) => T,
+  ): T[];
   /** The `perstore` exports the source calls. */
   readonly helpers: readonly string[];
   /** The parsed query. */
@@ -34,6 +40,7 @@ type FilterLoop = (
   records: readonly unknown[],
   parameters: readonly unknown[],
   limit?: number,
+  map?: (record: unknown) => unknown,
 ) => unknown[];
 
 interface Instance {
@@ -45,21 +52,23 @@ const bySource = new Map<string, Instance>();
 const CACHE_LIMIT = 1000;
 
 // The loop's text is fixed; each query gets its own copy (its own call-site feedback) around its test.
-// `limit` (how many matches are enough) is Infinity unless a page needs only its first matches.
+// `limit` (how many matches are enough) is Infinity unless a page needs only its first matches;
+// `map` (a store's copy) is applied to a match right after the test read it.
 const LOOP_SOURCE =
-  '"use strict";\nreturn function (records, parameters, limit = Infinity) {\n  const out = [];\n' +
+  '"use strict";\nreturn function (records, parameters, limit = Infinity, map) {\n  const out = [];\n' +
   "  for (let i = 0; i < records.length; i++) {\n    const record = records[i];\n" +
-  "    if (test(record, parameters) && out.push(record) >= limit) break;\n  }\n  return out;\n};";
+  "    if (test(record, parameters) && out.push(map === undefined ? record : map(record)) >= limit) break;\n" +
+  "  }\n  return out;\n};";
 
 function helpersUsed(source: string): string[] {
   return HELPER_NAMES.filter((helper) => source.includes(`${helper}(`));
 }
 
 function plainLoop(test: CompiledPredicate): FilterLoop {
-  return (records, parameters, limit = Infinity) => {
+  return (records, parameters, limit = Infinity, map) => {
     const out: unknown[] = [];
     for (let i = 0; i < records.length && out.length < limit; i++)
-      if (test(records[i], parameters)) out.push(records[i]);
+      if (test(records[i], parameters)) out.push(map === undefined ? records[i] : map(records[i]));
     return out;
   };
 }
@@ -126,8 +135,13 @@ function build(query: Query): CompiledQuery {
     query,
     predicate: (record: unknown, parameters?: readonly unknown[]) =>
       test(record, parameters ?? NO_PARAMETERS),
-    filter: <T>(records: readonly T[], parameters?: readonly unknown[], limit?: number) =>
-      loop(records, parameters ?? NO_PARAMETERS, limit) as T[],
+    filter: <T>(
+      records: readonly T[],
+      parameters?: readonly unknown[],
+      limit?: number,
+      map?: (record: T) => T,
+    ) =>
+      loop(records, parameters ?? NO_PARAMETERS, limit, map as (record: unknown) => unknown) as T[],
   });
 }
 

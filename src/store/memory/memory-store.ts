@@ -201,13 +201,11 @@ export class MemoryStore<T extends object = Record<string, unknown>> implements 
       end,
       maxCount,
       ...(ordered ? { matched: ordered.matched } : {}),
+      copy: copyStoredRecord,
     });
     // A result operator's value (count(), min(tags), first(), ...) is not a page of records.
     if (parsed.result !== undefined || !Array.isArray(result)) return copyRecord(result);
-    const copies = new Array(result.length) as Results<T>;
-    for (let i = 0; i < result.length; i++) copies[i] = copyStoredRecord(result[i] as T);
-    copies.totalCount = (result as Partial<Results<T>>).totalCount ?? result.length;
-    return copies;
+    return result as Results<T>;
   }
 
   /** How a query would be answered: the index plan and the number of candidate records. */
