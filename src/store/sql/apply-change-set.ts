@@ -20,7 +20,15 @@
 import type { Kysely } from "kysely";
 import type { Change, ChangeSet, ChannelResponse, Id } from "../types.js";
 import { checkProperties, discriminatorOf, outsideModelsError, rowToRecord } from "./sql-rows.js";
-import { batchJson, batchRow, columnList, idOut, recordsetText, selectText } from "./batch-rows.js";
+import {
+  batchJson,
+  batchRow,
+  columnList,
+  idOut,
+  numberedRecordset,
+  recordsetText,
+  selectText,
+} from "./batch-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { checkedSqlType } from "./sql-values.js";
 import { readBackOf, UNKNOWN } from "./read-back.js";
@@ -305,16 +313,17 @@ async function insertRows(
       report.out,
     );
   }
-  // Ids from the column default, in the batch's order (RETURNING follows the order the SELECT produced).
+  // Ids from the column default, in the batch's order: ORDER BY the row's position in the batch
+  // makes the insert's order, and so RETURNING's, the batch's.
   for (const chunk of chunks(withoutId, BATCH)) {
     const rows = new RowReport(table, report.whole, rest);
     const records = chunk.map((a) => a.record);
     for (const record of records) rows.add(record, checked(table, record) ?? d?.value);
     const params = new Parameters();
-    const recordset = recordsetText(table, rest, params.add(batchJson(table, rest, records)));
+    const numbered = numberedRecordset(table, rest, params.add(batchJson(table, rest, records)));
     const { rows: returned } = await runStatement<Row>(
       db,
-      `insert into ${refText} (${columnList(table, rest)}) select ${selectText(table, rest, params)} from ${recordset}${rows.returning("", true)}`,
+      `insert into ${refText} (${columnList(table, rest)}) select ${selectText(table, rest, params)} from ${numbered.text} order by ${numbered.position}${rows.returning("", true)}`,
       params,
     );
     const pkSpec = table.columns.get(pk)!;

@@ -63,10 +63,39 @@ export function recordsetText(
   columns: readonly WriteColumn[],
   param: string,
 ): string {
+  return `json_to_recordset(${param}::json) as v(${recordDefinitions(table, columns).join(", ")})`;
+}
+
+/**
+ * The batch with each row's position in it (from 1), as `v.<position>`: an
+ * INSERT whose key the column default assigns selects `order by` it, so the
+ * rows are inserted, and their ids RETURNed, in the batch's order (the form
+ * PostgreSQL keeps in order; without ORDER BY no order is promised).
+ */
+export function numberedRecordset(
+  table: SqlTable,
+  columns: readonly WriteColumn[],
+  param: string,
+): { text: string; position: string } {
+  const names = new Set(columns.map((c) => c.name));
+  if (table.spec.discriminator !== undefined) names.add(table.spec.discriminator.column);
+  let position = "position";
+  while (names.has(position)) position = `_${position}`;
+  const aliases = [...columns.map((c) => c.quoted), quoteId(position)];
+  if (table.spec.discriminator !== undefined)
+    aliases.splice(columns.length, 0, quoteId(table.spec.discriminator.column));
+  const definitions = recordDefinitions(table, columns).join(", ");
+  return {
+    text: `rows from (json_to_recordset(${param}::json) as (${definitions})) with ordinality as v(${aliases.join(", ")})`,
+    position: `v.${quoteId(position)}`,
+  };
+}
+
+function recordDefinitions(table: SqlTable, columns: readonly WriteColumn[]): string[] {
   const definitions = columns.map((c) => `${c.quoted} ${c.cast}`);
   const d = table.spec.discriminator;
   if (d !== undefined) definitions.push(`${quoteId(d.column)} text`);
-  return `json_to_recordset(${param}::json) as v(${definitions.join(", ")})`;
+  return definitions;
 }
 
 /**

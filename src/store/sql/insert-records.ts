@@ -8,7 +8,14 @@
  */
 import type { Kysely } from "kysely";
 import type { Id } from "../types.js";
-import { batchJson, columnList, idOut, recordsetText, selectText } from "./batch-rows.js";
+import {
+  batchJson,
+  columnList,
+  idOut,
+  numberedRecordset,
+  recordsetText,
+  selectText,
+} from "./batch-rows.js";
 import type { SqlTable } from "./sql-store.js";
 import { Parameters, quoteId, runStatement, writeColumn } from "./write-sql.js";
 
@@ -38,14 +45,20 @@ export async function insertRecords(
     if (batch.length === 0) return;
     const columns = assigning ? rest : all;
     const params = new Parameters();
-    const recordset = recordsetText(table, columns, params.add(batchJson(table, columns, batch)));
-    const { rows } = await runStatement<Row>(
-      db,
-      `insert into ${table.refText} (${columnList(table, columns)}) select ${selectText(table, columns, params)} from ${recordset}${assigning ? ` returning ${quoteId(pk)}` : ""}`,
-      params,
-    );
-    // RETURNING follows the order the SELECT produced the rows in, which is the batch's.
-    if (assigning) rows.forEach((row, i) => (ids[positions[i]!] = idOut(pkSpec, row[pk])));
+    const json = params.add(batchJson(table, columns, batch));
+    const insert = `insert into ${table.refText} (${columnList(table, columns)}) select ${selectText(table, columns, params)} from `;
+    if (!assigning) {
+      await runStatement<Row>(db, insert + recordsetText(table, columns, json), params);
+    } else {
+      // The ids come back in the order the rows were inserted, which ORDER BY makes the batch's.
+      const numbered = numberedRecordset(table, columns, json);
+      const { rows } = await runStatement<Row>(
+        db,
+        `${insert}${numbered.text} order by ${numbered.position} returning ${quoteId(pk)}`,
+        params,
+      );
+      rows.forEach((row, i) => (ids[positions[i]!] = idOut(pkSpec, row[pk])));
+    }
     batch = [];
     positions = [];
   };

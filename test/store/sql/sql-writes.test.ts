@@ -165,6 +165,44 @@ for (const target of testTargets()) {
       expect(await store.insert([])).toEqual([]);
     });
 
+    it("gives every record without an id the id of its own row (insert and change sets)", async () => {
+      // A column named like the batch's position column must not be taken for it.
+      const ranked: SqlTableSpec = {
+        table: "ranked",
+        primaryKey: "id",
+        columns: [
+          { name: "id", type: "integer", sqlType: "bigint", nullable: false },
+          { name: "position", type: "integer", sqlType: "integer", nullable: false },
+          { name: "title", type: "string", sqlType: "text", nullable: false },
+        ],
+      };
+      await createTable(database.db, database.schema, ranked);
+      type Ranked = { id?: number; position: number; title: string };
+      const rankedStore = new SqlStore<Ranked>({
+        db: database.db,
+        table: ranked,
+        schema: database.schema,
+      });
+      const records = Array.from({ length: 300 }, (_, i) => ({
+        position: 299 - i,
+        title: `t${i}`,
+      }));
+      const ids = await rankedStore.insert(records);
+      expect(new Set(ids).size).toBe(300);
+      for (const [i, id] of ids.entries())
+        expect(await rankedStore.get(id)).toEqual({ id, ...records[i] });
+      const response = await rankedStore.applyChangeSet({
+        mode: "condensed",
+        changes: records.map((record, i) => ({ type: "add", id: `tmp-${i}`, record })),
+      });
+      const assigned = response.ids as Map<string, number>;
+      for (const [i, record] of records.entries()) {
+        const id = assigned.get(`tmp-${i}`)!;
+        expect(ids).not.toContain(id);
+        expect(await rankedStore.get(id)).toEqual({ id, ...record });
+      }
+    });
+
     it("insert is all or nothing: an existing id is STORE_CONFLICT and no batch stays", async () => {
       await store.put({ id: 7000, title: "taken" });
       const many = Array.from({ length: 7000 }, (_, i) => ({ id: i + 1, title: `t${i}` }));
