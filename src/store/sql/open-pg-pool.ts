@@ -8,10 +8,19 @@
  * client when it is released and opens a new one for the next operation.
  */
 import type { PostgresPool } from "kysely";
+import { asksForIsoTimes } from "./iso-times-tag.js";
 import { loadDriver } from "./load-driver.js";
+import { elementsOfTextArray } from "./text-array-text.js";
+import { isoOfTimestamptzText } from "./timestamptz-text.js";
 
 const DATE_OID = 1082;
 const INT8_OID = 20;
+const TIMESTAMPTZ_OID = 1184;
+const TEXT_ARRAY_OID = 1009;
+const VARCHAR_ARRAY_OID = 1015;
+
+type TypeParser = (text: string) => unknown;
+type GetTypeParser = (oid: number, format?: "text" | "binary") => TypeParser;
 
 /** bigint as a number when it is exact, else the decimal string. */
 export function parseInt8(text: string): number | string {
@@ -27,15 +36,26 @@ export function parseInt8(text: string): number | string {
  */
 export async function openPgPool(url: string): Promise<PostgresPool> {
   const pg = (await loadDriver("pg", url, () => import("pg"))).default;
+  const driverParser = pg.types.getTypeParser as unknown as GetTypeParser;
+  const poolParser: GetTypeParser = (oid, format) => {
+    if (oid === DATE_OID) return (text: string) => text;
+    if (oid === INT8_OID) return parseInt8;
+    return driverParser(oid, format);
+  };
+  const isoTimes = { getTypeParser: isoTimesParser(poolParser, driverParser) };
+  // Statements tagged by the store (iso-times-tag.ts) get the ISO text parsers; every other
+  // statement goes to pg as it came. Kysely hands pg only (text, values), so the tag is the signal.
+  const Client = class extends (pg.Client as unknown as new (config?: unknown) => Queryable) {
+    override query(config: unknown, values?: unknown, callback?: unknown): unknown {
+      if (typeof config === "string" && callback === undefined && asksForIsoTimes(config))
+        return super.query({ text: config, values, types: isoTimes });
+      return super.query(config, values, callback);
+    }
+  };
   const pool = new pg.Pool({
     connectionString: url,
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") => {
-        if (oid === DATE_OID) return (text: string) => text;
-        if (oid === INT8_OID) return parseInt8;
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    },
+    Client: Client as unknown as typeof pg.Client,
+    types: { getTypeParser: poolParser as unknown as typeof pg.types.getTypeParser },
   });
   // An idle client that dies: the pool has already removed it; nothing was using it.
   pool.on("error", ignoreDroppedConnection);
@@ -45,6 +65,32 @@ export async function openPgPool(url: string): Promise<PostgresPool> {
     client.on("error", ignoreDroppedConnection);
   });
   return pool;
+}
+
+interface Queryable {
+  query(config: unknown, values?: unknown, callback?: unknown): unknown;
+}
+
+/**
+ * The pool's parsers, except that `timestamptz` reads as the ISO text a record
+ * holds and `text[]` without quoted elements as a plain split; a cell of
+ * another shape goes through pg's own parser, so it reads exactly as before.
+ */
+function isoTimesParser(poolParser: GetTypeParser, driverParser: GetTypeParser): GetTypeParser {
+  const parseDate = driverParser(TIMESTAMPTZ_OID, "text");
+  const timestamptz = (text: string): unknown => isoOfTimestamptzText(text) ?? parseDate(text);
+  const textArray = (oid: number): TypeParser => {
+    const parseArray = driverParser(oid, "text");
+    return (text) => elementsOfTextArray(text) ?? parseArray(text);
+  };
+  const textArrays = new Map(
+    [TEXT_ARRAY_OID, VARCHAR_ARRAY_OID].map((oid) => [oid, textArray(oid)]),
+  );
+  return (oid, format) => {
+    if (format === "binary") return poolParser(oid, format);
+    if (oid === TIMESTAMPTZ_OID) return timestamptz;
+    return textArrays.get(oid) ?? poolParser(oid, format);
+  };
 }
 
 /** The failure reaches the operation using the connection (its query rejects), so here there is nothing left to do. */

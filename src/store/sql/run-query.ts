@@ -23,6 +23,7 @@ import {
 import { cappedCount, cappedTotal, peekPage } from "./page-count.js";
 import { unsupported } from "./unsupported.js";
 import { columnAsJson, jsonOrderKey } from "./json-order.js";
+import { isoTimesTag } from "./iso-times-tag.js";
 import { rowToRecord, rowsToRecords } from "./sql-rows.js";
 import { categoryOf } from "./sql-values.js";
 import type { SqlTable } from "./sql-store.js";
@@ -83,7 +84,7 @@ export async function runQuery(
     ? sql`, (select count(*) from ${source} where ${sourceWhere}) as ${sql.id(TOTAL_COLUMN)}`
     : sql``;
   const { rows } =
-    await sql<Row>`select ${list}${total} from ${source} where ${sourceWhere}${orderClause}${limitClause(capped ? peekPage(page) : page)}`.execute(
+    await sql<Row>`${isoTimesTag(table.dates)}select ${list}${total} from ${source} where ${sourceWhere}${orderClause}${limitClause(capped ? peekPage(page) : page)}`.execute(
       db,
     );
   let totalCount = rows.length;

@@ -137,7 +137,11 @@ function cellReader(column: SqlColumnSpec, dates: DateTimeMode): (cell: unknown)
           return typeof value === "string" ? new Date(value) : value;
         };
       return (cell) =>
-        cell instanceof Date && !Number.isNaN(cell.getTime()) ? cell.toISOString() : general(cell);
+        typeof cell === "string" && isIsoText(cell)
+          ? cell
+          : cell instanceof Date && !Number.isNaN(cell.getTime())
+            ? cell.toISOString()
+            : general(cell);
     case "array": {
       // The driver's array of strings or booleans is fresh and holds no object: no copy needed.
       const element = categoryOfSqlType(elementSqlType(column));
@@ -148,6 +152,21 @@ function cellReader(column: SqlColumnSpec, dates: DateTimeMode): (cell: unknown)
     default:
       return general;
   }
+}
+
+/**
+ * Text already in `toISOString()` form: what a pool opened by openDatabase gives for a
+ * tagged statement (iso-times-tag.ts). PostgreSQL's own text form has no `T`, so a
+ * driver that hands out the server's text still goes through `fromColumn`; and the
+ * conversion this skips (`toISOString` of the instant) would give such text back unchanged.
+ */
+function isIsoText(text: string): boolean {
+  return (
+    text.length === 24 &&
+    text.charCodeAt(10) === 84 && // T
+    text.charCodeAt(19) === 46 && // .
+    text.charCodeAt(23) === 90 // Z
+  );
 }
 
 function isPlainElement(value: unknown): boolean {

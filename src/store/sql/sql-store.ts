@@ -28,6 +28,7 @@ import type {
   StoreListener,
 } from "../types.js";
 import { StoreEvents } from "../memory/store-events.js";
+import { isoTimesTag } from "./iso-times-tag.js";
 import { runQuery } from "./run-query.js";
 import { explainQuery, type SqlExplanation } from "./explain-query.js";
 import { applyChangeSet } from "./apply-change-set.js";
@@ -175,7 +176,7 @@ export class SqlStore<T extends object = Record<string, unknown>> implements Sto
     try {
       const { rows } = await sql<
         Record<string, unknown>
-      >`select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
+      >`${isoTimesTag(this.#table.dates)}select ${this.#selectList()} from ${this.#table.ref} where ${this.#whereId(key)}`.execute(
         this.#retrying(),
       );
       row = rows[0];
