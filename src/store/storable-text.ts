@@ -10,6 +10,7 @@
  */
 import { QueryError, ValidationError } from "../errors/index.js";
 import { escapePointer } from "../errors/json-pointer.js";
+import { MAX_RECORD_DEPTH, tooDeepError } from "./record-depth.js";
 
 /** U+0000, or a surrogate that is not half of a pair (with the `u` flag a pair is one code point). */
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
@@ -36,6 +37,7 @@ export function assertStorableRecord(record: object): void {
   if (!hasUnstorable(record)) return;
   const found = findUnstorable(record, "");
   if (found === undefined) return;
+  if (found.problem === TOO_DEEP) throw tooDeepError(record);
   throw new ValidationError(
     [{ pointer: found.pointer, message: found.problem, keyword: "text" }],
     `${JSON.stringify(found.pointer || "/")}: the ${found.key ? "property name" : "string"} ${found.problem}`,
@@ -73,22 +75,25 @@ interface Found {
 
 /** The first unstorable string in plain data (own enumerable keys, arrays), depth first. */
 /** Whether `value` holds a string or property name `textProblem` refuses (no pointer work). */
-function hasUnstorable(value: unknown): boolean {
+function hasUnstorable(value: unknown, depth = 0): boolean {
   if (typeof value === "string") return UNSTORABLE.test(value);
   if (value === null || typeof value !== "object" || value instanceof Date) return false;
   if (value instanceof RegExp) return false;
+  // Too deep to walk (record-depth.ts): findUnstorable says where.
+  if (depth > MAX_RECORD_DEPTH) return true;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (hasUnstorable(value[i])) return true;
+    for (let i = 0; i < value.length; i++) if (hasUnstorable(value[i], depth + 1)) return true;
     return false;
   }
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
-    if (UNSTORABLE.test(key) || hasUnstorable((value as Record<string, unknown>)[key])) return true;
+    if (UNSTORABLE.test(key) || hasUnstorable((value as Record<string, unknown>)[key], depth + 1))
+      return true;
   }
   return false;
 }
 
-function findUnstorable(value: unknown, pointer: string): Found | undefined {
+function findUnstorable(value: unknown, pointer: string, depth = 0): Found | undefined {
   if (typeof value === "string") {
     const problem = textProblem(value);
     return problem === undefined ? undefined : { pointer, problem, key: false };
@@ -96,9 +101,10 @@ function findUnstorable(value: unknown, pointer: string): Found | undefined {
   if (value === null || typeof value !== "object" || value instanceof Date) return undefined;
   // A pattern's source is the query language's business (match/re:), not stored text.
   if (value instanceof RegExp) return undefined;
+  if (depth > MAX_RECORD_DEPTH) return { pointer, problem: TOO_DEEP, key: false };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], `${pointer}/${i}`);
+      const found = findUnstorable(value[i], `${pointer}/${i}`, depth + 1);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -107,8 +113,10 @@ function findUnstorable(value: unknown, pointer: string): Found | undefined {
     const at = `${pointer}/${escapePointer(key)}`;
     const problem = textProblem(key);
     if (problem !== undefined) return { pointer: at, problem, key: true };
-    const found = findUnstorable((value as Record<string, unknown>)[key], at);
+    const found = findUnstorable((value as Record<string, unknown>)[key], at, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;
 }
+
+const TOO_DEEP = `nests deeper than ${MAX_RECORD_DEPTH} levels (or contains itself)`;

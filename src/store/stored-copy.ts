@@ -16,6 +16,7 @@
  * caps are copied by `copyRecord`.
  */
 import { copyRecord, isPrototypeKey } from "./copy.js";
+import { isTooDeepError, tooDeepError } from "./record-depth.js";
 
 type Copier = (record: object) => object;
 /** Copies into the store: undefined when a value is not of the kind its shape says (see `copyIntoStore`). */
@@ -123,7 +124,14 @@ function setCopier(record: object, copier: Copier | undefined): void {
 export function copyIntoStore<T extends object>(record: T, idProperty?: string): T {
   const shape = shapeOf(record);
   if (shape === undefined) return copyRecord(record);
-  const copy = shape.storeCopier!(record);
+  let copy: object | undefined;
+  try {
+    copy = shape.storeCopier!(record);
+  } catch (error) {
+    // A field nesting too deep was reported from the field down: point from the record.
+    if (isTooDeepError(error)) throw tooDeepError(record);
+    throw error;
+  }
   // A getter answered with another kind than when the shape was read: the generic copy
   // (one read per value), and a copier from the copy's own shape on its first copy out.
   if (copy === undefined) return copyRecord(record);

@@ -272,6 +272,18 @@ describe("bad input", () => {
     expect(Object.keys((await server.models.Book.get(isbn(60)))!)).not.toContain("__proto__");
   });
 
+  it("a body nesting 100,000 levels deep is 400, never a 500 or a crash", async () => {
+    for (const deep of [
+      `${"[".repeat(100_000)}${"]".repeat(100_000)}`,
+      `{"isbn":"${isbn(61)}","title":"t","authorId":"${AUTHOR}","status":"draft","x":${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}`,
+    ]) {
+      const res = await server.call("POST", "/Book/", { token: ADMIN_TOKEN, body: deep });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toHaveProperty("code");
+    }
+    expect(await server.models.Book.get(isbn(61))).toBeUndefined();
+  });
+
   it("hostile ids are opaque segments; a mismatched id in the body is 400", async () => {
     for (const id of ["..%2F..%2Fetc%2Fpasswd", "%00", "a%2Fb", "%E2%80%AE"]) {
       const res = await server.call("GET", `/Book/${id}`, { token: ADMIN_TOKEN });

@@ -186,6 +186,33 @@ for (const target of targets) {
       await store.delete("v2");
     });
 
+    it("refuses data nesting deeper than 1000 levels, or containing itself, and keeps 1000", async () => {
+      // `nested` is level 1: its value holds `levels - 1` more objects.
+      const nestedTo = (levels: number) => {
+        let value: Record<string, unknown> = { leaf: true };
+        for (let i = 1; i < levels; i++) value = { a: value };
+        return value;
+      };
+      const tooDeep = await thrown(() =>
+        store.put(record("d1", { nested: nestedTo(1001) as never })),
+      );
+      expect(tooDeep).toMatchObject({ code: "VALIDATION_FAILED" });
+      const pointer = (tooDeep as unknown as { errors: { pointer: string }[] }).errors[0]!.pointer;
+      expect(pointer).toBe(`/nested${"/a".repeat(1000)}`);
+      const arrays = JSON.parse(`{"id":"d2","n":${"[".repeat(5000)}${"]".repeat(5000)}}`);
+      expect(await thrown(() => store.put(arrays))).toMatchObject({ code: "VALIDATION_FAILED" });
+      const cyclic: Record<string, unknown> = { a: 1 };
+      cyclic.self = cyclic;
+      expect(
+        await thrown(() => store.put(record("d3", { nested: cyclic as never }))),
+      ).toMatchObject({ code: "VALIDATION_FAILED" });
+      expect(await all(store)).toEqual([]);
+      const deepest = record("d4", { nested: nestedTo(1000) as never });
+      await store.put(deepest);
+      expect(await store.get("d4")).toEqual(deepest);
+      await store.delete("d4");
+    });
+
     it("refuses U+0000 in ids with VALIDATION_FAILED; get and delete find nothing", async () => {
       const error = await thrown(() => store.put(record("a\u0000b")));
       expect(error).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ pointer: "/id" }] });
