@@ -3,6 +3,10 @@
  * signed-in token as `Authorization: Bearer`. Nothing here knows a model: what
  * a role may see and do comes from the server's /openapi.json for that role.
  */
+import type { QueryPlan } from "../../model/query-plan.js";
+
+/** How the store would answer a query: the server's explain (the page never imports its code). */
+export type { QueryPlan };
 
 /** An error answer of the server: `{ code, message, details }` and its status. */
 export class ApiError extends Error {
@@ -24,21 +28,6 @@ export interface Page {
   readonly total: number | undefined;
   /** The server's time for the query (its `Server-Timing`), in ms, when it says. */
   readonly serverMs?: number;
-}
-
-/** How the store would answer a query (the server's explain; see model/query-plan.ts). */
-export interface QueryPlan {
-  readonly store: "memory" | "sql" | "other";
-  readonly available: boolean;
-  readonly reason?: string;
-  readonly index?: unknown;
-  readonly indexed?: readonly string[];
-  readonly residual?: readonly string[];
-  readonly candidates?: number | null;
-  readonly records?: number | null;
-  readonly statement?: string;
-  readonly parameterCount?: number;
-  readonly plan?: unknown;
 }
 
 /** A plan, with the request's time as the page measured it and the server's own. */
