@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { EmittedFile } from "./emit/emitted-file.js";
 import type { FormatPool } from "./format-pool.js";
 import { chunkLines, chunkSource, parseJsonModule, splitJsonModule } from "./format-json-module.js";
+import { printJs } from "./print-js.js";
 
 /** The prettier options of every generated file. */
 export const PRETTIER_OPTIONS = { printWidth: 100, trailingComma: "all", endOfLine: "lf" } as const;
@@ -59,7 +60,9 @@ export function piecesKeyOf(fileKey: string): string {
 /** The cache key of a file's formatted form. */
 export function formatKey(file: EmittedFile, usePrettier: boolean): string {
   return createHash("sha1")
-    .update(`${file.path}\0${usePrettier}\0${file.source}\0${file.format}\0`)
+    .update(
+      `${file.path}\0${usePrettier}\0${file.source}\0${file.format}\0${file.preformattedLines}\0`,
+    )
     .update(file.contents)
     .digest("base64");
 }
@@ -91,18 +94,39 @@ export async function formatFile(file: EmittedFile, options: FormatFileOptions):
   }
   const parsers = parsersFor(file.path);
   const shouldFormat = usePrettier && parsers !== undefined && file.format !== false;
-  const run = (text: string): Promise<string> =>
-    pool ? pool.format(text, parsers!) : prettierFormat(text, parsers!);
+  // Plain JavaScript is printed here as prettier would print it (print-js.ts); anything else goes to prettier.
+  const run = (text: string, preformattedLines = 0): Promise<string> => {
+    const fast = printAfter(text, preformattedLines);
+    if (fast !== undefined) return Promise.resolve(fast);
+    return pool ? pool.format(text, parsers!) : prettierFormat(text, parsers!);
+  };
   const jsonModule = shouldFormat ? parseJsonModule(file.contents) : undefined;
   let body = !shouldFormat
     ? file.contents
     : jsonModule !== undefined
       ? await formatInPieces(splitJsonModule(jsonModule), run, cache, key, options.usedKeys)
-      : await run(file.contents);
+      : await run(file.contents, file.preformattedLines);
   if (!body.endsWith("\n")) body += "\n";
   const text = banner(file) + body.replace(/^\n+/, "");
   cache?.set(key, text);
   return text;
+}
+
+/**
+ * `text` formatted by `printJs`, its first `lines` lines kept as they are
+ * (the emitter wrote them as prettier would), or undefined when the rest is
+ * not JavaScript that `printJs` prints.
+ */
+function printAfter(text: string, lines: number): string | undefined {
+  let at = 0;
+  for (let i = 0; i < lines; i++) {
+    const end = text.indexOf("\n", at);
+    if (end < 0 || end - at > 100) return undefined;
+    at = end + 1;
+  }
+  if (text[at] === "\n") return undefined;
+  const rest = printJs(text.slice(at));
+  return rest === undefined ? undefined : text.slice(0, at) + rest;
 }
 
 /** A JSON module's pieces formatted (each cached by its text) and joined. */

@@ -54,7 +54,7 @@ export function emitValidators(
     const fn = `validate${model.name}`;
     const code = renumberAjvNames(toEsm(standalone(ajv, fn, model), model.name), { prune: true });
     const path = `${kebabCase(model.name)}.validator.ts`;
-    return [{ path, source: model.file, contents: typed(code, fn, model), model: model.name }];
+    return [{ path, source: model.file, ...typed(code, fn, model) }];
   });
 }
 
@@ -63,22 +63,30 @@ export function emitValidators(
  * beside the rest (a `.js` with a `.d.ts` beside it is never copied) and a
  * bundler reads it like any other source. The code is ajv's, unchecked
  * (`@ts-nocheck`, whatever the project's compiler options); its export is
- * typed.
+ * typed. The lines before ajv's code are written as prettier prints them
+ * (`preformattedLines`), so only ajv's plain JavaScript needs formatting.
  */
-function typed(code: string, fn: string, model: ModelIR): string {
+function typed(code: string, fn: string, model: ModelIR): Omit<EmittedFile, "path" | "source"> {
   const exported = new RegExp(`export const ${fn} = (\\w+);`);
-  if (!exported.test(code))
+  const found = exported.exec(code);
+  if (found === null)
     throw new Error(`validator of ${model.name}: no "export const ${fn}" in ajv's output`);
-  const doc = `/** Validates ${withArticle(model.name, false)} record against ${model.file}. */`;
-  return (
-    `// @ts-nocheck -- ajv's standalone code; the export below is typed.\n` +
-    `import type { ModelValidateFunction } from "${RUNTIME_PACKAGE}";\n` +
-    code.replace(
-      exported,
-      (_line, name: string) =>
-        `${doc}\nexport const ${fn}: ModelValidateFunction = ${name} as unknown as ModelValidateFunction;`,
-    )
-  );
+  const imports = /^import \{[^}]*\} from "[^"]*";\n/.exec(code)?.[0] ?? "";
+  const body = code.slice(imports.length, found.index) + code.slice(found.index + found[0].length);
+  const head = [
+    `// @ts-nocheck -- ajv's standalone code; the export below is typed.`,
+    `import type { ModelValidateFunction } from "${RUNTIME_PACKAGE}";`,
+    ...(imports === "" ? [] : [imports.slice(0, -1)]),
+    `/** Validates ${withArticle(model.name, false)} record against ${model.file}. */`,
+    `export const ${fn}: ModelValidateFunction = ${found[1]} as unknown as ModelValidateFunction;`,
+  ];
+  // Prettier would break a line over 100 columns (a long model name): then it formats the whole file.
+  const fits = head.every((l) => l.length <= 100) && !body.startsWith("\n");
+  return {
+    contents: `${head.join("\n")}\n${body}`,
+    ...(fits ? { preformattedLines: head.length } : {}),
+    model: model.name,
+  };
 }
 
 /**
