@@ -65,10 +65,17 @@ const SAFE_PATH = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 /**
  * The libraries whose output the cache keeps: ajv writes the validators (its
  * standalone code) with ajv-formats' formats, json-schema-to-typescript the
- * data interfaces, ts-morph the model classes. A new version of any of them
- * may emit other code, so it must not reuse what an older one emitted.
+ * data interfaces, ts-morph reads mixin modules, acorn parses the code
+ * print-js.ts formats. A new version of any of them may emit other code, so
+ * it must not reuse what an older one emitted.
  */
-const EMITTING_LIBRARIES = ["ajv", "ajv-formats", "json-schema-to-typescript", "ts-morph"] as const;
+const EMITTING_LIBRARIES = [
+  "acorn",
+  "ajv",
+  "ajv-formats",
+  "json-schema-to-typescript",
+  "ts-morph",
+] as const;
 
 /** The installed version of each emitting library (from its package.json, without loading it). */
 export function libraryVersions(): Readonly<Record<string, string>> {

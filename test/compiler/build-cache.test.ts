@@ -195,7 +195,7 @@ describe("the persisted build cache", () => {
     const config = await loadConfig(root);
     const installed = libraryVersions();
     const require = createRequire(import.meta.url);
-    for (const name of ["ajv", "ajv-formats", "json-schema-to-typescript", "ts-morph"]) {
+    for (const name of ["acorn", "ajv", "ajv-formats", "json-schema-to-typescript", "ts-morph"]) {
       const { version } = require(`${name}/package.json`) as { version: string };
       expect(installed[name], name).toBe(version);
     }

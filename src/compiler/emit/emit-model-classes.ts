@@ -1,21 +1,18 @@
 /**
- * Model classes, one file per model, built as ts-morph structures and
- * printed with `printStructure` (text only: no TypeScript AST is parsed
- * back, which cost ~2 ms per model; prettier formats the text anyway): the class (mixin methods with `this` typed, link
- * accessors), the typed named-query interface, facet types, and the
- * `ModelDefinition` the runtime binds to a store (validator, defaults,
- * indexes, links, queries compiled ahead of time, facets, SQL table spec).
+ * Model classes, one file per model, written as text by the small printers
+ * of `declarations.ts` (prettier formats it): the class (mixin methods with
+ * `this` typed, link accessors), the typed named-query interface, facet
+ * types, and the `ModelDefinition` the runtime binds to a store (validator,
+ * defaults, indexes, links, queries compiled ahead of time, facets, SQL
+ * table spec).
  */
 import { posix } from "node:path";
 import {
-  printStructure,
-  StructureKind,
-  VariableDeclarationKind,
-  type ImportDeclarationStructure,
-  type MethodDeclarationStructure,
-  type OptionalKind,
-  type StatementStructures,
-} from "ts-morph";
+  printDeclarations,
+  type Declaration,
+  type ImportDeclaration,
+  type MethodDeclaration,
+} from "./declarations.js";
 import { compileQuery } from "../../query/index.js";
 import { definitionData } from "../ir/definition-data.js";
 import { kebabCase, pascalCase, withArticle } from "../ir/names.js";
@@ -54,10 +51,9 @@ export function emitModelClasses(
   const { specOf, byName } = lookupsFor(ir);
   return models.map((model) => {
     const path = `${kebabCase(model.name)}.ts`;
-    const contents = printStructure({
-      kind: StructureKind.SourceFile,
-      statements: modelStatements(byName, model, context.outDir, specOf.get(model.name)),
-    });
+    const contents = printDeclarations(
+      modelStatements(byName, model, context.outDir, specOf.get(model.name)),
+    );
     return { path, source: model.file, contents, model: model.name };
   });
 }
@@ -89,7 +85,7 @@ function modelStatements(
   model: ModelIR,
   outDir: string,
   sql: unknown,
-): StatementStructures[] {
+): Declaration[] {
   const name = model.name;
   const data = `${name}Data`;
   const queriesType = `${name}Queries`;
@@ -102,7 +98,7 @@ function modelStatements(
   });
 
   const runtimeImports = [...(base ? [] : ["ModelInstance"]), ...helpers].sort();
-  const imports: OptionalKind<ImportDeclarationStructure>[] = [];
+  const imports: Omit<ImportDeclaration, "kind">[] = [];
   if (runtimeImports.length > 0)
     imports.push({ moduleSpecifier: RUNTIME_PACKAGE, namedImports: runtimeImports });
   imports.push({
@@ -141,7 +137,7 @@ function modelStatements(
     imports.push({ moduleSpecifier: rel, namespaceImport: "mixin" });
   }
 
-  const methods: OptionalKind<MethodDeclarationStructure>[] = [];
+  const methods: MethodDeclaration[] = [];
   for (const fn of model.prototype?.exports ?? []) {
     methods.push({
       name: fn,
@@ -190,11 +186,11 @@ function modelStatements(
     };
   });
 
-  const statements: StatementStructures[] = [
-    ...imports.map((s) => ({ kind: StructureKind.ImportDeclaration as const, ...s })),
-    { kind: StructureKind.Interface, name, isExported: true, extends: [data] },
+  const statements: Declaration[] = [
+    ...imports.map((s) => ({ kind: "import" as const, ...s })),
+    { kind: "interface", name, isExported: true, extends: [data] },
     {
-      kind: StructureKind.Class,
+      kind: "class",
       name,
       isExported: true,
       docs: [`${withArticle(name)} record (${model.file}).`],
@@ -202,14 +198,14 @@ function modelStatements(
       methods,
     },
     {
-      kind: StructureKind.Interface,
+      kind: "interface",
       name: queriesType,
       isExported: true,
       docs: [`Typed wrappers for ${name}'s named queries.`],
       methods: queryMembers,
     },
     {
-      kind: StructureKind.Interface,
+      kind: "interface",
       name: `${name}Facets`,
       isExported: true,
       docs: [
@@ -222,7 +218,7 @@ function modelStatements(
       })),
     },
     {
-      kind: StructureKind.TypeAlias,
+      kind: "type",
       name: `${name}Model`,
       isExported: true,
       type: `Model<${name}, ${data}, ${queriesType}, ${name}Facets>`,
@@ -230,22 +226,17 @@ function modelStatements(
   ];
   for (const facet of model.facets) statements.push(...facetStatements(model, facet));
   statements.push({
-    kind: StructureKind.VariableStatement,
+    kind: "const",
     isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
     docs: [`Everything the runtime needs to bind ${name} to a store.`],
-    declarations: [
-      {
-        name: `${name}Definition`,
-        type: `ModelDefinition<${data}, ${name}, ${queriesType}>`,
-        initializer: definitionLiteral(model, compiled, sql),
-      },
-    ],
+    name: `${name}Definition`,
+    type: `ModelDefinition<${data}, ${name}, ${queriesType}>`,
+    initializer: definitionLiteral(model, compiled, sql),
   });
   return statements;
 }
 
-function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] {
+function facetStatements(model: ModelIR, facet: FacetIR): Declaration[] {
   const name = model.name;
   const type = `${name}${pascalCase(facet.name)}`;
   const union = (names: readonly string[]): string =>
@@ -262,7 +253,7 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
   const queries = `Pick<${name}Queries, ${union(facet.queries.map((q) => q.name))}>`;
   return [
     {
-      kind: StructureKind.TypeAlias,
+      kind: "type",
       name: `${type}Record`,
       isExported: true,
       docs: [
@@ -273,7 +264,7 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
       type: `{ readonly [K in keyof ${name} as K extends ${readonly} ? K : never]: ${name}[K] } & { [K in keyof ${name} as K extends ${hidden} | ${readonly} ? never : K]: ${name}[K] }${model.additionalProperties && facet.hidden.length > 0 ? ` & { readonly [K in ${hidden}]?: never }` : ""}`,
     },
     {
-      kind: StructureKind.TypeAlias,
+      kind: "type",
       name: `${type}Facet`,
       isExported: true,
       docs: [
@@ -282,7 +273,7 @@ function facetStatements(model: ModelIR, facet: FacetIR): StatementStructures[] 
       type: `Pick<ModelFacet<${type}Record, ${name}Data, ${queries}>, ${union(members)}>`,
     },
     {
-      kind: StructureKind.Function,
+      kind: "function",
       name: `${type.charAt(0).toLowerCase()}${type.slice(1)}Facet`,
       isExported: true,
       docs: [`The ${facet.name} facet of ${withArticle(name, false)} model, typed.`],

@@ -14,10 +14,10 @@
  * (meaningless in a module file). That is about a tenth of a validator's
  * text, and of the time prettier spends on it.
  *
- * Works on tokens (TypeScript's scanner, so strings, comments and regular
- * expression literals are skipped correctly), which costs a tenth of a parse.
+ * Works on tokens (acorn's tokenizer, so strings, comments and regular
+ * expression literals are skipped correctly), which costs a fraction of a parse.
  */
-import { ts } from "ts-morph";
+import { tokenizer, tokTypes as tt, type TokenType } from "acorn";
 
 /** The prefixes of ajv's external scope (ajv/dist/core.js EXT_SCOPE_NAMES). */
 const EXT_NAME =
@@ -25,42 +25,23 @@ const EXT_NAME =
 /** ajv's funcSourceUrl comment (the id is a JSON string). */
 const SOURCE_URL = /^\/\*# sourceURL="(?:[^"\\]|\\.)*" \*\/$/;
 
-const K = ts.SyntaxKind;
-/** After these tokens a `/` starts a regular expression, not a division. */
-const BEFORE_REGEX = new Set<ts.SyntaxKind>([
-  K.Unknown,
-  K.EqualsToken,
-  K.OpenParenToken,
-  K.CommaToken,
-  K.ColonToken,
-  K.OpenBracketToken,
-  K.ExclamationToken,
-  K.AmpersandAmpersandToken,
-  K.BarBarToken,
-  K.QuestionToken,
-  K.OpenBraceToken,
-  K.CloseBraceToken,
-  K.SemicolonToken,
-  K.ReturnKeyword,
-  K.EqualsEqualsEqualsToken,
-  K.ExclamationEqualsEqualsToken,
-  K.EqualsEqualsToken,
-  K.ExclamationEqualsToken,
-]);
-const DECLARES = new Set<ts.SyntaxKind>([
-  K.ConstKeyword,
-  K.LetKeyword,
-  K.VarKeyword,
-  K.FunctionKeyword,
-]);
-const TRIVIA = new Set<ts.SyntaxKind>([
-  K.WhitespaceTrivia,
-  K.NewLineTrivia,
-  K.SingleLineCommentTrivia,
-  K.MultiLineCommentTrivia,
-  K.ShebangTrivia,
-  K.ConflictMarkerTrivia,
-]);
+/** What a token is, as far as renaming cares. */
+type Kind = "const" | "declares" | "{" | "}" | ";" | "," | "." | ":" | "name" | "other";
+
+function kindOf(type: TokenType, value: unknown): Kind {
+  if (type === tt._const) return "const";
+  // `let` is a contextual keyword: acorn gives it as a name.
+  if (type === tt._var || type === tt._function || (type === tt.name && value === "let"))
+    return "declares";
+  if (type === tt.braceL || type === tt.dollarBraceL) return "{";
+  if (type === tt.braceR) return "}";
+  if (type === tt.semi) return ";";
+  if (type === tt.comma) return ",";
+  if (type === tt.dot || type === tt.questionDot) return ".";
+  if (type === tt.colon) return ":";
+  if (type === tt.name) return "name";
+  return "other";
+}
 
 interface Hit {
   readonly start: number;
@@ -87,12 +68,6 @@ export interface RenumberOptions {
 /** Renumber ajv's top-level names in `code` from 0, per prefix, in order of first appearance. */
 export function renumberAjvNames(code: string, options: RenumberOptions = {}): string {
   const prune = options.prune ?? false;
-  const scanner = ts.createScanner(
-    ts.ScriptTarget.Latest,
-    false,
-    ts.LanguageVariant.Standard,
-    code,
-  );
   const declared = new Set<string>();
   const hits: Hit[] = [];
   /** Ranges to cut: sourceURL comments, then dead statements. */
@@ -100,50 +75,50 @@ export function renumberAjvNames(code: string, options: RenumberOptions = {}): s
   const statements: ConstStatement[] = [];
   let open: ConstStatement | undefined;
   let depth = 0;
-  let previous: ts.SyntaxKind = K.Unknown;
+  let previous: Kind = "other";
   let previousStart = 0;
   let last: Hit | undefined;
-  for (let kind = scanner.scan(); kind !== K.EndOfFileToken; kind = scanner.scan()) {
-    if (TRIVIA.has(kind)) {
-      if (prune && kind === K.MultiLineCommentTrivia && SOURCE_URL.test(scanner.getTokenText())) {
-        // The empty statement ajv puts after it goes too.
-        let end = scanner.getTokenEnd();
-        if (code[end] === ";") end++;
-        cuts.push({ start: scanner.getTokenStart(), end });
-      }
-      continue;
-    }
-    if ((kind === K.SlashToken || kind === K.SlashEqualsToken) && BEFORE_REGEX.has(previous))
-      kind = scanner.reScanSlashToken();
-    if (last !== undefined && kind === K.ColonToken) last.member = true;
+  const tokens = tokenizer(code, {
+    ecmaVersion: "latest",
+    sourceType: "module",
+    onComment(block, _text, start, end) {
+      if (!prune || !block || !SOURCE_URL.test(code.slice(start, end))) return;
+      // The empty statement ajv puts after it goes too.
+      cuts.push({ start, end: code[end] === ";" ? end + 1 : end });
+    },
+  });
+  for (const token of tokens) {
+    const value = (token as { value?: unknown }).value;
+    const kind = kindOf(token.type, value);
+    if (last !== undefined && kind === ":") last.member = true;
     last = undefined;
-    if (kind === K.OpenBraceToken) depth++;
-    else if (kind === K.CloseBraceToken) depth--;
-    else if (kind === K.SemicolonToken && depth === 0 && open !== undefined) {
-      open.end = scanner.getTokenEnd();
+    if (kind === "{") depth++;
+    else if (kind === "}") depth--;
+    else if (kind === ";" && depth === 0 && open !== undefined) {
+      open.end = token.end;
       statements.push(open);
       open = undefined;
-    } else if (kind === K.Identifier) {
-      const name = scanner.getTokenText();
+    } else if (kind === "name") {
+      const name = value as string;
       if (EXT_NAME.test(name)) {
-        const declares = depth === 0 && DECLARES.has(previous);
+        const declares = depth === 0 && (previous === "const" || previous === "declares");
         if (declares) declared.add(name);
-        if (declares && previous === K.ConstKeyword && open === undefined)
+        if (declares && previous === "const" && open === undefined)
           open = { name, start: previousStart, end: -1 };
         const hit: Hit = {
-          start: scanner.getTokenStart(),
-          end: scanner.getTokenEnd(),
+          start: token.start,
+          end: token.end,
           name,
-          member: previous === K.DotToken || previous === K.QuestionDotToken,
+          member: previous === ".",
           declares,
         };
         hits.push(hit);
         // A key is an identifier right after `{` or `,` and right before `:`.
-        if (previous === K.OpenBraceToken || previous === K.CommaToken) last = hit;
+        if (previous === "{" || previous === ",") last = hit;
       }
     }
     previous = kind;
-    previousStart = scanner.getTokenStart();
+    previousStart = token.start;
   }
   if (prune) {
     const used = new Set(hits.filter((h) => !h.member && !h.declares).map((h) => h.name));
