@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { EmittedFile } from "./emit/emitted-file.js";
 import type { FormatPool } from "./format-pool.js";
 import { chunkLines, chunkSource, parseJsonModule, splitJsonModule } from "./format-json-module.js";
-import { printJs } from "./print-js.js";
+import { printJsAfter } from "./print-js.js";
 
 /** The prettier options of every generated file. */
 export const PRETTIER_OPTIONS = { printWidth: 100, trailingComma: "all", endOfLine: "lf" } as const;
@@ -94,11 +94,12 @@ export async function formatFile(file: EmittedFile, options: FormatFileOptions):
   }
   const parsers = parsersFor(file.path);
   const shouldFormat = usePrettier && parsers !== undefined && file.format !== false;
-  // Plain JavaScript is printed here as prettier would print it (print-js.ts); anything else goes to prettier.
+  // Plain JavaScript is printed as prettier would print it (print-js.ts), on the pool's workers when
+  // there are some; anything else goes to prettier.
   const run = (text: string, preformattedLines = 0): Promise<string> => {
-    const fast = printAfter(text, preformattedLines);
-    if (fast !== undefined) return Promise.resolve(fast);
-    return pool ? pool.format(text, parsers!) : prettierFormat(text, parsers!);
+    if (pool) return pool.format(text, parsers!, preformattedLines);
+    const fast = printJsAfter(text, preformattedLines);
+    return fast !== undefined ? Promise.resolve(fast) : prettierFormat(text, parsers!);
   };
   const jsonModule = shouldFormat ? parseJsonModule(file.contents) : undefined;
   let body = !shouldFormat
@@ -110,23 +111,6 @@ export async function formatFile(file: EmittedFile, options: FormatFileOptions):
   const text = banner(file) + body.replace(/^\n+/, "");
   cache?.set(key, text);
   return text;
-}
-
-/**
- * `text` formatted by `printJs`, its first `lines` lines kept as they are
- * (the emitter wrote them as prettier would), or undefined when the rest is
- * not JavaScript that `printJs` prints.
- */
-function printAfter(text: string, lines: number): string | undefined {
-  let at = 0;
-  for (let i = 0; i < lines; i++) {
-    const end = text.indexOf("\n", at);
-    if (end < 0 || end - at > 100) return undefined;
-    at = end + 1;
-  }
-  if (text[at] === "\n") return undefined;
-  const rest = printJs(text.slice(at));
-  return rest === undefined ? undefined : text.slice(0, at) + rest;
 }
 
 /** A JSON module's pieces formatted (each cached by its text) and joined. */

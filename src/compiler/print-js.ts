@@ -58,8 +58,9 @@ interface Node {
 export function printJs(text: string): string | undefined {
   let program: Node;
   const comments: Comment[] = [];
+  const { js, annotations } = withoutTypeAnnotations(text);
   try {
-    program = parse(text, {
+    program = parse(js, {
       ecmaVersion: "latest",
       sourceType: "module",
       onComment: comments,
@@ -68,7 +69,7 @@ export function printJs(text: string): string | undefined {
     return undefined;
   }
   try {
-    const doc = simplify(new JsPrinter(text, comments).program(program));
+    const doc = simplify(new JsPrinter(text, comments, annotations).program(program));
     return printer.printDocToString(doc, {
       printWidth: PRINT_WIDTH,
       tabWidth: TAB_WIDTH,
@@ -146,6 +147,49 @@ function simplify(doc: Doc): Doc {
     default:
       return doc;
   }
+}
+
+/**
+ * The one piece of TypeScript printJs reads: a top-level
+ * `export const name: Type<A, B> = {...}` (a model's definition), its type
+ * a plain reference with plain arguments. The annotation is blanked out for
+ * acorn (spaces, so every offset stays) and printed back as written.
+ */
+const ANNOTATED_CONST =
+  /^export const ([A-Za-z_$][\w$]*)(: [A-Za-z_$][\w$]*(?:<[A-Za-z_$][\w$]*(?:, [A-Za-z_$][\w$]*)*>)?) = \{/gm;
+
+function withoutTypeAnnotations(text: string): {
+  js: string;
+  annotations: ReadonlyMap<number, string>;
+} {
+  const annotations = new Map<number, string>();
+  const js = text.replace(ANNOTATED_CONST, (match, name: string, type: string, at: number) => {
+    annotations.set(at + "export const ".length, type);
+    return `export const ${name}${" ".repeat(type.length)} = {`;
+  });
+  return { js, annotations };
+}
+
+/**
+ * `text` formatted by `printJs`, its first `lines` lines kept as they are
+ * (an emitter wrote them as prettier prints them: see
+ * `EmittedFile.preformattedLines`), or undefined when the rest is not
+ * JavaScript that `printJs` prints.
+ */
+export function printJsAfter(text: string, lines: number): string | undefined {
+  let at = 0;
+  for (let i = 0; i < lines; i++) {
+    const end = text.indexOf("\n", at);
+    if (end < 0) return undefined;
+    // Prettier never breaks a comment; any other line over the width it would.
+    if (end - at > PRINT_WIDTH && !/^\s*(?:\/\*\*.*\*\/|\/\/.*)$/.test(text.slice(at, end)))
+      return undefined;
+    at = end + 1;
+  }
+  // Prettier would keep a blank line there.
+  if (text[at] === "\n") return undefined;
+  const rest = printJs(text.slice(at));
+  return rest === undefined ? undefined : text.slice(0, at) + rest;
 }
 
 function unsupported(what: string): never {
@@ -256,6 +300,8 @@ class JsPrinter {
   constructor(
     private readonly text: string,
     private readonly comments: readonly Comment[],
+    /** Type annotations blanked out for acorn, by the offset of the name they follow. */
+    private readonly annotations: ReadonlyMap<number, string> = new Map(),
   ) {}
 
   private get parent(): Node {
@@ -351,8 +397,15 @@ class JsPrinter {
         return [this.printField(node, "expression"), ";"];
       case "VariableDeclaration":
         return this.variableDeclaration(node);
-      case "VariableDeclarator":
-        return this.assignment(node, this.printField(node, "id"), " =", "init");
+      case "VariableDeclarator": {
+        const type = this.annotations.get(node.id.start as number);
+        if (type === undefined)
+          return this.assignment(node, this.printField(node, "id"), " =", "init");
+        // `export const name: Type<...> = {`: prettier would break inside the type arguments were it too long.
+        const left = `${node.id.name as string}${type}`;
+        if (`export const ${left} = {`.length > PRINT_WIDTH) unsupported("long annotated const");
+        return this.assignment(node, left, " =", "init");
+      }
       case "IfStatement":
         return this.ifStatement(node);
       case "BlockStatement":

@@ -161,6 +161,14 @@ describe("printJs", () => {
       }
   }, 60_000);
 
+  it("prints a model definition's annotated const as prettier does, and leaves a long one to prettier", async () => {
+    const definition = (name: string): string =>
+      `/** Everything. */\nexport const ${name}Definition: ModelDefinition<${name}Data, ${name}, ${name}Queries> = {\nname: "${name}", predicate: function (record, parameters) { if (record != null && record.constructor === Object && Object.getPrototypeOf(record) === Object.prototype) { return (queryEq(record.name, queryParameter(parameters, 1))); } return false; }, links: [{ "rel": "parent", "many": false }] };\n`;
+    const short = definition("Note");
+    expect(printJs(short)).toBe(await prettier(short));
+    expect(printJs(definition("N".repeat(40)))).toBeUndefined();
+  });
+
   it("leaves code it does not know to prettier", () => {
     for (const text of [
       "const f = (a) => a;\n",

@@ -5,7 +5,10 @@
  * few shapes need no TypeScript compiler in the build (loading ts-morph cost
  * ~0.8 s of CPU per build). Blank lines fall where ts-morph put them (around
  * declarations with a body, between methods, after the imports), since
- * prettier keeps blank lines; everything else is prettier's to lay out.
+ * prettier keeps blank lines. Each declaration is written as prettier
+ * prints it when it fits on its lines; `printDeclarations` says how many
+ * leading lines are surely so (`preformattedLines`), so that only the
+ * definition after them needs formatting (print-js.ts).
  */
 
 export interface Parameter {
@@ -100,7 +103,10 @@ function print(d: Declaration): string {
       d.namespaceImport !== undefined
         ? `* as ${d.namespaceImport}`
         : `{ ${(d.namedImports ?? []).join(", ")} }`;
-    return `import ${d.isTypeOnly ? "type " : ""}${names} from ${JSON.stringify(d.moduleSpecifier)};`;
+    const line = `import ${d.isTypeOnly ? "type " : ""}${names} from ${JSON.stringify(d.moduleSpecifier)};`;
+    // prettier's form of named imports too long for a line
+    if (line.length <= 100 || d.namespaceImport !== undefined) return line;
+    return `import ${d.isTypeOnly ? "type " : ""}{\n${(d.namedImports ?? []).map((n) => `  ${n},\n`).join("")}} from ${JSON.stringify(d.moduleSpecifier)};`;
   }
   const head = `${jsDoc(d.docs, "")}${d.isExported ? "export " : ""}`;
   switch (d.kind) {
@@ -132,17 +138,47 @@ function print(d: Declaration): string {
 const hasBody = (d: Declaration): boolean =>
   d.kind === "interface" || d.kind === "class" || d.kind === "function";
 
-/** The declarations as a module's text. */
-export function printDeclarations(declarations: readonly Declaration[]): string {
-  let out = "";
+/**
+ * Whether prettier prints `text` (declarations as `print` writes them) as it
+ * is: every line but a comment fits in 100 columns, no comment spans lines
+ * (prettier re-indents those), no type has braces (object and mapped types
+ * break by rules of their own), and no string has quotes or escapes.
+ */
+function asPrettierPrintsIt(text: string): boolean {
+  return text
+    .split("\n")
+    .every(
+      (line) =>
+        /^\s*\/\*\*.*\*\/$/.test(line) ||
+        (line.length <= 100 &&
+          !/\/\*|\*\/|\\|'|`/.test(line) &&
+          !(/^export type /.test(line) && /[{}]/.test(line)) &&
+          !/"[^"]*[^\w$./{}?=-][^"]*"/.test(line)),
+    );
+}
+
+/**
+ * The declarations as a module's text, and how many of its leading lines
+ * prettier would print as they are: every line before a final `const`
+ * (whose initializer is left to the formatter), when they pass
+ * `asPrettierPrintsIt`.
+ */
+export function printDeclarations(declarations: readonly Declaration[]): {
+  text: string;
+  preformattedLines?: number;
+} {
+  let text = "";
+  let head: string | undefined;
   declarations.forEach((d, i) => {
     const before = declarations[i - 1];
     if (
       before !== undefined &&
       (hasBody(before) || hasBody(d) || (before.kind === "import") !== (d.kind === "import"))
     )
-      out += "\n";
-    out += `${print(d)}\n`;
+      text += "\n";
+    if (i === declarations.length - 1 && d.kind === "const" && !text.endsWith("\n\n")) head = text;
+    text += `${print(d)}\n`;
   });
-  return out;
+  if (head === undefined || !asPrettierPrintsIt(head)) return { text };
+  return { text, preformattedLines: head.split("\n").length - 1 };
 }

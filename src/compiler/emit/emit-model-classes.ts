@@ -51,10 +51,16 @@ export function emitModelClasses(
   const { specOf, byName } = lookupsFor(ir);
   return models.map((model) => {
     const path = `${kebabCase(model.name)}.ts`;
-    const contents = printDeclarations(
+    const { text, preformattedLines } = printDeclarations(
       modelStatements(byName, model, context.outDir, specOf.get(model.name)),
     );
-    return { path, source: model.file, contents, model: model.name };
+    return {
+      path,
+      source: model.file,
+      contents: text,
+      ...(preformattedLines === undefined ? {} : { preformattedLines }),
+      model: model.name,
+    };
   });
 }
 

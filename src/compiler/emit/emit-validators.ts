@@ -78,7 +78,7 @@ function typed(code: string, fn: string, model: ModelIR): Omit<EmittedFile, "pat
     `import type { ModelValidateFunction } from "${RUNTIME_PACKAGE}";`,
     ...(imports === "" ? [] : [imports.slice(0, -1)]),
     `/** Validates ${withArticle(model.name, false)} record against ${model.file}. */`,
-    `export const ${fn}: ModelValidateFunction = ${found[1]} as unknown as ModelValidateFunction;`,
+    ...exportLines(fn, found[1]!),
   ];
   // Prettier would break a line over 100 columns (a long model name): then it formats the whole file.
   const fits = head.every((l) => l.length <= 100) && !body.startsWith("\n");
@@ -87,6 +87,13 @@ function typed(code: string, fn: string, model: ModelIR): Omit<EmittedFile, "pat
     ...(fits ? { preformattedLines: head.length } : {}),
     model: model.name,
   };
+}
+
+/** The typed export as prettier prints it: broken after `=` when the line is too long. */
+function exportLines(fn: string, name: string): string[] {
+  const left = `export const ${fn}: ModelValidateFunction =`;
+  const right = `${name} as unknown as ModelValidateFunction;`;
+  return `${left} ${right}`.length <= 100 ? [`${left} ${right}`] : [left, `  ${right}`];
 }
 
 /**
