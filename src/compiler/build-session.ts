@@ -221,6 +221,8 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       for (const emit of MODEL_EMITTERS)
         dispatch(await emit(ir, { outDir, models: new Set(batch) }));
     for (const emit of PROJECT_EMITTERS) dispatch(await emit(ir, { outDir, models: affected }));
+    // Everything is emitted: this thread formats beside the workers rather than wait for them.
+    pool?.help();
     const fresh = await Promise.all(formatted);
     const formattedNew = formatCache.size > cachedBefore;
 

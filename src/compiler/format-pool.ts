@@ -21,12 +21,19 @@ import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { PRETTIER_OPTIONS } from "./format-file.js";
+import { printJsAfter } from "./print-js.js";
 
 /** Formats text on worker threads; `close()` ends the workers. */
 export interface FormatPool {
   readonly size: number;
   /** Format `text`, whose first `preformattedLines` lines are already as prettier prints them. */
   format(text: string, parsers: readonly string[], preformattedLines?: number): Promise<string>;
+  /**
+   * Format queued jobs on the calling thread too, while the next one is
+   * print-js's (prettier's are left to the workers, which have it loaded):
+   * for a caller with nothing else to do but wait for the pool.
+   */
+  help(): void;
   close(): Promise<void>;
 }
 
@@ -101,7 +108,9 @@ export function poolSizeFor(jobs: number): number {
   const cores = availableParallelism();
   // Loading prettier in a worker costs about as much as formatting 20 files.
   if (cores < 2 || jobs < 60) return 0;
-  return Math.min(cores, 4, Math.ceil(jobs / 60));
+  // The main thread emits all the while: a worker per other core. More only compete with it (on 2
+  // cores, 2 workers cost a 200-model build ~1 s more CPU and wall than 1: each warms up prettier).
+  return Math.min(cores - 1, 4, Math.ceil(jobs / 60));
 }
 
 /** print-js beside this module (print-js.js in dist/; under a TypeScript loader, print-js.ts). */
@@ -113,6 +122,9 @@ const PRINT_JS = new URL(
 export function createFormatPool(size: number): FormatPool {
   const prettier = createRequire(import.meta.url).resolve("prettier");
   const counter = new SharedArrayBuffer(4);
+  const next = new Int32Array(counter);
+  /** Jobs not settled yet, for `help`. */
+  const queued = new Map<number, { text: string; lines: number }>();
   const pending = new Map<
     number,
     { resolve: (text: string) => void; reject: (error: Error) => void }
@@ -122,6 +134,7 @@ export function createFormatPool(size: number): FormatPool {
     const job = pending.get(message.seq);
     if (!job) return;
     pending.delete(message.seq);
+    queued.delete(message.seq);
     // An idle pool never keeps the process alive; a busy one does.
     if (pending.size === 0) for (const w of workers) w.unref();
     if (message.text !== undefined) job.resolve(message.text);
@@ -149,9 +162,22 @@ export function createFormatPool(size: number): FormatPool {
       if (pending.size === 0) for (const w of workers) w.ref();
       return new Promise<string>((resolve, reject) => {
         pending.set(job, { resolve, reject });
+        queued.set(job, { text, lines: preformattedLines });
         for (const w of workers)
           w.postMessage({ seq: job, text, parsers, lines: preformattedLines });
       });
+    },
+    help() {
+      for (;;) {
+        const claim = Atomics.load(next, 0);
+        const job = queued.get(claim);
+        if (claim >= seq || job === undefined) return;
+        const text = printJsAfter(job.text, job.lines);
+        if (text === undefined) return;
+        // Claimed only if no worker took this number meanwhile (then try the next one).
+        if (Atomics.compareExchange(next, 0, claim, claim + 1) === claim)
+          settle({ seq: claim, text });
+      }
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -24,4 +24,27 @@ describe("format pool", () => {
       await pool.close();
     }
   });
+
+  it("lets the calling thread format queued jobs beside the workers (help), each job once, and stays usable", async () => {
+    const pool = createFormatPool(1);
+    try {
+      // JavaScript print-js prints (the caller may take it) and TypeScript it leaves to the workers' prettier.
+      const texts = Array.from({ length: 120 }, (_, i) =>
+        i % 3 === 2
+          ? `export interface I${i} { a : string ; b? : number }`
+          : `const  a${i}={x:${i},y:["a", "b"], long: "${"z".repeat(i)}"}`,
+      );
+      const parsers = ["babel-ts", "typescript"];
+      const results = texts.map((t) => pool.format(t, parsers));
+      pool.help();
+      const expected = await Promise.all(texts.map((t) => prettierFormat(t, parsers)));
+      expect(await Promise.all(results)).toEqual(expected);
+      // Numbers the caller claimed are not lost to the next batch (as in watch mode).
+      const again = texts.slice(0, 9).map((t) => pool.format(t, parsers));
+      pool.help();
+      expect(await Promise.all(again)).toEqual(expected.slice(0, 9));
+    } finally {
+      await pool.close();
+    }
+  });
 });
