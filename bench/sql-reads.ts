@@ -9,13 +9,22 @@
  *   the same WHERE clause written in Kysely, rows as the driver gives them;
  * - get by id: `SqlStore.get` against `selectFrom().where("id", "=", id)`.
  *
- * Runs alternate between the two sides, so load and caches favour neither;
+ * Runs alternate between the sides, so load and caches favour neither;
  * every side must find the same ids, or the run fails. Each side reports its
  * median wall time and this process's CPU time (on PGlite that includes the
  * database; on a server, its work shows only in wall time).
  *
- *   npx tsx bench/sql-reads.ts [--size 100000] [--runs 7] [--gets 1000]
+ * `--baseline <dir>` adds a third side: the SqlStore of another checkout
+ * (its `src/`, e.g. `git worktree add /tmp/base <commit>` with node_modules
+ * linked), on its own pool from its own openDatabase for a server (PGlite is
+ * one in-process database, so it shares this run's), in the same rounds: a
+ * before/after comparison in one process, which a loaded machine cannot skew
+ * between two runs.
+ *
+ *   npx tsx bench/sql-reads.ts [--size 100000] [--runs 7] [--gets 1000] [--baseline <dir>]
  */
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { sql, type Kysely } from "kysely";
 import { openDatabase } from "../src/store/sql/open-database.js";
@@ -48,6 +57,7 @@ const { values } = parseArgs({
     size: { type: "string", default: "100000" },
     runs: { type: "string", default: "7" },
     gets: { type: "string", default: "1000" },
+    baseline: { type: "string" },
     // Options `npm run bench -- ...` hands every bench: --quick runs less.
     quick: { type: "boolean", default: false },
     sizes: { type: "string" },
@@ -79,34 +89,43 @@ interface Timed {
   readonly cpu: number;
 }
 
-/** Runs `a` and `b` alternately (after one untimed run each); medians of wall and CPU time in ms. */
-async function pair<A, B>(
-  a: () => Promise<A>,
-  b: () => Promise<B>,
-): Promise<{ a: Timed; b: Timed; resultA: A; resultB: B }> {
-  let resultA = await a();
-  let resultB = await b();
-  const wall: [number[], number[]] = [[], []];
-  const cpu: [number[], number[]] = [[], []];
-  const time = async <R>(side: 0 | 1, run: () => Promise<R>): Promise<R> => {
-    const startCpu = process.cpuUsage();
-    const start = performance.now();
-    const result = await run();
-    wall[side].push(performance.now() - start);
-    const used = process.cpuUsage(startCpu);
-    cpu[side].push((used.user + used.system) / 1000);
-    return result;
-  };
-  for (let i = 0; i < RUNS; i++) {
-    resultA = await time(0, a);
-    resultB = await time(1, b);
-  }
+/** Runs the sides in turn (after one untimed run each); medians of wall and CPU time in ms, and each side's last result. */
+async function alternate<R>(
+  sides: readonly (() => Promise<R>)[],
+): Promise<{ timed: Timed[]; results: R[] }> {
+  const results: R[] = [];
+  for (const side of sides) results.push(await side());
+  const wall: number[][] = sides.map(() => []);
+  const cpu: number[][] = sides.map(() => []);
+  for (let i = 0; i < RUNS; i++)
+    for (let side = 0; side < sides.length; side++) {
+      const startCpu = process.cpuUsage();
+      const start = performance.now();
+      results[side] = await sides[side]!();
+      wall[side]!.push(performance.now() - start);
+      const used = process.cpuUsage(startCpu);
+      cpu[side]!.push((used.user + used.system) / 1000);
+    }
   return {
-    a: { wall: median(wall[0]), cpu: median(cpu[0]) },
-    b: { wall: median(wall[1]), cpu: median(cpu[1]) },
-    resultA,
-    resultB,
+    timed: sides.map((_, side) => ({ wall: median(wall[side]!), cpu: median(cpu[side]!) })),
+    results,
   };
+}
+
+/** What a baseline checkout provides: its SqlStore and openDatabase. */
+interface Baseline {
+  readonly dir: string;
+  readonly SqlStore: typeof SqlStore;
+  readonly openDatabase: typeof openDatabase;
+}
+
+async function loadBaseline(dir: string): Promise<Baseline> {
+  const load = (path: string) => import(pathToFileURL(resolve(dir, path)).href);
+  const [{ SqlStore }, { openDatabase }] = await Promise.all([
+    load("src/store/sql/sql-store.ts"),
+    load("src/store/sql/open-database.ts"),
+  ]);
+  return { dir, SqlStore, openDatabase };
 }
 
 /** One table row: SqlStore and raw Kysely, wall (CPU) each, and both ratios. */
@@ -115,8 +134,19 @@ function row(target: string, what: string, store: Timed, raw: Timed): string {
   return `| ${target} | ${what} | ${both(store)} | ${both(raw)} | ${formatRatio(store.wall / raw.wall)} (${formatRatio(store.cpu / raw.cpu)}) |`;
 }
 
-async function bench(target: string, url: string): Promise<string[]> {
+async function bench(
+  target: string,
+  url: string,
+  baseline: Baseline | undefined,
+): Promise<string[]> {
   const db: Kysely<any> = openDatabase(url);
+  // A server gets the baseline's own pool (its type parsers); PGlite in memory is this run's database.
+  const baseDb: Kysely<any> | undefined =
+    baseline === undefined
+      ? undefined
+      : url.startsWith("postgres")
+        ? baseline.openDatabase(url)
+        : db;
   const schema = `bench_reads_${process.pid}`;
   const lines: string[] = [];
   try {
@@ -136,8 +166,13 @@ async function bench(target: string, url: string): Promise<string[]> {
         .execute();
     await sql`analyze ${sql.id(schema, "person")}`.execute(db);
     const store = new SqlStore<Record<string, unknown>>({ db, table: spec, schema });
+    const baseStore =
+      baseline === undefined
+        ? undefined
+        : new baseline.SqlStore<Record<string, unknown>>({ db: baseDb!, table: spec, schema });
+    const baseLabel = baseline === undefined ? "" : `, baseline ${baseline.dir}`;
 
-    const w1 = await pair(
+    const w1 = await alternate<unknown[]>([
       () =>
         raw
           .selectFrom("person")
@@ -151,16 +186,27 @@ async function bench(target: string, url: string): Promise<string[]> {
           )
           .execute(),
       async () => (await store.query(W1)) as Record<string, unknown>[],
-    );
-    if (idSum(w1.resultA as { id: unknown }[]) !== idSum(w1.resultB as { id: unknown }[]))
+      ...(baseStore === undefined
+        ? []
+        : [async () => (await baseStore.query(W1)) as Record<string, unknown>[]]),
+    ]);
+    const [rawRows, ...storeRows] = w1.results as { id: unknown }[][];
+    if (storeRows.some((rows) => idSum(rows) !== idSum(rawRows!)))
       throw new Error("bench check failed: W1 differs between raw Kysely and SqlStore");
-    lines.push(
-      row(target, `W1 compound filter (${w1.resultB.length} rows, index on country)`, w1.b, w1.a),
-    );
+    const w1Case = `W1 compound filter (${rawRows!.length} rows, index on country)`;
+    lines.push(row(target, w1Case, w1.timed[1]!, w1.timed[0]!));
+    if (baseStore !== undefined)
+      lines.push(row(target, `${w1Case}${baseLabel}`, w1.timed[2]!, w1.timed[0]!));
 
     const random = mulberry32(11);
     const ids = Array.from({ length: GETS }, () => 1 + Math.floor(random() * SIZE));
-    const gets = await pair(
+    const getsFrom =
+      (from: { get(id: number): Promise<Record<string, unknown> | undefined> }) => async () => {
+        let sum = 0;
+        for (const id of ids) sum += Number((await from.get(id))!.age);
+        return sum;
+      };
+    const gets = await alternate<number>([
       async () => {
         let sum = 0;
         for (const id of ids)
@@ -170,17 +216,18 @@ async function bench(target: string, url: string): Promise<string[]> {
           );
         return sum;
       },
-      async () => {
-        let sum = 0;
-        for (const id of ids) sum += Number((await store.get(id))!.age);
-        return sum;
-      },
-    );
-    if (gets.resultA !== gets.resultB) throw new Error("bench check failed: get differs");
-    lines.push(row(target, `get by id ×${GETS}`, gets.b, gets.a));
+      getsFrom(store),
+      ...(baseStore === undefined ? [] : [getsFrom(baseStore)]),
+    ]);
+    if (gets.results.some((sum) => sum !== gets.results[0]))
+      throw new Error("bench check failed: get differs");
+    lines.push(row(target, `get by id ×${GETS}`, gets.timed[1]!, gets.timed[0]!));
+    if (baseStore !== undefined)
+      lines.push(row(target, `get by id ×${GETS}${baseLabel}`, gets.timed[2]!, gets.timed[0]!));
   } finally {
     await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(db);
     await db.destroy();
+    if (baseDb !== undefined && baseDb !== db) await baseDb.destroy();
   }
   return lines;
 }
@@ -189,6 +236,8 @@ const lines = [
   `| database | case (${SIZE.toLocaleString("en")} people) | SqlStore wall (CPU) | raw Kysely wall (CPU) | ratio wall (CPU) |`,
   "| --- | --- | --- | --- | --- |",
 ];
-lines.push(...(await bench("PGlite", "memory:")));
-if (process.env.DATABASE_URL) lines.push(...(await bench("PostgreSQL", process.env.DATABASE_URL)));
+const baseline = values.baseline === undefined ? undefined : await loadBaseline(values.baseline);
+lines.push(...(await bench("PGlite", "memory:", baseline)));
+if (process.env.DATABASE_URL)
+  lines.push(...(await bench("PostgreSQL", process.env.DATABASE_URL, baseline)));
 console.log(lines.join("\n"));
