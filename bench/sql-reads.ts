@@ -19,9 +19,12 @@
  * linked), on its own pool from its own openDatabase for a server (PGlite is
  * one in-process database, so it shares this run's), in the same rounds: a
  * before/after comparison in one process, which a loaded machine cannot skew
- * between two runs.
+ * between two runs. Under `node --expose-gc` every timed run starts after a
+ * collection, so no side pays for the garbage of the side before it (sides
+ * that allocate differently, e.g. Dates against text, otherwise trade GC).
  *
  *   npx tsx bench/sql-reads.ts [--size 100000] [--runs 7] [--gets 1000] [--baseline <dir>]
+ *   node --expose-gc --import tsx bench/sql-reads.ts ...
  */
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -89,6 +92,8 @@ interface Timed {
   readonly cpu: number;
 }
 
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+
 /** Runs the sides in turn (after one untimed run each); medians of wall and CPU time in ms, and each side's last result. */
 async function alternate<R>(
   sides: readonly (() => Promise<R>)[],
@@ -99,6 +104,8 @@ async function alternate<R>(
   const cpu: number[][] = sides.map(() => []);
   for (let i = 0; i < RUNS; i++)
     for (let side = 0; side < sides.length; side++) {
+      // With --expose-gc, no side pays for collecting the garbage the side before it left.
+      collectGarbage?.();
       const startCpu = process.cpuUsage();
       const start = performance.now();
       results[side] = await sides[side]!();
