@@ -37,12 +37,13 @@ export interface FormatPool {
   close(): Promise<void>;
 }
 
-// A fixed script (no user input): loads prettier by absolute path; claims job numbers from the shared
-// counter, formats each with the first parser that accepts its text. Jobs arrive in the same order at
+// A fixed script (no user input): loads prettier by absolute path when first needed; claims job
+// numbers from the shared counter, formats each with the first parser that accepts its text. Jobs arrive in the same order at
 // every worker, so a claimed number that has not arrived yet arrives later on this worker too.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
-const prettier = require(workerData.prettier);
+// prettier is loaded by the first job print-js declines (often none but a few project files).
+let prettier;
 let printJsAfter;
 const printJsReady = import(workerData.printJs).then(
   (module) => { printJsAfter = module.printJsAfter; },
@@ -62,6 +63,7 @@ async function format({ seq, text, parsers, lines }) {
     // prettier decides
   }
   let failure;
+  prettier ??= require(workerData.prettier);
   for (const parser of parsers) {
     try {
       return { seq, text: await prettier.format(text, { ...workerData.options, parser }) };

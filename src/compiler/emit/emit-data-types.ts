@@ -11,6 +11,7 @@ import { kebabCase, pascalCase } from "../ir/names.js";
 import type { ModelIR, ProjectIR } from "../ir/types.js";
 import type { EmittedFile } from "./emitted-file.js";
 import type { EmitContext } from "./emitters.js";
+import { plainDeclarationsAsPrettierPrints } from "./plain-declarations.js";
 import { selectedModels } from "./selected-models.js";
 
 const PERSTORE_KEYWORDS = [
@@ -165,10 +166,15 @@ async function emitModelTypes(
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([file, names]) => `import type { ${[...names].sort().join(", ")} } from "${file}";`)
     .join("\n");
+  const contents = `${header}\n\n${parts.join("\n")}`;
+  // Plain interfaces are written as prettier prints them, so the build need not run prettier on them.
+  const plain = plainDeclarationsAsPrettierPrints(contents);
   return {
     path: `${kebabCase(model.name)}.types.ts`,
     source: model.file,
-    contents: `${header}\n\n${parts.join("\n")}`,
+    ...(plain === undefined
+      ? { contents }
+      : { contents: plain, preformattedLines: plain.split("\n").length - 1 }),
     model: model.name,
   };
 }
