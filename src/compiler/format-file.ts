@@ -8,6 +8,7 @@ import type { EmittedFile } from "./emit/emitted-file.js";
 import type { FormatPool } from "./format-pool.js";
 import { chunkLines, chunkSource, parseJsonModule, splitJsonModule } from "./format-json-module.js";
 import { printJsAfter } from "./print-js.js";
+import { printJsonProperties } from "./print-json.js";
 
 /** The prettier options of every generated file. */
 export const PRETTIER_OPTIONS = { printWidth: 100, trailingComma: "all", endOfLine: "lf" } as const;
@@ -130,7 +131,9 @@ async function formatInPieces(
       keys.push(key);
       const hit = cache?.get(key);
       if (hit !== undefined) return hit;
-      const lines = chunkLines(piece, await run(source));
+      // Printed from the values (print-json.ts), else formatted as text.
+      const lines =
+        printJsonProperties(piece.properties, piece.depth) ?? chunkLines(piece, await run(source));
       cache?.set(key, lines);
       return lines;
     }),

@@ -23,6 +23,8 @@ export interface JsonModule {
 export interface JsonChunk {
   readonly depth: number;
   readonly source: string;
+  /** The same properties as values, in order. */
+  readonly properties: readonly (readonly [string, unknown])[];
 }
 
 /** Objects smaller than this stay whole: splitting them saves nothing and they may print on one line. */
@@ -90,10 +92,12 @@ export function splitJsonModule(module: JsonModule): Piece[] {
 
 function splitObject(value: Record<string, unknown>, depth: number, out: Piece[]): void {
   let group: string[] = [];
+  let properties: [string, unknown][] = [];
   let size = 0;
   const flush = (): void => {
-    if (group.length > 0) out.push({ depth, source: group.join(",") });
+    if (group.length > 0) out.push({ depth, source: group.join(","), properties });
     group = [];
+    properties = [];
     size = 0;
   };
   const indent = "  ".repeat(depth);
@@ -121,6 +125,7 @@ function splitObject(value: Record<string, unknown>, depth: number, out: Piece[]
     }
     if (size > 0 && size + text.length > GROUP_SIZE) flush();
     group.push(text);
+    properties.push([key, child]);
     size += text.length;
   }
   flush();
