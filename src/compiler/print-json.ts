@@ -77,8 +77,12 @@ function alwaysBreaks(items: readonly unknown[]): boolean {
   );
 }
 
-/** The value on one line, or undefined when it cannot be (something in it always breaks). */
-function flat(value: unknown): string | undefined {
+/**
+ * The value on one line, or undefined when it cannot be: something in it
+ * always breaks, or (for an object or array) it is longer than `budget`, so
+ * a large value is not written out whole at every depth.
+ */
+function flat(value: unknown, budget: number): string | undefined {
   if (value === null) return "null";
   switch (typeof value) {
     case "string":
@@ -96,23 +100,24 @@ function flat(value: unknown): string | undefined {
     if (value.length === 0) return "[]";
     if (value.every((v) => typeof v === "number")) decline();
     if (alwaysBreaks(value)) return undefined;
-    const items: string[] = [];
+    let out = "[";
     for (const item of value) {
-      const text = flat(item);
-      if (text === undefined) return undefined;
-      items.push(text);
+      const text = flat(item, budget - out.length);
+      if (text === undefined || out.length + text.length > budget) return undefined;
+      out += out === "[" ? text : `, ${text}`;
     }
-    return `[${items.join(", ")}]`;
+    return `${out}]`;
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return "{}";
-  const members: string[] = [];
+  let out = "{ ";
   for (const [key, member] of entries) {
-    const text = flat(member);
+    const text = flat(member, budget - out.length);
     if (text === undefined) return undefined;
-    members.push(`${keyText(key)}: ${text}`);
+    out += `${out === "{ " ? "" : ", "}${keyText(key)}: ${text}`;
+    if (out.length > budget) return undefined;
   }
-  return `{ ${members.join(", ")} }`;
+  return `${out} }`;
 }
 
 /**
@@ -122,7 +127,7 @@ function flat(value: unknown): string | undefined {
  */
 function member(value: unknown, indent: number, prefix: string, out: string[]): void {
   const pad = " ".repeat(indent);
-  const text = flat(value);
+  const text = flat(value, WIDTH);
   const isContainer =
     value !== null &&
     typeof value === "object" &&
