@@ -52,6 +52,19 @@ export interface BuildCacheState {
   readonly formatted: ReadonlyMap<string, string>;
   /** `sourceFingerprint`s of schema files the build checked and found no problem in. */
   readonly checkedSources: readonly string[];
+  /**
+   * Output files as the build left them (path -> format key, size, mtime):
+   * a later build takes a file whose size and modification time are still
+   * these to hold that key's text, without reading it.
+   */
+  readonly outputs?: ReadonlyMap<string, OutputStamp>;
+}
+
+/** An output file as a build wrote or found it. */
+export interface OutputStamp {
+  readonly key: string;
+  readonly size: number;
+  readonly mtimeMs: number;
 }
 
 /** What identifies a schema file's checks: its path and a hash of its text. */
@@ -156,12 +169,21 @@ export async function saveBuildCache(
       writable: true,
       configurable: true,
     });
+  const outputs: Record<string, [string, number, number]> = {};
+  for (const [path, { key, size, mtimeMs }] of state.outputs ?? [])
+    Object.defineProperty(outputs, path, {
+      value: [key, size, mtimeMs],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   const data = {
     tag,
     outDir: state.outDir,
     checkedSources: state.checkedSources,
     models,
     formatted,
+    outputs,
   };
   await writeFileAtomic(file, JSON.stringify(data), { encoding: "utf8" });
   await rm(join(root, OLD_FORMAT_CACHE_FILE), { force: true });
@@ -196,7 +218,28 @@ function parseState(data: unknown, tag: string): BuildCacheState | undefined {
     }
     models.set(name, { fingerprint: entry["fingerprint"], files: checked });
   }
-  return { outDir: data["outDir"], models, formatted, checkedSources: checkedSources as string[] };
+  // Absent in a cache of an earlier version: every file is then read once.
+  const outputs = new Map<string, OutputStamp>();
+  const rawOutputs = data["outputs"] ?? {};
+  if (!isObject(rawOutputs)) return undefined;
+  for (const [path, stamp] of Object.entries(rawOutputs)) {
+    if (
+      !SAFE_PATH.test(path) ||
+      !Array.isArray(stamp) ||
+      typeof stamp[0] !== "string" ||
+      typeof stamp[1] !== "number" ||
+      typeof stamp[2] !== "number"
+    )
+      return undefined;
+    outputs.set(path, { key: stamp[0], size: stamp[1], mtimeMs: stamp[2] });
+  }
+  return {
+    outDir: data["outDir"],
+    models,
+    formatted,
+    checkedSources: checkedSources as string[],
+    outputs,
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -13,12 +13,14 @@ import { join, posix, resolve } from "node:path";
 import { loadConfig, type PerstoreConfig } from "./config.js";
 import { MODEL_EMITTERS, PROJECT_EMITTERS } from "./emit/emitters.js";
 import type { EmittedFile } from "./emit/emitted-file.js";
+import { lstat } from "node:fs/promises";
 import {
   buildCacheTag,
   loadBuildCache,
   saveBuildCache,
   sourceFingerprint,
   type CachedModelFile,
+  type OutputStamp,
 } from "./build-cache-file.js";
 import { formatFile, formatKey, piecesKeyOf, type FormatCache } from "./format-file.js";
 import { createFormatPool, poolSizeFor, type FormatPool } from "./format-pool.js";
@@ -110,6 +112,55 @@ function previousFromCache(
   return { fingerprints, modelFiles, outDir: cached.outDir, tag };
 }
 
+/** The stamp of a file as it is on disk now, or undefined when it is not a file there. */
+async function stampOf(path: string, key: string): Promise<OutputStamp | undefined> {
+  try {
+    const found = await lstat(path);
+    return found.isFile() ? { key, size: found.size, mtimeMs: found.mtimeMs } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Paths of the `files` that are on disk as an earlier build left them with the same text (by their stamps). */
+async function filesAsLeft(
+  target: string,
+  files: readonly Formatted[],
+  stamps: ReadonlyMap<string, OutputStamp>,
+): Promise<Set<string>> {
+  const same = new Set<string>();
+  await Promise.all(
+    files.map(async (f) => {
+      const left = stamps.get(f.path);
+      if (left === undefined || left.key !== f.key) return;
+      const now = await stampOf(join(target, f.path), f.key);
+      if (now !== undefined && now.size === left.size && now.mtimeMs === left.mtimeMs)
+        same.add(f.path);
+    }),
+  );
+  return same;
+}
+
+/** The stamps of `files` after a build wrote or compared them (those it knew unchanged keep theirs). */
+async function stampsOf(
+  target: string,
+  files: readonly Formatted[],
+  before: ReadonlyMap<string, OutputStamp>,
+  unchanged: ReadonlySet<string>,
+): Promise<Map<string, OutputStamp>> {
+  const after = new Map<string, OutputStamp>();
+  await Promise.all(
+    files.map(async (f) => {
+      const stamp =
+        unchanged.has(f.path) && before.get(f.path)?.key === f.key
+          ? before.get(f.path)
+          : await stampOf(join(target, f.path), f.key);
+      if (stamp !== undefined) after.set(f.path, stamp);
+    }),
+  );
+  return after;
+}
+
 /** Models emitted per batch when prettier runs on workers: small enough that they start early, large enough that per-emit setup stays small. */
 const EMIT_BATCH = 20;
 
@@ -132,6 +183,8 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
   let diskStale = true;
   /** What this session last wrote (or found unchanged) in the output folder, by absolute path. */
   const onDisk = new Map<string, string>();
+  /** Output files as the last build left them, by path in the output folder (kept in the disk cache). */
+  let stamps = new Map<string, OutputStamp>();
   let previous: Previous | undefined;
   let pool: FormatPool | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -151,6 +204,7 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
           if (!formatCache.has(key)) formatCache.set(key, text);
         previous ??= previousFromCache(cached, tag);
         checkedOnDisk = new Set(cached.checkedSources);
+        if (cached.outDir === outDir) stamps = new Map(cached.outputs);
         diskStale = false;
       }
     }
@@ -250,9 +304,14 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
     if (!buildOptions.noWrite) {
       const target = resolve(config.root, config.out);
       const check = buildOptions.check ?? false;
-      // Files this session already wrote with the same text need no read of the disk.
-      const known = files.filter((f) => onDisk.get(join(target, f.path)) === f.contents);
-      const rest = files.filter((f) => onDisk.get(join(target, f.path)) !== f.contents);
+      // Files this session already wrote with the same text need no read of the disk, nor those an
+      // earlier build left with this text and that still have the size and time it left them with
+      // (a check reads every file).
+      const asLeft = check ? new Set<string>() : await filesAsLeft(target, all, stamps);
+      const isKnown = (f: OutputFile): boolean =>
+        onDisk.get(join(target, f.path)) === f.contents || asLeft.has(f.path);
+      const known = files.filter(isKnown);
+      const rest = files.filter((f) => !isKnown(f));
       const wrote = await writeFiles(target, rest, { check });
       // An empty schemas folder is more likely a wrong "schemas" than the wish to delete every model.
       const removed =
@@ -270,6 +329,7 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
       if (!check) {
         for (const f of rest) onDisk.set(join(target, f.path), f.contents);
         for (const path of removed) onDisk.delete(join(target, path));
+        stamps = await stampsOf(target, all, stamps, new Set(known.map((f) => f.path)));
       }
     }
     previous = { fingerprints, modelFiles, outDir, tag };
@@ -293,6 +353,7 @@ export function createBuildSession(options: SessionOptions = {}): BuildSession {
         outDir,
         // The build succeeded, so every schema file passed its checks.
         checkedSources: sources.map((s) => sourceFingerprint(s.file, s.text)),
+        outputs: stamps,
         models: new Map(
           ir.models.map((m) => [
             m.name,

@@ -150,6 +150,24 @@ describe("the persisted build cache", () => {
     await expectSameAsCold();
   }, 300_000);
 
+  it("rewrites a generated file changed by hand (its size or time differ from what the cache says)", async () => {
+    await buildInNewSession();
+    const before = await generated();
+    const cached = await loadBuildCache(root, buildCacheTag(await loadConfig(root)));
+    expect(cached?.outputs?.size).toBe(before.size);
+    const [name, text] = [...before].find(([n]) => n.endsWith(".validator.ts"))!;
+    const [other, otherText] = [...before].find(([n]) => n.endsWith(".types.ts"))!;
+    // Same length, other text; and a longer one.
+    await writeFile(join(root, "generated", name), text.replace(/[a-z]/, "#"));
+    await writeFile(join(root, "generated", other), `${otherText}// edited\n`);
+    const again = await buildInNewSession();
+    expect([...again.written].sort()).toEqual([name, other].sort());
+    expect(await generated()).toEqual(before);
+    // A check reads every file, whatever the cache says.
+    await writeFile(join(root, "generated", name), text.replace(/[a-z]/, "#"));
+    expect((await buildInNewSession({ check: true })).written).toEqual([name]);
+  }, 300_000);
+
   it("starts afresh when the configuration changes", async () => {
     await buildInNewSession();
     await writeFile(join(root, "perstore.config.json"), `${JSON.stringify({ prettier: false })}\n`);
