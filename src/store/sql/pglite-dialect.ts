@@ -24,6 +24,12 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from "kysely";
+import {
+  preparedStatementsOf,
+  statementKind,
+  type PGliteProtocol,
+  type PreparedStatements,
+} from "./pglite-statements.js";
 
 /**
  * The part of a PGlite instance the dialect uses. Declared here, structurally,
@@ -31,7 +37,7 @@ import {
  * declarations do not pull in PGlite's .d.ts (which needs @types/emscripten and
  * fails a consumer's `skipLibCheck: false` build). A `PGlite` satisfies it.
  */
-export interface PGliteLike {
+export interface PGliteLike extends Partial<PGliteProtocol> {
   readonly waitReady: Promise<void>;
   readonly closed: boolean;
   query<T>(query: string, params?: unknown[]): Promise<PGliteLikeResults<T>>;
@@ -81,10 +87,21 @@ export class PGliteDialect implements Dialect {
 const AFFECTING = new Set(["INSERT", "UPDATE", "DELETE", "MERGE"]);
 
 class PGliteConnection implements DatabaseConnection {
-  constructor(readonly pglite: PGliteLike) {}
+  /** Prepared statements, when the instance speaks the wire protocol (pglite-statements.ts). */
+  readonly #statements: PreparedStatements | undefined;
+
+  constructor(readonly pglite: PGliteLike) {
+    this.#statements = speaksProtocol(pglite) ? preparedStatementsOf(pglite) : undefined;
+  }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    const statements = this.#statements;
+    const kind = statements === undefined ? "plain" : statementKind(compiled.sql);
+    const result: PGliteLikeResults<R> =
+      kind === "prepare"
+        ? await statements!.run<R>(compiled.sql, compiled.parameters)
+        : await this.pglite.query<R>(compiled.sql, [...compiled.parameters]);
+    if (kind === "schema") statements!.forgetAll();
     const command = result.command?.toUpperCase();
     const affected = result.rowCount ?? result.affectedRows;
     return {
@@ -103,7 +120,12 @@ class PGliteConnection implements DatabaseConnection {
   async executeScript(script: string): Promise<void> {
     if (this.pglite.exec === undefined)
       throw new Error("PGliteDialect: this PGlite instance has no exec() to run a script");
-    await this.pglite.exec(script);
+    try {
+      await this.pglite.exec(script);
+    } finally {
+      // A script (a migration) may change any table: no prepared statement outlives it.
+      this.#statements?.forgetAll();
+    }
   }
 
   // eslint-disable-next-line require-yield
@@ -191,6 +213,15 @@ class PGliteDriver implements Driver {
     if (pglite !== undefined && this.#config.closeOnDestroy !== false && !pglite.closed)
       await pglite.close();
   }
+}
+
+function speaksProtocol(pglite: PGliteLike): pglite is PGliteLike & PGliteProtocol {
+  return (
+    typeof pglite.execProtocol === "function" &&
+    typeof pglite.runExclusive === "function" &&
+    typeof pglite.parsers === "object" &&
+    typeof pglite.serializers === "object"
+  );
 }
 
 function quoteIdent(name: string): string {
