@@ -32,28 +32,11 @@ import { parseArgs } from "node:util";
 import { sql, type Kysely } from "kysely";
 import { openDatabase } from "../src/store/sql/open-database.js";
 import { SqlStore } from "../src/store/sql/sql-store.js";
-import type { SqlTableSpec } from "../src/store/sql/table-spec.js";
 import { generatePeople, mulberry32 } from "./data.js";
+import { createPersonTable, personRecord, personSpec } from "./lib/person-table.js";
 import { formatDuration, formatRatio } from "./lib/report.js";
 
 const W1 = "and(or(eq(name,Smith),ge(age,18)),in(country,(Canada,India)),ne(province,Quebec))";
-
-const spec: SqlTableSpec = {
-  table: "person",
-  primaryKey: "id",
-  columns: [
-    { name: "id", type: "integer", sqlType: "bigint", nullable: false },
-    { name: "name", type: "string", sqlType: "text", nullable: false },
-    { name: "age", type: "integer", sqlType: "integer", nullable: false },
-    { name: "country", type: "string", sqlType: "text", nullable: false },
-    { name: "province", type: "string", sqlType: "text", nullable: false },
-    { name: "email", type: "string", sqlType: "text", nullable: false },
-    { name: "createdAt", type: "string", sqlType: "timestamptz", nullable: false },
-    { name: "score", type: "number", sqlType: "double precision", nullable: false },
-    { name: "tags", type: "array", sqlType: "text[]", nullable: false },
-    { name: "active", type: "boolean", sqlType: "boolean", nullable: false },
-  ],
-};
 
 const { values } = parseArgs({
   options: {
@@ -158,25 +141,24 @@ async function bench(
   const lines: string[] = [];
   try {
     await sql`create schema ${sql.id(schema)}`.execute(db);
-    await sql`create table ${sql.id(schema, "person")} (id bigint primary key, name text not null, age integer not null, country text not null, province text not null, email text not null, "createdAt" timestamptz not null, score double precision not null, tags text[] not null, active boolean not null)`.execute(
-      db,
-    );
-    await sql`create index on ${sql.id(schema, "person")} (country)`.execute(db);
+    await createPersonTable(db, schema, { indexCountry: true });
     const raw = db.withSchema(schema);
     const people = generatePeople(SIZE);
     for (let i = 0; i < people.length; i += 2000)
       await raw
         .insertInto("person")
-        .values(
-          people.slice(i, i + 2000).map((p) => ({ ...p, createdAt: p.createdAt.toISOString() })),
-        )
+        .values(people.slice(i, i + 2000).map(personRecord))
         .execute();
     await sql`analyze ${sql.id(schema, "person")}`.execute(db);
-    const store = new SqlStore<Record<string, unknown>>({ db, table: spec, schema });
+    const store = new SqlStore<Record<string, unknown>>({ db, table: personSpec, schema });
     const baseStore =
       baseline === undefined
         ? undefined
-        : new baseline.SqlStore<Record<string, unknown>>({ db: baseDb!, table: spec, schema });
+        : new baseline.SqlStore<Record<string, unknown>>({
+            db: baseDb!,
+            table: personSpec,
+            schema,
+          });
     const baseLabel = baseline === undefined ? "" : `, baseline ${baseline.dir}`;
 
     const w1 = await alternate<unknown[]>([

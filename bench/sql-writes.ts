@@ -30,27 +30,15 @@ import { sql, type Kysely } from "kysely";
 import { openDatabase } from "../src/store/sql/open-database.js";
 import { sqlChannel } from "../src/store/sql/sql-channel.js";
 import { SqlStore } from "../src/store/sql/sql-store.js";
-import type { SqlTableSpec } from "../src/store/sql/table-spec.js";
 import type { Change } from "../src/store/types.js";
-import { generatePeople, mulberry32, type Person } from "./data.js";
+import { generatePeople, mulberry32 } from "./data.js";
+import {
+  createPersonTable,
+  personRecord,
+  personSpec,
+  type PersonRecord,
+} from "./lib/person-table.js";
 import { formatDuration, formatRatio } from "./lib/report.js";
-
-const spec: SqlTableSpec = {
-  table: "person",
-  primaryKey: "id",
-  columns: [
-    { name: "id", type: "integer", sqlType: "bigint", nullable: false },
-    { name: "name", type: "string", sqlType: "text", nullable: false },
-    { name: "age", type: "integer", sqlType: "integer", nullable: false },
-    { name: "country", type: "string", sqlType: "text", nullable: false },
-    { name: "province", type: "string", sqlType: "text", nullable: false },
-    { name: "email", type: "string", sqlType: "text", nullable: false },
-    { name: "createdAt", type: "string", sqlType: "timestamptz", nullable: false },
-    { name: "score", type: "number", sqlType: "double precision", nullable: false },
-    { name: "tags", type: "array", sqlType: "text[]", nullable: false },
-    { name: "active", type: "boolean", sqlType: "boolean", nullable: false },
-  ],
-};
 
 const { values } = parseArgs({
   options: {
@@ -76,7 +64,7 @@ const RUNS = values.quick ? 1 : Number(values.runs);
 const BATCH = 1000;
 
 /** A person as a record: date-times are ISO strings, as JSON Schema's `format: date-time` declares. */
-type Row = Omit<Person, "createdAt"> & { createdAt: string };
+type Row = PersonRecord;
 
 interface Timing {
   readonly cpu: number;
@@ -151,16 +139,11 @@ async function bench(target: string, url: string): Promise<string[]> {
   try {
     for (const schema of [storeSchema, rawSchema]) {
       await sql`create schema ${sql.id(schema)}`.execute(db);
-      await sql`create table ${sql.id(schema, "person")} (id bigint primary key, name text not null, age integer not null, country text not null, province text not null, email text not null, "createdAt" timestamptz not null, score double precision not null, tags text[] not null, active boolean not null)`.execute(
-        db,
-      );
+      await createPersonTable(db, schema);
     }
     const raw = db.withSchema(rawSchema);
-    const store = new SqlStore<Row>({ db, table: spec, schema: storeSchema });
-    const people: Row[] = generatePeople(SIZE).map((p) => ({
-      ...p,
-      createdAt: p.createdAt.toISOString(),
-    }));
+    const store = new SqlStore<Row>({ db, table: personSpec, schema: storeSchema });
+    const people: Row[] = generatePeople(SIZE).map(personRecord);
     const batches: Row[][] = [];
     for (let i = 0; i < people.length; i += BATCH) batches.push(people.slice(i, i + BATCH));
     const truncate = async () => {
