@@ -11,14 +11,21 @@ import { escapePointer } from "../errors/json-pointer.js";
 /** Levels below the record itself: `{ a: { b: 1 } }` nests 1 level deep. */
 export const MAX_RECORD_DEPTH = 1000;
 
-/** What a record that nests too deep is refused with, pointing at the first object past the limit. */
-export function tooDeepError(record: unknown): ValidationError {
-  const pointer = tooDeepPointer(record) ?? "";
-  const message = `nests deeper than ${MAX_RECORD_DEPTH} levels (or contains itself)`;
+/** What is wrong with such data, in every error that refuses it. */
+export const TOO_DEEP = `nests deeper than ${MAX_RECORD_DEPTH} levels (or contains itself)`;
+
+/**
+ * What a record that nests too deep is refused with, pointing at the first
+ * object past the limit (found by walking `record`, unless the caller knows it).
+ */
+export function tooDeepError(
+  record: unknown,
+  pointer: string = tooDeepPointer(record) ?? "",
+): ValidationError {
   const shown = pointer.length > 80 ? `${pointer.slice(0, 80)}…` : pointer || "/";
   return new ValidationError(
-    [{ pointer, message, keyword: "maxDepth" }],
-    `${JSON.stringify(shown)}: the value ${message}`,
+    [{ pointer, message: TOO_DEEP, keyword: "maxDepth" }],
+    `${JSON.stringify(shown)}: the value ${TOO_DEEP}`,
   );
 }
 

@@ -10,7 +10,7 @@
  */
 import { QueryError, ValidationError } from "../errors/index.js";
 import { escapePointer } from "../errors/json-pointer.js";
-import { MAX_RECORD_DEPTH, tooDeepError } from "./record-depth.js";
+import { MAX_RECORD_DEPTH, TOO_DEEP, tooDeepError } from "./record-depth.js";
 
 /** U+0000, or a surrogate that is not half of a pair (with the `u` flag a pair is one code point). */
 const UNSTORABLE = /[\u0000\uD800-\uDFFF]/u;
@@ -37,7 +37,7 @@ export function assertStorableRecord(record: object): void {
   if (!hasUnstorable(record)) return;
   const found = findUnstorable(record, "");
   if (found === undefined) return;
-  if (found.problem === TOO_DEEP) throw tooDeepError(record);
+  if (found.problem === TOO_DEEP) throw tooDeepError(record, found.pointer);
   throw new ValidationError(
     [{ pointer: found.pointer, message: found.problem, keyword: "text" }],
     `${JSON.stringify(found.pointer || "/")}: the ${found.key ? "property name" : "string"} ${found.problem}`,
@@ -118,5 +118,3 @@ function findUnstorable(value: unknown, pointer: string, depth = 0): Found | und
   }
   return undefined;
 }
-
-const TOO_DEEP = `nests deeper than ${MAX_RECORD_DEPTH} levels (or contains itself)`;

@@ -20,7 +20,7 @@ import {
 import { StoreError } from "../../errors/index.js";
 import type { Query } from "../../query/ast.js";
 import type { QueryOptions } from "../types.js";
-import { asksForIsoTimes, ISO_TIMES_TAG } from "./iso-times-tag.js";
+import { withoutIsoTimesTag } from "./iso-times-tag.js";
 import { runQuery } from "./run-query.js";
 import type { SqlTable } from "./sql-store.js";
 
@@ -70,10 +70,7 @@ export async function explainQuery(
   });
   const parsed = typeof plan === "string" ? (JSON.parse(plan) as unknown) : plan;
   return {
-    // The driver's tag (iso-times-tag.ts) is how the store reads, not what the query asks.
-    statement: asksForIsoTimes(statement.sql)
-      ? statement.sql.slice(ISO_TIMES_TAG.length)
-      : statement.sql,
+    statement: withoutIsoTimesTag(statement.sql),
     parameterCount: count,
     plan: Array.isArray(parsed) ? parsed[0] : parsed,
   };

@@ -22,3 +22,8 @@ export function isoTimesTag(dates: DateTimeMode): RawBuilder<unknown> {
 export function asksForIsoTimes(text: string): boolean {
   return text.startsWith(ISO_TIMES_TAG);
 }
+
+/** The statement as the query asked for it: without the tag, which is how the store reads, not what. */
+export function withoutIsoTimesTag(text: string): string {
+  return asksForIsoTimes(text) ? text.slice(ISO_TIMES_TAG.length) : text;
+}
