@@ -71,20 +71,8 @@ function median(values: number[]): number {
 }
 
 async function child(n: number, tsc: boolean): Promise<Row> {
-  const root = await mkdtemp(join(tmpdir(), "perstore-bench-compile-"));
+  const root = await syntheticProject(n);
   try {
-    await mkdir(join(root, "schemas"));
-    await writeFile(join(root, "perstore.config.json"), "{}\n");
-    await writeFile(
-      join(root, "package.json"),
-      `${JSON.stringify({ type: "module", private: true })}\n`,
-    );
-    await Promise.all(
-      Array.from({ length: n }, (_, i) =>
-        writeFile(join(root, `schemas/model${i}.schema.json`), syntheticSchema(i)),
-      ),
-    );
-
     const session = createBuildSession({ root });
     let cpu = process.cpuUsage();
     let t = performance.now();
@@ -169,7 +157,7 @@ async function child(n: number, tsc: boolean): Promise<Row> {
 }
 
 async function syntheticProject(n: number): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), "perstore-bench-compile-e2e-"));
+  const root = await mkdtemp(join(tmpdir(), "perstore-bench-compile-"));
   await mkdir(join(root, "schemas"));
   await writeFile(join(root, "perstore.config.json"), "{}\n");
   await writeFile(
