@@ -135,18 +135,7 @@ describe("stored-record copies", () => {
       const copy = copyStoredRecord(stored);
       copy.tags.push("x");
       console.log(JSON.stringify([copy, stored.tags, copy.at instanceof Date]));`;
-    const child = spawnSync(
-      process.execPath,
-      [
-        "--disallow-code-generation-from-strings",
-        "--import",
-        "tsx",
-        "--input-type=module",
-        "-e",
-        script,
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
+    const child = runWithoutCodeGeneration(script);
     expect(child.stderr).toBe("");
     expect(JSON.parse(child.stdout)).toEqual([
       { id: 1, at: new Date(7).toISOString(), tags: ["a", "x"], nested: { b: [1] } },
@@ -246,19 +235,24 @@ describe("stored-record copies", () => {
       const copy = copyStoredRecord(stored);
       shared[0].secret = 2;
       console.log(JSON.stringify([stored, copy]));`;
-    const child = spawnSync(
-      process.execPath,
-      [
-        "--disallow-code-generation-from-strings",
-        "--import",
-        "tsx",
-        "--input-type=module",
-        "-e",
-        script,
-      ],
-      { encoding: "utf8", timeout: 60_000 },
-    );
+    const child = runWithoutCodeGeneration(script);
     expect(child.stderr).toBe("");
     expect(child.stdout).not.toContain('"secret":2');
   }, 60_000);
 });
+
+/** Runs `script` (an ES module, through tsx) in a Node where `new Function` and `eval` throw. */
+function runWithoutCodeGeneration(script: string) {
+  return spawnSync(
+    process.execPath,
+    [
+      "--disallow-code-generation-from-strings",
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      script,
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
+}
